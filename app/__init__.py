@@ -1,0 +1,85 @@
+"""FNT Partage: the application factory."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from app.config import ConfigurationError, load_settings
+from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+__all__ = ["ConfigurationError", "create_app"]
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application.
+
+    ``test_config`` overrides the settings read from the environment (tests use it
+    to point at their own database and to switch features off).
+    """
+    instance_path = os.environ.get("FNT_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.config.from_mapping(load_settings(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app.core.errors import register_error_handlers
+    from app.core.web import register_web_hooks
+
+    register_error_handlers(app)
+    register_web_hooks(app)
+    _register_cli(app)
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.info_name == "run" and app.config["CHECK_MIGRATIONS"]:
+        from app.core.schema import require_current_schema
+
+        require_current_schema(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.core.i18n import select_locale, select_timezone
+    from app.extensions import configure_sqlite
+
+    importlib.import_module("app.models")  # registers every table on the metadata
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+
+    from app.auth.session import configure_login
+
+    configure_login(app, login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.catalogue.views import bp as catalogue_bp
+    from app.core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(catalogue_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.demo.cli import demo_cli
+
+    app.cli.add_command(demo_cli)

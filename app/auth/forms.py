@@ -1,0 +1,82 @@
+"""Account forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from app.auth.passwords import MIN_PASSWORD_LENGTH
+from app.models import OrganisationKind
+
+ORGANISATION_KINDS = [
+    SelectChoice(OrganisationKind.ASSOCIATION.value, _l("Association")),
+    SelectChoice(OrganisationKind.COLLECTIVE.value, _l("Collectif")),
+    SelectChoice(OrganisationKind.COMPANY.value, _l("Entreprise")),
+    SelectChoice(OrganisationKind.PUBLIC_BODY.value, _l("Collectivité ou établissement public")),
+    SelectChoice(OrganisationKind.INDIVIDUAL.value, _l("À titre individuel")),
+]
+
+
+def _password_field(label):
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(message=_l("Choisissez un mot de passe.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=256,
+                message=_l("Le mot de passe doit compter au moins %(min)d caractères.", min=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+
+
+def _email_field():
+    return EmailField(
+        _l("Adresse e-mail"),
+        validators=[
+            DataRequired(message=_l("Indiquez votre adresse e-mail.")),
+            Email(message=_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+            Length(max=255),
+        ],
+    )
+
+
+class SignupForm(FlaskForm):
+    name = StringField(
+        _l("Nom et prénom"),
+        validators=[DataRequired(message=_l("Indiquez votre nom.")), Length(max=120)],
+    )
+    email = _email_field()
+    organisation = StringField(
+        _l("Structure (association, collectif, entreprise…)"),
+        validators=[DataRequired(message=_l("Indiquez la structure pour laquelle vous réservez.")), Length(max=160)],
+    )
+    organisation_kind = SelectField(_l("Type de structure"), choices=ORGANISATION_KINDS)
+    password = _password_field(_l("Mot de passe"))
+    confirm = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[EqualTo("password", message=_l("Les deux mots de passe ne sont pas identiques."))],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(_l("Mot de passe"), validators=[DataRequired(message=_l("Indiquez votre mot de passe."))])
+    remember = BooleanField(_l("Se souvenir de moi"))
+    next = HiddenField()
+
+
+class ResetRequestForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _password_field(_l("Nouveau mot de passe"))
+    confirm = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[EqualTo("password", message=_l("Les deux mots de passe ne sont pas identiques."))],
+    )

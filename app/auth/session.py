@@ -1,0 +1,48 @@
+"""Flask-Login wiring: loading users, and what an anonymous visitor is told."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+
+from app.extensions import db
+
+
+def configure_login(app: Flask, login_manager: LoginManager) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        from app.models import User
+
+        user_id, _, token = session_id.partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_token != token:
+            return None
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash
+
+        flash(login_manager.login_message, "info")
+        target = request.full_path if request.query_string else request.path
+        if request.htmx:
+            # An htmx request cannot follow a 302 into a fragment: send the whole page to log in,
+            # then back to the page the user was on.
+            back_to = request.htmx.current_url or target
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(back_to)
+            local = parts.path + (f"?{parts.query}" if parts.query else "")
+            response = app.response_class(status=401)
+            response.headers["HX-Redirect"] = url_for("auth.login", next=local)
+            return response
+        return redirect(url_for("auth.login", next=target))

@@ -1,0 +1,132 @@
+"""Sign-up, log-in, log-out and password reset."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import accounts
+from app.auth.forms import LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
+from app.auth.tokens import make_reset_token, user_from_reset_token
+from app.core.navigation import safe_next_url
+from app.core.forms import EmptyForm
+from app.extensions import db, limiter
+from app.models import OrganisationKind
+from app.notifications import send_email
+
+bp = Blueprint("auth", __name__, url_prefix="/compte", template_folder="templates")
+
+
+def _form_page(template: str, form, **context):
+    """Render a form page; a submitted form with errors answers 422 (htmx swaps it in place)."""
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def _start_session(user, remember: bool) -> None:
+    locale = session.get("locale")
+    session.clear()  # a new session on login: nothing from before carries over
+    if locale:
+        session["locale"] = locale
+    login_user(user, remember=remember)
+
+
+@bp.route("/inscription", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_user(
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+                organisation_name=form.organisation.data,
+                organisation_kind=OrganisationKind(form.organisation_kind.data),
+                locale=session.get("locale", current_app.config["BABEL_DEFAULT_LOCALE"]),
+            )
+        except accounts.EmailAlreadyRegistered:
+            form.email.errors.append(
+                _("Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez votre mot de passe.")
+            )
+        else:
+            db.session.commit()
+            _start_session(user, remember=False)
+            flash(_("Bienvenue, %(name)s ! Votre compte est créé.", name=user.name), "success")
+            return redirect(url_for("core.home"), code=303)
+    return _form_page("auth/signup.html", form)
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit("20 per 10 minutes", methods=["POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
+        else:
+            db.session.commit()
+            _start_session(user, remember=form.remember.data)
+            flash(_("Vous êtes connecté·e."), "success")
+            return redirect(safe_next_url(form.next.data, url_for("core.home")), code=303)
+    return _form_page("auth/login.html", form)
+
+
+@bp.post("/deconnexion")
+@login_required
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        locale = session.get("locale")
+        logout_user()
+        session.clear()
+        if locale:
+            session["locale"] = locale
+        flash(_("Vous êtes déconnecté·e."), "info")
+    return redirect(url_for("core.home"), code=303)
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@limiter.limit("5 per 10 minutes", methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(form.email.data)
+        if user is not None and user.is_active:
+            link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=make_reset_token(user))
+            with force_locale(user.locale):
+                send_email(
+                    user.email,
+                    _("Réinitialisation de votre mot de passe FNT Partage"),
+                    render_template("auth/email/reset.txt", user=user, link=link),
+                )
+        # Same answer whether or not the address has an account.
+        flash(
+            _("Si un compte existe pour cette adresse, un e-mail avec un lien de réinitialisation vient d'être envoyé."),
+            "info",
+        )
+        return redirect(url_for("auth.login"), code=303)
+    return _form_page("auth/reset_request.html", form)
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = user_from_reset_token(token)
+    if user is None:
+        flash(_("Ce lien de réinitialisation n'est plus valable. Demandez-en un nouveau."), "error")
+        return redirect(url_for("auth.reset_request"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        accounts.change_password(user, form.password.data)
+        db.session.commit()
+        _start_session(user, remember=False)
+        flash(_("Votre mot de passe est changé."), "success")
+        return redirect(url_for("core.home"), code=303)
+    return _form_page("auth/reset_password.html", form, token=token)

@@ -1,0 +1,108 @@
+"""Settings read from the environment and from the instance folder.
+
+Every variable is documented in README.md. Nothing secret is a literal here:
+the secret key comes from ``SECRET_KEY`` or from ``instance/secret_key``,
+which is generated once on first start in development.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigurationError(RuntimeError):
+    """The application cannot start with these settings; the message says what to set."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the common short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(instance_path: Path, production: bool) -> str:
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    if production:
+        raise ConfigurationError(
+            "SECRET_KEY is not set. In production set the SECRET_KEY environment variable "
+            "to a long random value, for example: "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Created with owner-only permissions; never committed (instance/ is ignored).
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_settings(instance_path: str | os.PathLike[str]) -> dict:
+    """Build the Flask configuration mapping from the environment."""
+    instance = Path(instance_path)
+    environment = os.environ.get("FNT_ENV", "development").strip().lower()
+    production = environment == "production"
+
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        if production:
+            raise ConfigurationError(
+                "DATABASE_URL is not set. In production FNT Partage runs on PostgreSQL: "
+                "set DATABASE_URL=postgresql://user:password@host:5432/fnt_partage "
+                "(the embedded SQLite database is for development only)."
+            )
+        database_url = f"sqlite:///{instance / 'fnt.db'}"
+    elif production and database_url.startswith("sqlite"):
+        raise ConfigurationError(
+            "DATABASE_URL points at SQLite. In production set DATABASE_URL to a PostgreSQL "
+            "database, for example postgresql://user:password@host:5432/fnt_partage."
+        )
+
+    settings = {
+        "FNT_ENV": environment,
+        "SECRET_KEY": _secret_key(instance, production),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": ("fr", "en"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600)),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "FNT Partage <no-reply@fnt-partage.example.org>"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", 587)),
+        "SMTP_SECURITY": os.environ.get("SMTP_SECURITY", "starttls").lower(),
+        "SMTP_USER": os.environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", 10)),
+        "OUTBOX_DIR": os.environ.get("OUTBOX_DIR", str(instance / "outbox")),
+        "MAIL_ECHO": _bool(os.environ.get("MAIL_ECHO"), default=not production),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), default=True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 30000)),
+        "CHECK_MIGRATIONS": _bool(os.environ.get("CHECK_MIGRATIONS"), default=True),
+    }
+    return settings

@@ -1,0 +1,53 @@
+"""Friendly error pages, in the user's language."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from app.extensions import db
+
+
+def _page(status: int, title: str, message: str):
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return _page(400, _("Requête invalide"), _("Votre demande n'a pas pu être comprise."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return _page(
+            400,
+            _("Formulaire expiré"),
+            _("Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez."),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return _page(403, _("Accès refusé"), _("Vous n'avez pas le droit de voir cette page."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return _page(404, _("Page introuvable"), _("Cette page n'existe pas ou plus."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return _page(405, _("Action impossible"), _("Cette action n'est pas permise ici."))
+
+    @app.errorhandler(429)
+    def too_many_requests(_error):
+        return _page(429, _("Trop de tentatives"), _("Trop de demandes en peu de temps. Réessayez dans quelques minutes."))
+
+    @app.errorhandler(500)
+    def internal_error(_error):
+        db.session.rollback()
+        app.logger.exception("Internal error on %s", request.path)
+        return _page(
+            500,
+            _("Erreur du serveur"),
+            _("Une erreur inattendue s'est produite. Réessayez dans un instant ; si cela continue, écrivez à la coordination."),
+        )

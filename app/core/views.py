@@ -1,0 +1,50 @@
+"""Home page, health check and language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import select, text
+from sqlalchemy.orm import selectinload
+
+from app.core.forms import LanguageForm
+from app.core.navigation import safe_next_url
+from app.extensions import db
+from app.models import Theme, Venue
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def home():
+    venues = db.session.scalars(
+        select(Venue)
+        .where(Venue.is_active.is_(True))
+        .options(selectinload(Venue.themes))
+        .order_by(Venue.is_lead.desc(), Venue.name)
+    ).all()
+    themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
+    return render_template("core/home.html", venues=venues, themes=themes)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.rollback()
+    except Exception as error:  # the database is down or unreachable
+        current_app.logger.warning("Health check: database unreachable: %s", error)
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.post("/langue")
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+    return redirect(safe_next_url(request.form.get("next"), url_for("core.home")), code=303)

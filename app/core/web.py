@@ -1,0 +1,57 @@
+"""Request hooks shared by every page: security headers, template helpers, htmx."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app, request
+from flask_babel import format_datetime, get_locale
+
+from app.core.money import format_cents
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+
+def is_htmx_fragment_request(target: str | None = None) -> bool:
+    """True when htmx asks for a fragment, not a whole page.
+
+    Boosted navigation sends ``HX-Request`` too but wants the whole page: we
+    decide on the target, as the htmx idioms in shared/EXAMPLES.md say.
+    """
+    if not request.htmx or request.htmx.boosted or request.htmx.history_restore_request:
+        return False
+    if target is None:
+        return True
+    return request.htmx.target == target
+
+
+def register_web_hooks(app: Flask) -> None:
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.vary.add("HX-Request")
+        response.vary.add("Cookie")
+        return response
+
+    @app.context_processor
+    def _template_globals():
+        return {
+            "current_locale": str(get_locale()),
+            "languages": current_app.config["LANGUAGES"],
+            "is_htmx_fragment_request": is_htmx_fragment_request,
+        }
+
+    @app.template_filter("datetime")
+    def _format_datetime(value: datetime | None, fmt: str = "medium") -> str:
+        return "" if value is None else format_datetime(value, fmt)
+
+    @app.template_filter("money")
+    def _format_money(cents: int | None) -> str:
+        return format_cents(cents, str(get_locale()))

@@ -1,0 +1,28 @@
+"""``flask demo load``: the demo consortium, for development and trials only."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.group("demo", help="Données de démonstration / demo data.")
+def demo_cli() -> None:
+    pass
+
+
+@demo_cli.command("load")
+@with_appcontext
+def load_command() -> None:
+    """Load the demo consortium into an empty database (does nothing if already there)."""
+    from app.demo.data import DemoRefused, load_demo
+
+    try:
+        created = load_demo(production=current_app.config["FNT_ENV"] == "production")
+    except DemoRefused as error:
+        raise click.ClickException(str(error)) from error
+    if created:
+        click.echo("Consortium de démonstration chargé (demo consortium loaded).")
+    else:
+        click.echo("La base contient déjà des lieux : rien n'est changé (database not empty, nothing changed).")

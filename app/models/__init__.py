@@ -1,0 +1,47 @@
+"""The data model. Import models from here: ``from app.models import Booking``."""
+
+from app.models.accounts import Organisation, User, VenueMembership
+from app.models.bookings import AuditEntry, Booking, Series
+from app.models.consortium import Closure, ConsortiumClosure, OpeningHours, Theme, Venue, venue_themes
+from app.models.resources import Qualification, Resource, Tariff
+from app.models.types import (
+    HOLDING_STATUSES,
+    ApprovalPolicy,
+    Audience,
+    BookingStatus,
+    ClosureStatus,
+    OrganisationKind,
+    PaymentStatus,
+    ResourceKind,
+    TariffAudience,
+    VenueRole,
+    utcnow,
+)
+
+__all__ = [
+    "HOLDING_STATUSES",
+    "ApprovalPolicy",
+    "Audience",
+    "AuditEntry",
+    "Booking",
+    "BookingStatus",
+    "Closure",
+    "ClosureStatus",
+    "ConsortiumClosure",
+    "OpeningHours",
+    "Organisation",
+    "OrganisationKind",
+    "PaymentStatus",
+    "Qualification",
+    "Resource",
+    "ResourceKind",
+    "Series",
+    "Tariff",
+    "TariffAudience",
+    "Theme",
+    "User",
+    "Venue",
+    "VenueMembership",
+    "venue_themes",
+    "utcnow",
+]

@@ -1,0 +1,138 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set).
+
+The schema is built once per run by the Alembic migrations, as in production;
+each test starts from empty tables. On PostgreSQL every run creates a database
+of its own (``fnt_test_<random>``) and drops it at the end, so runs never collide.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db
+from tests.helpers import BrowserLikeClient
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _postgres_admin_url(url: str) -> sa.URL:
+    from app.config import normalise_database_url
+
+    return sa.make_url(normalise_database_url(url))
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("instance")
+    os.environ["FNT_INSTANCE_PATH"] = str(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, instance_dir) -> str:
+    if TEST_DATABASE_URL:
+        admin_url = _postgres_admin_url(TEST_DATABASE_URL)
+        name = f"fnt_test_{uuid.uuid4().hex[:12]}"
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            yield admin_url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def make_test_config(database_url: str, instance_dir: Path, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATELIMIT_ENABLED": False,
+        "OUTBOX_DIR": str(instance_dir / "outbox"),
+        "MAIL_ECHO": False,
+        "SMTP_HOST": "",
+        "CHECK_MIGRATIONS": False,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url, instance_dir) -> str:
+    app = create_app(make_test_config(database_url, instance_dir))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture()
+def app_factory(migrated_database, instance_dir):
+    """Build an app on the test database with some settings changed."""
+    built = []
+
+    def build(**overrides):
+        application = create_app(make_test_config(migrated_database, instance_dir, **overrides))
+        built.append(application)
+        return application
+
+    yield build
+    for application in built:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture()
+def app(app_factory, instance_dir):
+    application = app_factory()
+    application.test_client_class = BrowserLikeClient
+    outbox = instance_dir / "outbox"
+    if outbox.exists():
+        for message in outbox.glob("*.eml"):
+            message.unlink()
+    with application.app_context():
+        _empty_all_tables()
+        yield application
+        db.session.rollback()
+        _empty_all_tables()
+
+
+@pytest.fixture()
+def client(app) -> BrowserLikeClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def outbox(instance_dir):
+    """The emails written by the development mail delivery, oldest first."""
+    from tests.helpers import Outbox
+
+    return Outbox(instance_dir / "outbox")

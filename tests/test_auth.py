@@ -1,0 +1,159 @@
+"""Sign-up, log-in, log-out, password reset, and CSRF."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import User
+from tests.factories import PASSWORD, make_user
+
+
+def test_signup_creates_account_and_logs_in(client):
+    response = client.submit(
+        "/compte/inscription",
+        {
+            "name": "Inès Durand",
+            "email": "Ines@Example.org",
+            "organisation": "Compagnie des Hortillons",
+            "organisation_kind": "association",
+            "password": "un mot de passe long",
+            "confirm": "un mot de passe long",
+        },
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Bienvenue, Inès Durand" in page
+    assert "Se déconnecter" in page
+    user = db.session.scalar(select(User).where(User.email == "ines@example.org"))
+    assert user is not None and user.organisation.name == "Compagnie des Hortillons"
+    assert user.password_hash.startswith("$argon2id$")
+    assert "un mot de passe long" not in user.password_hash
+
+
+def test_signup_errors_keep_the_form_filled(client):
+    response = client.submit(
+        "/compte/inscription",
+        {"name": "Inès", "email": "pas-une-adresse", "organisation": "Asso", "organisation_kind": "association",
+         "password": "court", "confirm": "autre"},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Cette adresse e-mail n&#39;est pas valide." in page or "Cette adresse e-mail n'est pas valide." in page
+    assert "au moins 10 caractères" in page
+    assert 'value="Inès"' in page and 'value="pas-une-adresse"' in page and 'value="Asso"' in page
+    assert db.session.scalar(select(User)) is None
+
+
+def test_duplicate_email_is_refused(client):
+    make_user(email="deja@example.org")
+    db.session.commit()
+    response = client.submit(
+        "/compte/inscription",
+        {"name": "Autre", "email": "DEJA@example.org", "organisation": "Asso", "organisation_kind": "association",
+         "password": "un mot de passe long", "confirm": "un mot de passe long"},
+    )
+    assert response.status_code == 422
+    assert "Un compte existe déjà avec cette adresse" in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(User)).all()) == 1
+
+
+def test_login_wrong_password_then_right_one(client):
+    make_user(email="membre@example.org")
+    db.session.commit()
+    wrong = client.login("membre@example.org", "mauvais mot de passe")
+    assert wrong.status_code == 422
+    assert "Adresse e-mail ou mot de passe incorrect." in wrong.get_data(as_text=True)
+    unknown = client.login("personne@example.org", PASSWORD)
+    assert unknown.status_code == 422
+    right = client.login("membre@example.org", PASSWORD, follow_redirects=True)
+    assert "Vous êtes connecté·e." in right.get_data(as_text=True)
+
+
+def test_login_starts_a_new_session_and_logout_ends_it(client):
+    make_user(email="membre@example.org", name="Camille Martin")
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["planted"] = "from before login"
+    client.login("membre@example.org", PASSWORD)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert "_user_id" in session
+    assert "Camille Martin" in client.get("/").get_data(as_text=True)
+    client.logout()
+    page = client.get("/").get_data(as_text=True)
+    assert "Camille Martin" not in page and "Se connecter" in page
+
+
+def test_login_redirects_back_but_never_offsite(client):
+    make_user(email="membre@example.org")
+    db.session.commit()
+    page = client.get("/compte/connexion?next=/lieux/x").get_data(as_text=True)
+    assert 'value="/lieux/x"' in page
+    response = client.login("membre@example.org", PASSWORD, next="/lieux/x")
+    assert response.headers["Location"].endswith("/lieux/x")
+    client.logout()
+    response = client.login("membre@example.org", PASSWORD, next="https://evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_remember_me_sets_a_lasting_cookie(client):
+    make_user(email="membre@example.org")
+    db.session.commit()
+    response = client.login("membre@example.org", PASSWORD, remember="y")
+    cookies = response.headers.getlist("Set-Cookie")
+    assert any(c.startswith("remember_token=") and "Expires=" in c for c in cookies)
+
+
+def test_csrf_is_required(client):
+    make_user(email="membre@example.org")
+    db.session.commit()
+    response = client.post("/compte/connexion", data={"email": "membre@example.org", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Formulaire expiré" in response.get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+def test_password_reset_by_emailed_link(client, outbox):
+    user = make_user(email="membre@example.org", name="Camille Martin")
+    db.session.commit()
+    old_session_token = user.session_token
+    response = client.submit("/compte/mot-de-passe-oublie", {"email": "membre@example.org"}, follow_redirects=True)
+    assert "un e-mail avec un lien de réinitialisation" in response.get_data(as_text=True)
+    message = outbox.last()
+    assert message["To"] == "membre@example.org"
+    body = outbox.text(message)
+    assert "Bonjour Camille Martin" in body
+    link = re.search(r"http://\S+/compte/mot-de-passe/\S+", body).group(0)
+    path = link.split("5000", 1)[-1] if "5000" in link else link
+    path = "/" + path.split("/", 3)[3] if path.startswith("http") else path
+
+    short = client.submit(path, {"password": "court", "confirm": "court"})
+    assert short.status_code == 422
+    done = client.submit(path, {"password": "nouveau mot de passe", "confirm": "nouveau mot de passe"}, follow_redirects=True)
+    assert "Votre mot de passe est changé." in done.get_data(as_text=True)
+    db.session.expire_all()
+    refreshed = db.session.get(User, user.id)
+    assert refreshed.session_token != old_session_token
+
+    # The link works once only.
+    again = client.get(path, follow_redirects=True)
+    assert "plus valable" in again.get_data(as_text=True)
+    client.logout()
+    assert client.login("membre@example.org", PASSWORD).status_code == 422
+    assert client.login("membre@example.org", "nouveau mot de passe").status_code == 303
+
+
+def test_reset_for_unknown_address_says_the_same_and_sends_nothing(client, outbox):
+    response = client.submit("/compte/mot-de-passe-oublie", {"email": "inconnu@example.org"}, follow_redirects=True)
+    assert "un e-mail avec un lien de réinitialisation" in response.get_data(as_text=True)
+    assert outbox.messages() == []
+
+
+def test_tampered_reset_token_is_refused(client):
+    response = client.get("/compte/mot-de-passe/not-a-token", follow_redirects=True)
+    assert "plus valable" in response.get_data(as_text=True)

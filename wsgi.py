@@ -1,0 +1,11 @@
+"""WSGI entry point: ``gunicorn wsgi:app``.
+
+The app refuses to serve a database whose migrations are not applied.
+"""
+
+from app import create_app
+from app.core.schema import require_current_schema
+
+app = create_app()
+if app.config["CHECK_MIGRATIONS"]:
+    require_current_schema(app)
