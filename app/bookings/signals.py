@@ -1,0 +1,27 @@
+"""Booking events, sent by the booking engine inside the transaction that makes the change.
+
+Receivers (notifications, agreements, calendars) run synchronously in that same
+transaction: whatever they write (an outbox row, an agreement record) commits or
+rolls back together with the change. They must only add rows to the session,
+never commit, and never do slow work (sending mail, rendering a PDF) inline.
+
+Every signal is sent with the ``Booking`` as sender and these keyword arguments:
+``actor`` (the User who acted, or None for the system) and ``reason`` (str, may be "").
+``booking_edited`` also gets ``changes`` (dict of field -> (old, new)).
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+booking_requested = _signals.signal("booking-requested")  # a new request waits for a manager
+booking_approved = _signals.signal("booking-approved")  # approved (by a manager or automatically)
+booking_rejected = _signals.signal("booking-rejected")
+booking_cancelled = _signals.signal("booking-cancelled")
+booking_edited = _signals.signal("booking-edited")  # times, quantity or price changed
+booking_handed_over = _signals.signal("booking-handed-over")  # kits
+booking_returned = _signals.signal("booking-returned")  # kits
+# Sent with the waitlist entry as sender, and ``booking`` (the freed Booking) as keyword.
+waitlist_offered = _signals.signal("waitlist-offered")
