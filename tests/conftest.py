@@ -136,3 +136,13 @@ def outbox(instance_dir):
     from tests.helpers import Outbox
 
     return Outbox(instance_dir / "outbox")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of one database's own behaviour run only on that database."""
+    on_postgres = bool(TEST_DATABASE_URL)
+    for item in items:
+        if on_postgres and item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason="SQLite-specific test; this run is on PostgreSQL"))
+        if not on_postgres and item.get_closest_marker("postgres_only"):
+            item.add_marker(pytest.mark.skip(reason="PostgreSQL-specific test; set TEST_DATABASE_URL to run it"))

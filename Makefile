@@ -1,0 +1,57 @@
+# FNT Partage — the two commands of the README:
+#   make run    set everything up (virtual environment, install, migrations, demo data) and serve on SQLite
+#   make test   set up with the development extras and run the whole suite (SQLite, then PostgreSQL if it answers)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+HOST   ?= 127.0.0.1
+export FLASK_APP := app
+
+PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test install install-dev translations extract-messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required (found %s); set PYTHON=python3.11" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+%.mo: %.po | $(BIN)/python
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+translations: $(MO_FILES)
+
+run: install translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install-dev translations
+	bash scripts/run-tests
+
+# Refresh the message catalogues after changing interface strings.
+extract-messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+bench: install-dev
+	$(BIN)/python bench/booking.py
+	$(BIN)/python bench/agreements.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

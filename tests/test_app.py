@@ -1,0 +1,157 @@
+"""The application factory, settings, health check, error pages and schema checks."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app import ConfigurationError, create_app
+from app.config import load_settings, normalise_database_url
+from app.core.schema import SchemaOutOfDate, require_current_schema, schema_heads
+from app.extensions import db
+
+
+def test_factory_uses_test_config(app):
+    assert app.config["TESTING"] is True
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "fr"
+    assert app.config["BABEL_DEFAULT_TIMEZONE"] == "Europe/Paris"
+
+
+def test_default_database_is_sqlite_in_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("FNT_ENV", raising=False)
+    settings = load_settings(tmp_path)
+    assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'fnt.db'}"
+
+
+def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FNT_ENV", raising=False)
+    first = load_settings(tmp_path)["SECRET_KEY"]
+    second = load_settings(tmp_path)["SECRET_KEY"]
+    assert first == second and len(first) >= 64
+    key_file = tmp_path / "secret_key"
+    assert key_file.read_text() == first
+    assert key_file.stat().st_mode & 0o077 == 0
+
+
+def test_secret_key_from_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert load_settings(tmp_path)["SECRET_KEY"] == "from-the-environment"
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_refuses_sqlite_default_and_missing_secret(tmp_path, monkeypatch):
+    monkeypatch.setenv("FNT_ENV", "production")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    with pytest.raises(ConfigurationError, match="DATABASE_URL"):
+        load_settings(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    with pytest.raises(ConfigurationError, match="PostgreSQL"):
+        load_settings(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://fnt@db.internal/fnt")
+    monkeypatch.delenv("SECRET_KEY")
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        load_settings(tmp_path)
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    settings = load_settings(tmp_path)
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://fnt@db.internal/fnt"
+    assert settings["SESSION_COOKIE_SECURE"] is True
+
+
+def test_postgres_urls_use_psycopg3():
+    assert normalise_database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_a_dead_database(tmp_path, instance_dir):
+    from tests.conftest import make_test_config
+
+    broken = create_app(make_test_config(f"sqlite:///{tmp_path / 'missing-dir' / 'x.db'}", instance_dir))
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "error"
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_transactions_take_the_write_lock_at_begin(app):
+    with db.engine.connect() as first:
+        first.execute(sa.text("SELECT 1"))  # BEGIN IMMEDIATE has run: the write lock is held
+        other = sa.create_engine(db.engine.url, connect_args={"timeout": 0.1})
+        try:
+            with pytest.raises(sa.exc.OperationalError, match="locked"):
+                with other.connect() as second:
+                    second.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            other.dispose()
+
+
+def test_not_found_page_is_french(client):
+    response = client.get("/nulle-part")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert '<html lang="fr">' in page and "Page introuvable" in page
+
+
+def test_server_error_page_is_friendly(app_factory):
+    application = app_factory(PROPAGATE_EXCEPTIONS=False)
+
+    @application.get("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    response = application.test_client().get("/boom")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Erreur du serveur" in page and "kaboom" not in page
+
+
+def test_forbidden_page(app_factory):
+    from flask import abort
+
+    application = app_factory()
+
+    @application.get("/interdit")
+    def forbidden():
+        abort(403)
+
+    response = application.test_client().get("/interdit")
+    assert response.status_code == 403
+    assert "Accès refusé" in response.get_data(as_text=True)
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_htmx_is_vendored_not_from_a_cdn(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "/static/vendor/htmx/htmx-2.0.11.min.js" in page
+    assert "unpkg" not in page and "jsdelivr" not in page and "cdn" not in page.lower()
+    with client.get("/static/vendor/htmx/htmx-2.0.11.min.js") as script:
+        assert script.status_code == 200 and b"htmx" in script.get_data()
+
+
+def test_schema_check_passes_on_a_migrated_database(app):
+    current, heads = schema_heads(app)
+    assert current == heads and heads
+    require_current_schema(app)
+
+
+def test_schema_check_stops_an_unmigrated_database(tmp_path, instance_dir):
+    from tests.conftest import make_test_config
+
+    empty = create_app(make_test_config(f"sqlite:///{tmp_path / 'empty.db'}", instance_dir))
+    with pytest.raises(SchemaOutOfDate, match="flask --app app db upgrade"):
+        require_current_schema(empty)
