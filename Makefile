@@ -31,7 +31,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 %.mo: %.po | $(BIN)/python
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 translations: $(MO_FILES)
 
