@@ -104,5 +104,8 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 30000)),
         "CHECK_MIGRATIONS": _bool(os.environ.get("CHECK_MIGRATIONS"), default=True),
+        # Number of reverse proxies in front of the app (gunicorn behind nginx: 1), so that
+        # client IP addresses (rate limits, acceptance records) are the real ones.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
     }
     return settings
