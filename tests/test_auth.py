@@ -157,3 +157,46 @@ def test_reset_for_unknown_address_says_the_same_and_sends_nothing(client, outbo
 def test_tampered_reset_token_is_refused(client):
     response = client.get("/compte/mot-de-passe/not-a-token", follow_redirects=True)
     assert "plus valable" in response.get_data(as_text=True)
+
+
+def _app_with_private_page(app_factory):
+    from flask_login import login_required
+
+    application = app_factory()
+
+    @application.get("/prive")
+    @login_required
+    def private():
+        return "secret"
+
+    return application
+
+
+def test_anonymous_visitor_is_sent_to_login_and_back(app_factory):
+    client = _app_with_private_page(app_factory).test_client()
+    response = client.get("/prive?semaine=2026-W48")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/compte/connexion?next=/prive?semaine%3D2026-W48"
+
+
+def test_expired_session_on_htmx_request_redirects_the_whole_page(app_factory):
+    client = _app_with_private_page(app_factory).test_client()
+    response = client.get(
+        "/prive",
+        headers={"HX-Request": "true", "HX-Target": "calendar", "HX-Current-URL": "http://localhost/lieux/x?semaine=3"},
+    )
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == "/compte/connexion?next=/lieux/x?semaine%3D3"
+    assert b"secret" not in response.get_data()
+
+
+def test_password_change_logs_out_other_sessions(client, app):
+    from app.auth.accounts import change_password
+
+    user = make_user(email="membre@example.org", name="Camille Martin")
+    db.session.commit()
+    client.login("membre@example.org", PASSWORD)
+    assert "Camille Martin" in client.get("/").get_data(as_text=True)
+    change_password(db.session.get(User, user.id), "un tout nouveau mot de passe")
+    db.session.commit()
+    assert "Camille Martin" not in client.get("/").get_data(as_text=True)

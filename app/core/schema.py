@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
@@ -10,7 +12,15 @@ from app.extensions import db
 
 
 class SchemaOutOfDate(SystemExit):
-    pass
+    """Stops the process with exit code 3, which gunicorn reads as "worker failed to boot"
+    (it stops instead of restarting workers forever)."""
+
+    def __init__(self, message: str):
+        super().__init__(3)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def schema_heads(app: Flask) -> tuple[set[str], set[str]]:
@@ -28,8 +38,10 @@ def schema_heads(app: Flask) -> tuple[set[str], set[str]]:
 def require_current_schema(app: Flask) -> None:
     current, heads = schema_heads(app)
     if current != heads:
-        raise SchemaOutOfDate(
+        message = (
             "La base de données n'est pas à jour (migrations manquantes). "
             "Lancez : flask --app app db upgrade\n"
             "The database is missing migrations. Run: flask --app app db upgrade"
         )
+        print(message, file=sys.stderr)
+        raise SchemaOutOfDate(message)
