@@ -76,12 +76,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.auth.profile import bp as account_bp
     from app.auth.views import bp as auth_bp
     from app.catalogue.views import bp as catalogue_bp
     from app.core.views import bp as core_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(catalogue_bp)
 
 

@@ -80,3 +80,26 @@ class ResetPasswordForm(FlaskForm):
         _l("Confirmez le mot de passe"),
         validators=[EqualTo("password", message=_l("Les deux mots de passe ne sont pas identiques."))],
     )
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(
+        _l("Nom et prénom"),
+        validators=[DataRequired(message=_l("Indiquez votre nom.")), Length(max=120)],
+    )
+    phone = StringField(_l("Téléphone"), validators=[Length(max=40)])
+    locale = SelectField(
+        _l("Langue de l'interface et des e-mails"),
+        choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")],
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Mot de passe actuel"), validators=[DataRequired(message=_l("Indiquez votre mot de passe actuel."))]
+    )
+    password = _password_field(_l("Nouveau mot de passe"))
+    confirm = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[EqualTo("password", message=_l("Les deux mots de passe ne sont pas identiques."))],
+    )
