@@ -3,7 +3,7 @@
 from app.models.accounts import Organisation, User, VenueMembership
 from app.models.bookings import AuditEntry, Booking, Series
 from app.models.consortium import Closure, ConsortiumClosure, OpeningHours, Theme, Venue, venue_themes
-from app.models.resources import Qualification, Resource, Tariff
+from app.models.resources import Qualification, Resource, ResourcePhoto, Tariff
 from app.models.types import (
     HOLDING_STATUSES,
     ApprovalPolicy,
@@ -35,6 +35,7 @@ __all__ = [
     "Qualification",
     "Resource",
     "ResourceKind",
+    "ResourcePhoto",
     "Series",
     "Tariff",
     "TariffAudience",

@@ -86,6 +86,9 @@ class Resource(db.Model):
         order_by="(OpeningHours.weekday, OpeningHours.opens)",
         overlaps="opening_hours,venue",
     )
+    photos: Mapped[list[ResourcePhoto]] = relationship(
+        back_populates="resource", cascade="all, delete-orphan", order_by="(ResourcePhoto.position, ResourcePhoto.id)"
+    )
 
     @property
     def is_exclusive(self) -> bool:
@@ -152,3 +155,27 @@ class Qualification(db.Model):
         if self.revoked_at is not None and self.revoked_at <= moment:
             return False
         return self.expires_at is None or moment < self.expires_at
+
+
+class ResourcePhoto(db.Model):
+    """A photo of a resource. The image file lives under ``instance/uploads/``; the row says how to show it."""
+
+    __tablename__ = "resource_photos"
+    __table_args__ = (
+        sa.CheckConstraint("width >= 1 AND height >= 1 AND size_bytes >= 1", name="dimensions_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(sa.ForeignKey("resources.id", ondelete="CASCADE"), index=True)
+    # A random name with the extension of the format (never the uploader's file name).
+    filename: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(40))
+    alt_text: Mapped[str] = mapped_column(sa.String(255), default="")
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    size_bytes: Mapped[int] = mapped_column()
+    position: Mapped[int] = mapped_column(default=0)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    resource: Mapped[Resource] = relationship(back_populates="photos")
