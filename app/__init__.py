@@ -86,8 +86,16 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(catalogue_bp)
 
+    from app.newcomers.views import bp as newcomers_bp
+
+    app.register_blueprint(newcomers_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
 
     app.cli.add_command(demo_cli)
+
+    from app.newcomers.cli import newcomers_cli
+
+    app.cli.add_command(newcomers_cli)

@@ -107,5 +107,14 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         # Number of reverse proxies in front of the app (gunicorn behind nginx: 1), so that
         # client IP addresses (rate limits, acceptance records) are the real ones.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
+        # Newcomers' test-space requests: how long their data are kept after the last exchange
+        # (stated on the form), when a venue is reminded of an unanswered request, how long the
+        # emailed links last, and the spam protection of the public form.
+        "NEWCOMER_RETENTION_DAYS": int(os.environ.get("NEWCOMER_RETENTION_DAYS", 365)),
+        "NEWCOMER_REMINDER_DAYS": int(os.environ.get("NEWCOMER_REMINDER_DAYS", 7)),
+        "NEWCOMER_LINK_MAX_AGE_DAYS": int(os.environ.get("NEWCOMER_LINK_MAX_AGE_DAYS", 90)),
+        "NEWCOMER_INVITATION_MAX_AGE_DAYS": int(os.environ.get("NEWCOMER_INVITATION_MAX_AGE_DAYS", 30)),
+        "NEWCOMER_MIN_FILL_SECONDS": int(os.environ.get("NEWCOMER_MIN_FILL_SECONDS", 5)),
+        "NEWCOMER_RATE_LIMIT": os.environ.get("NEWCOMER_RATE_LIMIT", "5 per hour"),
     }
     return settings

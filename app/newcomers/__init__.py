@@ -1,0 +1,1 @@
+"""Newcomers: test-space requests routed to the right venue, followed without an account."""

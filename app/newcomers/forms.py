@@ -1,0 +1,256 @@
+"""Forms of the newcomers' journey: the public request, the private page, the desk, the routing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.auth.forms import ORGANISATION_KINDS
+from app.auth.passwords import MIN_PASSWORD_LENGTH
+from app.newcomers.models import SpaceKind, SupportKind
+
+PARIS = ZoneInfo("Europe/Paris")
+MAX_PERIOD_DAYS = 366
+MAX_LEAD_DAYS = 2 * 366
+
+SUPPORT_LABELS = {
+    SupportKind.TEST_SPACE: _l("Un espace test pour expérimenter le projet"),
+    SupportKind.COACHING: _l("Un accompagnement pour construire le projet"),
+    SupportKind.NETWORKING: _l("Une mise en réseau avec d'autres porteurs de projet"),
+    SupportKind.EQUIPMENT: _l("L'accès à des machines ou à du matériel"),
+    SupportKind.TRAINING: _l("Une formation"),
+    SupportKind.OTHER: _l("Autre chose (précisez dans la description)"),
+}
+
+SPACE_LABELS = {
+    SpaceKind.NONE: _l("Pas d'espace en particulier"),
+    SpaceKind.WORKSHOP: _l("Un atelier"),
+    SpaceKind.OFFICE: _l("Un bureau ou un poste de travail"),
+    SpaceKind.MEETING_ROOM: _l("Une salle de réunion ou d'activité"),
+    SpaceKind.STUDIO: _l("Un studio ou une salle de répétition"),
+    SpaceKind.LAND: _l("Une parcelle à cultiver"),
+    SpaceKind.OUTDOOR: _l("Un espace extérieur"),
+    SpaceKind.OTHER: _l("Autre (précisez dans les besoins)"),
+}
+
+
+def paris_today() -> date:
+    return datetime.now(PARIS).date()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _text(label, required_message=None, max_length=160, **kwargs):
+    validators = [DataRequired(message=required_message)] if required_message else [Optional()]
+    validators.append(Length(max=max_length, message=_l("%(max)d caractères au plus.", max=max_length)))
+    return StringField(label, validators=validators, **kwargs)
+
+
+def _long_text(label, required_message=None, max_length=2000, min_length=0):
+    validators = [DataRequired(message=required_message)] if required_message else [Optional()]
+    validators.append(
+        Length(
+            min=min_length,
+            max=max_length,
+            message=_l("Entre %(min)d et %(max)d caractères.", min=min_length, max=max_length)
+            if min_length
+            else _l("%(max)d caractères au plus.", max=max_length),
+        )
+    )
+    return TextAreaField(label, validators=validators)
+
+
+class NewcomerRequestForm(FlaskForm):
+    """The public request. ``themes`` choices are filled by the view from the Theme table."""
+
+    name = _text(_l("Nom et prénom"), _l("Indiquez votre nom."), 120)
+    email = EmailField(
+        _l("Adresse e-mail"),
+        validators=[
+            DataRequired(message=_l("Indiquez votre adresse e-mail : nous vous y écrirons.")),
+            Email(message=_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+            Length(max=255, message=_l("%(max)d caractères au plus.", max=255)),
+        ],
+    )
+    phone = StringField(
+        _l("Téléphone (facultatif)"),
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("%(max)d caractères au plus.", max=40)),
+            Regexp(r"^[0-9+ .()\-]*$", message=_l("Un numéro de téléphone ne contient que des chiffres, espaces et + . ( ) -")),
+        ],
+    )
+    organisation = _text(_l("Structure (facultatif : association, collectif, entreprise…)"), None, 160)
+    project_title = _text(_l("Titre du projet"), _l("Donnez un titre à votre projet."), 160)
+    project_description = _long_text(
+        _l("Description du projet"), _l("Décrivez votre projet en quelques lignes."), 5000, min_length=30
+    )
+    themes = MultiCheckboxField(
+        _l("Thématiques du projet"), coerce=int, validate_choice=True,
+        validators=[DataRequired(message=_l("Choisissez au moins une thématique."))],
+    )
+    support_kind = RadioField(
+        _l("Accompagnement recherché"),
+        choices=[SelectChoice(kind.value, label) for kind, label in SUPPORT_LABELS.items()],
+        validators=[InputRequired(message=_l("Choisissez le type d'accompagnement recherché."))],
+    )
+    period_start = DateField(
+        _l("Début de la période souhaitée"), validators=[InputRequired(message=_l("Indiquez une date de début."))]
+    )
+    period_end = DateField(
+        _l("Fin de la période souhaitée"), validators=[InputRequired(message=_l("Indiquez une date de fin."))]
+    )
+    space_kind = SelectField(
+        _l("Type d'espace recherché"),
+        choices=[SelectChoice(kind.value, label) for kind, label in SPACE_LABELS.items()],
+        default=SpaceKind.NONE.value,
+    )
+    equipment = _long_text(_l("Équipements, machines et autres besoins (facultatif)"), None, 2000)
+    consent = BooleanField(
+        validators=[DataRequired(message=_l("Votre accord est nécessaire pour que nous traitions votre demande."))]
+    )
+    # Spam protection: a field people never see, and the signed moment the form was shown.
+    website = StringField(_l("Laissez ce champ vide"), validators=[Optional(), Length(max=200)])
+    started = HiddenField()
+
+    def set_retention(self, days: int) -> None:
+        self.consent.label.text = _l(
+            "J'accepte que les lieux de la Fabrique numérique de territoire traitent ces informations pour "
+            "répondre à ma demande. Elles sont conservées %(days)d jours après le dernier échange, puis anonymisées.",
+            days=days,
+        )
+
+    def validate_period_start(self, field) -> None:
+        if field.data is None:
+            return
+        today = paris_today()
+        if field.data < today:
+            raise ValidationError(_l("La période ne peut pas commencer dans le passé."))
+        if field.data > today + timedelta(days=MAX_LEAD_DAYS):
+            raise ValidationError(_l("Indiquez une période dans les deux ans qui viennent."))
+
+    def validate_period_end(self, field) -> None:
+        start = self.period_start.data
+        if field.data is None or start is None:
+            return
+        if field.data < start:
+            raise ValidationError(_l("La fin de la période doit suivre son début."))
+        if (field.data - start).days > MAX_PERIOD_DAYS:
+            raise ValidationError(_l("Une période d'essai dure un an au plus."))
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        _l("Votre message"),
+        validators=[
+            DataRequired(message=_l("Écrivez un message.")),
+            Length(max=5000, message=_l("%(max)d caractères au plus.", max=5000)),
+        ],
+    )
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Pourquoi retirez-vous votre demande ? (facultatif)"),
+        validators=[Optional(), Length(max=2000, message=_l("%(max)d caractères au plus.", max=2000))],
+    )
+    confirm = BooleanField(
+        _l("Je retire ma demande"), validators=[DataRequired(message=_l("Cochez la case pour confirmer."))]
+    )
+
+
+class LostLinkForm(FlaskForm):
+    email = EmailField(
+        _l("Adresse e-mail de la demande"),
+        validators=[
+            DataRequired(message=_l("Indiquez votre adresse e-mail.")),
+            Email(message=_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+            Length(max=255),
+        ],
+    )
+
+
+class DeclineForm(FlaskForm):
+    decline_note = TextAreaField(
+        _l("Message au porteur de projet"),
+        validators=[
+            DataRequired(message=_l("Expliquez votre décision au porteur de projet.")),
+            Length(max=2000, message=_l("%(max)d caractères au plus.", max=2000)),
+        ],
+    )
+
+
+class RedirectForm(FlaskForm):
+    venue = SelectField(_l("Lieu plus indiqué"), coerce=int, validate_choice=True)
+    redirect_note = TextAreaField(
+        _l("Note pour le porteur de projet et pour ce lieu"),
+        validators=[
+            DataRequired(message=_l("Expliquez pourquoi ce lieu est plus indiqué.")),
+            Length(max=2000, message=_l("%(max)d caractères au plus.", max=2000)),
+        ],
+    )
+
+
+class AcceptForm(FlaskForm):
+    test_space = SelectField(_l("Espace test proposé"), coerce=int, validate_choice=True)
+    accept_note = TextAreaField(
+        _l("Message au porteur de projet (facultatif)"),
+        validators=[Optional(), Length(max=2000, message=_l("%(max)d caractères au plus.", max=2000))],
+    )
+
+
+class InvitationForm(FlaskForm):
+    name = _text(_l("Nom et prénom"), _l("Indiquez votre nom."), 120)
+    phone = StringField(
+        _l("Téléphone (facultatif)"),
+        validators=[Optional(), Length(max=40, message=_l("%(max)d caractères au plus.", max=40))],
+    )
+    organisation = _text(_l("Structure"), _l("Indiquez la structure qui porte le projet."), 160)
+    organisation_kind = SelectField(_l("Type de structure"), choices=ORGANISATION_KINDS)
+    password = PasswordField(
+        _l("Mot de passe"),
+        validators=[
+            DataRequired(message=_l("Choisissez un mot de passe.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=256,
+                message=_l("Le mot de passe doit compter au moins %(min)d caractères.", min=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[EqualTo("password", message=_l("Les deux mots de passe ne sont pas identiques."))],
+    )
+
+
+class RouteForm(FlaskForm):
+    theme = SelectField(_l("Thématique"), coerce=int, validate_choice=True)
+    support_kind = SelectField(
+        _l("Accompagnement recherché"),
+        choices=[SelectChoice("", _l("Tous"))]
+        + [SelectChoice(kind.value, label) for kind, label in SUPPORT_LABELS.items()],
+        default="",
+    )
+    venue = SelectField(_l("Lieu"), coerce=int, validate_choice=True)
