@@ -1,0 +1,94 @@
+"""The newcomer's journey in Chromium: request, private link, acceptance by the venue, account."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from app.extensions import db
+from app.models import Audience
+from tests.e2e.conftest import assert_no_axe_violations
+from tests.factories import PASSWORD, make_resource
+from tests.test_newcomers import consortium, paris_today
+
+
+@pytest.fixture(autouse=True)
+def _one_second_minimum_fill_time(monkeypatch):
+    """The served app reads its settings from the environment: a person here types in about a second."""
+    monkeypatch.setenv("NEWCOMER_MIN_FILL_SECONDS", "1")
+
+
+def _link(outbox, to: str, path: str) -> str:
+    message = [m for m in outbox.messages() if m["To"] == to][-1]
+    return re.search(r"http://\S+(" + path + r"\S+)", outbox.text(message)).group(1)
+
+
+def test_newcomer_journey_in_the_browser(page, outbox):
+    _themes, venues, managers = consortium()
+    make_resource(venues["la-machinerie"], slug="espace-test", name="Atelier test", is_test_space=True,
+                  open_to=Audience.NEWCOMER)
+    manager_email = managers["la-machinerie"].email
+    # End the test's transaction: on SQLite it would hold the write lock the served app needs.
+    db.session.commit()
+
+    page.goto("/")
+    page.get_by_role("link", name="Proposer un projet / demander un espace test").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Proposer un projet / demander un espace test")
+    assert_no_axe_violations(page, "request form")
+    page.get_by_label("Nom et prénom").fill("Inès Durand")
+    page.get_by_label("Adresse e-mail").fill("ines@exemple")
+    page.get_by_label("Titre du projet").fill("Atelier de réparation de vélos")
+    page.get_by_label("Description du projet").fill("Un atelier ouvert où chacun apprend à réparer son vélo.")
+    page.get_by_label("Création et gestion de FabLab").check()
+    page.get_by_label("Un espace test pour expérimenter le projet").check()
+    page.get_by_label("Début de la période souhaitée").fill("2099-01-04")
+    page.get_by_label("Fin de la période souhaitée").fill("2099-02-04")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+
+    expect(page.get_by_text("Cette adresse e-mail n'est pas valide.")).to_be_visible()
+    expect(page.get_by_text("Indiquez une période dans les deux ans qui viennent.")).to_be_visible()
+    expect(page.get_by_label("Titre du projet")).to_have_value("Atelier de réparation de vélos")
+    expect(page.get_by_label("Création et gestion de FabLab")).to_be_checked()
+    assert_no_axe_violations(page, "request form with errors")
+    page.get_by_label("Adresse e-mail").fill("ines@example.org")
+    page.get_by_label("Début de la période souhaitée").fill(_in_days(14))
+    page.get_by_label("Fin de la période souhaitée").fill(_in_days(60))
+    page.get_by_label(re.compile("J'accepte que les lieux")).check()
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Merci, votre demande est envoyée")
+    expect(page.get_by_text("Elle est transmise à La Machinerie")).to_be_visible()
+
+    page.goto(_link(outbox, "ines@example.org", "/projets/suivi/"))
+    expect(page.get_by_text("Lieu qui suit votre demande")).to_be_visible()
+    expect(page.get_by_role("link", name="La Machinerie")).to_be_visible()
+    assert_no_axe_violations(page, "private status page")
+
+    page.get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Adresse e-mail").fill(manager_email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    page.goto("/projets/gestion")
+    page.get_by_role("link", name="Atelier de réparation de vélos").click()
+    assert_no_axe_violations(page, "desk request page")
+    page.get_by_label("Espace test proposé").select_option(label="Atelier test")
+    page.get_by_role("button", name="Accepter la demande").click()
+    expect(page.get_by_text("La demande est acceptée")).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    page.goto(_link(outbox, "ines@example.org", "/projets/invitation/"))
+    expect(page.get_by_label("Structure", exact=True)).to_have_value("Inès Durand")
+    page.get_by_label("Structure", exact=True).fill("Collectif Hortillon")
+    page.get_by_label("Mot de passe", exact=True).fill("un mot de passe long")
+    page.get_by_label("Confirmez le mot de passe").fill("un mot de passe long")
+    page.get_by_role("button", name="Ouvrir mon compte").click()
+    expect(page.get_by_text("Bienvenue, Inès Durand ! Votre compte est ouvert.")).to_be_visible()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+
+def _in_days(days: int) -> str:
+    return (paris_today() + timedelta(days=days)).isoformat()
