@@ -90,6 +90,11 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(newcomers_bp)
 
+    from app.manage.views import bp as manage_bp, media_bp
+
+    app.register_blueprint(manage_bp)
+    app.register_blueprint(media_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli

@@ -1,0 +1,461 @@
+"""The administration forms. Fields that read euros, durations and opening hours keep what was typed
+when it cannot be read, so that a form with an error comes back as the person filled it in."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.catalogue.labels import WEEKDAY_LABELS
+from app.manage.parsing import (
+    SLUG_PATTERN,
+    ParseError,
+    format_duration,
+    format_euros,
+    format_hours,
+    parse_duration,
+    parse_euros,
+    parse_hours,
+)
+from app.manage.resources import RATES, ResourceData
+from app.models import ApprovalPolicy, Audience, ResourceKind, TariffAudience
+
+# --- Labels of the enumerations ------------------------------------------------------------------
+
+KIND_CHOICES = [
+    SelectChoice(ResourceKind.SPACE.value, _l("Espace (salle, atelier, parcelle, espace test)")),
+    SelectChoice(ResourceKind.MACHINE.value, _l("Machine (découpeuse laser, imprimante 3D…)")),
+    SelectChoice(ResourceKind.KIT.value, _l("Kit mobile (matériel prêté, en plusieurs unités)")),
+]
+AUDIENCE_LABELS = {
+    Audience.CONSORTIUM: _l("Membres du consortium"),
+    Audience.PARTNER: _l("Partenaires"),
+    Audience.NEWCOMER: _l("Porteurs de projet"),
+    Audience.EXTERNAL: _l("Extérieurs"),
+}
+OPEN_TO_CHOICES = [
+    SelectChoice(Audience.CONSORTIUM.value, _l("Les membres du consortium seulement")),
+    SelectChoice(Audience.PARTNER.value, _l("Le consortium et ses partenaires")),
+    SelectChoice(Audience.NEWCOMER.value, _l("Le consortium, les partenaires et les porteurs de projet")),
+    SelectChoice(Audience.EXTERNAL.value, _l("Tout le monde, extérieurs compris")),
+]
+APPROVAL_CHOICES = [
+    SelectChoice(ApprovalPolicy.MANAGER.value, _l("Chaque demande attend la validation d'un·e gestionnaire")),
+    SelectChoice(ApprovalPolicy.VENUE_MEMBERS.value, _l("Les membres du lieu sont acceptés d'office, les autres attendent")),
+    SelectChoice(ApprovalPolicy.CONSORTIUM.value, _l("Les membres du consortium sont acceptés d'office")),
+]
+TARIFF_AUDIENCE_LABELS = {
+    TariffAudience.CONSORTIUM: _l("Tarif consortium"),
+    TariffAudience.PARTNER: _l("Tarif partenaires"),
+    TariffAudience.EXTERNAL: _l("Tarif extérieurs"),
+}
+
+
+def _decimal_separator() -> str:
+    return "." if str(get_locale()) == "en" else ","
+
+
+# --- Fields that parse -----------------------------------------------------------------------------
+
+
+class _ParsedField(StringField):
+    """A text input whose data is parsed; on error the typed text is shown again."""
+
+    def parse(self, text: str):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def display(self, value) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0] if valuelist else ""
+        try:
+            self.data = self.parse(text)
+        except ParseError as error:
+            self.data = None
+            raise ValueError(str(error)) from error
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.display(self.data)
+
+
+class EurosField(_ParsedField):
+    """Euros with a comma or a dot; data in integer cents (None when empty)."""
+
+    def parse(self, text):
+        return parse_euros(text)
+
+    def display(self, value):
+        return format_euros(value, _decimal_separator())
+
+
+class DurationField(_ParsedField):
+    """A duration typed as "45 min", "1h30", "48h" or "2 j"; data in minutes (None when empty)."""
+
+    def parse(self, text):
+        return parse_duration(text)
+
+    def display(self, value):
+        return format_duration(value)
+
+
+class HoursField(_ParsedField):
+    """Opening intervals of one weekday, "9:00-12:00, 14:00-18:00"; data is a list of (opens, closes)."""
+
+    def parse(self, text):
+        return parse_hours(text)
+
+    def display(self, value):
+        return format_hours(value or [])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _required_duration(label):
+    return DurationField(
+        label,
+        validators=[InputRequired(message=_l("Indiquez une durée."))],
+    )
+
+
+class WeekHoursForm(Form):
+    """Seven weekday fields; all empty means closed every day (or, for a resource, the venue's hours)."""
+
+    d0 = HoursField(WEEKDAY_LABELS[0])
+    d1 = HoursField(WEEKDAY_LABELS[1])
+    d2 = HoursField(WEEKDAY_LABELS[2])
+    d3 = HoursField(WEEKDAY_LABELS[3])
+    d4 = HoursField(WEEKDAY_LABELS[4])
+    d5 = HoursField(WEEKDAY_LABELS[5])
+    d6 = HoursField(WEEKDAY_LABELS[6])
+
+    def by_weekday(self) -> dict[int, list]:
+        return {day: self[f"d{day}"].data or [] for day in range(7)}
+
+    @staticmethod
+    def initial(hours: dict[int, list]) -> dict[str, list]:
+        return {f"d{day}": hours.get(day, []) for day in range(7)}
+
+
+class TariffForm(Form):
+    hour_cents = EurosField(_l("À l'heure (€)"))
+    half_day_cents = EurosField(_l("La demi-journée (€)"))
+    day_cents = EurosField(_l("La journée (€)"))
+
+
+# --- Resources -------------------------------------------------------------------------------------
+
+
+class ResourceForm(FlaskForm):
+    kind = SelectField(_l("Type de ressource"), choices=KIND_CHOICES, default=ResourceKind.SPACE.value)
+    name = StringField(
+        _l("Nom"), validators=[DataRequired(message=_l("Indiquez le nom de la ressource.")), Length(max=160)]
+    )
+    slug = StringField(
+        _l("Identifiant dans l'adresse (facultatif)"),
+        validators=[
+            Optional(),
+            Length(max=80),
+            Regexp(SLUG_PATTERN, message=_l("Minuscules sans accent, chiffres et tirets seulement.")),
+        ],
+    )
+    short_description = StringField(_l("Résumé en une ligne"), validators=[Length(max=255)])
+    description = TextAreaField(_l("Description"))
+    documentation = TextAreaField(_l("Documentation et consignes (sécurité, mode d'emploi)"))
+    capacity = IntegerField(
+        _l("Capacité (personnes)"),
+        validators=[Optional(), NumberRange(min=1, max=10000, message=_l("Entre 1 et 10 000 personnes."))],
+    )
+    is_test_space = BooleanField(_l("Espace test (proposé aux porteurs de projet)"))
+    machine_type = StringField(_l("Type de machine"), validators=[Length(max=80)])
+    requires_training = BooleanField(_l("Formation obligatoire avant de réserver"))
+    units = IntegerField(
+        _l("Nombre d'unités"),
+        validators=[Optional(), NumberRange(min=1, max=1000, message=_l("Entre 1 et 1 000 unités."))],
+    )
+    checklist = TextAreaField(_l("Contenu du kit (une ligne par élément)"))
+    min_duration_minutes = _required_duration(_l("Durée minimale"))
+    max_duration_minutes = DurationField(_l("Durée maximale (vide : sans limite)"))
+    slot_minutes = _required_duration(_l("Pas de réservation"))
+    notice_minutes = _required_duration(_l("Délai de prévenance"))
+    horizon_days = IntegerField(
+        _l("Réservable jusqu'à (jours à l'avance)"),
+        validators=[
+            InputRequired(message=_l("Indiquez un nombre de jours.")),
+            NumberRange(min=1, max=1095, message=_l("Entre 1 et 1 095 jours.")),
+        ],
+    )
+    buffer_minutes = _required_duration(_l("Battement entre deux réservations"))
+    open_to = SelectField(_l("Qui peut réserver"), choices=OPEN_TO_CHOICES, default=Audience.CONSORTIUM.value)
+    approval_policy = SelectField(
+        _l("Validation des demandes"), choices=APPROVAL_CHOICES, default=ApprovalPolicy.MANAGER.value
+    )
+    tariff_consortium = FormField(TariffForm)
+    tariff_partner = FormField(TariffForm)
+    tariff_external = FormField(TariffForm)
+    deposit_cents = EurosField(_l("Caution (€)"))
+    hours = FormField(WeekHoursForm)
+
+    DURATION_LIMITS = {
+        "min_duration_minutes": (0, 60 * 24 * 31),
+        "max_duration_minutes": (1, 60 * 24 * 31),
+        "slot_minutes": (5, 60 * 24),
+        "notice_minutes": (0, 60 * 24 * 365),
+        "buffer_minutes": (0, 60 * 24),
+    }
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name, (low, high) in self.DURATION_LIMITS.items():
+            field = self[name]
+            if field.data is not None and not low <= field.data <= high:
+                field.errors.append(
+                    _l("Entre %(low)s et %(high)s.", low=format_duration(low), high=format_duration(high))
+                )
+                valid = False
+        return valid
+
+    def tariff_fields(self):
+        return [(TARIFF_AUDIENCE_LABELS[audience], self[f"tariff_{audience.value}"]) for audience in TariffAudience]
+
+    def to_data(self, kind: ResourceKind | None = None) -> ResourceData:
+        kind = kind or ResourceKind(self.kind.data)
+        units = self.units.data
+        return ResourceData(
+            kind=kind,
+            name=self.name.data or "",
+            slug=self.slug.data or "",
+            short_description=self.short_description.data or "",
+            description=self.description.data or "",
+            documentation=self.documentation.data or "",
+            capacity=self.capacity.data,
+            units=units if units is not None else (0 if kind == ResourceKind.KIT else 1),
+            checklist=self.checklist.data or "",
+            machine_type=self.machine_type.data or "",
+            requires_training=bool(self.requires_training.data),
+            min_duration_minutes=self.min_duration_minutes.data,
+            max_duration_minutes=self.max_duration_minutes.data,
+            slot_minutes=self.slot_minutes.data,
+            notice_minutes=self.notice_minutes.data,
+            horizon_days=self.horizon_days.data,
+            buffer_minutes=self.buffer_minutes.data,
+            open_to=Audience(self.open_to.data),
+            approval_policy=ApprovalPolicy(self.approval_policy.data),
+            deposit_cents=self.deposit_cents.data or 0,
+            is_test_space=bool(self.is_test_space.data),
+            tariffs={
+                audience: {rate: self[f"tariff_{audience.value}"][rate].data for rate in RATES}
+                for audience in TariffAudience
+            },
+            opening_hours=self.hours.form.by_weekday(),
+        )
+
+    @classmethod
+    def initial(cls, resource=None, own_hours: dict | None = None) -> dict:
+        """The values a blank or an edit form starts with."""
+        if resource is None:
+            defaults = ResourceData(kind=ResourceKind.SPACE, name="")
+            return {
+                name: getattr(defaults, name)
+                for name in ("min_duration_minutes", "max_duration_minutes", "slot_minutes", "notice_minutes",
+                             "horizon_days", "buffer_minutes")
+            } | {"units": 1}
+        data = {name: getattr(resource, name) for name in cls._fields_from_model()}
+        data["kind"] = resource.kind.value
+        data["open_to"] = resource.open_to.value
+        data["approval_policy"] = resource.approval_policy.value
+        for audience in TariffAudience:
+            tariff = resource.tariff_for(audience)
+            data[f"tariff_{audience.value}"] = {rate: getattr(tariff, rate) if tariff else None for rate in RATES}
+        data["hours"] = WeekHoursForm.initial(own_hours or {})
+        return data
+
+    @staticmethod
+    def _fields_from_model():
+        return (
+            "name", "slug", "short_description", "description", "documentation", "capacity", "is_test_space",
+            "machine_type", "requires_training", "units", "checklist", "min_duration_minutes",
+            "max_duration_minutes", "slot_minutes", "notice_minutes", "horizon_days", "buffer_minutes",
+            "deposit_cents",
+        )
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("Photo (JPEG, PNG ou WebP)"))
+    alt_text = StringField(
+        _l("Description de la photo"),
+        validators=[
+            DataRequired(message=_l("Décrivez la photo en quelques mots : ce texte est lu aux personnes qui ne la voient pas.")),
+            Length(max=255),
+        ],
+    )
+
+
+class ListFilterForm(FlaskForm):
+    """Filters of a list page, sent by GET (no CSRF: they change nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Rechercher"), validators=[Optional(), Length(max=100)])
+
+
+class ResourceFilterForm(ListFilterForm):
+    state = SelectField(
+        _l("Afficher"),
+        choices=[
+            SelectChoice("active", _l("Les ressources en service")),
+            SelectChoice("retired", _l("Les ressources retirées")),
+            SelectChoice("all", _l("Toutes les ressources")),
+        ],
+        default="active",
+    )
+
+
+# --- Closures --------------------------------------------------------------------------------------
+
+
+class ClosureForm(FlaskForm):
+    starts_on = DateField(_l("Premier jour"), validators=[InputRequired(message=_l("Indiquez le premier jour."))])
+    starts_time = TimeField(_l("À partir de (heure, facultatif)"), validators=[Optional()])
+    ends_on = DateField(_l("Dernier jour"), validators=[InputRequired(message=_l("Indiquez le dernier jour."))])
+    ends_time = TimeField(_l("Jusqu'à (heure, facultatif)"), validators=[Optional()])
+    reason = StringField(
+        _l("Motif"), validators=[DataRequired(message=_l("Indiquez le motif de la fermeture.")), Length(max=255)]
+    )
+
+
+class ConsortiumClosureForm(ClosureForm):
+    venue_ids = MultiCheckboxField(_l("Lieux concernés"), coerce=int)
+
+
+# --- Qualifications and members --------------------------------------------------------------------
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _user_email_field(label):
+    return EmailField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Indiquez l'adresse e-mail de la personne.")),
+            Email(message=_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+            Length(max=255),
+        ],
+    )
+
+
+class QualificationForm(FlaskForm):
+    email = _user_email_field(_l("Adresse e-mail du membre"))
+    resource_id = SelectField(_l("Machine"), coerce=int, validate_choice=False)
+    expires_on = DateField(_l("Valable jusqu'au (inclus, facultatif)"), validators=[Optional()])
+    recognised_consortium_wide = BooleanField(
+        _l("Reconnue pour toutes les machines du même type dans le consortium")
+    )
+    note = StringField(_l("Note (formation suivie, formateur…)"), validators=[Length(max=255)])
+
+
+class MemberForm(FlaskForm):
+    email = _user_email_field(_l("Adresse e-mail du membre à ajouter"))
+
+
+# --- Coordination ----------------------------------------------------------------------------------
+
+
+class VenueForm(FlaskForm):
+    name = StringField(_l("Nom"), validators=[DataRequired(message=_l("Indiquez le nom du lieu.")), Length(max=120)])
+    slug = StringField(
+        _l("Identifiant dans l'adresse (facultatif)"),
+        validators=[
+            Optional(),
+            Length(max=60),
+            Regexp(SLUG_PATTERN, message=_l("Minuscules sans accent, chiffres et tirets seulement.")),
+        ],
+    )
+    short_description = StringField(_l("Résumé en une ligne"), validators=[Length(max=255)])
+    description = TextAreaField(_l("Présentation"))
+    street = StringField(_l("Adresse (numéro et rue)"), validators=[Length(max=255)])
+    postal_code = StringField(_l("Code postal"), validators=[Length(max=10)])
+    city = StringField(_l("Commune"), validators=[Length(max=120)])
+    email = EmailField(
+        _l("E-mail de contact"),
+        validators=[Optional(), Email(message=_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+                    Length(max=255)],
+    )
+    phone = StringField(_l("Téléphone"), validators=[Length(max=40)])
+    website = StringField(_l("Site web"), validators=[Length(max=255)])
+    representative_name = StringField(_l("Représentant·e légal·e (signe les conventions)"), validators=[Length(max=120)])
+    representative_role = StringField(_l("Fonction du ou de la représentant·e"), validators=[Length(max=120)])
+    theme_ids = MultiCheckboxField(_l("Thématiques"), coerce=int)
+    is_lead = BooleanField(_l("Lieu porteur du consortium"))
+    is_active = BooleanField(_l("Lieu actif (visible dans le catalogue)"), default=True)
+    hours = FormField(WeekHoursForm)
+
+
+class ManagerForm(FlaskForm):
+    email = _user_email_field(_l("Adresse e-mail de la personne"))
+    venue_id = SelectField(_l("Lieu"), coerce=int, validate_choice=False)
+
+
+class ThemeForm(FlaskForm):
+    name_fr = StringField(_l("Nom en français"), validators=[DataRequired(message=_l("Indiquez le nom en français.")), Length(max=120)])
+    name_en = StringField(_l("Nom en anglais"), validators=[DataRequired(message=_l("Indiquez le nom en anglais.")), Length(max=120)])
+    slug = StringField(
+        _l("Identifiant (facultatif)"),
+        validators=[
+            Optional(),
+            Length(max=60),
+            Regexp(SLUG_PATTERN, message=_l("Minuscules sans accent, chiffres et tirets seulement.")),
+        ],
+    )
+    position = IntegerField(
+        _l("Ordre d'affichage"),
+        default=0,
+        validators=[InputRequired(message=_l("Indiquez un nombre.")), NumberRange(min=0, max=999, message=_l("Entre 0 et 999."))],
+    )
+
+
+class AudienceForm(FlaskForm):
+    audience = SelectField(
+        _l("Public"),
+        choices=[SelectChoice(audience.value, label) for audience, label in AUDIENCE_LABELS.items()],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A POST-only button (retire, revoke, remove…) with its CSRF token, and where to go back to."""
+
+    next = HiddenField()
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """``[(id, label), …]`` → the choices of a select or checkbox list."""
+    return [SelectChoice(value, label) for value, label in pairs]

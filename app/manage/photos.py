@@ -1,0 +1,148 @@
+"""Photos of resources: checked by their content with Pillow, re-encoded, stored under instance/uploads/.
+
+No request here. Re-encoding keeps only the pixels: no metadata (GPS position of a phone
+photo), no trailing payload, and the image turned upright from its EXIF orientation.
+"""
+
+from __future__ import annotations
+
+import secrets
+import warnings
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.manage import audit
+from app.models import Resource, ResourcePhoto, User
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # refuse larger images before decoding them (decompression bombs)
+MAX_SIDE = 2400  # larger photos are scaled down to this many pixels on their longer side
+MAX_PHOTOS = 12
+
+
+@dataclass(frozen=True)
+class ImageFormat:
+    name: str  # Pillow's name of the format
+    content_type: str
+    extension: str
+    save_options: dict
+
+
+FORMATS = {
+    "JPEG": ImageFormat("JPEG", "image/jpeg", "jpg", {"quality": 85, "optimize": True}),
+    "PNG": ImageFormat("PNG", "image/png", "png", {"optimize": True}),
+    "WEBP": ImageFormat("WEBP", "image/webp", "webp", {"quality": 85}),
+}
+
+
+class InvalidPhoto(ValueError):
+    """``field`` is the form field the message belongs to."""
+
+    def __init__(self, message, field: str = "photo"):
+        super().__init__(message)
+        self.field = field
+
+
+def upload_folder(app: Flask) -> Path:
+    """Where photo files live: ``UPLOAD_FOLDER`` if set, else ``instance/uploads``; then ``resources/``."""
+    base = app.config.get("UPLOAD_FOLDER") or Path(app.instance_path) / "uploads"
+    return Path(base) / "resources"
+
+
+def max_bytes(app: Flask) -> int:
+    return int(app.config.get("PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def _too_large(limit: int) -> InvalidPhoto:
+    return InvalidPhoto(_l("La photo dépasse %(size)s Mo.", size=f"{limit / 1024 / 1024:.0f}"))
+
+
+def _decode(content: bytes) -> tuple[Image.Image, ImageFormat]:
+    unreadable = InvalidPhoto(_l("Ce fichier n'est pas une image JPEG, PNG ou WebP lisible."))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(content)) as probe:
+                kind = FORMATS.get(probe.format or "")
+                if kind is None:
+                    raise unreadable
+                if probe.width * probe.height > MAX_PIXELS:
+                    raise InvalidPhoto(_l("L'image est trop grande (plus de 40 millions de pixels)."))
+                probe.verify()
+            image = Image.open(BytesIO(content))
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning,
+            Image.DecompressionBombError) as error:
+        if isinstance(error, InvalidPhoto):
+            raise
+        raise unreadable from error
+    return image, kind
+
+
+def _encode(image: Image.Image, kind: ImageFormat) -> bytes:
+    image = ImageOps.exif_transpose(image)
+    if max(image.size) > MAX_SIDE:
+        image.thumbnail((MAX_SIDE, MAX_SIDE))
+    if kind.name == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        image = image.convert("RGBA")
+    out = BytesIO()
+    image.save(out, format=kind.name, **kind.save_options)
+    return out.getvalue()
+
+
+def add_photo(
+    resource: Resource, stream: BinaryIO | None, alt_text: str, actor: User, folder: Path, limit: int
+) -> ResourcePhoto:
+    """Check, re-encode and store a photo; add its row. Raises ``InvalidPhoto``.
+
+    The file is written before the caller commits: on a failed commit, call ``discard_file``.
+    """
+    if stream is None:
+        raise InvalidPhoto(_l("Choisissez une photo à envoyer."))
+    content = stream.read(limit + 1)
+    if not content:
+        raise InvalidPhoto(_l("Choisissez une photo à envoyer."))
+    if len(content) > limit:
+        raise _too_large(limit)
+    count = db.session.scalar(select(func.count(ResourcePhoto.id)).where(ResourcePhoto.resource_id == resource.id))
+    if count >= MAX_PHOTOS:
+        raise InvalidPhoto(_l("Une ressource a au plus %(max)d photos : supprimez-en une d'abord.", max=MAX_PHOTOS))
+    image, kind = _decode(content)
+    with image:
+        encoded = _encode(image, kind)
+    with Image.open(BytesIO(encoded)) as stored:
+        width, height = stored.size
+    filename = f"{secrets.token_urlsafe(18)}.{kind.extension}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / filename).write_bytes(encoded)
+    last = db.session.scalar(select(func.max(ResourcePhoto.position)).where(ResourcePhoto.resource_id == resource.id))
+    photo = ResourcePhoto(
+        filename=filename, content_type=kind.content_type, alt_text=" ".join(alt_text.split()), width=width,
+        height=height, size_bytes=len(encoded), position=(last or 0) + 1, uploaded_by_id=actor.id,
+    )
+    resource.photos.append(photo)
+    db.session.flush()
+    audit.record(actor, "resource", resource.id, "photo_added", photo_id=photo.id, filename=filename)
+    return photo
+
+
+def remove_photo(photo: ResourcePhoto, actor: User) -> str:
+    """Delete the photo's row; returns the file name to discard once the change is committed."""
+    audit.record(actor, "resource", photo.resource_id, "photo_removed", photo_id=photo.id, filename=photo.filename)
+    filename = photo.filename
+    db.session.delete(photo)
+    return filename
+
+
+def discard_file(folder: Path, filename: str) -> None:
+    (folder / Path(filename).name).unlink(missing_ok=True)

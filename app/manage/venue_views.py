@@ -1,0 +1,415 @@
+"""Managers' pages for one venue: resources and their photos, closures, qualifications, members.
+
+Each view finds the venue among those the user manages (404 otherwise), parses the
+form, calls a rule, commits once, and answers with a page, a redirect, or an htmx row.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.auth.accounts import find_user_by_email
+from app.core.web import is_htmx_fragment_request
+from app.extensions import db
+from app.manage import closures as closure_rules
+from app.manage import memberships as membership_rules
+from app.manage import permissions, photos
+from app.manage import qualifications as qualification_rules
+from app.manage import resources as resource_rules
+from app.manage.coordination import contains
+from app.manage.forms import (
+    choices,
+    ClosureForm,
+    MemberForm,
+    PhotoForm,
+    QualificationForm,
+    ResourceFilterForm,
+    ResourceForm,
+)
+from app.manage.parsing import paris_end_of_day, paris_moment
+from app.manage.web import (
+    action_done,
+    action_refused,
+    add_errors,
+    back_to,
+    bp,
+    form_page,
+    found_or_404,
+    page,
+    venue_or_404,
+)
+from app.models import Resource, Venue, utcnow
+
+# --- Dashboard -------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    venues = permissions.manageable_venues(current_user)
+    ids = [venue.id for venue in venues]
+    active = dict(
+        db.session.execute(
+            select(Resource.venue_id, func.count(Resource.id))
+            .where(Resource.venue_id.in_(ids), Resource.is_active.is_(True))
+            .group_by(Resource.venue_id)
+        ).all()
+    ) if ids else {}
+    proposals = {venue.id: closure_rules.pending_proposals([venue.id]) for venue in venues}
+    return page("manage/index.html", venues=venues, active_counts=active, proposals=proposals)
+
+
+# --- Resources -------------------------------------------------------------------------------------
+
+
+def _resources_url(venue: Venue) -> str:
+    return url_for("manage.resources", slug=venue.slug)
+
+
+def _resource_rows(venue: Venue, filters: ResourceFilterForm) -> list[Resource]:
+    query = (
+        select(Resource)
+        .where(Resource.venue_id == venue.id)
+        .options(selectinload(Resource.tariffs))
+        .order_by(Resource.kind, Resource.name)
+    )
+    state = filters.state.data if filters.state.data in ("active", "retired", "all") else "active"
+    if state != "all":
+        query = query.where(Resource.is_active.is_(state == "active"))
+    if filters.q.data and filters.q.data.strip():
+        query = query.where(contains(Resource.name, filters.q.data.strip()))
+    return list(db.session.scalars(query))
+
+
+@bp.get("/lieux/<slug>/ressources")
+def resources(slug: str):
+    venue = venue_or_404(slug)
+    filters = ResourceFilterForm(formdata=request.args)
+    filters.validate()
+    context = {
+        "venue": venue,
+        "resources": _resource_rows(venue, filters),
+        "filters": filters,
+        "back_url": request.full_path.rstrip("?"),
+    }
+    if is_htmx_fragment_request("resource-rows"):
+        return render_template("manage/_resource_rows.html", **context)
+    return page("manage/resources.html", **context)
+
+
+def _resource_form_page(venue: Venue, resource: Resource | None, form: ResourceForm, photo_form: PhotoForm | None = None,
+                        status: int | None = None):
+    response = form_page(
+        "manage/resource_form.html", form, venue=venue, resource=resource,
+        photo_form=photo_form or PhotoForm(formdata=None), max_photo_mb=photos.max_bytes(current_app) // (1024 * 1024),
+    )
+    return (response[0], status) if status else response
+
+
+@bp.route("/lieux/<slug>/ressources/nouvelle", methods=["GET", "POST"])
+def new_resource(slug: str):
+    venue = venue_or_404(slug)
+    form = ResourceForm(data=ResourceForm.initial())
+    if form.validate_on_submit():
+        try:
+            resource = resource_rules.create_resource(venue, form.to_data(), current_user)
+        except resource_rules.InvalidResource as error:
+            add_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("La ressource « %(name)s » est créée. Vous pouvez ajouter des photos.", name=resource.name), "success")
+            return redirect(url_for("manage.edit_resource", slug=venue.slug, resource_id=resource.id), code=303)
+    return _resource_form_page(venue, None, form)
+
+
+def _venue_resource(slug: str, resource_id: int) -> tuple[Venue, Resource]:
+    venue = venue_or_404(slug)
+    return venue, found_or_404(permissions.resource_of(venue, resource_id))
+
+
+def _edit_form(resource: Resource, submitted: bool = True) -> ResourceForm:
+    """The edit form, filled from the request when it is the one submitted, else from the resource."""
+    initial = ResourceForm.initial(resource, resource_rules.own_hours(resource))
+    form = ResourceForm(data=initial) if submitted else ResourceForm(formdata=None, data=initial)
+    del form.kind  # the kind of a resource never changes: its bookings depend on it
+    return form
+
+
+@bp.route("/lieux/<slug>/ressources/<int:resource_id>", methods=["GET", "POST"])
+def edit_resource(slug: str, resource_id: int):
+    venue, resource = _venue_resource(slug, resource_id)
+    form = _edit_form(resource)
+    if form.validate_on_submit():
+        try:
+            changed = resource_rules.update_resource(resource, form.to_data(resource.kind), current_user)
+        except resource_rules.InvalidResource as error:
+            add_errors(form, error.errors)
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("Les modifications de « %(name)s » sont enregistrées.", name=resource.name), "success")
+            else:
+                flash(_("Rien n'a changé."), "info")
+            return redirect(url_for("manage.edit_resource", slug=venue.slug, resource_id=resource.id), code=303)
+    return _resource_form_page(venue, resource, form)
+
+
+def _resource_row(venue: Venue, resource: Resource, **messages):
+    return render_template(
+        "manage/_resource_row.html", venue=venue, resource=resource, back_url=back_to(_resources_url(venue)), **messages
+    )
+
+
+def _resource_state(slug: str, resource_id: int, retire: bool):
+    venue, resource = _venue_resource(slug, resource_id)
+    if retire:
+        changed = resource_rules.retire_resource(resource, current_user)
+        message = _("« %(name)s » est retirée du catalogue ; ses réservations sont conservées.", name=resource.name)
+    else:
+        changed = resource_rules.reactivate_resource(resource, current_user)
+        message = _("« %(name)s » est de nouveau en service.", name=resource.name)
+    if changed:
+        db.session.commit()
+    return action_done(
+        message, _resources_url(venue), f"resource-{resource.id}",
+        lambda **messages: _resource_row(venue, resource, **messages),
+    )
+
+
+@bp.post("/lieux/<slug>/ressources/<int:resource_id>/retirer")
+def retire_resource(slug: str, resource_id: int):
+    return _resource_state(slug, resource_id, retire=True)
+
+
+@bp.post("/lieux/<slug>/ressources/<int:resource_id>/remettre")
+def reactivate_resource(slug: str, resource_id: int):
+    return _resource_state(slug, resource_id, retire=False)
+
+
+# --- Photos ----------------------------------------------------------------------------------------
+
+
+@bp.post("/lieux/<slug>/ressources/<int:resource_id>/photos")
+def add_photo(slug: str, resource_id: int):
+    venue, resource = _venue_resource(slug, resource_id)
+    photo_form = PhotoForm()
+    folder = photos.upload_folder(current_app)
+    if photo_form.validate_on_submit():
+        try:
+            photo = photos.add_photo(
+                resource, photo_form.photo.data, photo_form.alt_text.data, current_user, folder,
+                photos.max_bytes(current_app),
+            )
+        except photos.InvalidPhoto as error:
+            add_errors(photo_form, {error.field: str(error)})
+        else:
+            try:
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                photos.discard_file(folder, photo.filename)
+                raise
+            flash(_("La photo est ajoutée."), "success")
+            return redirect(url_for("manage.edit_resource", slug=venue.slug, resource_id=resource.id) + "#photos", code=303)
+    return _resource_form_page(venue, resource, _edit_form(resource, submitted=False), photo_form, status=422)
+
+
+@bp.post("/lieux/<slug>/ressources/<int:resource_id>/photos/<int:photo_id>/supprimer")
+def remove_photo(slug: str, resource_id: int, photo_id: int):
+    venue, resource = _venue_resource(slug, resource_id)
+    photo = found_or_404(next((p for p in resource.photos if p.id == photo_id), None))
+    filename = photos.remove_photo(photo, current_user)
+    db.session.commit()
+    photos.discard_file(photos.upload_folder(current_app), filename)
+    flash(_("La photo est supprimée."), "success")
+    return redirect(url_for("manage.edit_resource", slug=venue.slug, resource_id=resource.id) + "#photos", code=303)
+
+
+# --- Closures --------------------------------------------------------------------------------------
+
+
+def closure_period(form: ClosureForm):
+    """The form's Paris days and times as UTC moments; with no end time, the last day is included whole."""
+    starts_at = paris_moment(form.starts_on.data, form.starts_time.data)
+    if form.ends_time.data is not None:
+        ends_at = paris_moment(form.ends_on.data, form.ends_time.data)
+    else:
+        ends_at = paris_end_of_day(form.ends_on.data)
+    return starts_at, ends_at
+
+
+def _closures_url(venue: Venue) -> str:
+    return url_for("manage.closures", slug=venue.slug)
+
+
+@bp.route("/lieux/<slug>/fermetures", methods=["GET", "POST"])
+def closures(slug: str):
+    venue = venue_or_404(slug)
+    form = ClosureForm()
+    now = utcnow()
+    if form.validate_on_submit():
+        starts_at, ends_at = closure_period(form)
+        try:
+            closure_rules.add_closure(venue, starts_at, ends_at, form.reason.data, current_user, now)
+        except closure_rules.InvalidClosure as error:
+            add_errors(form, error.errors)
+        else:
+            affected = closure_rules.affected_bookings([venue.id], starts_at, ends_at)
+            db.session.commit()
+            flash(_("La fermeture est enregistrée."), "success")
+            if affected:
+                flash(ngettext("Attention : %(num)d réservation en cours tombe pendant cette fermeture ; prévenez la personne.",
+                               "Attention : %(num)d réservations en cours tombent pendant cette fermeture ; prévenez les personnes.",
+                               affected), "warning")
+            return redirect(_closures_url(venue), code=303)
+    return form_page(
+        "manage/closures.html", form, venue=venue, back_url=_closures_url(venue),
+        upcoming=closure_rules.venue_closures(venue, now), past=closure_rules.venue_closures(venue, now, past=True),
+    )
+
+
+def _closure_row(venue, closure, **messages):
+    return render_template("manage/_closure_row.html", venue=venue, closure=closure,
+                           back_url=back_to(_closures_url(venue)), **messages)
+
+
+@bp.post("/lieux/<slug>/fermetures/<int:closure_id>/supprimer")
+def remove_closure(slug: str, closure_id: int):
+    venue = venue_or_404(slug)
+    closure = found_or_404(permissions.closure_of(venue, closure_id))
+    target = f"closure-{closure.id}"
+    try:
+        closure_rules.remove_closure(closure, current_user)
+    except closure_rules.ClosureRefused as error:
+        return action_refused(str(error), _closures_url(venue), target,
+                              lambda **messages: _closure_row(venue, closure, **messages))
+    db.session.commit()
+    return action_done(_("La fermeture est supprimée."), _closures_url(venue), target,
+                       lambda **messages: render_template("manage/_status.html", **messages))
+
+
+def _decide_closure(slug: str, closure_id: int, confirm: bool):
+    venue = venue_or_404(slug)
+    closure = found_or_404(permissions.closure_of(venue, closure_id))
+    target = f"closure-{closure.id}"
+    render_row = lambda **messages: _closure_row(venue, closure, **messages)  # noqa: E731
+    try:
+        closure_rules.decide(closure, confirm, current_user, utcnow())
+    except closure_rules.ClosureRefused as error:
+        return action_refused(str(error), _closures_url(venue), target, render_row)
+    db.session.commit()
+    message = _("La fermeture est confirmée pour ce lieu.") if confirm else _("La fermeture est refusée pour ce lieu.")
+    return action_done(message, _closures_url(venue), target, render_row)
+
+
+@bp.post("/lieux/<slug>/fermetures/<int:closure_id>/confirmer")
+def confirm_closure(slug: str, closure_id: int):
+    return _decide_closure(slug, closure_id, confirm=True)
+
+
+@bp.post("/lieux/<slug>/fermetures/<int:closure_id>/refuser")
+def decline_closure(slug: str, closure_id: int):
+    return _decide_closure(slug, closure_id, confirm=False)
+
+
+# --- Qualifications --------------------------------------------------------------------------------
+
+
+def _qualifications_url(venue: Venue) -> str:
+    return url_for("manage.qualifications", slug=venue.slug)
+
+
+@bp.route("/lieux/<slug>/habilitations", methods=["GET", "POST"])
+def qualifications(slug: str):
+    venue = venue_or_404(slug)
+    machines = qualification_rules.venue_machines(venue)
+    form = QualificationForm()
+    form.resource_id.choices = choices((machine.id, machine.name) for machine in machines)
+    now = utcnow()
+    if form.validate_on_submit():
+        try:
+            qualification = qualification_rules.grant(
+                venue=venue,
+                user=find_user_by_email(form.email.data),
+                resource=next((m for m in machines if m.id == form.resource_id.data), None),
+                expires_on=form.expires_on.data,
+                recognised_consortium_wide=form.recognised_consortium_wide.data,
+                note=form.note.data or "",
+                actor=current_user,
+                now=now,
+            )
+        except qualification_rules.InvalidQualification as error:
+            add_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("%(name)s est habilité·e sur « %(machine)s ».", name=qualification.user.name,
+                    machine=qualification.resource.name), "success")
+            return redirect(_qualifications_url(venue), code=303)
+    return form_page(
+        "manage/qualifications.html", form, venue=venue, machines=machines, now=now,
+        qualifications=qualification_rules.venue_qualifications(venue), back_url=_qualifications_url(venue),
+    )
+
+
+@bp.post("/lieux/<slug>/habilitations/<int:qualification_id>/retirer")
+def revoke_qualification(slug: str, qualification_id: int):
+    venue = venue_or_404(slug)
+    qualification = found_or_404(permissions.qualification_of(venue, qualification_id))
+    now = utcnow()
+    if qualification_rules.revoke(qualification, current_user, now):
+        db.session.commit()
+    return action_done(
+        _("L'habilitation de %(name)s est retirée.", name=qualification.user.name), _qualifications_url(venue),
+        f"qualification-{qualification.id}",
+        lambda **messages: render_template(
+            "manage/_qualification_row.html", venue=venue, qualification=qualification, now=now,
+            back_url=back_to(_qualifications_url(venue)), **messages,
+        ),
+    )
+
+
+# --- Members ---------------------------------------------------------------------------------------
+
+
+def _members_url(venue: Venue) -> str:
+    return url_for("manage.members", slug=venue.slug)
+
+
+@bp.route("/lieux/<slug>/membres", methods=["GET", "POST"])
+def members(slug: str):
+    venue = venue_or_404(slug)
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            membership = membership_rules.add_member(venue, find_user_by_email(form.email.data), current_user)
+        except membership_rules.MembershipRefused as error:
+            add_errors(form, {error.field: str(error)})
+        else:
+            db.session.commit()
+            flash(_("%(name)s est maintenant membre de %(venue)s.", name=membership.user.name, venue=venue.name), "success")
+            return redirect(_members_url(venue), code=303)
+    return form_page("manage/members.html", form, venue=venue, memberships=membership_rules.venue_memberships(venue),
+                     back_url=_members_url(venue))
+
+
+@bp.post("/lieux/<slug>/membres/<int:membership_id>/retirer")
+def remove_member(slug: str, membership_id: int):
+    venue = venue_or_404(slug)
+    membership = found_or_404(permissions.membership_of(venue, membership_id))
+    target = f"membership-{membership.id}"
+    name = membership.user.name
+    try:
+        membership_rules.remove_member(membership, current_user)
+    except membership_rules.MembershipRefused as error:
+        return action_refused(
+            str(error), _members_url(venue), target,
+            lambda **messages: render_template("manage/_member_row.html", venue=venue, membership=membership,
+                                               back_url=back_to(_members_url(venue)), **messages),
+        )
+    db.session.commit()
+    return action_done(_("%(name)s ne fait plus partie de %(venue)s.", name=name, venue=venue.name), _members_url(venue),
+                       target, lambda **messages: render_template("manage/_status.html", **messages))
