@@ -7,8 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEntry, utcnow
+from app.models import AuditEntry, User, utcnow
 from app.newcomers import workflow
+from app.newcomers.acceptance import accept
 from app.newcomers.models import NewcomerRoute, RequestMessage, RequestStatus, SupportKind, TestSpaceRequest
 from app.newcomers.tokens import make_status_token
 from tests.factories import PASSWORD, make_user
@@ -35,6 +36,9 @@ def test_purge_anonymises_old_requests_and_keeps_what_reports_need(app, runner, 
     db.session.add(RequestMessage(request=old, author="newcomer", body="Je m'appelle Inès, joignable au 06…",
                                   created_at=old.created_at))
     workflow.decline(old, managers["la-machinerie"], "Désolé Inès, c'est complet.", now=old.created_at + timedelta(days=3))
+    # Accepted long ago; the newcomer never opened the account prepared for them.
+    unopened = _request(themes, days_ago=420, title="Projet accepté", email="jamais@example.org")
+    accept(unopened, managers["la-machinerie"], now=unopened.created_at + timedelta(days=2))
     recent = _request(themes, days_ago=30, title="Projet récent", email="autre@example.org")
     # Old, but the newcomer wrote recently: the retention counts from the last exchange.
     followed = _request(themes, days_ago=500, title="Projet suivi", email="suivi@example.org")
@@ -44,13 +48,16 @@ def test_purge_anonymises_old_requests_and_keeps_what_reports_need(app, runner, 
     assert client.get(old_link).status_code == 200
     old_id, period, venue_id = old.id, (old.period_start, old.period_end), old.venue_id
 
+    unopened_id, unopened_user_id = unopened.id, unopened.user_id
+    purged_ids = ", ".join(str(i) for i in sorted((old_id, unopened_id)))
+
     dry = runner.invoke(args=["newcomers", "purge", "--dry-run"])
-    assert dry.exit_code == 0 and f"1 demande(s) à anonymiser (would anonymise): {old_id}" in dry.output
+    assert dry.exit_code == 0 and f"2 demande(s) à anonymiser (would anonymise): {purged_ids}" in dry.output
     db.session.expire_all()
     assert db.session.get(TestSpaceRequest, old_id).name == "Inès Durand"
 
     result = runner.invoke(args=["newcomers", "purge"])
-    assert result.exit_code == 0 and f"1 demande(s) anonymisée(s) (requests anonymised): {old_id}" in result.output
+    assert result.exit_code == 0 and f"2 demande(s) anonymisée(s) (requests anonymised): {purged_ids}" in result.output
     db.session.expire_all()
     purged = db.session.get(TestSpaceRequest, old_id)
     assert (purged.name, purged.email, purged.phone, purged.organisation_name) == ("", "", "", "")
@@ -64,6 +71,11 @@ def test_purge_anonymises_old_requests_and_keeps_what_reports_need(app, runner, 
     assert purged.status == RequestStatus.DECLINED and purged.venue_id == venue_id
     assert (purged.period_start, purged.period_end) == period and purged.created_at is not None
     assert [theme.slug for theme in purged.themes] == ["fablab"] and purged.support_kind == SupportKind.TEST_SPACE
+    # The account prepared on acceptance, never opened, keeps nothing personal either.
+    unopened_user = db.session.get(User, unopened_user_id)
+    assert (unopened_user.name, unopened_user.phone, unopened_user.active) == ("", "", False)
+    assert unopened_user.email == f"anonymised-{unopened_user_id}@invalid"
+    assert unopened_user.organisation.name == "" and db.session.get(TestSpaceRequest, unopened_id).user_id is None
     # The link sent to the newcomer now shows nothing.
     assert client.get(old_link).status_code == 404
     for kept in ("Projet récent", "Projet suivi"):

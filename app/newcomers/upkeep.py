@@ -6,7 +6,8 @@
   newcomer when they consented (counted from the last message or change, and never before the
   end of the period they asked for) is anonymised. What the activity reports need stays: dates,
   themes, venues, status, kinds of support and space, the test space. Everything that says who
-  the newcomer is or what they wrote goes, messages included, and every link sent dies.
+  the newcomer is or what they wrote goes, messages included, and every link sent dies; so does an
+  account prepared on acceptance that the newcomer never opened.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import AuditEntry, utcnow
+from app.models import Audience, AuditEntry, utcnow
 from app.newcomers import notices
 from app.newcomers.models import OPEN_STATUSES, TestSpaceRequest, new_link_nonce
 from app.newcomers.workflow import AUDIT_SUBJECT, _record
@@ -59,8 +60,25 @@ def purge_due(request: TestSpaceRequest, now: datetime) -> bool:
     return now - since > timedelta(days=request.retention_days)
 
 
+def _anonymise_unopened_account(request: TestSpaceRequest) -> None:
+    """The account prepared on acceptance and never opened holds the same personal data: it goes
+    too (kept as an empty, inactive row, since bookings may point at it)."""
+    user = request.user
+    if user is None or user.active or request.account_created_at is not None:
+        return
+    user.name = ""
+    user.email = f"anonymised-{user.id}@invalid"
+    user.phone = ""
+    organisation = user.organisation
+    if organisation is not None and organisation.audience == Audience.NEWCOMER and organisation.members == [user]:
+        organisation.name = ""
+        organisation.email = ""
+        organisation.phone = ""
+
+
 def anonymise(request: TestSpaceRequest, now: datetime | None = None) -> None:
     now = now or utcnow()
+    _anonymise_unopened_account(request)
     request.name = ""
     request.email = ""
     request.phone = ""
@@ -99,7 +117,7 @@ def purge(now: datetime | None = None) -> list[TestSpaceRequest]:
         select(TestSpaceRequest).where(
             TestSpaceRequest.anonymised_at.is_(None),
             TestSpaceRequest.last_activity_at < now - timedelta(days=shortest),
-        )
+        ).order_by(TestSpaceRequest.id)
     ).all()
     purged = [request for request in candidates if purge_due(request, now)]
     for request in purged:

@@ -109,11 +109,18 @@ def sent():
     return render_template("newcomers/sent.html", sent=session.pop("newcomer_sent", None))
 
 
-def _request_for_token(token: str) -> TestSpaceRequest:
+def _locked(found: TestSpaceRequest) -> TestSpaceRequest:
+    """Reload the request with a row lock (PostgreSQL), so that two changes never cross:
+    the second one sees the status the first one left. SQLite locks on BEGIN IMMEDIATE."""
+    db.session.refresh(found, with_for_update=True)
+    return found
+
+
+def _request_for_token(token: str, for_update: bool = False) -> TestSpaceRequest:
     found = request_from_status_token(token)
     if found is None:
         abort(404)
-    return found
+    return _locked(found) if for_update else found
 
 
 def _status_page(found: TestSpaceRequest, token: str, message_form=None, withdraw_form=None):
@@ -141,7 +148,7 @@ def status(token: str):
 @bp.post("/suivi/<token>/message")
 @limiter.limit(_rate_limit, methods=["POST"])
 def newcomer_message(token: str):
-    found = _request_for_token(token)
+    found = _request_for_token(token, for_update=True)
     form = MessageForm()
     if form.validate_on_submit():
         try:
@@ -157,7 +164,7 @@ def newcomer_message(token: str):
 
 @bp.post("/suivi/<token>/retrait")
 def withdraw(token: str):
-    found = _request_for_token(token)
+    found = _request_for_token(token, for_update=True)
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
@@ -196,6 +203,8 @@ def invitation(token: str):
     found = request_from_invitation_token(token)
     if found is None or found.user is None:
         abort(404)
+    if request.method == "POST":
+        _locked(found)
     if found.account_created_at is not None or found.user.active:
         flash(_("Votre compte est déjà ouvert : connectez-vous."), "info")
         return redirect(url_for("auth.login"), code=303)
@@ -236,12 +245,12 @@ def _require_desk_access() -> None:
         abort(403)
 
 
-def _visible_request(request_id: int) -> TestSpaceRequest:
+def _visible_request(request_id: int, for_update: bool = False) -> TestSpaceRequest:
     _require_desk_access()
     found = db.session.get(TestSpaceRequest, request_id)
     if found is None or not workflow.can_view(current_user, found):
         abort(404)
-    return found
+    return _locked(found) if for_update else found
 
 
 @bp.get("/gestion")
@@ -330,7 +339,7 @@ def _act(found: TestSpaceRequest, form_name: str, form, action, success: str, er
 @bp.post("/gestion/<int:request_id>/examen")
 @login_required
 def desk_review(request_id: int):
-    found = _visible_request(request_id)
+    found = _visible_request(request_id, for_update=True)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
@@ -349,7 +358,7 @@ def desk_review(request_id: int):
 @bp.post("/gestion/<int:request_id>/message")
 @login_required
 def desk_message(request_id: int):
-    found = _visible_request(request_id)
+    found = _visible_request(request_id, for_update=True)
     form = MessageForm()
     return _act(
         found, "message_form", form,
@@ -361,7 +370,7 @@ def desk_message(request_id: int):
 @bp.post("/gestion/<int:request_id>/refus")
 @login_required
 def desk_decline(request_id: int):
-    found = _visible_request(request_id)
+    found = _visible_request(request_id, for_update=True)
     form = DeclineForm()
     return _act(
         found, "decline_form", form,
@@ -373,7 +382,7 @@ def desk_decline(request_id: int):
 @bp.post("/gestion/<int:request_id>/reorientation")
 @login_required
 def desk_redirect(request_id: int):
-    found = _visible_request(request_id)
+    found = _visible_request(request_id, for_update=True)
     form = RedirectForm()
     form.venue.choices = _redirect_choices(found)
     return _act(
@@ -386,7 +395,7 @@ def desk_redirect(request_id: int):
 @bp.post("/gestion/<int:request_id>/acceptation")
 @login_required
 def desk_accept(request_id: int):
-    found = _visible_request(request_id)
+    found = _visible_request(request_id, for_update=True)
     form = AcceptForm()
     form.test_space.choices = [(0, "")] + [(space.id, space.name) for space in acceptance.offered_test_spaces(found)]
 
