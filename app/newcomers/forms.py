@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     HiddenField,
     PasswordField,
     RadioField,
@@ -20,11 +19,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.auth.forms import ORGANISATION_KINDS
-from app.auth.passwords import MIN_PASSWORD_LENGTH
+from app.auth.forms import ORGANISATION_KINDS, _email_field, _password_field
 from app.newcomers.models import SpaceKind, SupportKind
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -85,14 +83,7 @@ class NewcomerRequestForm(FlaskForm):
     """The public request. ``themes`` choices are filled by the view from the Theme table."""
 
     name = _text(_l("Nom et prénom"), _l("Indiquez votre nom."), 120)
-    email = EmailField(
-        _l("Adresse e-mail"),
-        validators=[
-            DataRequired(message=_l("Indiquez votre adresse e-mail : nous vous y écrirons.")),
-            Email(message=_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
-            Length(max=255, message=_l("%(max)d caractères au plus.", max=255)),
-        ],
-    )
+    email = _email_field()
     phone = StringField(
         _l("Téléphone (facultatif)"),
         validators=[
@@ -161,84 +152,42 @@ class NewcomerRequestForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField(
-        _l("Votre message"),
-        validators=[
-            DataRequired(message=_l("Écrivez un message.")),
-            Length(max=5000, message=_l("%(max)d caractères au plus.", max=5000)),
-        ],
-    )
+    body = _long_text(_l("Votre message"), _l("Écrivez un message."), 5000)
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Pourquoi retirez-vous votre demande ? (facultatif)"),
-        validators=[Optional(), Length(max=2000, message=_l("%(max)d caractères au plus.", max=2000))],
-    )
+    reason = _long_text(_l("Pourquoi retirez-vous votre demande ? (facultatif)"))
     confirm = BooleanField(
         _l("Je retire ma demande"), validators=[DataRequired(message=_l("Cochez la case pour confirmer."))]
     )
 
 
 class LostLinkForm(FlaskForm):
-    email = EmailField(
-        _l("Adresse e-mail de la demande"),
-        validators=[
-            DataRequired(message=_l("Indiquez votre adresse e-mail.")),
-            Email(message=_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
-            Length(max=255),
-        ],
-    )
+    email = _email_field()
 
 
 class DeclineForm(FlaskForm):
-    decline_note = TextAreaField(
-        _l("Message au porteur de projet"),
-        validators=[
-            DataRequired(message=_l("Expliquez votre décision au porteur de projet.")),
-            Length(max=2000, message=_l("%(max)d caractères au plus.", max=2000)),
-        ],
-    )
+    decline_note = _long_text(_l("Message au porteur de projet"), _l("Expliquez votre décision au porteur de projet."))
 
 
 class RedirectForm(FlaskForm):
     venue = SelectField(_l("Lieu plus indiqué"), coerce=int, validate_choice=True)
-    redirect_note = TextAreaField(
-        _l("Note pour le porteur de projet et pour ce lieu"),
-        validators=[
-            DataRequired(message=_l("Expliquez pourquoi ce lieu est plus indiqué.")),
-            Length(max=2000, message=_l("%(max)d caractères au plus.", max=2000)),
-        ],
+    redirect_note = _long_text(
+        _l("Note pour le porteur de projet et pour ce lieu"), _l("Expliquez pourquoi ce lieu est plus indiqué.")
     )
 
 
 class AcceptForm(FlaskForm):
     test_space = SelectField(_l("Espace test proposé"), coerce=int, validate_choice=True)
-    accept_note = TextAreaField(
-        _l("Message au porteur de projet (facultatif)"),
-        validators=[Optional(), Length(max=2000, message=_l("%(max)d caractères au plus.", max=2000))],
-    )
+    accept_note = _long_text(_l("Message au porteur de projet (facultatif)"))
 
 
 class InvitationForm(FlaskForm):
     name = _text(_l("Nom et prénom"), _l("Indiquez votre nom."), 120)
-    phone = StringField(
-        _l("Téléphone (facultatif)"),
-        validators=[Optional(), Length(max=40, message=_l("%(max)d caractères au plus.", max=40))],
-    )
+    phone = _text(_l("Téléphone (facultatif)"), None, 40)
     organisation = _text(_l("Structure"), _l("Indiquez la structure qui porte le projet."), 160)
     organisation_kind = SelectField(_l("Type de structure"), choices=ORGANISATION_KINDS)
-    password = PasswordField(
-        _l("Mot de passe"),
-        validators=[
-            DataRequired(message=_l("Choisissez un mot de passe.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=256,
-                message=_l("Le mot de passe doit compter au moins %(min)d caractères.", min=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-    )
+    password = _password_field(_l("Mot de passe"))
     confirm = PasswordField(
         _l("Confirmez le mot de passe"),
         validators=[EqualTo("password", message=_l("Les deux mots de passe ne sont pas identiques."))],

@@ -41,30 +41,30 @@ def venue_recipients(venue: Venue | None) -> list[tuple[str, str]]:
 
 
 def _send(to: str, locale: str, subject, template: str, subject_args: dict | None = None, **context) -> None:
-    """Render and send one email in the recipient's language (``subject`` is a lazy msgid)."""
+    """Render and send one email in the recipient's language (``subject`` is a lazy msgid,
+    formatted with ``subject_args``)."""
     with force_locale(locale):
-        text = str(subject) % (subject_args or {}) if subject_args else str(subject)
-        send_email(to, text, render_template(template, **context))
+        send_email(to, str(subject) % (subject_args or {}), render_template(template, **context))
 
 
 def _to_newcomer(request: TestSpaceRequest, subject, template: str, **context) -> None:
     _send(request.email, request.locale, subject, template, request=request, link=status_link(request), **context)
 
 
-def _to_venue(request: TestSpaceRequest, venue: Venue | None, subject, template: str, **context) -> None:
-    link = desk_link(request)
+def _to_venue(request: TestSpaceRequest, subject, template: str, **context) -> None:
+    """To the people who answer for the venue handling the request; subjects may name its title."""
+    link, venue = desk_link(request), request.venue
     for email, locale in venue_recipients(venue):
-        _send(email, locale, subject, template, request=request, venue=venue, link=link, **context)
+        _send(email, locale, subject, template, subject_args={"title": request.project_title},
+              request=request, venue=venue, link=link, **context)
 
 
 def request_received(request: TestSpaceRequest) -> None:
     _to_newcomer(request, _l("Votre demande d'espace test est bien reçue"), "newcomers/email/received.txt")
     _to_venue(
         request,
-        request.venue,
         _l("Nouvelle demande d'espace test : %(title)s"),
         "newcomers/email/new_for_venue.txt",
-        subject_args={"title": request.project_title},
     )
 
 
@@ -81,11 +81,9 @@ def venue_wrote(request: TestSpaceRequest, body: str) -> None:
 def newcomer_wrote(request: TestSpaceRequest, body: str) -> None:
     _to_venue(
         request,
-        request.venue,
         _l("Message du porteur de projet : %(title)s"),
         "newcomers/email/newcomer_message.txt",
         body=body,
-        subject_args={"title": request.project_title},
     )
 
 
@@ -104,12 +102,10 @@ def redirected(request: TestSpaceRequest, previous: Venue | None, note: str) -> 
     )
     _to_venue(
         request,
-        request.venue,
         _l("Demande d'espace test réorientée vers vous : %(title)s"),
         "newcomers/email/redirected_to_venue.txt",
         previous=previous,
         note=note,
-        subject_args={"title": request.project_title},
     )
 
 
@@ -126,18 +122,15 @@ def accepted(request: TestSpaceRequest, note: str, account_exists: bool) -> None
 def withdrawn(request: TestSpaceRequest, reason: str) -> None:
     _to_venue(
         request,
-        request.venue,
         _l("Demande d'espace test retirée : %(title)s"),
         "newcomers/email/withdrawn.txt",
         reason=reason,
-        subject_args={"title": request.project_title},
     )
 
 
 def reminder(request: TestSpaceRequest, days: int) -> None:
     _to_venue(
         request,
-        request.venue,
         _l("Rappel : une demande d'espace test attend votre réponse"),
         "newcomers/email/reminder.txt",
         days=days,
