@@ -409,6 +409,8 @@ def test_accept_invites_the_newcomer_who_creates_their_account(client, outbox):
     body = outbox.text(mail)
     assert "Atelier test" in body and "Bienvenue à l'atelier !" in body
     invitation = link_in(outbox, "ines@example.org", "/projets/invitation/")
+    status_page = client.get(link_in(outbox, "ines@example.org", "/projets/suivi/")).get_data(as_text=True)
+    assert "Acceptée" in status_page and 'href="/projets/invitation/' in status_page
 
     form = client.get(invitation).get_data(as_text=True)
     assert 'value="Inès Durand"' in form and 'value="Collectif Hortillon"' in form and "ines@example.org" in form
@@ -426,6 +428,8 @@ def test_accept_invites_the_newcomer_who_creates_their_account(client, outbox):
     user = db.session.scalar(select(User).where(User.email == "ines@example.org"))
     assert user.active and user.organisation.kind.value == "collective"
     assert only_request().account_created_at is not None
+    status_page = client.get(link_in(outbox, "ines@example.org", "/projets/suivi/")).get_data(as_text=True)
+    assert "/projets/invitation/" not in status_page
     client.logout()
     assert client.login("ines@example.org", "un mot de passe long").status_code == 303
 

@@ -33,7 +33,7 @@ from app.newcomers.labels import (
     SUPPORT_LABELS,
 )
 from app.newcomers.models import NewcomerRoute, RequestStatus, SpaceKind, SupportKind, TestSpaceRequest
-from app.newcomers.tokens import request_from_invitation_token, request_from_status_token
+from app.newcomers.tokens import make_invitation_token, request_from_invitation_token, request_from_status_token
 
 bp = Blueprint("newcomers", __name__, url_prefix="/projets", template_folder="templates")
 
@@ -126,9 +126,15 @@ def _request_for_token(token: str, for_update: bool = False) -> TestSpaceRequest
 def _status_page(found: TestSpaceRequest, token: str, message_form=None, withdraw_form=None):
     message_form = message_form or MessageForm(formdata=None)
     withdraw_form = withdraw_form or WithdrawForm(formdata=None)
+    account_pending = (
+        found.status == RequestStatus.ACCEPTED and found.user is not None and not found.user.active
+        and found.account_created_at is None
+    )
     page = render_template(
         "newcomers/status.html",
         req=found,
+        # A fresh invitation each time: the emailed one may have expired.
+        invitation_token=make_invitation_token(found) if account_pending else None,
         token=token,
         message_form=message_form,
         withdraw_form=withdraw_form,
