@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.accounts import find_user_by_email
-from app.core.web import is_htmx_fragment_request
 from app.extensions import db
 from app.manage import closures as closure_rules
 from app.manage import coordination
@@ -36,6 +35,7 @@ from app.manage.web import (
     coordinator_only,
     form_page,
     found_or_404,
+    list_page,
     page,
 )
 from app.models import (
@@ -203,22 +203,21 @@ def edit_theme(theme_id: int):
 # --- Organisations ---------------------------------------------------------------------------------
 
 
-def _search_args() -> tuple[ListFilterForm, int]:
+def _search_page(search, template: str, rows_template: str, rows_target: str):
+    """A searchable, paged list: ``?q=…&page=…``; the rows alone for htmx."""
     filters = ListFilterForm(formdata=request.args)
     filters.validate()
     number = request.args.get("page", "1")
-    return filters, int(number) if number.isdigit() else 1
+    results = search(filters.q.data or "", int(number) if number.isdigit() else 1)
+    return list_page(template, rows_template, rows_target, filters=filters, results=results,
+                     back_url=request.full_path.rstrip("?"))
 
 
 @bp.get("/coordination/structures")
 @coordinator_only
 def organisations():
-    filters, number = _search_args()
-    results = coordination.search_organisations(filters.q.data or "", number)
-    context = {"filters": filters, "results": results, "back_url": request.full_path.rstrip("?")}
-    if is_htmx_fragment_request("organisation-rows"):
-        return render_template("manage/_organisation_rows.html", **context)
-    return page("manage/organisations.html", **context)
+    return _search_page(coordination.search_organisations, "manage/organisations.html",
+                        "manage/_organisation_rows.html", "organisation-rows")
 
 
 @bp.post("/coordination/structures/<int:organisation_id>/public")
@@ -295,12 +294,7 @@ def _user_action_message(action: str, name: str) -> str:
 @bp.get("/coordination/utilisateurs")
 @coordinator_only
 def users():
-    filters, number = _search_args()
-    results = coordination.search_users(filters.q.data or "", number)
-    context = {"filters": filters, "results": results, "back_url": request.full_path.rstrip("?")}
-    if is_htmx_fragment_request("user-rows"):
-        return render_template("manage/_user_rows.html", **context)
-    return page("manage/users.html", **context)
+    return _search_page(coordination.search_users, "manage/users.html", "manage/_user_rows.html", "user-rows")
 
 
 @bp.post("/coordination/utilisateurs/<int:user_id>/<action>")

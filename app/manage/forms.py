@@ -13,7 +13,6 @@ from wtforms import (
     EmailField,
     Form,
     FormField,
-    HiddenField,
     IntegerField,
     SearchField,
     SelectField,
@@ -143,6 +142,17 @@ def _required_duration(label):
     )
 
 
+def _slug_field(label, max_length: int):
+    return StringField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=max_length),
+            Regexp(SLUG_PATTERN, message=_l("Minuscules sans accent, chiffres et tirets seulement.")),
+        ],
+    )
+
+
 class WeekHoursForm(Form):
     """Seven weekday fields; all empty means closed every day (or, for a resource, the venue's hours)."""
 
@@ -176,14 +186,7 @@ class ResourceForm(FlaskForm):
     name = StringField(
         _l("Nom"), validators=[DataRequired(message=_l("Indiquez le nom de la ressource.")), Length(max=160)]
     )
-    slug = StringField(
-        _l("Identifiant dans l'adresse (facultatif)"),
-        validators=[
-            Optional(),
-            Length(max=80),
-            Regexp(SLUG_PATTERN, message=_l("Minuscules sans accent, chiffres et tirets seulement.")),
-        ],
-    )
+    slug = _slug_field(_l("Identifiant dans l'adresse (facultatif)"), 80)
     short_description = StringField(_l("Résumé en une ligne"), validators=[Length(max=255)])
     description = TextAreaField(_l("Description"))
     documentation = TextAreaField(_l("Documentation et consignes (sécurité, mode d'emploi)"))
@@ -392,14 +395,7 @@ class MemberForm(FlaskForm):
 
 class VenueForm(FlaskForm):
     name = StringField(_l("Nom"), validators=[DataRequired(message=_l("Indiquez le nom du lieu.")), Length(max=120)])
-    slug = StringField(
-        _l("Identifiant dans l'adresse (facultatif)"),
-        validators=[
-            Optional(),
-            Length(max=60),
-            Regexp(SLUG_PATTERN, message=_l("Minuscules sans accent, chiffres et tirets seulement.")),
-        ],
-    )
+    slug = _slug_field(_l("Identifiant dans l'adresse (facultatif)"), 60)
     short_description = StringField(_l("Résumé en une ligne"), validators=[Length(max=255)])
     description = TextAreaField(_l("Présentation"))
     street = StringField(_l("Adresse (numéro et rue)"), validators=[Length(max=255)])
@@ -428,14 +424,7 @@ class ManagerForm(FlaskForm):
 class ThemeForm(FlaskForm):
     name_fr = StringField(_l("Nom en français"), validators=[DataRequired(message=_l("Indiquez le nom en français.")), Length(max=120)])
     name_en = StringField(_l("Nom en anglais"), validators=[DataRequired(message=_l("Indiquez le nom en anglais.")), Length(max=120)])
-    slug = StringField(
-        _l("Identifiant (facultatif)"),
-        validators=[
-            Optional(),
-            Length(max=60),
-            Regexp(SLUG_PATTERN, message=_l("Minuscules sans accent, chiffres et tirets seulement.")),
-        ],
-    )
+    slug = _slug_field(_l("Identifiant (facultatif)"), 60)
     position = IntegerField(
         _l("Ordre d'affichage"),
         default=0,
@@ -448,12 +437,6 @@ class AudienceForm(FlaskForm):
         _l("Public"),
         choices=[SelectChoice(audience.value, label) for audience, label in AUDIENCE_LABELS.items()],
     )
-
-
-class ActionForm(FlaskForm):
-    """A POST-only button (retire, revoke, remove…) with its CSRF token, and where to go back to."""
-
-    next = HiddenField()
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.accounts import find_user_by_email
-from app.core.web import is_htmx_fragment_request
 from app.extensions import db
 from app.manage import closures as closure_rules
 from app.manage import memberships as membership_rules
@@ -40,6 +39,7 @@ from app.manage.web import (
     bp,
     form_page,
     found_or_404,
+    list_page,
     page,
     venue_or_404,
 )
@@ -90,15 +90,10 @@ def resources(slug: str):
     venue = venue_or_404(slug)
     filters = ResourceFilterForm(formdata=request.args)
     filters.validate()
-    context = {
-        "venue": venue,
-        "resources": _resource_rows(venue, filters),
-        "filters": filters,
-        "back_url": request.full_path.rstrip("?"),
-    }
-    if is_htmx_fragment_request("resource-rows"):
-        return render_template("manage/_resource_rows.html", **context)
-    return page("manage/resources.html", **context)
+    return list_page(
+        "manage/resources.html", "manage/_resource_rows.html", "resource-rows",
+        venue=venue, resources=_resource_rows(venue, filters), filters=filters, back_url=request.full_path.rstrip("?"),
+    )
 
 
 def _resource_form_page(venue: Venue, resource: Resource | None, form: ResourceForm, photo_form: PhotoForm | None = None,

@@ -65,6 +65,13 @@ def page(template: str, status: int = 200, **context):
     return render_template(template, **context), status
 
 
+def list_page(template: str, rows_template: str, rows_target: str, **context):
+    """A list page; an htmx request aimed at its rows (a filter, a search) gets the rows alone."""
+    if is_htmx_fragment_request(rows_target):
+        return render_template(rows_template, **context)
+    return page(template, **context)
+
+
 def form_page(template: str, form, **context):
     """A page holding a form: 422 when the submitted form has errors, so htmx swaps it and tests see it."""
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
@@ -91,7 +98,3 @@ def action_refused(message: str, fallback: str, fragment_target: str, render_fra
         return body, 422
     flash(message, "error")
     return redirect(back_to(fallback), code=303)
-
-
-def render_fragment(template: str, **context):
-    return render_template(template, **context)
