@@ -130,6 +130,10 @@ def test_a_coordinator_manages_every_venue(client):
     assert "La Machinerie" in home and "La Briqueterie" in home
     for url in [*_venue_pages(world), *COORDINATION_PAGES]:
         assert client.get(url).status_code == 200, url
+    own = f"/gestion/lieux/{world.other_venue.slug}/ressources"
+    assert client.submit(f"{own}/{world.workshop.id}/retirer", {}, page=own).status_code == 303
+    db.session.expire_all()
+    assert not db.session.get(Resource, world.workshop.id).is_active
 
 
 def test_a_deactivated_manager_loses_access(client):

@@ -12,10 +12,8 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.manage import audit
 from app.manage.parsing import SLUG_PATTERN, Interval, slugify
-from app.models import Audience, OpeningHours, Organisation, Theme, User, Venue
-
-PAGE_SIZE = 50
-
+from app.manage.search import Page, contains, page_of
+from app.models import Audience, OpeningHours, Organisation, Theme, User, Venue, VenueMembership
 
 class InvalidChange(ValueError):
     """``errors`` maps a form field to its message; ``errors[None]`` is a message for the page."""
@@ -151,34 +149,16 @@ def save_theme(theme: Theme | None, *, name_fr: str, name_en: str, slug: str, po
 # --- Searching people and organisations ------------------------------------------------------------
 
 
-def contains(column, text: str):
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
-
-
-@dataclass
-class Page:
-    items: list
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-
-def _page(query, number: int) -> Page:
-    number = max(number, 1)
-    rows = list(db.session.scalars(query.limit(PAGE_SIZE + 1).offset((number - 1) * PAGE_SIZE)))
-    return Page(items=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
-
-
 def search_users(text: str = "", page: int = 1) -> Page:
-    query = select(User).options(selectinload(User.organisation), selectinload(User.memberships)).order_by(User.name, User.id)
+    query = (
+        select(User)
+        .options(selectinload(User.organisation), selectinload(User.memberships).selectinload(VenueMembership.venue))
+        .order_by(User.name, User.id)
+    )
     text = text.strip()
     if text:
         query = query.where(or_(contains(User.name, text), contains(User.email, text)))
-    return _page(query, page)
+    return page_of(query, page)
 
 
 def search_organisations(text: str = "", page: int = 1) -> Page:
@@ -186,7 +166,7 @@ def search_organisations(text: str = "", page: int = 1) -> Page:
     text = text.strip()
     if text:
         query = query.where(contains(Organisation.name, text))
-    return _page(query, page)
+    return page_of(query, page)
 
 
 # --- Organisations and users -----------------------------------------------------------------------

@@ -16,7 +16,6 @@ from app.manage import closures as closure_rules
 from app.manage import coordination
 from app.manage import memberships as membership_rules
 from app.manage.forms import (
-    choices,
     AudienceForm,
     ConsortiumClosureForm,
     ListFilterForm,
@@ -24,8 +23,8 @@ from app.manage.forms import (
     ThemeForm,
     VenueForm,
     WeekHoursForm,
+    choices,
 )
-from app.manage.venue_views import closure_period
 from app.manage.web import (
     action_done,
     action_refused,
@@ -250,7 +249,7 @@ def consortium_closures():
     form.venue_ids.choices = choices((venue.id, venue.name) for venue in all_venues)
     now = utcnow()
     if form.validate_on_submit():
-        starts_at, ends_at = closure_period(form)
+        starts_at, ends_at = form.period()
         chosen = [venue for venue in all_venues if venue.id in (form.venue_ids.data or [])]
         try:
             closure_rules.propose_consortium_closure(chosen, starts_at, ends_at, form.reason.data, current_user, now)

@@ -3,6 +3,8 @@ when it cannot be read, so that a form with an error comes back as the person fi
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -32,6 +34,8 @@ from app.manage.parsing import (
     format_duration,
     format_euros,
     format_hours,
+    paris_end_of_day,
+    paris_moment,
     parse_duration,
     parse_euros,
     parse_hours,
@@ -351,6 +355,13 @@ class ClosureForm(FlaskForm):
     reason = StringField(
         _l("Motif"), validators=[DataRequired(message=_l("Indiquez le motif de la fermeture.")), Length(max=255)]
     )
+
+    def period(self) -> tuple[datetime, datetime]:
+        """The Paris days and times as UTC moments; with no end time, the last day is included whole."""
+        starts_at = paris_moment(self.starts_on.data, self.starts_time.data)
+        if self.ends_time.data is not None:
+            return starts_at, paris_moment(self.ends_on.data, self.ends_time.data)
+        return starts_at, paris_end_of_day(self.ends_on.data)
 
 
 class ConsortiumClosureForm(ClosureForm):

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.manage import audit
 from app.manage.parsing import SLUG_PATTERN, Interval, slugify
+from app.manage.search import contains
 from app.models import (
     ApprovalPolicy,
     Audience,
@@ -29,6 +31,7 @@ from app.models import (
 )
 
 RATES = ("hour_cents", "half_day_cents", "day_cents")
+STATES = ("active", "retired", "all")
 
 
 @dataclass
@@ -224,3 +227,30 @@ def reactivate_resource(resource: Resource, actor: User) -> bool:
     resource.is_active = True
     audit.record(actor, "resource", resource.id, "reactivated")
     return True
+
+
+def venue_resources(venue: Venue, state: str = "active", text: str = "") -> list[Resource]:
+    """The venue's resources in service, retired, or all; whose name contains ``text``; by kind and name."""
+    query = (
+        select(Resource)
+        .where(Resource.venue_id == venue.id)
+        .options(selectinload(Resource.tariffs))
+        .order_by(Resource.kind, Resource.name)
+    )
+    if state != "all":
+        query = query.where(Resource.is_active.is_(state != "retired"))
+    if text.strip():
+        query = query.where(contains(Resource.name, text.strip()))
+    return list(db.session.scalars(query))
+
+
+def active_counts(venue_ids: list[int]) -> dict[int, int]:
+    """How many resources are in service, per venue."""
+    if not venue_ids:
+        return {}
+    rows = db.session.execute(
+        select(Resource.venue_id, func.count(Resource.id))
+        .where(Resource.venue_id.in_(venue_ids), Resource.is_active.is_(True))
+        .group_by(Resource.venue_id)
+    )
+    return dict(rows.all())

@@ -10,8 +10,6 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from app.auth.accounts import find_user_by_email
 from app.extensions import db
@@ -20,17 +18,15 @@ from app.manage import memberships as membership_rules
 from app.manage import permissions, photos
 from app.manage import qualifications as qualification_rules
 from app.manage import resources as resource_rules
-from app.manage.coordination import contains
 from app.manage.forms import (
-    choices,
     ClosureForm,
     MemberForm,
     PhotoForm,
     QualificationForm,
     ResourceFilterForm,
     ResourceForm,
+    choices,
 )
-from app.manage.parsing import paris_end_of_day, paris_moment
 from app.manage.web import (
     action_done,
     action_refused,
@@ -52,15 +48,8 @@ from app.models import Resource, Venue, utcnow
 def index():
     venues = permissions.manageable_venues(current_user)
     ids = [venue.id for venue in venues]
-    active = dict(
-        db.session.execute(
-            select(Resource.venue_id, func.count(Resource.id))
-            .where(Resource.venue_id.in_(ids), Resource.is_active.is_(True))
-            .group_by(Resource.venue_id)
-        ).all()
-    ) if ids else {}
     proposals = {venue.id: closure_rules.pending_proposals([venue.id]) for venue in venues}
-    return page("manage/index.html", venues=venues, active_counts=active, proposals=proposals)
+    return page("manage/index.html", venues=venues, active_counts=resource_rules.active_counts(ids), proposals=proposals)
 
 
 # --- Resources -------------------------------------------------------------------------------------
@@ -70,21 +59,6 @@ def _resources_url(venue: Venue) -> str:
     return url_for("manage.resources", slug=venue.slug)
 
 
-def _resource_rows(venue: Venue, filters: ResourceFilterForm) -> list[Resource]:
-    query = (
-        select(Resource)
-        .where(Resource.venue_id == venue.id)
-        .options(selectinload(Resource.tariffs))
-        .order_by(Resource.kind, Resource.name)
-    )
-    state = filters.state.data if filters.state.data in ("active", "retired", "all") else "active"
-    if state != "all":
-        query = query.where(Resource.is_active.is_(state == "active"))
-    if filters.q.data and filters.q.data.strip():
-        query = query.where(contains(Resource.name, filters.q.data.strip()))
-    return list(db.session.scalars(query))
-
-
 @bp.get("/lieux/<slug>/ressources")
 def resources(slug: str):
     venue = venue_or_404(slug)
@@ -92,7 +66,8 @@ def resources(slug: str):
     filters.validate()
     return list_page(
         "manage/resources.html", "manage/_resource_rows.html", "resource-rows",
-        venue=venue, resources=_resource_rows(venue, filters), filters=filters, back_url=request.full_path.rstrip("?"),
+        venue=venue, resources=resource_rules.venue_resources(venue, filters.state.data, filters.q.data or ""),
+        filters=filters, back_url=request.full_path.rstrip("?"),
     )
 
 
@@ -227,16 +202,6 @@ def remove_photo(slug: str, resource_id: int, photo_id: int):
 # --- Closures --------------------------------------------------------------------------------------
 
 
-def closure_period(form: ClosureForm):
-    """The form's Paris days and times as UTC moments; with no end time, the last day is included whole."""
-    starts_at = paris_moment(form.starts_on.data, form.starts_time.data)
-    if form.ends_time.data is not None:
-        ends_at = paris_moment(form.ends_on.data, form.ends_time.data)
-    else:
-        ends_at = paris_end_of_day(form.ends_on.data)
-    return starts_at, ends_at
-
-
 def _closures_url(venue: Venue) -> str:
     return url_for("manage.closures", slug=venue.slug)
 
@@ -247,7 +212,7 @@ def closures(slug: str):
     form = ClosureForm()
     now = utcnow()
     if form.validate_on_submit():
-        starts_at, ends_at = closure_period(form)
+        starts_at, ends_at = form.period()
         try:
             closure_rules.add_closure(venue, starts_at, ends_at, form.reason.data, current_user, now)
         except closure_rules.InvalidClosure as error:

@@ -90,3 +90,25 @@ def _printer_facts():
     printer = db.session.scalar(db.select(Resource).where(Resource.slug == "imprimante-3d"))
     return (printer.id, printer.requires_training, printer.tariff_for(TariffAudience.CONSORTIUM).hour_cents,
             printer.tariff_for(TariffAudience.EXTERNAL).day_cents)
+
+
+def test_every_administration_page_passes_axe(page):
+    world = build_consortium()
+    room_id, venue_id, email = _read(lambda: (world.room.id, world.venue.id, world.coordinator.email))
+    page.goto("/compte/connexion?next=/gestion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gestion")
+    base = "/gestion/lieux/la-machinerie"
+    for path in ["/gestion/", f"{base}/ressources/{room_id}", f"{base}/fermetures", f"{base}/habilitations",
+                 f"{base}/membres", "/gestion/coordination/lieux", f"/gestion/coordination/lieux/{venue_id}",
+                 "/gestion/coordination/gestionnaires", "/gestion/coordination/thematiques",
+                 "/gestion/coordination/structures", "/gestion/coordination/fermetures", "/gestion/coordination/utilisateurs"]:
+        page.goto(path)
+        assert_no_axe_violations(page, path)
+    # A form sent back with its errors.
+    page.goto(f"{base}/fermetures")
+    page.get_by_role("button", name="Ajouter la fermeture").click()
+    expect(page.get_by_text("Indiquez le premier jour.")).to_be_visible()
+    assert_no_axe_violations(page, "closure form with errors")

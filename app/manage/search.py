@@ -1,0 +1,35 @@
+"""Searching and paging the administration lists. No request here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+
+from app.extensions import db
+
+PAGE_SIZE = 50
+
+
+def contains(column, text: str):
+    """Case-insensitive "contains", with the LIKE wildcards of ``text`` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
+
+
+@dataclass
+class Page:
+    items: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def page_of(query, number: int) -> Page:
+    """One page of a query's rows, and whether there is a next one."""
+    number = max(number, 1)
+    rows = list(db.session.scalars(query.limit(PAGE_SIZE + 1).offset((number - 1) * PAGE_SIZE)))
+    return Page(items=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
