@@ -1,7 +1,7 @@
 """The data model. Import models from here: ``from app.models import Booking``."""
 
 from app.models.accounts import Organisation, User, VenueMembership
-from app.models.bookings import AuditEntry, Booking, Series
+from app.models.bookings import AuditEntry, Booking, KitCheck, KitCheckKind, Series
 from app.models.consortium import Closure, ConsortiumClosure, OpeningHours, Theme, Venue, venue_themes
 from app.models.resources import Qualification, Resource, ResourcePhoto, Tariff
 from app.models.types import (
@@ -17,9 +17,11 @@ from app.models.types import (
     VenueRole,
     utcnow,
 )
+from app.models.waitlist import OPEN_WAITLIST_STATUSES, WaitlistEntry, WaitlistStatus
 
 __all__ = [
     "HOLDING_STATUSES",
+    "OPEN_WAITLIST_STATUSES",
     "ApprovalPolicy",
     "Audience",
     "AuditEntry",
@@ -28,6 +30,8 @@ __all__ = [
     "Closure",
     "ClosureStatus",
     "ConsortiumClosure",
+    "KitCheck",
+    "KitCheckKind",
     "OpeningHours",
     "Organisation",
     "OrganisationKind",
@@ -43,6 +47,8 @@ __all__ = [
     "User",
     "Venue",
     "VenueMembership",
+    "WaitlistEntry",
+    "WaitlistStatus",
     "venue_themes",
     "utcnow",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,9 @@ class Booking(db.Model):
         sa.CheckConstraint("price_cents >= 0 AND deposit_cents >= 0", name="money_non_negative"),
         # The availability queries: bookings of one resource crossing a period, by status.
         sa.Index("ix_bookings_resource_period", "resource_id", "starts_at", "holds_until"),
+        # Overlap checks scan the bookings of a resource that end after the period starts:
+        # the future ones, bounded by the booking horizon, however long the history grows.
+        sa.Index("ix_bookings_resource_holds", "resource_id", "holds_until"),
         sa.Index("ix_bookings_requester_starts", "requester_id", "starts_at"),
         sa.Index("ix_bookings_status_starts", "status", "starts_at"),
     )
@@ -102,6 +106,9 @@ class Booking(db.Model):
     organisation: Mapped[Organisation | None] = relationship()
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     series: Mapped[Series | None] = relationship(back_populates="bookings")
+    kit_checks: Mapped[list[KitCheck]] = relationship(
+        back_populates="booking", cascade="all, delete-orphan", order_by="KitCheck.at"
+    )
 
     @property
     def holds_slot(self) -> bool:
@@ -129,3 +136,39 @@ class AuditEntry(db.Model):
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+
+
+class KitCheckKind(enum.StrEnum):
+    HANDOVER = "handover"
+    RETURN = "return"
+
+
+class KitCheck(db.Model):
+    """What was checked when a kit left the venue, or came back: contents, condition, deposit.
+
+    ``checklist`` holds one ``{"item": str, "present": bool}`` per line of the kit's
+    checklist at that moment. ``deposit_cents`` is the deposit received at hand-over,
+    and the deposit given back at return (the difference was kept; the notes say why).
+    """
+
+    __tablename__ = "kit_checks"
+    __table_args__ = (
+        sa.UniqueConstraint("booking_id", "kind", name="uq_kit_checks_booking_kind"),
+        sa.CheckConstraint("deposit_cents >= 0", name="deposit_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(sa.ForeignKey("bookings.id", ondelete="CASCADE"))
+    kind: Mapped[KitCheckKind] = mapped_column(str_enum(KitCheckKind, "kit_check_kind"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    checklist: Mapped[list] = mapped_column(sa.JSON, default=list)
+    condition_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    deposit_cents: Mapped[int] = mapped_column(default=0)
+
+    booking: Mapped[Booking] = relationship(back_populates="kit_checks")
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def missing_items(self) -> list[str]:
+        return [line["item"] for line in self.checklist if not line["present"]]
