@@ -1,0 +1,186 @@
+"""Who holds what, when: overlaps, kit peaks, free units, and what is free across the consortium.
+
+A booking holds its resource from ``starts_at`` to ``holds_until`` (its end plus
+the resource's buffer for setup and cleaning) while its status is approved or
+handed over. A new booking would hold ``[starts_at, ends_at + buffer)``; it
+collides with a held period when the two half-open intervals overlap, so
+back-to-back bookings are fine.
+
+Spaces and machines are exclusive: one holder at a time. A kit has ``units``
+identical units: the units in use at any instant never exceed them. The peak
+over a period comes from a sweep over start and end events, never from the sum
+of the overlapping bookings (two loans on Monday and Friday overlap a week
+without ever being out together).
+
+Queries read a resource's bookings that end after the period starts, through
+the index ``(resource_id, holds_until)``: only bookings still to come are read,
+however long the history grows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.bookings.errors import Reason, already_booked, not_enough_units
+from app.bookings.hours import calendar_reasons, closures_over
+from app.extensions import db
+from app.models import HOLDING_STATUSES, Booking, Resource, ResourceKind, Venue
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A period during which a booking holds units of a resource."""
+
+    booking_id: int
+    resource_id: int
+    starts_at: datetime
+    holds_until: datetime
+    quantity: int
+
+
+def lock_resource(resource_id: int) -> None:
+    """Take the resource's row lock until the end of the transaction.
+
+    On PostgreSQL this is ``SELECT … FOR UPDATE``: concurrent requests for the same
+    resource queue up here, so the availability check that follows sees every
+    booking committed before it. On SQLite the transaction already holds the
+    database's write lock (``BEGIN IMMEDIATE``), and ``FOR UPDATE`` is not emitted.
+    """
+    db.session.execute(select(Resource.id).where(Resource.id == resource_id).with_for_update())
+
+
+def holds_over(
+    resource_ids: Iterable[int], starts_at: datetime, until: datetime, exclude: Iterable[int] = ()
+) -> list[Hold]:
+    """The holding bookings of these resources whose held period crosses ``[starts_at, until)``."""
+    ids = list(resource_ids)
+    if not ids:
+        return []
+    query = select(
+        Booking.id, Booking.resource_id, Booking.starts_at, Booking.holds_until, Booking.quantity
+    ).where(
+        Booking.resource_id.in_(ids),
+        Booking.holds_until > starts_at,
+        Booking.starts_at < until,
+        Booking.status.in_(HOLDING_STATUSES),
+    )
+    excluded = [booking_id for booking_id in exclude if booking_id is not None]
+    if excluded:
+        query = query.where(Booking.id.not_in(excluded))
+    return [Hold(*row) for row in db.session.execute(query)]
+
+
+def peak_units(holds: Iterable[Hold], window_start: datetime, window_end: datetime) -> int:
+    """The most units in use at any instant of ``[window_start, window_end)``.
+
+    A sweep: each hold clipped to the window gives a +quantity event at its start
+    and a -quantity event at its end; events are taken in time order, ends before
+    starts at the same instant (a kit returned at 12:00 can leave again at 12:00).
+    """
+    events: list[tuple[datetime, int]] = []
+    for hold in holds:
+        start, end = max(hold.starts_at, window_start), min(hold.holds_until, window_end)
+        if start < end:
+            events.append((start, hold.quantity))
+            events.append((end, -hold.quantity))
+    events.sort(key=lambda event: (event[0], event[1]))
+    peak = in_use = 0
+    for _, delta in events:
+        in_use += delta
+        peak = max(peak, in_use)
+    return peak
+
+
+def held_until(resource: Resource, ends_at: datetime) -> datetime:
+    """The end of the period a booking ending at ``ends_at`` would hold: its end plus the buffer."""
+    return ends_at + timedelta(minutes=resource.buffer_minutes)
+
+
+def availability_reason(
+    resource: Resource,
+    starts_at: datetime,
+    until: datetime,
+    quantity: int = 1,
+    exclude: Iterable[int] = (),
+    holds: Sequence[Hold] | None = None,
+) -> Reason | None:
+    """Why ``quantity`` of the resource cannot be held over ``[starts_at, until)``, or None when it can.
+
+    ``until`` is the end of the held period (the booking's end plus the buffer).
+    ``exclude``: bookings to leave out (the booking being edited or approved).
+    ``holds``: the holds already read, when the caller read them for several resources.
+    """
+    if holds is None:
+        holds = holds_over([resource.id], starts_at, until, exclude)
+    crossing = [h for h in holds if h.resource_id == resource.id and h.holds_until > starts_at and h.starts_at < until]
+    if resource.is_exclusive:
+        return already_booked() if crossing else None
+    in_use = peak_units(crossing, starts_at, until)
+    if in_use + quantity > resource.units:
+        return not_enough_units(max(resource.units - in_use, 0), quantity)
+    return None
+
+
+def free_units(resource: Resource, starts_at: datetime, ends_at: datetime, exclude: Iterable[int] = ()) -> int:
+    """How many units of the resource are free during the whole period (0 or 1 for a space or a machine)."""
+    holds = holds_over([resource.id], starts_at, ends_at, exclude)
+    return max(resource.units - peak_units(holds, starts_at, ends_at), 0)
+
+
+@dataclass(frozen=True)
+class FreeResource:
+    resource: Resource
+    free_units: int
+
+
+def free_resources(
+    kind: ResourceKind,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    quantity: int = 1,
+    venue_ids: Iterable[int] | None = None,
+    respect_calendar: bool = True,
+) -> list[FreeResource]:
+    """The active resources of a kind, across all venues, that could be booked over the period.
+
+    Free means: the venue is open (opening hours, no closure in force) when
+    ``respect_calendar`` is set, and nothing holds the slot, buffers included (for
+    a kit: at least ``quantity`` units free at the busiest instant). Five queries
+    whatever the number of resources or bookings.
+    """
+    query = (
+        select(Resource)
+        .join(Venue, Resource.venue_id == Venue.id)
+        .where(Resource.kind == kind, Resource.is_active.is_(True), Venue.is_active.is_(True))
+        .options(selectinload(Resource.opening_hours), selectinload(Resource.venue).selectinload(Venue.opening_hours))
+        .order_by(Venue.name, Resource.name)
+    )
+    if venue_ids is not None:
+        query = query.where(Resource.venue_id.in_(list(venue_ids)))
+    resources = [r for r in db.session.scalars(query) if r.is_exclusive or r.units >= quantity]
+    if respect_calendar and resources:
+        closures = closures_over({r.venue_id for r in resources}, starts_at, ends_at)
+        resources = [
+            r for r in resources
+            if not calendar_reasons(r, starts_at, ends_at, [c for c in closures if c.venue_id == r.venue_id])
+        ]
+    if not resources:
+        return []
+    longest_buffer = max(r.buffer_minutes for r in resources)
+    holds = holds_over([r.id for r in resources], starts_at, ends_at + timedelta(minutes=longest_buffer))
+    by_resource: dict[int, list[Hold]] = {}
+    for hold in holds:
+        by_resource.setdefault(hold.resource_id, []).append(hold)
+    free: list[FreeResource] = []
+    for resource in resources:
+        own = by_resource.get(resource.id, [])
+        until = held_until(resource, ends_at)
+        if availability_reason(resource, starts_at, until, quantity, holds=own) is None:
+            free.append(FreeResource(resource, resource.units - peak_units(own, starts_at, until)))
+    return free

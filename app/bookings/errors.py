@@ -1,0 +1,173 @@
+"""Why the engine says no: reasons with a machine-readable code and a translatable message.
+
+A ``Reason`` is a value: rules return lists of them, so that a preview can show
+every problem at once. An operation that cannot go ahead raises ``Refusal``
+carrying one or more reasons. Messages are ``lazy_gettext`` strings in French;
+the values inside them (moments, durations, amounts) are formatted when the
+message is shown, in the reader's language and in Europe/Paris time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import force_locale, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.core.money import format_cents
+
+
+class Code:
+    """Every reason the engine can give, as stable strings (the JSON API exposes them)."""
+
+    INVALID_PERIOD = "invalid_period"
+    PAST = "past"
+    NOTICE = "notice"
+    HORIZON = "horizon"
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    GRANULARITY = "granularity"
+    OUTSIDE_HOURS = "outside_hours"
+    CLOSURE = "closure"
+    RESOURCE_INACTIVE = "resource_inactive"
+    ACCOUNT_INACTIVE = "account_inactive"
+    AUDIENCE = "audience"
+    QUANTITY = "quantity"
+    ATTENDEES = "attendees"
+    CAPACITY = "capacity"
+    QUALIFICATION_REQUIRED = "qualification_required"
+    QUALIFICATION_EXPIRED = "qualification_expired"
+    ALREADY_BOOKED = "already_booked"
+    NOT_ENOUGH_UNITS = "not_enough_units"
+    NOT_ALLOWED = "not_allowed"
+    TRANSITION = "transition"
+    STARTED = "started"
+    REASON_REQUIRED = "reason_required"
+    NOTHING_TO_CHANGE = "nothing_to_change"
+    CHECKLIST = "checklist"
+    DEPOSIT = "deposit"
+    SERIES = "series"
+    ALREADY_WAITING = "already_waiting"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason for refusing; ``field`` names the form field it belongs next to, if any."""
+
+    code: str
+    message: object  # a lazy string: str(reason.message) translates it
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class Refusal(Exception):
+    """The engine refuses an operation; nothing was written."""
+
+    def __init__(self, reasons: list[Reason] | Reason):
+        self.reasons = [reasons] if isinstance(reasons, Reason) else list(reasons)
+        if not self.reasons:
+            raise ValueError("a refusal needs at least one reason")
+        super().__init__(", ".join(reason.code for reason in self.reasons))
+
+    @property
+    def codes(self) -> list[str]:
+        return [reason.code for reason in self.reasons]
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(reason.message) for reason in self.reasons]
+
+    def by_field(self) -> dict[str, list[str]]:
+        """Messages grouped by form field ("" for those of the whole form), for a view to show."""
+        grouped: dict[str, list[str]] = {}
+        for reason in self.reasons:
+            grouped.setdefault(reason.field or "", []).append(str(reason.message))
+        return grouped
+
+
+def refuse(code: str, message: object, field: str | None = None) -> Refusal:
+    return Refusal(Reason(code, message, field))
+
+
+# --- Values shown inside messages, formatted when the message is read -------------------------
+
+
+class Moment:
+    """A moment shown in Europe/Paris time and in the reader's language."""
+
+    def __init__(self, value: datetime, style: str = "short"):
+        self.value = value
+        self.style = style
+
+    def __str__(self) -> str:
+        return format_datetime(self.value, self.style)
+
+
+class Minutes:
+    """A duration such as "1 h 30", "45 min" or "2 h"."""
+
+    def __init__(self, minutes: int):
+        self.minutes = minutes
+
+    def __str__(self) -> str:
+        days, rest = divmod(self.minutes, 24 * 60)
+        hours, minutes = divmod(rest, 60)
+        parts = []
+        if days:
+            parts.append(_("%(count)s j", count=days))
+        if hours and minutes:
+            parts.append(_("%(hours)s h %(minutes)02d", hours=hours, minutes=minutes))
+        elif hours:
+            parts.append(_("%(hours)s h", hours=hours))
+        elif minutes or not parts:
+            parts.append(_("%(minutes)s min", minutes=minutes))
+        return " ".join(parts)
+
+
+class Money:
+    """An amount in cents, shown in the reader's language."""
+
+    def __init__(self, cents: int):
+        self.cents = cents
+
+    def __str__(self) -> str:
+        locale = get_locale()
+        return format_cents(self.cents, str(locale) if locale else "fr")
+
+
+# --- The reasons that several modules give ----------------------------------------------------
+
+
+def already_booked() -> Reason:
+    return Reason(Code.ALREADY_BOOKED, _l("Ce créneau est déjà réservé."), "starts_at")
+
+
+def not_enough_units(free: int, wanted: int) -> Reason:
+    return Reason(
+        Code.NOT_ENOUGH_UNITS,
+        _l(
+            "Il ne reste que %(free)s unité(s) disponible(s) sur cette période ; vous en demandez %(wanted)s.",
+            free=free,
+            wanted=wanted,
+        ),
+        "quantity",
+    )
+
+
+def not_allowed() -> Reason:
+    return Reason(Code.NOT_ALLOWED, _l("Vous n'avez pas le droit de faire cela sur cette réservation."))
+
+
+def reason_required() -> Reason:
+    return Reason(Code.REASON_REQUIRED, _l("Indiquez un motif."), "reason")
+
+
+def as_text(message: object) -> str:
+    """A message as stored text (audit trail, decision notes, signals): in French, the
+    consortium's language, whatever the language of the person who triggered it."""
+    with force_locale("fr"):
+        return str(message)

@@ -1,0 +1,188 @@
+"""Opening hours and closures, evaluated in Europe/Paris wall-clock time.
+
+Times are stored in UTC; opening hours are wall-clock intervals in Paris on a
+weekday. A UTC moment is turned into Paris time before comparing, so a booking
+"9:00-12:00" is inside "9:00-18:00" on either side of a daylight-saving change,
+and the missing hour of the last Sunday of March (2:00-3:00) or the doubled hour
+of the last Sunday of October are handled by zoneinfo, never by adding hours.
+
+A resource's own hours replace its venue's; a weekday with no interval is closed.
+Adjacent intervals (9:00-12:00 and 12:00-18:00) count as one, and a closing time of
+23:59 means midnight (opening hours are stored within one day).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.bookings.errors import Code, Moment, Reason
+from app.extensions import db
+from app.models import Closure, ClosureStatus, OpeningHours, Resource
+
+PARIS = ZoneInfo("Europe/Paris")
+
+# A local interval; ``None`` as the end means midnight at the end of the day.
+Interval = tuple[time, time | None]
+
+
+def to_paris(moment: datetime) -> datetime:
+    return moment.astimezone(PARIS)
+
+
+def paris_to_utc(day: date, at: time) -> datetime:
+    """A Paris wall-clock date and time as an aware UTC moment.
+
+    A time that does not exist (2:30 on the last Sunday of March) is read as the
+    moment it would be by the clock before the change (3:30 summer time); an
+    ambiguous one (2:30 on the last Sunday of October) as its first occurrence.
+    """
+    return datetime.combine(day, at, tzinfo=PARIS).astimezone(timezone.utc)
+
+
+def resource_hours(resource: Resource) -> list[OpeningHours]:
+    """The rows that rule this resource: its own if it has any, else its venue's."""
+    return list(resource.opening_hours) or list(resource.venue.opening_hours)
+
+
+def intervals_on(rows: Iterable[OpeningHours], weekday: int) -> list[Interval]:
+    """The opening intervals of one weekday, sorted, adjacent ones merged."""
+    merged: list[list] = []
+    for row in sorted((r for r in rows if r.weekday == weekday), key=lambda r: r.opens):
+        closes = None if row.closes == time(23, 59) else row.closes
+        if merged and merged[-1][1] is not None and row.opens <= merged[-1][1]:
+            previous = merged[-1][1]
+            merged[-1][1] = None if closes is None else max(previous, closes)
+        else:
+            merged.append([row.opens, closes])
+    return [(opens, closes) for opens, closes in merged]
+
+
+def _minutes(at: time | None) -> int:
+    return 24 * 60 if at is None else at.hour * 60 + at.minute
+
+
+def _wall_minutes(local: datetime) -> int:
+    return local.hour * 60 + local.minute
+
+
+def within_hours(rows: list[OpeningHours], starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether the whole period lies inside one opening interval of one Paris day."""
+    start, end = to_paris(starts_at), to_paris(ends_at)
+    end_minutes = _wall_minutes(end)
+    if end.date() != start.date():
+        # Ending exactly at midnight still belongs to the day that started.
+        if not (end.date() == start.date() + timedelta(days=1) and end_minutes == 0 and end.second == 0):
+            return False
+        end_minutes = 24 * 60
+    start_minutes = _wall_minutes(start)
+    return any(
+        _minutes(opens) <= start_minutes and end_minutes <= _minutes(closes)
+        for opens, closes in intervals_on(rows, start.weekday())
+    )
+
+
+def open_at(rows: list[OpeningHours], moment: datetime, *, arriving: bool) -> bool:
+    """Whether someone can come to the venue at this moment (to take or to bring back a kit).
+
+    Taking a kit (``arriving=False``) needs the venue open from that minute on; bringing
+    it back may happen up to the closing time itself.
+    """
+    local = to_paris(moment)
+    minutes = _wall_minutes(local)
+    for opens, closes in intervals_on(rows, local.weekday()):
+        if arriving and _minutes(opens) <= minutes <= _minutes(closes):
+            return True
+        if not arriving and _minutes(opens) <= minutes < _minutes(closes):
+            return True
+    return False
+
+
+def hours_text(rows: list[OpeningHours], moment: datetime) -> str:
+    """The opening hours of that Paris day, as "9:00-12:00, 14:00-18:00" (empty when closed)."""
+    weekday = to_paris(moment).weekday()
+    return ", ".join(
+        f"{opens:%H:%M}-{(closes or time(0)):%H:%M}" for opens, closes in intervals_on(rows, weekday)
+    )
+
+
+def closures_over(venue_ids: Iterable[int], starts_at: datetime, ends_at: datetime) -> list[Closure]:
+    """The closures in force (confirmed) in these venues that cross the period.
+
+    A consortium-wide closure is a proposed ``Closure`` per venue until that venue's
+    manager confirms it; only then does it close the venue.
+    """
+    ids = list(venue_ids)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Closure)
+            .where(
+                Closure.venue_id.in_(ids),
+                Closure.status == ClosureStatus.CONFIRMED,
+                Closure.starts_at < ends_at,
+                Closure.ends_at > starts_at,
+            )
+            .order_by(Closure.starts_at)
+        )
+    )
+
+
+def calendar_reasons(
+    resource: Resource, starts_at: datetime, ends_at: datetime, closures: Iterable[Closure]
+) -> list[Reason]:
+    """Why the venue cannot host this period: outside its opening hours, or closed.
+
+    A space or a machine is used at the venue, so the whole period must lie within
+    one opening interval and cross no closure. A kit is taken away: only the
+    moments of taking it and of bringing it back must fall in opening hours and
+    outside closures (it may stay out over a night, a weekend or a closure).
+    ``closures`` are the confirmed closures of the resource's venue near the period.
+    """
+    rows = resource_hours(resource)
+    reasons: list[Reason] = []
+    if resource.is_exclusive:
+        if not within_hours(rows, starts_at, ends_at):
+            reasons.append(_outside_hours(rows, starts_at))
+        crossing = [c for c in closures if c.starts_at < ends_at and c.ends_at > starts_at]
+    else:
+        if not open_at(rows, starts_at, arriving=False):
+            reasons.append(_outside_hours(rows, starts_at))
+        if not open_at(rows, ends_at, arriving=True):
+            reasons.append(
+                Reason(
+                    Code.OUTSIDE_HOURS,
+                    _l("Le retour doit avoir lieu pendant les heures d'ouverture (ce jour-là : %(hours)s).",
+                       hours=hours_text(rows, ends_at) or _l("fermé")),
+                    "ends_at",
+                )
+            )
+        crossing = [
+            c for c in closures if c.starts_at <= starts_at < c.ends_at or c.starts_at < ends_at <= c.ends_at
+        ]
+    for closure in crossing:
+        reasons.append(
+            Reason(
+                Code.CLOSURE,
+                _l("Le lieu est fermé du %(start)s au %(end)s : %(why)s.",
+                   start=Moment(closure.starts_at), end=Moment(closure.ends_at), why=closure.reason or "—"),
+                "starts_at",
+            )
+        )
+    return reasons
+
+
+def _outside_hours(rows: list[OpeningHours], starts_at: datetime) -> Reason:
+    hours = hours_text(rows, starts_at)
+    if not hours:
+        return Reason(Code.OUTSIDE_HOURS, _l("La ressource n'est pas ouverte ce jour-là."), "starts_at")
+    return Reason(
+        Code.OUTSIDE_HOURS,
+        _l("Hors des heures d'ouverture : ce jour-là, %(hours)s.", hours=hours),
+        "starts_at",
+    )

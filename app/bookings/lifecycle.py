@@ -1,0 +1,254 @@
+"""Requesting, approving, rejecting, cancelling and editing bookings. No request here.
+
+Every function checks the transition table (``transitions.py``), takes the
+resource's lock before looking at availability, adds and flushes its rows, writes
+the audit trail, sends its signal, and leaves the commit to the caller. A
+refusal raises ``Refusal`` before anything is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.bookings import signals, waitlist
+from app.bookings.availability import Hold, availability_reason, held_until, holds_over, lock_resource, peak_units
+from app.bookings.errors import Code, Reason, Refusal, as_text
+from app.bookings.rules import check_booking
+from app.bookings.transitions import Action, authorise, holding_guard, record
+from app.extensions import db
+from app.models import Booking, BookingStatus, Resource, Series, User, utcnow
+
+AUTOMATIC_APPROVAL = _l("Validation automatique selon les règles de la ressource.")
+SLOT_GIVEN_TO_ANOTHER = _l("Le créneau a été attribué à une autre demande.")
+
+
+def request_booking(
+    resource: Resource,
+    requester: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    quantity: int = 1,
+    attendees: int | None = None,
+    purpose: str = "",
+    series: Series | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Ask for the resource over the period. Raises ``Refusal`` with every reason against.
+
+    The booking is created "requested", or approved at once when the resource's
+    approval policy says so for this person. Its price and deposit are fixed now.
+    """
+    now = now or utcnow()
+    lock_resource(resource.id)
+    check = check_booking(resource, requester, starts_at, ends_at, quantity=quantity, attendees=attendees, now=now)
+    if not check.ok:
+        raise Refusal(check.reasons)
+    quote = check.quote
+    booking = Booking(
+        resource=resource,
+        requester=requester,
+        organisation_id=requester.organisation_id,
+        series=series,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        holds_until=held_until(resource, ends_at),
+        exclusive=resource.is_exclusive,
+        quantity=quantity,
+        attendees=attendees,
+        purpose=purpose.strip(),
+        status=BookingStatus.REQUESTED,
+        tariff_audience=quote.tariff_audience,
+        price_cents=quote.price_cents,
+        deposit_cents=quote.deposit_cents,
+        payment_status=quote.payment_status,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(booking)
+    db.session.flush()
+    record(booking, Action.REQUEST, requester, None, at=now, starts_at=starts_at, ends_at=ends_at,
+           quantity=quantity, price_cents=quote.price_cents, deposit_cents=quote.deposit_cents)
+    waitlist.fulfil(booking, now)
+    if check.approved_at_once:
+        _approve(booking, None, as_text(AUTOMATIC_APPROVAL), now)
+    else:
+        signals.booking_requested.send(booking, actor=requester, reason="")
+    return booking
+
+
+def preview_approval(booking: Booking) -> list[Booking]:
+    """The pending requests that approving this booking would reject, for the manager to see first.
+
+    For a space or a machine: the pending requests whose held period crosses it.
+    For a kit: those that would no longer find enough units once it holds its own.
+    """
+    candidates = list(
+        db.session.scalars(
+            select(Booking)
+            .where(
+                Booking.resource_id == booking.resource_id,
+                Booking.status == BookingStatus.REQUESTED,
+                Booking.id != booking.id,
+                Booking.holds_until > booking.starts_at,
+                Booking.starts_at < booking.holds_until,
+            )
+            .order_by(Booking.starts_at, Booking.id)
+        )
+    )
+    resource = booking.resource
+    if resource.is_exclusive or not candidates:
+        return candidates
+    own = Hold(booking.id, booking.resource_id, booking.starts_at, booking.holds_until, booking.quantity)
+    colliding = []
+    for other in candidates:
+        holds = [h for h in holds_over([resource.id], other.starts_at, other.holds_until) if h.booking_id != booking.id]
+        if peak_units([*holds, own], other.starts_at, other.holds_until) + other.quantity > resource.units:
+            colliding.append(other)
+    return colliding
+
+
+def approve(booking: Booking, actor: User, note: str = "", now: datetime | None = None) -> list[Booking]:
+    """Approve a pending request; returns the pending requests it rejected because they now collide."""
+    now = now or utcnow()
+    authorise(booking, Action.APPROVE, actor, now)
+    return _approve(booking, actor, note.strip(), now)
+
+
+def _approve(booking: Booking, actor: User | None, note: str, now: datetime) -> list[Booking]:
+    resource = booking.resource
+    lock_resource(resource.id)
+    taken = availability_reason(resource, booking.starts_at, booking.holds_until, booking.quantity, [booking.id])
+    if taken is not None:
+        raise Refusal(taken)
+    with holding_guard():
+        booking.status = BookingStatus.APPROVED
+        booking.decided_by_id = actor.id if actor else None
+        booking.decided_at = now
+        booking.decision_note = note
+    record(booking, Action.APPROVE, actor, BookingStatus.REQUESTED, note, at=now, automatic=actor is None)
+    signals.booking_approved.send(booking, actor=actor, reason=note)
+    rejected = preview_approval(booking)
+    for other in rejected:
+        _reject(other, actor, as_text(SLOT_GIVEN_TO_ANOTHER), now, approved_booking_id=booking.id)
+    return rejected
+
+
+def reject(booking: Booking, actor: User, reason: str, now: datetime | None = None) -> None:
+    """Turn down a pending request, with a reason."""
+    now = now or utcnow()
+    authorise(booking, Action.REJECT, actor, now, reason)
+    _reject(booking, actor, reason.strip(), now)
+
+
+def _reject(booking: Booking, actor: User | None, reason: str, now: datetime, **details) -> None:
+    booking.status = BookingStatus.REJECTED
+    booking.decided_by_id = actor.id if actor else None
+    booking.decided_at = now
+    booking.decision_note = reason
+    record(booking, Action.REJECT, actor, BookingStatus.REQUESTED, reason, at=now, **details)
+    signals.booking_rejected.send(booking, actor=actor, reason=reason)
+
+
+def cancel(booking: Booking, actor: User, reason: str = "", now: datetime | None = None) -> None:
+    """Cancel: the requester before the start, a manager or coordinator at any time with a reason.
+
+    A slot that was held is offered to the members waiting for it.
+    """
+    now = now or utcnow()
+    authorise(booking, Action.CANCEL, actor, now, reason)
+    was, reason = booking.status, reason.strip()
+    booking.status = BookingStatus.CANCELLED
+    booking.updated_at = now
+    record(booking, Action.CANCEL, actor, was, reason, at=now)
+    signals.booking_cancelled.send(booking, actor=actor, reason=reason)
+    if was == BookingStatus.APPROVED:
+        db.session.flush()
+        waitlist.offer_freed_slot(booking, booking.starts_at, booking.holds_until, actor, reason, now)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edit did: the fields changed ``{name: (old, new)}`` and whether it went back to a manager."""
+
+    changes: dict
+    back_to_manager: bool
+
+
+def edit_booking(
+    booking: Booking,
+    actor: User,
+    *,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    quantity: int | None = None,
+    attendees: int | None = None,
+    purpose: str | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Change:
+    """Change the times, quantity, attendees or purpose of a pending or approved booking.
+
+    The new values pass every rule again (the booking itself does not count as
+    taken). An approved booking stays approved when the change only shortens it
+    (later start, earlier end, fewer units); otherwise it goes back to a manager
+    (or is approved again at once when the approval policy says so). Price and
+    deposit are recomputed for the new period and reported among the changes.
+    """
+    now = now or utcnow()
+    authorise(booking, Action.EDIT, actor, now, reason)
+    new = {
+        "starts_at": starts_at or booking.starts_at,
+        "ends_at": ends_at or booking.ends_at,
+        "quantity": booking.quantity if quantity is None else quantity,
+        "attendees": booking.attendees if attendees is None else attendees,
+        "purpose": booking.purpose if purpose is None else purpose.strip(),
+    }
+    resource = booking.resource
+    lock_resource(resource.id)
+    check = check_booking(
+        resource, booking.requester, new["starts_at"], new["ends_at"], quantity=new["quantity"],
+        attendees=new["attendees"], now=now, exclude=[booking.id],
+    )
+    reasons = check.reasons
+    if new["starts_at"] == booking.starts_at:
+        # The start was accepted when booked: a booking under way may still be shortened.
+        reasons = [r for r in reasons if r.code not in (Code.PAST, Code.NOTICE, Code.HORIZON)]
+    if reasons:
+        raise Refusal(reasons)
+    quote = check.quote
+    new.update(holds_until=held_until(resource, new["ends_at"]), price_cents=quote.price_cents,
+               deposit_cents=quote.deposit_cents, tariff_audience=quote.tariff_audience)
+    changes = {name: (getattr(booking, name), value) for name, value in new.items() if getattr(booking, name) != value}
+    if not changes:
+        raise Refusal(Reason(Code.NOTHING_TO_CHANGE, _l("Rien n'a changé.")))
+    only_shortens = (
+        new["starts_at"] >= booking.starts_at and new["ends_at"] <= booking.ends_at
+        and new["quantity"] <= booking.quantity
+    )
+    was, old_start, old_until = booking.status, booking.starts_at, booking.holds_until
+    back_to_manager = was == BookingStatus.APPROVED and not only_shortens
+    with holding_guard():
+        for name, (_, value) in changes.items():
+            setattr(booking, name, value)
+        if back_to_manager:
+            booking.status = BookingStatus.REQUESTED
+            booking.decided_by_id, booking.decided_at, booking.decision_note = None, None, ""
+        booking.payment_status = quote.payment_status
+        booking.revision += 1
+        booking.updated_at = now
+    record(booking, Action.EDIT, actor, was, reason.strip(), at=now,
+           changes={name: [old, value] for name, (old, value) in changes.items()})
+    signals.booking_edited.send(booking, actor=actor, reason=reason.strip(), changes=changes)
+    if back_to_manager:
+        if check.approved_at_once:
+            _approve(booking, None, as_text(AUTOMATIC_APPROVAL), now)
+        else:
+            signals.booking_requested.send(booking, actor=actor, reason=reason.strip())
+    elif was == BookingStatus.APPROVED:
+        waitlist.offer_freed_slot(booking, old_start, old_until, actor, reason.strip(), now)
+    return Change(changes, back_to_manager)

@@ -1,0 +1,112 @@
+"""What a booking costs: the cheapest combination of the tariff's rates, and the kit deposit.
+
+The tariff is the resource's tariff for the booker's audience: members of the
+consortium pay the consortium tariff, partners the partner tariff, newcomers and
+outsiders the external tariff. A tariff has up to three rates:
+
+- ``hour_cents``: per hour started;
+- ``half_day_cents``: one block of up to 4 hours (``HALF_DAY``);
+- ``day_cents``: one block of up to 24 consecutive hours (``DAY``). A space or a
+  machine is booked within one day's opening hours, so a day is "the whole
+  opening day"; a kit lent from Monday 9:00 to Wednesday 9:00 is two days.
+
+The price is the cheapest way to cover the booked duration with the rates the
+tariff has (a 5-hour booking may cost a half-day and an hour, or a day,
+whichever is less). Durations are real elapsed time, so a loan over the night
+of a daylight-saving change counts 23 or 25 hours, as they were lived.
+A rate of zero makes that block free; no tariff for the audience (or a tariff
+with no rate) makes the resource free for it. For a kit the price and the
+deposit are per unit, times the quantity.
+
+The quote is computed before confirmation and stored on the booking in integer
+cents; it is never recomputed silently (an edit recomputes it and says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.models import Audience, PaymentStatus, Resource, ResourceKind, TariffAudience
+
+HOUR = 60  # minutes
+HALF_DAY = 4 * 60
+DAY = 24 * 60
+
+_TARIFF_AUDIENCE = {
+    Audience.CONSORTIUM: TariffAudience.CONSORTIUM,
+    Audience.PARTNER: TariffAudience.PARTNER,
+    Audience.NEWCOMER: TariffAudience.EXTERNAL,
+    Audience.EXTERNAL: TariffAudience.EXTERNAL,
+}
+
+
+def tariff_audience(audience: Audience) -> TariffAudience:
+    return _TARIFF_AUDIENCE[audience]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The price and deposit of a booking, with the blocks that make the price."""
+
+    tariff_audience: TariffAudience
+    price_cents: int
+    deposit_cents: int
+    days: int = 0
+    half_days: int = 0
+    hours: int = 0
+
+    @property
+    def is_free(self) -> bool:
+        return self.price_cents == 0
+
+    @property
+    def payment_status(self) -> PaymentStatus:
+        """Online payment comes later: a priced booking waits for its payment, a free one needs none."""
+        return PaymentStatus.PENDING if self.price_cents else PaymentStatus.NOT_REQUIRED
+
+
+def _blocks_needed(minutes: int, block: int) -> int:
+    return -(-minutes // block)  # ceiling division
+
+
+def cheapest(
+    minutes: int, hour_cents: int | None, half_day_cents: int | None, day_cents: int | None
+) -> tuple[int, int, int, int]:
+    """(price, days, half-days, hours): the cheapest cover of ``minutes`` with the rates given.
+
+    A rate of None is not offered. With no rate at all the price is zero.
+    """
+    if minutes <= 0 or (hour_cents is None and half_day_cents is None and day_cents is None):
+        return 0, 0, 0, 0
+    best: tuple[int, int, int, int] | None = None
+    max_days = _blocks_needed(minutes, DAY) if day_cents is not None else 0
+    for days in range(max_days + 1):
+        after_days = max(minutes - days * DAY, 0)
+        max_half_days = _blocks_needed(after_days, HALF_DAY) if half_day_cents is not None else 0
+        for half_days in range(max_half_days + 1):
+            rest = max(after_days - half_days * HALF_DAY, 0)
+            if rest and hour_cents is None:
+                continue  # this combination leaves time that no rate covers
+            hours = _blocks_needed(rest, HOUR)
+            price = days * (day_cents or 0) + half_days * (half_day_cents or 0) + hours * (hour_cents or 0)
+            candidate = (price, days, half_days, hours)
+            # Cheapest first; at equal price, the fewest blocks (one day rather than two half-days).
+            if best is None or (price, days + half_days + hours) < (best[0], sum(best[1:])):
+                best = candidate
+    assert best is not None  # the largest offered block, repeated, always covers the duration
+    return best
+
+
+def quote(resource: Resource, audience: Audience, starts_at: datetime, ends_at: datetime, quantity: int = 1) -> Quote:
+    """The price and deposit of ``quantity`` units of the resource over the period, for this audience."""
+    who = tariff_audience(audience)
+    minutes = int((ends_at - starts_at).total_seconds() // 60)
+    tariff = resource.tariff_for(who)
+    if tariff is None:
+        price, days, half_days, hours = 0, 0, 0, 0
+    else:
+        price, days, half_days, hours = cheapest(minutes, tariff.hour_cents, tariff.half_day_cents, tariff.day_cents)
+    units = quantity if resource.kind == ResourceKind.KIT else 1
+    deposit = resource.deposit_cents * units if resource.kind == ResourceKind.KIT else 0
+    return Quote(who, price * units, deposit, days, half_days, hours)

@@ -1,0 +1,224 @@
+"""The booking rules: may this person book this resource over this period? No request here.
+
+Each rule returns the reasons it refuses (an empty list when it has nothing
+against), so that a preview shows every problem at once. ``check_booking``
+runs them all, adds the availability and the quote, and writes nothing.
+
+Rules are evaluated in Europe/Paris: slot granularity on the Paris clock
+(multiples of ``slot_minutes`` counted from midnight), opening hours per Paris
+weekday. Durations, notice and horizon are real elapsed time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from app.bookings.availability import availability_reason, held_until
+from app.bookings.errors import Code, Minutes, Moment, Reason
+from app.bookings.hours import calendar_reasons, closures_over, to_paris
+from app.bookings.pricing import Quote, quote
+from app.extensions import db
+from app.models import ApprovalPolicy, Audience, Qualification, Resource, ResourceKind, User, utcnow
+
+# Audiences as the interface names them, for refusals.
+AUDIENCE_LABELS = {
+    Audience.CONSORTIUM: _l("aux membres du consortium"),
+    Audience.PARTNER: _l("au consortium et à ses partenaires"),
+    Audience.NEWCOMER: _l("au consortium, aux partenaires et aux porteurs de projet"),
+    Audience.EXTERNAL: _l("à tout le monde"),
+}
+
+
+def require_aware(*moments: datetime) -> None:
+    for moment in moments:
+        if moment.tzinfo is None:
+            raise ValueError("naive datetime given to the booking engine; attach a time zone")
+
+
+def period_reasons(resource: Resource, starts_at: datetime, ends_at: datetime, now: datetime) -> list[Reason]:
+    """Duration, granularity, notice and horizon."""
+    if ends_at <= starts_at:
+        return [Reason(Code.INVALID_PERIOD, _l("La fin doit suivre le début."), "ends_at")]
+    reasons: list[Reason] = []
+    if starts_at < now:
+        reasons.append(Reason(Code.PAST, _l("Ce créneau est déjà commencé ou passé."), "starts_at"))
+    elif starts_at < now + timedelta(minutes=resource.notice_minutes):
+        reasons.append(
+            Reason(
+                Code.NOTICE,
+                _l("Cette ressource se réserve au moins %(notice)s à l'avance.", notice=Minutes(resource.notice_minutes)),
+                "starts_at",
+            )
+        )
+    if starts_at > now + timedelta(days=resource.horizon_days):
+        reasons.append(
+            Reason(
+                Code.HORIZON,
+                _l("Cette ressource se réserve au plus %(days)s jours à l'avance (jusqu'au %(limit)s).",
+                   days=resource.horizon_days, limit=Moment(now + timedelta(days=resource.horizon_days), "medium")),
+                "starts_at",
+            )
+        )
+    minutes = (ends_at - starts_at).total_seconds() / 60
+    if minutes < resource.min_duration_minutes:
+        reasons.append(
+            Reason(Code.TOO_SHORT, _l("Durée minimale : %(minutes)s.", minutes=Minutes(resource.min_duration_minutes)),
+                   "ends_at")
+        )
+    if resource.max_duration_minutes is not None and minutes > resource.max_duration_minutes:
+        reasons.append(
+            Reason(Code.TOO_LONG, _l("Durée maximale : %(minutes)s.", minutes=Minutes(resource.max_duration_minutes)),
+                   "ends_at")
+        )
+    if not (_on_grid(starts_at, resource.slot_minutes) and _on_grid(ends_at, resource.slot_minutes)):
+        reasons.append(
+            Reason(
+                Code.GRANULARITY,
+                _l("Les réservations commencent et finissent sur des tranches de %(slot)s (par exemple à l'heure pile).",
+                   slot=Minutes(resource.slot_minutes)),
+                "starts_at",
+            )
+        )
+    return reasons
+
+
+def _on_grid(moment: datetime, slot_minutes: int) -> bool:
+    local = to_paris(moment)
+    return local.second == 0 and local.microsecond == 0 and (local.hour * 60 + local.minute) % slot_minutes == 0
+
+
+def party_reasons(resource: Resource, user: User) -> list[Reason]:
+    """Whether this person may book this resource at all: active account, active resource, audience."""
+    reasons: list[Reason] = []
+    if not user.active:
+        reasons.append(Reason(Code.ACCOUNT_INACTIVE, _l("Votre compte n'est pas actif.")))
+    if not resource.is_active or not resource.venue.is_active:
+        reasons.append(Reason(Code.RESOURCE_INACTIVE, _l("Cette ressource n'est plus proposée à la réservation.")))
+    if user.audience.rank > resource.open_to.rank:
+        reasons.append(
+            Reason(Code.AUDIENCE, _l("Cette ressource est réservée %(audience)s.", audience=AUDIENCE_LABELS[resource.open_to]))
+        )
+    return reasons
+
+
+def amount_reasons(resource: Resource, quantity: int, attendees: int | None) -> list[Reason]:
+    """Quantity for kits (one for the rest), attendees within a space's capacity."""
+    reasons: list[Reason] = []
+    if resource.kind == ResourceKind.KIT:
+        if quantity < 1 or quantity > resource.units:
+            reasons.append(
+                Reason(Code.QUANTITY, _l("Choisissez entre 1 et %(units)s unité(s).", units=resource.units), "quantity")
+            )
+    elif quantity != 1:
+        reasons.append(Reason(Code.QUANTITY, _l("Cette ressource se réserve à l'unité."), "quantity"))
+    if attendees is not None and attendees < 1:
+        reasons.append(Reason(Code.ATTENDEES, _l("Indiquez au moins une personne."), "attendees"))
+    elif attendees is not None and resource.capacity is not None and attendees > resource.capacity:
+        reasons.append(
+            Reason(Code.CAPACITY, _l("Cet espace accueille au plus %(capacity)s personnes.", capacity=resource.capacity),
+                   "attendees")
+        )
+    return reasons
+
+
+def qualifications_for(user: User, resource: Resource) -> list[Qualification]:
+    """The user's qualifications that concern this machine: granted on it, or recognised
+    across the consortium for machines of its type."""
+    matches = [Qualification.resource_id == resource.id]
+    if resource.machine_type:
+        matches.append(
+            (Qualification.machine_type == resource.machine_type) & Qualification.recognised_consortium_wide.is_(True)
+        )
+    return list(db.session.scalars(select(Qualification).where(Qualification.user_id == user.id, or_(*matches))))
+
+
+def qualification_reasons(resource: Resource, user: User, ends_at: datetime, now: datetime) -> list[Reason]:
+    """A machine that requires a training needs a qualification valid now and until the end of the booking."""
+    if resource.kind != ResourceKind.MACHINE or not resource.requires_training:
+        return []
+    qualifications = qualifications_for(user, resource)
+    if any(q.is_valid_at(now) and (q.expires_at is None or q.expires_at >= ends_at) for q in qualifications):
+        return []
+    lapsing = [q for q in qualifications if q.revoked_at is None and q.expires_at is not None]
+    if lapsing:
+        last = max(q.expires_at for q in lapsing)
+        return [
+            Reason(
+                Code.QUALIFICATION_EXPIRED,
+                _l("Votre habilitation sur cette machine expire le %(date)s, avant la fin de la réservation : "
+                   "renouvelez-la auprès d'un·e gestionnaire.", date=Moment(last, "medium")),
+            )
+        ]
+    return [
+        Reason(
+            Code.QUALIFICATION_REQUIRED,
+            _l("Cette machine demande une habilitation : suivez la formation auprès d'un·e gestionnaire du lieu."),
+        )
+    ]
+
+
+def approved_at_once(resource: Resource, user: User) -> bool:
+    """Whether the resource's approval policy approves this person's requests without a manager."""
+    if resource.approval_policy == ApprovalPolicy.CONSORTIUM:
+        return user.audience == Audience.CONSORTIUM
+    if resource.approval_policy == ApprovalPolicy.VENUE_MEMBERS:
+        return any(m.venue_id == resource.venue_id for m in user.memberships)
+    return False
+
+
+@dataclass
+class Check:
+    """The outcome of a dry run: the reasons against (empty when possible), the quote, the approval."""
+
+    reasons: list[Reason] = field(default_factory=list)
+    quote: Quote | None = None
+    approved_at_once: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+    @property
+    def codes(self) -> list[str]:
+        return [reason.code for reason in self.reasons]
+
+
+def check_booking(
+    resource: Resource,
+    user: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    quantity: int = 1,
+    attendees: int | None = None,
+    now: datetime | None = None,
+    exclude: Iterable[int] = (),
+) -> Check:
+    """Every rule, the availability and the quote for this request. Writes nothing.
+
+    ``exclude``: bookings not to count as taken (the booking being edited).
+    """
+    require_aware(starts_at, ends_at)
+    now = now or utcnow()
+    reasons = party_reasons(resource, user) + amount_reasons(resource, quantity, attendees)
+    timing = period_reasons(resource, starts_at, ends_at, now)
+    reasons += timing
+    if any(reason.code == Code.INVALID_PERIOD for reason in timing):
+        return Check(reasons)
+    closures = closures_over([resource.venue_id], starts_at, ends_at)
+    reasons += calendar_reasons(resource, starts_at, ends_at, closures)
+    reasons += qualification_reasons(resource, user, ends_at, now)
+    if not any(reason.code == Code.QUANTITY for reason in reasons):
+        taken = availability_reason(resource, starts_at, held_until(resource, ends_at), quantity, exclude)
+        if taken is not None:
+            reasons.append(taken)
+    return Check(
+        reasons,
+        quote(resource, user.audience, starts_at, ends_at, quantity),
+        approved_at_once(resource, user),
+    )

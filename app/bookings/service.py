@@ -1,0 +1,82 @@
+"""The booking engine's public API: what views, the JSON API and the CLI call.
+
+Import from here (``from app.bookings import service``); the modules behind it
+are details. No function reads the Flask request; none commits: the caller
+commits once per request or command, and rolls back on ``Refusal``.
+
+Dry runs (write nothing)
+    check_booking(resource, user, starts_at, ends_at, quantity=, attendees=, now=) -> Check
+        .reasons (every Reason against, each with .code and a translatable .message),
+        .quote (price, deposit, tariff audience), .approved_at_once
+    preview_series(...) -> SeriesPreview (occurrence by occurrence: free or colliding, and why)
+    preview_approval(booking) -> the pending requests that approving it would reject
+    preview_series_approval(series)
+    allowed_actions(booking, user, now) -> the Actions this person may take now
+    free_units(resource, starts_at, ends_at), free_resources(kind, starts_at, ends_at, quantity=)
+    quote(resource, audience, starts_at, ends_at, quantity)
+
+Changes (raise Refusal with reasons; nothing is written when they do)
+    request_booking(resource, requester, starts_at, ends_at, ...) -> Booking
+    approve(booking, actor, note) -> rejected collisions; reject(booking, actor, reason)
+    cancel(booking, actor, reason); edit_booking(booking, actor, starts_at=, ...) -> Change
+    hand_over(booking, actor, checklist=, ...), return_kit(booking, actor, checklist=, ...)
+    request_series(...), approve_series, reject_series, cancel_series
+    join_waitlist(resource, user, starts_at, ends_at, quantity=), leave_waitlist(entry, actor)
+
+All moments are aware datetimes (stored in UTC, rules evaluated in Europe/Paris).
+"""
+
+from app.bookings.availability import FreeResource, free_resources, free_units
+from app.bookings.errors import Code, Reason, Refusal
+from app.bookings.kits import hand_over, return_kit
+from app.bookings.lifecycle import Change, approve, cancel, edit_booking, preview_approval, reject, request_booking
+from app.bookings.pricing import Quote, quote
+from app.bookings.rules import Check, check_booking
+from app.bookings.series import (
+    Frequency,
+    SeriesPreview,
+    approve_series,
+    cancel_series,
+    preview_series,
+    preview_series_approval,
+    reject_series,
+    request_series,
+)
+from app.bookings.transitions import STATUS_LABELS, Action, allowed_actions
+from app.bookings.waitlist import join_waitlist, leave_waitlist, waiting_for
+
+__all__ = [
+    "STATUS_LABELS",
+    "Action",
+    "Change",
+    "Check",
+    "Code",
+    "FreeResource",
+    "Frequency",
+    "Quote",
+    "Reason",
+    "Refusal",
+    "SeriesPreview",
+    "allowed_actions",
+    "approve",
+    "approve_series",
+    "cancel",
+    "cancel_series",
+    "check_booking",
+    "edit_booking",
+    "free_resources",
+    "free_units",
+    "hand_over",
+    "join_waitlist",
+    "leave_waitlist",
+    "preview_approval",
+    "preview_series",
+    "preview_series_approval",
+    "quote",
+    "reject",
+    "reject_series",
+    "request_booking",
+    "request_series",
+    "return_kit",
+    "waiting_for",
+]

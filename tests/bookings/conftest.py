@@ -1,0 +1,33 @@
+"""Fixtures of the booking engine's tests: the small consortium of ``world.py``, the signals sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bookings.world import World, build_world
+
+
+@pytest.fixture()
+def world(app) -> World:
+    return build_world()
+
+
+@pytest.fixture()
+def signals_sent():
+    """Every booking signal sent during the test, as (signal name, sender, kwargs), in order."""
+    from app.bookings import signals
+
+    sent: list[tuple[str, object, dict]] = []
+    receivers = []
+    for name in ("booking_requested", "booking_approved", "booking_rejected", "booking_cancelled",
+                 "booking_edited", "booking_handed_over", "booking_returned", "waitlist_offered"):
+        signal = getattr(signals, name)
+
+        def receiver(sender, _name=name, **kwargs):
+            sent.append((_name, sender, kwargs))
+
+        signal.connect(receiver)
+        receivers.append((signal, receiver))
+    yield sent
+    for signal, receiver in receivers:
+        signal.disconnect(receiver)
