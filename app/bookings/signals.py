@@ -8,6 +8,23 @@ never commit, and never do slow work (sending mail, rendering a PDF) inline.
 Every signal is sent with the ``Booking`` as sender and these keyword arguments:
 ``actor`` (the User who acted, or None for the system) and ``reason`` (str, may be "").
 ``booking_edited`` also gets ``changes`` (dict of field -> (old, new)).
+
+What the engine sends, in order, within one operation (``app/bookings/lifecycle.py``):
+
+- a request: ``booking_requested``; or, when the approval policy approves it at
+  once, ``booking_approved`` with ``actor=None`` (and no ``booking_requested``);
+- an approval: ``booking_approved``, then ``booking_rejected`` for each pending
+  request it now collides with (same actor, reason "Le créneau a été attribué à
+  une autre demande.");
+- an edit: ``booking_edited`` (the booking already has its new values and status);
+  if the edit took the approval away (it did not only shorten the booking), the
+  status is then "requested" and ``booking_requested`` follows, or
+  ``booking_approved`` with ``actor=None`` when the policy approves it again;
+- a series: one signal per occurrence (``booking.series_id`` groups them);
+- a cancelled approved booking, a shortened one, a kit returned early: after the
+  booking's own signal, ``waitlist_offered`` once per member offered the slot, in
+  the order they joined the list (sender: the ``WaitlistEntry``; keyword arguments
+  ``booking``, the booking that freed the slot, plus ``actor`` and ``reason``).
 """
 
 from __future__ import annotations
