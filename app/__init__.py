@@ -95,6 +95,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_bp)
     app.register_blueprint(media_bp)
 
+    from app.agreements.views import bp as agreements_bp
+
+    app.register_blueprint(agreements_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
@@ -104,3 +108,7 @@ def _register_cli(app: Flask) -> None:
     from app.newcomers.cli import newcomers_cli
 
     app.cli.add_command(newcomers_cli)
+
+    from app.agreements.cli import agreements_cli
+
+    app.cli.add_command(agreements_cli)

@@ -1,0 +1,141 @@
+"""Rendering an agreement to PDF/A with WeasyPrint, from its snapshot alone.
+
+The body of the document is legal prose, kept in one Jinja template per language
+(``pdf/booking_fr.html``, ``pdf/booking_en.html``, …) rather than in gettext: a lawyer reads and
+edits a whole clause in context, and the English document exists before the interface's English
+catalogue does. The labels and formats around it (dates in Europe/Paris, money) follow the
+agreement's language, which is the borrower's when the version was issued.
+
+The same agreement gives the same bytes: the document's dates are the agreement's (issued, or
+countersigned for the final version), never the time of rendering, and the PDF identifier comes
+from the number and version.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import segno
+from babel.dates import format_date, format_datetime, format_time
+from flask import current_app
+from markupsafe import Markup
+
+from app.agreements.models import Agreement
+from app.core.money import format_cents
+from app.newcomers.notices import absolute_url
+
+PARIS = ZoneInfo("Europe/Paris")
+PDF_VARIANT = "pdf/a-3b"
+OUTPUT_INTENT = "--fnt-srgb"
+
+
+@lru_cache(maxsize=1)
+def _output_intent_rule() -> Markup:
+    """The sRGB profile that WeasyPrint ships, declared as a CSS colour profile of the document and
+    used as the PDF/A output intent. (WeasyPrint's built-in ``srgb`` intent leaves the profile's
+    file open, which Python reports as a ResourceWarning; this way it is read and closed.)"""
+    profile = Path(str(files("weasyprint.pdf") / "sRGB2014.icc"))
+    return Markup(f'@color-profile {OUTPUT_INTENT} {{ src: url("{profile.as_uri()}"); components: r, g, b }}')
+
+
+class Formats:
+    """Dates, times and money in one language, in Europe/Paris."""
+
+    def __init__(self, locale: str):
+        self.locale = locale
+
+    def _moment(self, value: str | datetime) -> datetime:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return moment.astimezone(PARIS)
+
+    def date(self, value: str | date | datetime) -> str:
+        if isinstance(value, str):
+            value = self._moment(value).date() if "T" in value else date.fromisoformat(value)
+        elif isinstance(value, datetime):
+            value = self._moment(value).date()
+        return format_date(value, "long", locale=self.locale)
+
+    def weekday_date(self, value: str | datetime) -> str:
+        return format_date(self._moment(value).date(), "full", locale=self.locale)
+
+    def time(self, value: str | datetime) -> str:
+        return format_time(self._moment(value).time(), "HH:mm", locale=self.locale)
+
+    def moment(self, value: str | datetime) -> str:
+        return format_datetime(self._moment(value), "d MMMM y, HH:mm", tzinfo=PARIS, locale=self.locale)
+
+    def period(self, starts_at: str, ends_at: str) -> tuple[str, str]:
+        """(day, hours) of one occurrence; a booking over several days names both days."""
+        start, end = self._moment(starts_at), self._moment(ends_at)
+        last_day = (end - timedelta(microseconds=1)).date()
+        if last_day == start.date():
+            return self.weekday_date(starts_at), f"{self.time(starts_at)} – {self.time(ends_at)}"
+        ends = "24:00" if end.time() == time(0, 0) else self.time(ends_at)
+        return (
+            f"{self.weekday_date(starts_at)} – {format_date(last_day, 'full', locale=self.locale)}",
+            f"{self.time(starts_at)} – {ends}",
+        )
+
+    def money(self, cents: int | None) -> str:
+        return format_cents(cents, self.locale)
+
+
+def verification_url(agreement: Agreement) -> str:
+    """The short URL printed on the document and carried by its QR code."""
+    return absolute_url("agreements.short", code=agreement.verification_code)
+
+
+def qr_svg(url: str) -> Markup:
+    """The QR code of ``url`` as inline SVG (vector, sharp at any size)."""
+    code = segno.make(url, error="m", micro=False)
+    return Markup(code.svg_inline(scale=2.4, border=0, dark="#000", omitsize=False))
+
+
+def _w3c(moment: datetime) -> str:
+    return moment.astimezone(PARIS).isoformat(timespec="seconds")
+
+
+def _language(agreement: Agreement) -> str:
+    return "en" if agreement.locale == "en" else "fr"
+
+
+def template_name(agreement: Agreement) -> str:
+    return f"agreements/pdf/{agreement.kind.value}_{_language(agreement)}.html"
+
+
+def render_html(agreement: Agreement, final: bool = False) -> str:
+    if final and agreement.countersigned_at is None:
+        raise ValueError("the final version needs the countersignature")
+    url = verification_url(agreement)
+    modified = agreement.countersigned_at if final else agreement.issued_at
+    # The application's Jinja environment, without its context processors: a document depends on
+    # nothing of the request (and renders the same from the CLI).
+    return current_app.jinja_env.get_template(template_name(agreement)).render(
+        parts_template=f"agreements/pdf/_parts_{_language(agreement)}.html",
+        agreement=agreement,
+        c=agreement.content,
+        f=Formats(agreement.locale),
+        final=final,
+        short_url=url,
+        qr=qr_svg(url),
+        created=_w3c(agreement.issued_at),
+        modified=_w3c(modified),
+        output_intent_rule=_output_intent_rule(),
+    )
+
+
+def render_pdf(agreement: Agreement, final: bool = False) -> bytes:
+    """The agreement as PDF/A, ready to be sealed."""
+    from weasyprint import HTML
+
+    html = render_html(agreement, final)
+    identifier = f"{agreement.number}-v{agreement.version}{'-final' if final else ''}".encode()
+    return HTML(string=html).write_pdf(
+        pdf_variant=PDF_VARIANT,
+        pdf_identifier=identifier,
+        output_intent=OUTPUT_INTENT,
+    )

@@ -1,0 +1,171 @@
+"""The snapshot of what an agreement says, taken when a version is issued.
+
+Plain JSON (strings, numbers, lists): the PDF is rendered from it alone, so the same snapshot
+always gives the same document, whatever changes later in the venues, people or resources.
+Moments are ISO 8601 in UTC; they are shown in Europe/Paris when rendered.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+
+from app.agreements.models import AgreementKind
+from app.extensions import db
+from app.models import Booking, Organisation, Resource, User, Venue
+
+PARIS = ZoneInfo("Europe/Paris")
+SCHEMA = 1
+# Cancellation terms stated in every agreement.
+FREE_CANCELLATION_HOURS = 48
+LATE_CANCELLATION_SHARE = 50  # per cent of the price due for a later cancellation
+
+
+def _venue(venue: Venue) -> dict:
+    representative = venue.representative_name
+    role = venue.representative_role
+    if not representative:
+        managers = sorted(venue.managers, key=lambda user: user.id)
+        representative = managers[0].name if managers else ""
+    return {
+        "name": venue.name,
+        "address": venue.address,
+        "email": venue.email,
+        "phone": venue.phone,
+        "representative_name": representative,
+        "representative_role": role,
+    }
+
+
+def _lead() -> dict | None:
+    lead = db.session.scalars(select(Venue).where(Venue.is_lead.is_(True)).order_by(Venue.id)).first()
+    return {"name": lead.name, "address": lead.address} if lead else None
+
+
+def _borrower(user: User, organisation: Organisation | None) -> tuple[dict, dict | None]:
+    person = {"name": user.name, "email": user.email, "phone": user.phone}
+    if organisation is None:
+        return person, None
+    return person, {
+        "name": organisation.name,
+        "kind": organisation.kind.value,
+        "address": organisation.address,
+        "email": organisation.email,
+        "phone": organisation.phone,
+        "siret": organisation.siret,
+    }
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def _item(booking: Booking) -> dict:
+    return {
+        "booking_id": booking.id,
+        "resource": booking.resource.name,
+        "resource_id": booking.resource_id,
+        "resource_kind": booking.resource.kind.value,
+        "venue": booking.resource.venue.name,
+        "starts_at": _utc(booking.starts_at),
+        "ends_at": _utc(booking.ends_at),
+        "quantity": booking.quantity,
+        "purpose": booking.purpose,
+        "attendees": booking.attendees,
+        "price_cents": booking.price_cents,
+        "deposit_cents": booking.deposit_cents,
+    }
+
+
+def _resource(resource: Resource) -> dict:
+    return {
+        "id": resource.id,
+        "name": resource.name,
+        "kind": resource.kind.value,
+        "documentation": resource.documentation.strip(),
+        "requires_training": resource.requires_training,
+        "machine_type": resource.machine_type,
+        "checklist": resource.checklist_items,
+    }
+
+
+def _deposit(bookings: list[Booking]) -> int:
+    """A deposit is handed over with a resource and given back on its return: the largest deposit
+    of each resource, added over the resources (a series of one kit pays one deposit at a time)."""
+    largest: dict[int, int] = {}
+    for booking in bookings:
+        largest[booking.resource_id] = max(largest.get(booking.resource_id, 0), booking.deposit_cents)
+    return sum(largest.values())
+
+
+def _paris_day(moment: datetime) -> date:
+    return moment.astimezone(PARIS).date()
+
+
+def _test_space(bookings: list[Booking], borrower: User) -> dict:
+    """Period, support and review date of a test-space agreement.
+
+    The support comes from the newcomer's accepted request for this test space, when there is
+    one. The review (bilan) is set halfway through the period.
+    """
+    from app.newcomers.models import RequestStatus, TestSpaceRequest
+
+    start = _paris_day(bookings[0].starts_at)
+    end = _paris_day(max(booking.ends_at - timedelta(microseconds=1) for booking in bookings))
+    resource_ids = {booking.resource_id for booking in bookings}
+    conditions = [TestSpaceRequest.user_id == borrower.id]
+    if borrower.organisation_id is not None:
+        conditions.append(TestSpaceRequest.organisation_id == borrower.organisation_id)
+    request = db.session.scalars(
+        select(TestSpaceRequest)
+        .where(
+            TestSpaceRequest.status == RequestStatus.ACCEPTED,
+            TestSpaceRequest.test_space_id.in_(resource_ids),
+            or_(*conditions),
+        )
+        .order_by(TestSpaceRequest.decided_at.desc(), TestSpaceRequest.id.desc())
+    ).first()
+    return {
+        "period_start": start.isoformat(),
+        "period_end": end.isoformat(),
+        "review_date": (start + (end - start) / 2).isoformat(),
+        "support_kind": request.support_kind.value if request else None,
+        "project_title": request.project_title if request else "",
+    }
+
+
+def kind_of(bookings: list[Booking]) -> AgreementKind:
+    if any(booking.resource.is_test_space for booking in bookings):
+        return AgreementKind.TEST_SPACE
+    return AgreementKind.BOOKING
+
+
+def build_content(
+    bookings: list[Booking], borrower: User, organisation: Organisation | None, kind: AgreementKind
+) -> dict:
+    """Everything the document says, from the bookings it covers (one venue, one borrower)."""
+    bookings = sorted(bookings, key=lambda booking: (booking.starts_at, booking.id))
+    venue = bookings[0].resource.venue
+    person, party = _borrower(borrower, organisation)
+    resources: dict[int, dict] = {}
+    for booking in bookings:
+        resources.setdefault(booking.resource_id, _resource(booking.resource))
+    series = bookings[0].series
+    return {
+        "schema": SCHEMA,
+        "lead": _lead(),
+        "venue": _venue(venue),
+        "borrower": person,
+        "organisation": party,
+        "items": [_item(booking) for booking in bookings],
+        "resources": list(resources.values()),
+        "price_cents": sum(booking.price_cents for booking in bookings),
+        "deposit_cents": _deposit(bookings),
+        "payment_status": bookings[0].payment_status.value,
+        "series": {"frequency": series.frequency, "interval": series.interval} if series else None,
+        "free_cancellation_hours": FREE_CANCELLATION_HOURS,
+        "late_cancellation_share": LATE_CANCELLATION_SHARE,
+        "test_space": _test_space(bookings, borrower) if kind == AgreementKind.TEST_SPACE else None,
+    }

@@ -1,0 +1,49 @@
+"""What the agreements remember for the length of one database transaction.
+
+- the agreements issued in this transaction, by group, so that the bookings of a series or of a
+  group approved together end up in one agreement;
+- work to do once the transaction has committed (sending an email), dropped on rollback.
+
+Both live in ``Session.info`` and are cleared when the transaction ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+_BATCH = "agreements.batch"
+_AFTER_COMMIT = "agreements.after_commit"
+
+
+def batch() -> dict:
+    """Agreements issued in the current transaction, by group key."""
+    return db.session.info.setdefault(_BATCH, {})
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the current transaction has committed (never if it rolls back)."""
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    session.info.pop(_BATCH, None)
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            callback()
+        except Exception:  # an email that cannot go must not turn a committed change into an error
+            log.exception("agreements: work after commit failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_BATCH, None)
+    session.info.pop(_AFTER_COMMIT, None)
