@@ -43,10 +43,12 @@ def _generate_development_seal(directory: Path) -> None:
     starting together end up with one pair)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    # ECDSA P-256: read by every current PDF reader, and quick to load (pyHanko loads the key at
+    # every signature; an RSA key costs about 50 ms each time).
+    key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, "FNT Partage — sceau de développement"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, CONSORTIUM),
