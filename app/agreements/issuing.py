@@ -109,10 +109,12 @@ def _void(agreement: Agreement, reason: str, now: datetime) -> None:
     agreement.void_reason = reason
 
 
-def _new_version(old: Agreement, bookings: list[Booking], actor: User | None, reason: str, now: datetime) -> Agreement:
-    """Void ``old`` and issue the next version of its number over ``bookings``."""
-    _void(old, reason, now)
-    db.session.flush()  # the old version leaves the "one current version per number" index first
+def _new_version(old: Agreement, bookings: list[Booking], actor: User | None, reason: str, now: datetime,
+                 already_void: bool = False) -> Agreement:
+    """Void ``old`` (unless it is already) and issue the next version of its number over ``bookings``."""
+    if not already_void:
+        _void(old, reason, now)
+        db.session.flush()  # the old version leaves the "one current version per number" index first
     new = _add(Agreement(
         number=old.number,
         year=old.year,
@@ -128,15 +130,31 @@ def _new_version(old: Agreement, bookings: list[Booking], actor: User | None, re
         previous=old,
         bookings=sorted(bookings, key=lambda booking: (booking.starts_at, booking.id)),
     ))
-    record(old, actor, "voided", reason, replaced_by=new.version)
+    if not already_void:
+        record(old, actor, "voided", reason, replaced_by=new.version)
     record(new, actor, "issued", reason)
     notices.issued(new)
     return new
 
 
+def _suspended_agreement_of(booking: Booking) -> Agreement | None:
+    """The agreement voided, without a successor, when ``booking`` went back to a manager (an edit
+    that needs a new approval): approved again, the booking resumes that number."""
+    latest = db.session.scalars(
+        select(Agreement)
+        .join(agreement_bookings, agreement_bookings.c.agreement_id == Agreement.id)
+        .where(agreement_bookings.c.booking_id == booking.id, Agreement.status == AgreementStatus.VOID)
+        .order_by(Agreement.version.desc())
+    ).first()
+    if latest is None or latest.next_version is not None:
+        return None
+    return latest
+
+
 def issue_for(booking: Booking, actor: User | None = None) -> Agreement:
     """The approved ``booking`` gets its agreement: joined to the one of its group in this
-    transaction, added to its series' agreement as a new version, or a new number."""
+    transaction, added to its series' agreement as a new version, the next version of the
+    agreement it had before an edit sent it back to a manager, or a new number."""
     if booking.id is None:
         db.session.flush()
     existing = current_agreement_of(booking)
@@ -156,6 +174,12 @@ def issue_for(booking: Booking, actor: User | None = None) -> Agreement:
             new = _new_version(series_agreement, [*series_agreement.bookings, booking], actor, "", now)
             txn.batch()[key] = new
             return new
+    suspended = _suspended_agreement_of(booking)
+    if suspended is not None:
+        remaining = [b for b in suspended.bookings if b.status not in DROPPED_STATUSES]
+        new = _new_version(suspended, remaining, actor, "", now, already_void=True)
+        txn.batch()[key] = new
+        return new
     agreement = _new_agreement([booking], now)
     record(agreement, actor, "issued")
     notices.issued(agreement)
@@ -182,7 +206,8 @@ def revise_for(booking: Booking, actor: User | None = None, reason: str = "") ->
         _void(agreement, reason, now)
         db.session.flush()
         record(agreement, actor, "voided", reason)
-        notices.voided(agreement)
+        if all(b.status in (BookingStatus.CANCELLED, BookingStatus.REJECTED) for b in agreement.bookings):
+            notices.voided(agreement)  # (a booking back with a manager resumes the number when approved)
         return None
     new = _new_version(agreement, remaining, actor, reason, now)
     txn.batch()[_group_key(booking)] = new
@@ -198,8 +223,8 @@ def _on_approved(booking: Booking, actor: User | None = None, **_extra) -> None:
 
 @booking_edited.connect
 def _on_edited(booking: Booking, actor: User | None = None, reason: str = "", **_extra) -> None:
-    if booking.status in DROPPED_STATUSES:
-        return
+    # Still approved: a new version with the new values. Back with a manager: the agreement goes
+    # without it (voided if it was alone) until it is approved again.
     revise_for(booking, actor, reason)
 
 

@@ -1,8 +1,9 @@
 """The emails of an agreement's life: ready to accept, accepted (to countersign), signed, voided.
 
-Each email is written in its recipient's language when the change happens, and sent once the
-transaction has committed (a rolled-back approval sends nothing). When the notifications outbox
-lands, :func:`_queue` is the one place to switch to it.
+Each email is written in its recipient's language at the end of the transaction that makes the
+change, once its outcome is known (a version issued then replaced in the same transaction announces
+nothing), and sent once the transaction has committed (a rolled-back approval sends nothing).
+When the notifications outbox lands, :func:`_queue` is the one place to switch to it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,17 @@ def agreement_link(agreement: Agreement) -> str:
 
 def _queue(to: str, subject: str, text: str) -> None:
     txn.after_commit(lambda: send_email(to, subject, text))
+
+
+def _at_commit(agreement: Agreement, still_true, *writers) -> None:
+    """Write the emails just before the commit, if ``still_true(agreement)`` then."""
+
+    def write_all():
+        if still_true(agreement):
+            for writer in writers:
+                writer()
+
+    txn.before_commit(write_all)
 
 
 def _to_borrower(agreement: Agreement, write) -> None:
@@ -62,7 +74,7 @@ def issued(agreement: Agreement) -> None:
         ]
         return subject, "\n".join(lines)
 
-    _to_borrower(agreement, write)
+    _at_commit(agreement, lambda a: a.is_current, lambda: _to_borrower(agreement, write))
 
 
 def accepted(agreement: Agreement) -> None:
@@ -80,7 +92,7 @@ def accepted(agreement: Agreement) -> None:
         ])
         return subject, text
 
-    _to_venue(agreement, write)
+    _at_commit(agreement, lambda a: a.is_current, lambda: _to_venue(agreement, write))
 
 
 def signed(agreement: Agreement) -> None:
@@ -98,8 +110,8 @@ def signed(agreement: Agreement) -> None:
         ])
         return subject, text
 
-    _to_borrower(agreement, write)
-    _to_venue(agreement, write)
+    _at_commit(agreement, lambda a: a.is_current, lambda: _to_borrower(agreement, write),
+               lambda: _to_venue(agreement, write))
 
 
 def voided(agreement: Agreement) -> None:
@@ -116,4 +128,5 @@ def voided(agreement: Agreement) -> None:
         ])
         return subject, text
 
-    _to_borrower(agreement, write)
+    # Not when a booking of it came back approved within the same transaction (a new version then).
+    _at_commit(agreement, lambda a: a.next_version is None, lambda: _to_borrower(agreement, write))

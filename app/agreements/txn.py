@@ -2,9 +2,11 @@
 
 - the agreements issued in this transaction, by group, so that the bookings of a series or of a
   group approved together end up in one agreement;
+- work to do just before the commit, when the transaction's changes are all made (deciding which
+  emails still make sense: a version issued and replaced within one transaction announces nothing);
 - work to do once the transaction has committed (sending an email), dropped on rollback.
 
-Both live in ``Session.info`` and are cleared when the transaction ends.
+They live in ``Session.info`` and are cleared when the transaction ends.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 _BATCH = "agreements.batch"
+_BEFORE_COMMIT = "agreements.before_commit"
 _AFTER_COMMIT = "agreements.after_commit"
 
 
@@ -28,9 +31,20 @@ def batch() -> dict:
     return db.session.info.setdefault(_BATCH, {})
 
 
+def before_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` inside the current transaction, just before it commits."""
+    db.session.info.setdefault(_BEFORE_COMMIT, []).append(callback)
+
+
 def after_commit(callback: Callable[[], None]) -> None:
     """Run ``callback`` once the current transaction has committed (never if it rolls back)."""
     db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "before_commit")
+def _run_before_commit(session: Session) -> None:
+    for callback in session.info.pop(_BEFORE_COMMIT, []):
+        callback()
 
 
 @event.listens_for(Session, "after_commit")
@@ -45,5 +59,5 @@ def _run_after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
-    session.info.pop(_BATCH, None)
-    session.info.pop(_AFTER_COMMIT, None)
+    for key in (_BATCH, _BEFORE_COMMIT, _AFTER_COMMIT):
+        session.info.pop(key, None)
