@@ -14,7 +14,7 @@ without ever being out together).
 
 Queries read a resource's bookings that end after the period starts, through
 the index ``(resource_id, holds_until)``: only bookings still to come are read,
-however long the history grows.
+however long the history grows (see ``queries.py``).
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
+from app.bookings import queries
 from app.bookings.errors import Reason, already_booked, not_enough_units
-from app.bookings.hours import calendar_reasons, closures_over
+from app.bookings.hours import calendar_reasons, closures_over, hours_for
 from app.extensions import db
-from app.models import HOLDING_STATUSES, Booking, Resource, ResourceKind, Venue
+from app.models import Resource, ResourceKind, Venue
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,10 @@ def lock_resource(resource_id: int) -> None:
     On PostgreSQL this is ``SELECT … FOR UPDATE``: concurrent requests for the same
     resource queue up here, so the availability check that follows sees every
     booking committed before it. On SQLite the transaction already holds the
-    database's write lock (``BEGIN IMMEDIATE``), and ``FOR UPDATE`` is not emitted.
+    database's write lock (``BEGIN IMMEDIATE``, app/extensions.py): nothing to do.
     """
-    db.session.execute(select(Resource.id).where(Resource.id == resource_id).with_for_update())
+    if not queries.on_sqlite():
+        db.session.execute(queries.lock_resource(), {"id": resource_id})
 
 
 def holds_over(
@@ -61,18 +62,12 @@ def holds_over(
     ids = list(resource_ids)
     if not ids:
         return []
-    query = select(
-        Booking.id, Booking.resource_id, Booking.starts_at, Booking.holds_until, Booking.quantity
-    ).where(
-        Booking.resource_id.in_(ids),
-        Booking.holds_until > starts_at,
-        Booking.starts_at < until,
-        Booking.status.in_(HOLDING_STATUSES),
+    rows = db.session.execute(
+        queries.holds(queries.on_sqlite()),
+        {"ids": ids, "starts_at": starts_at, "until": until, "statuses": queries.HOLDING,
+         "exclude": [booking_id for booking_id in exclude if booking_id is not None]},
     )
-    excluded = [booking_id for booking_id in exclude if booking_id is not None]
-    if excluded:
-        query = query.where(Booking.id.not_in(excluded))
-    return [Hold(*row) for row in db.session.execute(query)]
+    return [Hold(*row) for row in rows]
 
 
 def peak_units(holds: Iterable[Hold], window_start: datetime, window_end: datetime) -> int:
@@ -151,14 +146,13 @@ def free_resources(
 
     Free means: the venue is open (opening hours, no closure in force) when
     ``respect_calendar`` is set, and nothing holds the slot, buffers included (for
-    a kit: at least ``quantity`` units free at the busiest instant). Five queries
+    a kit: at least ``quantity`` units free at the busiest instant). Four queries
     whatever the number of resources or bookings.
     """
     query = (
         select(Resource)
         .join(Venue, Resource.venue_id == Venue.id)
         .where(Resource.kind == kind, Resource.is_active.is_(True), Venue.is_active.is_(True))
-        .options(selectinload(Resource.opening_hours), selectinload(Resource.venue).selectinload(Venue.opening_hours))
         .order_by(Venue.name, Resource.name)
     )
     if venue_ids is not None:
@@ -166,9 +160,10 @@ def free_resources(
     resources = [r for r in db.session.scalars(query) if r.is_exclusive or r.units >= quantity]
     if respect_calendar and resources:
         closures = closures_over({r.venue_id for r in resources}, starts_at, ends_at)
+        hours = hours_for(resources)
         resources = [
             r for r in resources
-            if not calendar_reasons(r, starts_at, ends_at, [c for c in closures if c.venue_id == r.venue_id])
+            if not calendar_reasons(r, hours[r.id], starts_at, ends_at, [c for c in closures if c.venue_id == r.venue_id])
         ]
     if not resources:
         return []

@@ -15,19 +15,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
+from app.bookings import queries
 from app.bookings.errors import Code, Moment, Reason
 from app.extensions import db
-from app.models import Closure, ClosureStatus, OpeningHours, Resource
+from app.models import Resource
 
 PARIS = ZoneInfo("Europe/Paris")
 
 # A local interval; ``None`` as the end means midnight at the end of the day.
 Interval = tuple[time, time | None]
+# One opening row: anything with ``weekday``, ``opens`` and ``closes`` (an ``OpeningHours``, a row).
+Hours = Any
 
 
 def to_paris(moment: datetime) -> datetime:
@@ -44,12 +47,22 @@ def paris_to_utc(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=PARIS).astimezone(timezone.utc)
 
 
-def resource_hours(resource: Resource) -> list[OpeningHours]:
-    """The rows that rule this resource: its own if it has any, else its venue's."""
-    return list(resource.opening_hours) or list(resource.venue.opening_hours)
+def hours_for(resources: Iterable[Resource]) -> dict[int, list[Hours]]:
+    """The rows that rule each resource: its own if it has any, else its venue's. One query."""
+    resources = list(resources)
+    venue_ids = {resource.venue_id for resource in resources}
+    own: dict[int, list[Hours]] = {}
+    of_venue: dict[int, list[Hours]] = {}
+    if venue_ids:
+        for row in db.session.execute(queries.opening_hours(), {"ids": list(venue_ids)}):
+            if row.resource_id is None:
+                of_venue.setdefault(row.venue_id, []).append(row)
+            else:
+                own.setdefault(row.resource_id, []).append(row)
+    return {r.id: own.get(r.id) or of_venue.get(r.venue_id, []) for r in resources}
 
 
-def intervals_on(rows: Iterable[OpeningHours], weekday: int) -> list[Interval]:
+def intervals_on(rows: Iterable[Hours], weekday: int) -> list[Interval]:
     """The opening intervals of one weekday, sorted, adjacent ones merged."""
     merged: list[list] = []
     for row in sorted((r for r in rows if r.weekday == weekday), key=lambda r: r.opens):
@@ -70,7 +83,7 @@ def _wall_minutes(local: datetime) -> int:
     return local.hour * 60 + local.minute
 
 
-def within_hours(rows: list[OpeningHours], starts_at: datetime, ends_at: datetime) -> bool:
+def within_hours(rows: list[Hours], starts_at: datetime, ends_at: datetime) -> bool:
     """Whether the whole period lies inside one opening interval of one Paris day."""
     start, end = to_paris(starts_at), to_paris(ends_at)
     end_minutes = _wall_minutes(end)
@@ -86,7 +99,7 @@ def within_hours(rows: list[OpeningHours], starts_at: datetime, ends_at: datetim
     )
 
 
-def open_at(rows: list[OpeningHours], moment: datetime, *, arriving: bool) -> bool:
+def open_at(rows: list[Hours], moment: datetime, *, arriving: bool) -> bool:
     """Whether someone can come to the venue at this moment (to take or to bring back a kit).
 
     Taking a kit (``arriving=False``) needs the venue open from that minute on; bringing
@@ -102,7 +115,7 @@ def open_at(rows: list[OpeningHours], moment: datetime, *, arriving: bool) -> bo
     return False
 
 
-def hours_text(rows: list[OpeningHours], moment: datetime) -> str:
+def hours_text(rows: list[Hours], moment: datetime) -> str:
     """The opening hours of that Paris day, as "9:00-12:00, 14:00-18:00" (empty when closed)."""
     weekday = to_paris(moment).weekday()
     return ", ".join(
@@ -110,8 +123,9 @@ def hours_text(rows: list[OpeningHours], moment: datetime) -> str:
     )
 
 
-def closures_over(venue_ids: Iterable[int], starts_at: datetime, ends_at: datetime) -> list[Closure]:
-    """The closures in force (confirmed) in these venues that cross the period.
+def closures_over(venue_ids: Iterable[int], starts_at: datetime, ends_at: datetime) -> list[Any]:
+    """The closures in force (confirmed) in these venues that cross the period, as rows of
+    ``venue_id``, ``starts_at``, ``ends_at`` and ``reason``.
 
     A consortium-wide closure is a proposed ``Closure`` per venue until that venue's
     manager confirms it; only then does it close the venue.
@@ -119,22 +133,15 @@ def closures_over(venue_ids: Iterable[int], starts_at: datetime, ends_at: dateti
     ids = list(venue_ids)
     if not ids:
         return []
-    return list(
-        db.session.scalars(
-            select(Closure)
-            .where(
-                Closure.venue_id.in_(ids),
-                Closure.status == ClosureStatus.CONFIRMED,
-                Closure.starts_at < ends_at,
-                Closure.ends_at > starts_at,
-            )
-            .order_by(Closure.starts_at)
-        )
-    )
+    return list(db.session.execute(queries.closures(), {"ids": ids, "starts_at": starts_at, "ends_at": ends_at}))
 
 
 def calendar_reasons(
-    resource: Resource, starts_at: datetime, ends_at: datetime, closures: Iterable[Closure]
+    resource: Resource,
+    rows: list[Hours],
+    starts_at: datetime,
+    ends_at: datetime,
+    closures: Iterable[Any],
 ) -> list[Reason]:
     """Why the venue cannot host this period: outside its opening hours, or closed.
 
@@ -142,9 +149,9 @@ def calendar_reasons(
     one opening interval and cross no closure. A kit is taken away: only the
     moments of taking it and of bringing it back must fall in opening hours and
     outside closures (it may stay out over a night, a weekend or a closure).
-    ``closures`` are the confirmed closures of the resource's venue near the period.
+    ``rows`` are the opening hours that rule the resource (``hours_for``), ``closures``
+    the confirmed closures of its venue near the period.
     """
-    rows = resource_hours(resource)
     reasons: list[Reason] = []
     if resource.is_exclusive:
         if not within_hours(rows, starts_at, ends_at):
@@ -177,7 +184,7 @@ def calendar_reasons(
     return reasons
 
 
-def _outside_hours(rows: list[OpeningHours], starts_at: datetime) -> Reason:
+def _outside_hours(rows: list[Hours], starts_at: datetime) -> Reason:
     hours = hours_text(rows, starts_at)
     if not hours:
         return Reason(Code.OUTSIDE_HOURS, _l("La ressource n'est pas ouverte ce jour-là."), "starts_at")

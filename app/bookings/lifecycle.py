@@ -14,7 +14,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.bookings import signals, waitlist
+from app.bookings import queries, signals, waitlist
 from app.bookings.availability import Hold, availability_reason, held_until, holds_over, lock_resource, peak_units
 from app.bookings.errors import Code, Reason, Refusal, as_text
 from app.bookings.rules import check_booking
@@ -48,12 +48,13 @@ def request_booking(
     check = check_booking(resource, requester, starts_at, ends_at, quantity=quantity, attendees=attendees, now=now)
     if not check.ok:
         raise Refusal(check.reasons)
-    quote = check.quote
+    quote, approved_now = check.quote, check.approved_at_once
+    note = as_text(AUTOMATIC_APPROVAL) if approved_now else ""
     booking = Booking(
         resource=resource,
         requester=requester,
         organisation_id=requester.organisation_id,
-        series=series,
+        series_id=series.id if series is not None else None,
         starts_at=starts_at,
         ends_at=ends_at,
         holds_until=held_until(resource, ends_at),
@@ -61,7 +62,10 @@ def request_booking(
         quantity=quantity,
         attendees=attendees,
         purpose=purpose.strip(),
-        status=BookingStatus.REQUESTED,
+        # Approved at once: written approved straight away, checked above under the resource's lock.
+        status=BookingStatus.APPROVED if approved_now else BookingStatus.REQUESTED,
+        decided_at=now if approved_now else None,
+        decision_note=note,
         tariff_audience=quote.tariff_audience,
         price_cents=quote.price_cents,
         deposit_cents=quote.deposit_cents,
@@ -69,13 +73,14 @@ def request_booking(
         created_at=now,
         updated_at=now,
     )
-    db.session.add(booking)
-    db.session.flush()
-    record(booking, Action.REQUEST, requester, None, at=now, starts_at=starts_at, ends_at=ends_at,
-           quantity=quantity, price_cents=quote.price_cents, deposit_cents=quote.deposit_cents)
+    with holding_guard():
+        db.session.add(booking)
     waitlist.fulfil(booking, now)
-    if check.approved_at_once:
-        _approve(booking, None, as_text(AUTOMATIC_APPROVAL), now)
+    record(booking, Action.REQUEST, requester, None, to_status=BookingStatus.REQUESTED, at=now,
+           starts_at=starts_at, ends_at=ends_at, quantity=quantity, price_cents=quote.price_cents,
+           deposit_cents=quote.deposit_cents)
+    if approved_now:
+        _approved(booking, None, note, now)
     else:
         signals.booking_requested.send(booking, actor=requester, reason="")
     return booking
@@ -87,18 +92,15 @@ def preview_approval(booking: Booking) -> list[Booking]:
     For a space or a machine: the pending requests whose held period crosses it.
     For a kit: those that would no longer find enough units once it holds its own.
     """
+    ids = db.session.scalars(
+        queries.pending_crossing(queries.on_sqlite()),
+        {"resource_id": booking.resource_id, "starts_at": booking.starts_at, "until": booking.holds_until,
+         "own": booking.id},
+    ).all()
+    if not ids:
+        return []
     candidates = list(
-        db.session.scalars(
-            select(Booking)
-            .where(
-                Booking.resource_id == booking.resource_id,
-                Booking.status == BookingStatus.REQUESTED,
-                Booking.id != booking.id,
-                Booking.holds_until > booking.starts_at,
-                Booking.starts_at < booking.holds_until,
-            )
-            .order_by(Booking.starts_at, Booking.id)
-        )
+        db.session.scalars(select(Booking).where(Booking.id.in_(ids)).order_by(Booking.starts_at, Booking.id))
     )
     resource = booking.resource
     if resource.is_exclusive or not candidates:
@@ -130,6 +132,11 @@ def _approve(booking: Booking, actor: User | None, note: str, now: datetime) -> 
         booking.decided_by_id = actor.id if actor else None
         booking.decided_at = now
         booking.decision_note = note
+    return _approved(booking, actor, note, now)
+
+
+def _approved(booking: Booking, actor: User | None, note: str, now: datetime) -> list[Booking]:
+    """What follows an approval: the audit trail, the signal, the rejection of the requests it collides with."""
     record(booking, Action.APPROVE, actor, BookingStatus.REQUESTED, note, at=now, automatic=actor is None)
     signals.booking_approved.send(booking, actor=actor, reason=note)
     rejected = preview_approval(booking)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.bookings import queries
 from app.models import Audience, PaymentStatus, Resource, ResourceKind, TariffAudience
 
 HOUR = 60  # minutes
@@ -102,11 +103,8 @@ def quote(resource: Resource, audience: Audience, starts_at: datetime, ends_at: 
     """The price and deposit of ``quantity`` units of the resource over the period, for this audience."""
     who = tariff_audience(audience)
     minutes = int((ends_at - starts_at).total_seconds() // 60)
-    tariff = resource.tariff_for(who)
-    if tariff is None:
-        price, days, half_days, hours = 0, 0, 0, 0
-    else:
-        price, days, half_days, hours = cheapest(minutes, tariff.hour_cents, tariff.half_day_cents, tariff.day_cents)
+    rates = queries.tariff_rates(resource, who)
+    price, days, half_days, hours = (0, 0, 0, 0) if rates is None else cheapest(minutes, *rates)
     units = quantity if resource.kind == ResourceKind.KIT else 1
     deposit = resource.deposit_cents * units if resource.kind == ResourceKind.KIT else 0
     return Quote(who, price * units, deposit, days, half_days, hours)

@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from app.bookings import queries
 from app.bookings.availability import availability_reason, held_until
 from app.bookings.errors import Code, Minutes, Moment, Reason
-from app.bookings.hours import calendar_reasons, closures_over, to_paris
+from app.bookings.hours import calendar_reasons, closures_over, hours_for, to_paris
 from app.bookings.pricing import Quote, quote
 from app.extensions import db
 from app.models import ApprovalPolicy, Audience, Qualification, Resource, ResourceKind, User, utcnow
@@ -92,14 +93,14 @@ def _on_grid(moment: datetime, slot_minutes: int) -> bool:
     return local.second == 0 and local.microsecond == 0 and (local.hour * 60 + local.minute) % slot_minutes == 0
 
 
-def party_reasons(resource: Resource, user: User) -> list[Reason]:
+def party_reasons(resource: Resource, user: User, audience: Audience | None = None) -> list[Reason]:
     """Whether this person may book this resource at all: active account, active resource, audience."""
     reasons: list[Reason] = []
     if not user.active:
         reasons.append(Reason(Code.ACCOUNT_INACTIVE, _l("Votre compte n'est pas actif.")))
-    if not resource.is_active or not resource.venue.is_active:
+    if not resource.is_active or not queries.venue_active(resource):
         reasons.append(Reason(Code.RESOURCE_INACTIVE, _l("Cette ressource n'est plus proposée à la réservation.")))
-    if user.audience.rank > resource.open_to.rank:
+    if (audience or queries.audience_of(user)).rank > resource.open_to.rank:
         reasons.append(
             Reason(Code.AUDIENCE, _l("Cette ressource est réservée %(audience)s.", audience=AUDIENCE_LABELS[resource.open_to]))
         )
@@ -162,10 +163,10 @@ def qualification_reasons(resource: Resource, user: User, ends_at: datetime, now
     ]
 
 
-def approved_at_once(resource: Resource, user: User) -> bool:
+def approved_at_once(resource: Resource, user: User, audience: Audience | None = None) -> bool:
     """Whether the resource's approval policy approves this person's requests without a manager."""
     if resource.approval_policy == ApprovalPolicy.CONSORTIUM:
-        return user.audience == Audience.CONSORTIUM
+        return (audience or queries.audience_of(user)) == Audience.CONSORTIUM
     if resource.approval_policy == ApprovalPolicy.VENUE_MEMBERS:
         return any(m.venue_id == resource.venue_id for m in user.memberships)
     return False
@@ -205,13 +206,14 @@ def check_booking(
     """
     require_aware(starts_at, ends_at)
     now = now or utcnow()
-    reasons = party_reasons(resource, user) + amount_reasons(resource, quantity, attendees)
+    audience = queries.audience_of(user)
+    reasons = party_reasons(resource, user, audience) + amount_reasons(resource, quantity, attendees)
     timing = period_reasons(resource, starts_at, ends_at, now)
     reasons += timing
     if any(reason.code == Code.INVALID_PERIOD for reason in timing):
         return Check(reasons)
     closures = closures_over([resource.venue_id], starts_at, ends_at)
-    reasons += calendar_reasons(resource, starts_at, ends_at, closures)
+    reasons += calendar_reasons(resource, hours_for([resource])[resource.id], starts_at, ends_at, closures)
     reasons += qualification_reasons(resource, user, ends_at, now)
     if not any(reason.code == Code.QUANTITY for reason in reasons):
         taken = availability_reason(resource, starts_at, held_until(resource, ends_at), quantity, exclude)
@@ -219,6 +221,6 @@ def check_booking(
             reasons.append(taken)
     return Check(
         reasons,
-        quote(resource, user.audience, starts_at, ends_at, quantity),
-        approved_at_once(resource, user),
+        quote(resource, audience, starts_at, ends_at, quantity),
+        approved_at_once(resource, user, audience),
     )

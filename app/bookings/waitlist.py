@@ -17,7 +17,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.bookings import signals
+from app.bookings import queries, signals
 from app.bookings.availability import availability_reason, held_until
 from app.bookings.errors import Code, Reason, Refusal, not_allowed
 from app.bookings.rules import amount_reasons, party_reasons, require_aware
@@ -124,6 +124,12 @@ def offer_freed_slot(
 
 def fulfil(booking: Booking, now: datetime) -> None:
     """The requester booked over their waiting period: their entries for it leave the list."""
-    for entry in _open_entries(booking.resource_id, booking.starts_at, booking.ends_at, user_id=booking.requester_id):
+    ids = db.session.scalars(
+        queries.waiting_ids(),
+        {"user_id": booking.requester_id, "resource_id": booking.resource_id, "starts_at": booking.starts_at,
+         "ends_at": booking.ends_at},
+    ).all()
+    for entry_id in ids:
+        entry = db.session.get(WaitlistEntry, entry_id)
         entry.status = WaitlistStatus.FULFILLED
         entry.closed_at = now
