@@ -23,6 +23,14 @@ def _only_agreement() -> Agreement:
     return agreements[0]
 
 
+def _simple_agreement():
+    """One approved two-hour booking of the room, and its agreement."""
+    world = make_world()
+    approve(make_booking(world.space, world.borrower, paris(2027, 3, 1, 14), 2), actor=world.manager)
+    db.session.commit()
+    return world, _only_agreement()
+
+
 def _download(client, agreement: Agreement, final: bool = False) -> bytes:
     endpoint = "convention-signee.pdf" if final else "convention.pdf"
     response = client.get(f"/conventions/{agreement.id}/{endpoint}")
@@ -156,11 +164,7 @@ def test_test_space_agreement_has_period_support_and_review_date(app, client, lo
 
 
 def test_same_agreement_gives_the_same_bytes_before_sealing_and_pdf_a_metadata(app):
-    world = make_world()
-    booking = make_booking(world.space, world.borrower, paris(2027, 3, 1, 14), 2)
-    approve(booking, actor=world.manager)
-    db.session.commit()
-    agreement = _only_agreement()
+    world, agreement = _simple_agreement()
 
     first = rendering.render_pdf(agreement)
     world.venue.name = "La Briqueterie (renommée)"  # a later change does not reach an issued document
@@ -180,11 +184,7 @@ def test_same_agreement_gives_the_same_bytes_before_sealing_and_pdf_a_metadata(a
 
 
 def test_stored_file_is_sealed_and_one_changed_byte_breaks_the_seal(app):
-    world = make_world()
-    booking = make_booking(world.space, world.borrower, paris(2027, 3, 1, 14), 2)
-    approve(booking, actor=world.manager)
-    db.session.commit()
-    agreement = _only_agreement()
+    _world, agreement = _simple_agreement()
 
     stored = storage.ensure_file(agreement)
     db.session.commit()

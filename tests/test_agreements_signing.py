@@ -29,6 +29,12 @@ def issued(app):
     return world, agreement
 
 
+def _status(agreement: Agreement) -> AgreementStatus:
+    """The agreement's status as the database has it now (after the requests)."""
+    db.session.expire_all()
+    return db.session.get(Agreement, agreement.id).status
+
+
 def _document_hash(page_html: str) -> str:
     """The SHA-256 of the file the signing form is about (its hidden field)."""
     match = re.search(r'<input[^>]*name="document"[^>]*value="([0-9a-f]{64})"', page_html)
@@ -115,8 +121,7 @@ def test_acceptance_of_a_document_that_changed_since_it_was_read_is_refused(clie
                           {"acknowledged": "y", "full_name": "Camille Martin", "document": "0" * 64}, page=page)
     assert stale.status_code == 422
     assert "Le document a changé depuis que vous l'avez ouvert" in page_text(stale)
-    db.session.expire_all()
-    assert db.session.get(Agreement, agreement.id).status == AgreementStatus.ISSUED
+    assert _status(agreement) == AgreementStatus.ISSUED
 
 
 def test_only_the_borrower_accepts_and_only_after_acceptance_a_manager_countersigns(client, issued):
@@ -131,8 +136,7 @@ def test_only_the_borrower_accepts_and_only_after_acceptance_a_manager_countersi
                                  {"acknowledged": "y", "full_name": "Marc Lefèvre", "document": digest}, page=page)
         assert response.status_code == 422
         assert "Vous ne pouvez pas signer cette convention." in page_text(response)
-    db.session.expire_all()
-    assert db.session.get(Agreement, agreement.id).status == AgreementStatus.ISSUED
+    assert _status(agreement) == AgreementStatus.ISSUED
 
 
 def test_nobody_else_reaches_an_agreement_whatever_the_url(client, issued):

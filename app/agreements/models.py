@@ -26,9 +26,14 @@ class AgreementKind(enum.StrEnum):
     TEST_SPACE = "test_space"  # convention d'occupation temporaire d'espace test
 
 
+# Letters and digits that cannot be mistaken for one another when typed from paper.
+_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
 def new_verification_code() -> str:
-    """The code of the short verification URL printed on the document (and in its QR code)."""
-    return secrets.token_urlsafe(9)  # 12 characters, 72 random bits: not guessable
+    """The code of the short verification URL printed on the document (and in its QR code):
+    12 characters, about 59 random bits, so that codes cannot be guessed or enumerated."""
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
 
 
 agreement_bookings = sa.Table(

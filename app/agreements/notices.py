@@ -77,20 +77,21 @@ def issued(agreement: Agreement) -> None:
     _at_commit(agreement, lambda a: a.is_current, lambda: _to_borrower(agreement, write))
 
 
+def _message(agreement: Agreement, subject: str, greeting: str, *lines: str) -> tuple[str, str]:
+    """(subject, text) of a short email: greeting, the lines, the link to the agreement's page."""
+    return subject, "\n".join([greeting, "", *lines, agreement_link(agreement)])
+
+
 def accepted(agreement: Agreement) -> None:
     """The borrower accepted: the venue's managers countersign."""
 
     def write():
-        subject = _("Convention %(number)s acceptée : à contresigner", number=agreement.number)
-        text = "\n".join([
-            _("Bonjour,"),
-            "",
+        return _message(
+            agreement, _("Convention %(number)s acceptée : à contresigner", number=agreement.number), _("Bonjour,"),
             _("%(name)s a accepté la convention %(number)s (version %(version)s).",
               name=agreement.accepted_name, number=agreement.number, version=agreement.version),
             _("Contresignez-la pour le lieu :"),
-            agreement_link(agreement),
-        ])
-        return subject, text
+        )
 
     _at_commit(agreement, lambda a: a.is_current, lambda: _to_venue(agreement, write))
 
@@ -99,16 +100,12 @@ def signed(agreement: Agreement) -> None:
     """Countersigned: the final version can be downloaded by both parties."""
 
     def write():
-        subject = _("Convention %(number)s signée", number=agreement.number)
-        text = "\n".join([
-            _("Bonjour,"),
-            "",
+        return _message(
+            agreement, _("Convention %(number)s signée", number=agreement.number), _("Bonjour,"),
             _("La convention %(number)s (version %(version)s) est signée par les deux parties.",
               number=agreement.number, version=agreement.version),
             _("L'exemplaire final, scellé électroniquement, est à télécharger ici :"),
-            agreement_link(agreement),
-        ])
-        return subject, text
+        )
 
     _at_commit(agreement, lambda a: a.is_current, lambda: _to_borrower(agreement, write),
                lambda: _to_venue(agreement, write))
@@ -118,15 +115,11 @@ def voided(agreement: Agreement) -> None:
     """Every booking of the agreement was cancelled: no version replaces it."""
 
     def write():
-        subject = _("Convention %(number)s annulée", number=agreement.number)
-        text = "\n".join([
+        return _message(
+            agreement, _("Convention %(number)s annulée", number=agreement.number),
             _("Bonjour %(name)s,", name=agreement.borrower.name),
-            "",
-            _("La convention %(number)s est annulée : ses réservations ont été annulées.",
-              number=agreement.number),
-            agreement_link(agreement),
-        ])
-        return subject, text
+            _("La convention %(number)s est annulée : ses réservations ont été annulées.", number=agreement.number),
+        )
 
     # Not when a booking of it came back approved within the same transaction (a new version then).
     _at_commit(agreement, lambda a: a.next_version is None, lambda: _to_borrower(agreement, write))

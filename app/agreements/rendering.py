@@ -1,10 +1,10 @@
 """Rendering an agreement to PDF/A with WeasyPrint, from its snapshot alone.
 
-The body of the document is legal prose, kept in one Jinja template per language
-(``pdf/booking_fr.html``, ``pdf/booking_en.html``, …) rather than in gettext: a lawyer reads and
-edits a whole clause in context, and the English document exists before the interface's English
-catalogue does. The labels and formats around it (dates in Europe/Paris, money) follow the
-agreement's language, which is the borrower's when the version was issued.
+The documents are ``pdf/booking.html`` and ``pdf/test_space.html``; their legal prose lives in one
+file of clauses per language (``pdf/_parts_fr.html``, ``pdf/_parts_en.html``) rather than in
+gettext: a lawyer reads and edits a whole clause in context, and the English document exists
+before the interface's English catalogue does. Dates (Europe/Paris) and money are formatted in
+the agreement's language, which is the borrower's when the version was issued.
 
 The same agreement gives the same bytes: the document's dates are the agreement's (issued, or
 countersigned for the final version), never the time of rendering, and the PDF identifier comes
@@ -105,7 +105,7 @@ def _language(agreement: Agreement) -> str:
 
 
 def template_name(agreement: Agreement) -> str:
-    return f"agreements/pdf/{agreement.kind.value}_{_language(agreement)}.html"
+    return f"agreements/pdf/{agreement.kind.value}.html"
 
 
 def render_html(agreement: Agreement, final: bool = False) -> str:
