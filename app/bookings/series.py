@@ -39,21 +39,26 @@ def _series_refusal(message) -> Refusal:
     return Refusal(Reason(Code.SERIES, message, "until"))
 
 
-def occurrences(
-    starts_at: datetime,
-    ends_at: datetime,
-    frequency: Frequency,
-    *,
-    interval: int = 1,
-    until: date | None = None,
-    count: int | None = None,
-) -> list[tuple[datetime, datetime]]:
-    """The (start, end) of every occurrence, in UTC, the first one included.
+@dataclass(frozen=True)
+class Repetition:
+    """How a series repeats: every ``interval`` days or weeks, until a Paris date or ``count`` times.
 
     ``until`` is the last Paris date an occurrence may start on; ``count`` the number of
     occurrences. Exactly one of the two is given.
     """
+
+    frequency: Frequency
+    interval: int = 1
+    until: date | None = None
+    count: int | None = None
+
+
+def occurrences(starts_at: datetime, ends_at: datetime, repetition: Repetition) -> list[tuple[datetime, datetime]]:
+    """The (start, end) of every occurrence, in UTC, the first one included."""
     require_aware(starts_at, ends_at)
+    frequency, interval, until, count = (
+        repetition.frequency, repetition.interval, repetition.until, repetition.count
+    )
     if (until is None) == (count is None):
         raise _series_refusal(_l("Indiquez soit une date de fin, soit un nombre d'occurrences."))
     if interval < 1:
@@ -109,11 +114,8 @@ def preview_series(
     requester: User,
     starts_at: datetime,
     ends_at: datetime,
-    frequency: Frequency,
+    repetition: Repetition,
     *,
-    interval: int = 1,
-    until: date | None = None,
-    count: int | None = None,
     quantity: int = 1,
     attendees: int | None = None,
     now: datetime | None = None,
@@ -123,7 +125,7 @@ def preview_series(
     previews = []
     approved = False
     previous: Occurrence | None = None
-    for start, end in occurrences(starts_at, ends_at, frequency, interval=interval, until=until, count=count):
+    for start, end in occurrences(starts_at, ends_at, repetition):
         check = check_booking(resource, requester, start, end, quantity=quantity, attendees=attendees, now=now)
         occurrence = Occurrence(start, end, list(check.reasons), check.quote)
         if resource.is_exclusive and previous is not None and start < previous.ends_at:
@@ -147,11 +149,8 @@ def request_series(
     requester: User,
     starts_at: datetime,
     ends_at: datetime,
-    frequency: Frequency,
+    repetition: Repetition,
     *,
-    interval: int = 1,
-    until: date | None = None,
-    count: int | None = None,
     quantity: int = 1,
     attendees: int | None = None,
     purpose: str = "",
@@ -164,14 +163,15 @@ def request_series(
     one occurrence collides, with the reasons of each colliding occurrence.
     """
     now = now or utcnow()
-    preview = preview_series(resource, requester, starts_at, ends_at, frequency, interval=interval, until=until,
-                             count=count, quantity=quantity, attendees=attendees, now=now)
+    preview = preview_series(resource, requester, starts_at, ends_at, repetition, quantity=quantity,
+                             attendees=attendees, now=now)
     refused = [dated(o.starts_at, r) for o in preview.colliding for r in o.reasons]
     if not preview.free or (refused and not only_free):
         raise Refusal(refused)
     series = Series(
         resource_id=resource.id, requester_id=requester.id, organisation_id=requester.organisation_id,
-        frequency=frequency.value, interval=interval, until=until, count=count, purpose=purpose.strip(),
+        frequency=repetition.frequency.value, interval=repetition.interval, until=repetition.until,
+        count=repetition.count, purpose=purpose.strip(),
         created_at=now,
     )
     db.session.add(series)

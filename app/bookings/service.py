@@ -8,7 +8,8 @@ Dry runs (write nothing)
     check_booking(resource, user, starts_at, ends_at, quantity=, attendees=, now=) -> Check
         .reasons (every Reason against, each with .code and a translatable .message),
         .quote (price, deposit, tariff audience), .approved_at_once
-    preview_series(...) -> SeriesPreview (occurrence by occurrence: free or colliding, and why)
+    preview_series(resource, user, starts_at, ends_at, Repetition(Frequency.WEEKLY, count=10), ...)
+        -> SeriesPreview (occurrence by occurrence: free or colliding, and why)
     preview_approval(booking) -> the pending requests that approving it would reject
     preview_series_approval(series)
     allowed_actions(booking, user, now) -> the Actions this person may take now
@@ -34,6 +35,7 @@ from app.bookings.pricing import Quote, quote
 from app.bookings.rules import Check, check_booking
 from app.bookings.series import (
     Frequency,
+    Repetition,
     SeriesPreview,
     approve_series,
     cancel_series,
@@ -56,6 +58,7 @@ __all__ = [
     "Quote",
     "Reason",
     "Refusal",
+    "Repetition",
     "SeriesPreview",
     "allowed_actions",
     "approve",

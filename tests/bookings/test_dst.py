@@ -12,7 +12,7 @@ import pytest
 
 from app.bookings.errors import Code
 from app.bookings.hours import paris_to_utc
-from app.bookings.series import occurrences
+from app.bookings.series import Repetition, occurrences
 from app.bookings.service import Frequency, check_booking, request_booking
 from app.extensions import db
 from app.models import ApprovalPolicy, Audience, ResourceKind, Tariff, TariffAudience
@@ -102,7 +102,8 @@ def test_the_slot_grid_is_on_the_paris_clock(world, every_day):
 
 
 def test_a_weekly_series_keeps_its_paris_time_across_both_changes():
-    spring = occurrences(paris(2027, 3, 21, 18), paris(2027, 3, 21, 20), Frequency.WEEKLY, count=2)
+    spring = occurrences(paris(2027, 3, 21, 18), paris(2027, 3, 21, 20), Repetition(Frequency.WEEKLY, count=2))
     assert spring == [(utc(2027, 3, 21, 17), utc(2027, 3, 21, 19)), (utc(2027, 3, 28, 16), utc(2027, 3, 28, 18))]
-    autumn = occurrences(paris(2027, 10, 24, 18), paris(2027, 10, 24, 20), Frequency.DAILY, interval=7, count=2)
+    autumn = occurrences(paris(2027, 10, 24, 18), paris(2027, 10, 24, 20),
+                         Repetition(Frequency.DAILY, interval=7, count=2))
     assert autumn == [(utc(2027, 10, 24, 16), utc(2027, 10, 24, 18)), (utc(2027, 10, 31, 17), utc(2027, 10, 31, 19))]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.bookings.errors import Code
-from app.bookings.series import MAX_OCCURRENCES, occurrences
+from app.bookings.series import MAX_OCCURRENCES, Repetition, occurrences
 from app.bookings.service import (
     Frequency,
     Refusal,
@@ -28,20 +28,20 @@ TUE_10, TUE_12 = paris(2027, 3, 2, 10), paris(2027, 3, 2, 12)
 
 
 def test_weekly_and_daily_occurrences():
-    weekly = occurrences(TUE_10, TUE_12, Frequency.WEEKLY, count=3)
+    weekly = occurrences(TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=3))
     assert weekly == [(paris(2027, 3, d, 10), paris(2027, 3, d, 12)) for d in (2, 9, 16)]
-    every_other_day = occurrences(TUE_10, TUE_12, Frequency.DAILY, interval=2, until=date(2027, 3, 8))
+    every_other_day = occurrences(TUE_10, TUE_12, Repetition(Frequency.DAILY, interval=2, until=date(2027, 3, 8)))
     assert [start for start, _ in every_other_day] == [paris(2027, 3, d, 10) for d in (2, 4, 6, 8)]
-    assert occurrences(TUE_10, TUE_12, Frequency.WEEKLY, until=date(2027, 3, 2)) == [(TUE_10, TUE_12)]
+    assert occurrences(TUE_10, TUE_12, Repetition(Frequency.WEEKLY, until=date(2027, 3, 2))) == [(TUE_10, TUE_12)]
 
 
 def test_a_series_needs_an_end_and_stays_reasonable():
     for kwargs in ({}, {"count": 3, "until": date(2027, 4, 1)}, {"until": date(2027, 3, 1)},
                    {"count": MAX_OCCURRENCES + 1}, {"count": 2, "interval": 0}):
         with pytest.raises(Refusal) as refused:
-            occurrences(TUE_10, TUE_12, Frequency.WEEKLY, **kwargs)
+            occurrences(TUE_10, TUE_12, Repetition(Frequency.WEEKLY, **kwargs))
         assert refused.value.codes == [Code.SERIES]
-    assert len(occurrences(TUE_10, TUE_12, Frequency.WEEKLY, count=MAX_OCCURRENCES)) == MAX_OCCURRENCES
+    assert len(occurrences(TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=MAX_OCCURRENCES))) == MAX_OCCURRENCES
 
 
 def _block_second_tuesday(world):
@@ -54,7 +54,7 @@ def _block_second_tuesday(world):
 
 def test_the_preview_shows_each_occurrence_free_or_colliding_and_why(world, app):
     _block_second_tuesday(world)
-    preview = preview_series(world.room, world.member, TUE_10, TUE_12, Frequency.WEEKLY, count=4, now=NOW)
+    preview = preview_series(world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=4), now=NOW)
     assert [o.free for o in preview.occurrences] == [True, False, False, True]
     assert [[r.code for r in o.reasons] for o in preview.colliding] == [[Code.ALREADY_BOOKED], [Code.CLOSURE]]
     assert preview.price_cents == 2 * 2000
@@ -65,7 +65,7 @@ def test_the_preview_shows_each_occurrence_free_or_colliding_and_why(world, app)
 
 def test_book_the_free_occurrences(world, signals_sent):
     _block_second_tuesday(world)
-    series, bookings = request_series(world.room, world.member, TUE_10, TUE_12, Frequency.WEEKLY, count=4,
+    series, bookings = request_series(world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=4),
                                       purpose="Atelier", now=NOW)
     assert [b.starts_at for b in bookings] == [TUE_10, paris(2027, 3, 23, 10)]
     assert all(b.series_id == series.id and b.purpose == "Atelier" for b in bookings)
@@ -76,20 +76,21 @@ def test_book_the_free_occurrences(world, signals_sent):
 def test_or_book_none_when_one_collides(world):
     _block_second_tuesday(world)
     with pytest.raises(Refusal) as refused:
-        request_series(world.room, world.member, TUE_10, TUE_12, Frequency.WEEKLY, count=4, only_free=False, now=NOW)
+        request_series(world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=4), only_free=False,
+                       now=NOW)
     assert refused.value.codes == [Code.ALREADY_BOOKED, Code.CLOSURE]
     assert db.session.query(Series).count() == 0 and db.session.query(Booking).count() == 1
 
 
 def test_nothing_free_nothing_booked(world):
     with pytest.raises(Refusal) as refused:
-        request_series(world.room, world.member, paris(2027, 3, 6, 10), paris(2027, 3, 6, 12), Frequency.WEEKLY,
-                       count=3, now=NOW)  # Saturdays: closed
+        request_series(world.room, world.member, paris(2027, 3, 6, 10), paris(2027, 3, 6, 12),
+                       Repetition(Frequency.WEEKLY, count=3), now=NOW)  # Saturdays: closed
     assert refused.value.codes == [Code.OUTSIDE_HOURS] * 3
 
 
 def test_approve_a_series_as_a_whole(world, signals_sent):
-    series, bookings = request_series(world.room, world.member, TUE_10, TUE_12, Frequency.WEEKLY, count=3, now=NOW)
+    series, bookings = request_series(world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=3), now=NOW)
     rival = request_booking(world.room, world.other_member, paris(2027, 3, 9, 11), paris(2027, 3, 9, 13), now=NOW)
     assert preview_series_approval(series) == [rival]
     with pytest.raises(Refusal) as refused:
@@ -102,7 +103,7 @@ def test_approve_a_series_as_a_whole(world, signals_sent):
 
 
 def test_a_series_is_approved_whole_or_not_at_all(world):
-    series, bookings = request_series(world.room, world.member, TUE_10, TUE_12, Frequency.WEEKLY, count=3, now=NOW)
+    series, bookings = request_series(world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=3), now=NOW)
     db.session.add(Booking(resource=world.room, requester=world.other_member, starts_at=paris(2027, 3, 16, 9),
                            ends_at=paris(2027, 3, 16, 11), holds_until=paris(2027, 3, 16, 11), exclusive=True,
                            status=BookingStatus.APPROVED))
@@ -117,13 +118,13 @@ def test_a_series_is_approved_whole_or_not_at_all(world):
 
 
 def test_reject_and_cancel_a_series(world):
-    series, bookings = request_series(world.room, world.member, TUE_10, TUE_12, Frequency.WEEKLY, count=3, now=NOW)
+    series, bookings = request_series(world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=3), now=NOW)
     approve(bookings[0], world.manager, now=NOW)
     assert reject_series(series, world.manager, "Salle en travaux", now=NOW) == bookings[1:]
     assert [b.status for b in bookings] == [BookingStatus.APPROVED, BookingStatus.REJECTED, BookingStatus.REJECTED]
 
     other, occurrences_ = request_series(world.room, world.member, paris(2027, 3, 3, 10), paris(2027, 3, 3, 12),
-                                         Frequency.WEEKLY, count=3, now=NOW)
+                                         Repetition(Frequency.WEEKLY, count=3), now=NOW)
     approve_series(other, world.manager, now=NOW)
     after_first = paris(2027, 3, 3, 13)
     cancelled = cancel_series(other, world.member, now=after_first)
