@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.agreements.models import Agreement, AgreementStatus
 from app.bookings.lifecycle import approve, edit_booking, request_booking
-from app.bookings.series import Frequency, approve_series, cancel_series, request_series
+from app.bookings.series import Frequency, Repetition, approve_series, cancel_series, request_series
 from app.extensions import db
 from tests.bookings.world import NOW, build_world, paris
 
@@ -52,7 +52,7 @@ def test_an_edit_sent_back_to_the_manager_suspends_the_agreement_and_the_new_app
 def test_a_series_approved_as_a_whole_has_one_agreement_and_cancelled_as_a_whole_is_void(app, outbox):
     world = build_world()
     series, occurrences = request_series(world.room, world.member, paris(2027, 3, 3, 14), paris(2027, 3, 3, 16),
-                                         Frequency.WEEKLY, count=3, purpose="Atelier", now=NOW)
+                                         Repetition(Frequency.WEEKLY, count=3), purpose="Atelier", now=NOW)
     approve_series(series, world.manager, now=NOW)
     db.session.commit()
     (agreement,) = _versions()
