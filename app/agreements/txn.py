@@ -41,14 +41,21 @@ def after_commit(callback: Callable[[], None]) -> None:
     db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
+# Session events fire for savepoints too (the booking engine flushes inside savepoints on
+# PostgreSQL): only the outermost transaction counts here.
+
 @event.listens_for(Session, "before_commit")
 def _run_before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
     for callback in session.info.pop(_BEFORE_COMMIT, []):
         callback()
 
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
     session.info.pop(_BATCH, None)
     for callback in session.info.pop(_AFTER_COMMIT, []):
         try:
@@ -57,7 +64,9 @@ def _run_after_commit(session: Session) -> None:
             log.exception("agreements: work after commit failed")
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    for key in (_BATCH, _BEFORE_COMMIT, _AFTER_COMMIT):
-        session.info.pop(key, None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    """The outermost transaction ended (committed or rolled back): nothing carries over."""
+    if transaction.parent is None:
+        for key in (_BATCH, _BEFORE_COMMIT, _AFTER_COMMIT):
+            session.info.pop(key, None)
