@@ -60,7 +60,7 @@ def upgrade():
     )
     op.create_index('ix_waitlist_entries_resource_status_ends', 'waitlist_entries', ['resource_id', 'status', 'ends_at'], unique=False)
     op.create_index('ix_waitlist_entries_user', 'waitlist_entries', ['user_id', 'created_at'], unique=False)
-    op.create_index('ix_bookings_resource_holds', 'bookings', ['resource_id', 'holds_until'], unique=False)
+    op.create_index('ix_bookings_resource_holds', 'bookings', ['resource_id', 'holds_until', 'starts_at', 'status', 'quantity'], unique=False)
 
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
