@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.bookings import signals, waitlist
 from app.bookings.errors import Code, Money, Reason, Refusal
-from app.bookings.transitions import Action, authorise, record
+from app.bookings.transitions import Action, begin_change, record
 from app.extensions import db
 from app.models import Booking, BookingStatus, KitCheck, KitCheckKind, User, utcnow
 
@@ -45,7 +45,7 @@ def hand_over(
 ) -> KitCheck:
     """The kit leaves the venue. ``deposit_cents`` received defaults to the deposit quoted."""
     now = now or utcnow()
-    authorise(booking, Action.HAND_OVER, actor, now)
+    begin_change(booking, Action.HAND_OVER, actor, now)
     lines, reasons = _checklist(booking, checklist)
     received = booking.deposit_cents if deposit_cents is None else deposit_cents
     if received < 0:
@@ -81,7 +81,7 @@ def return_kit(
     members waiting for them are offered the rest of the period.
     """
     now = now or utcnow()
-    authorise(booking, Action.RETURN, actor, now)
+    begin_change(booking, Action.RETURN, actor, now)
     lines, reasons = _checklist(booking, checklist)
     handover = next((c for c in booking.kit_checks if c.kind == KitCheckKind.HANDOVER), None)
     received = handover.deposit_cents if handover else booking.deposit_cents

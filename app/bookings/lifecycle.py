@@ -18,7 +18,7 @@ from app.bookings import queries, signals, waitlist
 from app.bookings.availability import Hold, availability_reason, held_until, holds_over, lock_resource, peak_units
 from app.bookings.errors import Code, Reason, Refusal, as_text
 from app.bookings.rules import check_booking
-from app.bookings.transitions import Action, authorise, holding_guard, record
+from app.bookings.transitions import Action, begin_change, holding_guard, record
 from app.extensions import db
 from app.models import Booking, BookingStatus, Resource, Series, User, utcnow
 
@@ -117,7 +117,7 @@ def preview_approval(booking: Booking) -> list[Booking]:
 def approve(booking: Booking, actor: User, note: str = "", now: datetime | None = None) -> list[Booking]:
     """Approve a pending request; returns the pending requests it rejected because they now collide."""
     now = now or utcnow()
-    authorise(booking, Action.APPROVE, actor, now)
+    begin_change(booking, Action.APPROVE, actor, now)
     return _approve(booking, actor, note.strip(), now)
 
 
@@ -148,7 +148,7 @@ def _approved(booking: Booking, actor: User | None, note: str, now: datetime) ->
 def reject(booking: Booking, actor: User, reason: str, now: datetime | None = None) -> None:
     """Turn down a pending request, with a reason."""
     now = now or utcnow()
-    authorise(booking, Action.REJECT, actor, now, reason)
+    begin_change(booking, Action.REJECT, actor, now, reason)
     _reject(booking, actor, reason.strip(), now)
 
 
@@ -167,7 +167,7 @@ def cancel(booking: Booking, actor: User, reason: str = "", now: datetime | None
     A slot that was held is offered to the members waiting for it.
     """
     now = now or utcnow()
-    authorise(booking, Action.CANCEL, actor, now, reason)
+    begin_change(booking, Action.CANCEL, actor, now, reason)
     was, reason = booking.status, reason.strip()
     booking.status = BookingStatus.CANCELLED
     booking.updated_at = now
@@ -207,7 +207,7 @@ def edit_booking(
     deposit are recomputed for the new period and reported among the changes.
     """
     now = now or utcnow()
-    authorise(booking, Action.EDIT, actor, now, reason)
+    begin_change(booking, Action.EDIT, actor, now, reason)
     new = {
         "starts_at": starts_at or booking.starts_at,
         "ends_at": ends_at or booking.ends_at,
@@ -216,7 +216,6 @@ def edit_booking(
         "purpose": booking.purpose if purpose is None else purpose.strip(),
     }
     resource = booking.resource
-    lock_resource(resource.id)
     check = check_booking(
         resource, booking.requester, new["starts_at"], new["ends_at"], quantity=new["quantity"],
         attendees=new["attendees"], now=now, exclude=[booking.id],

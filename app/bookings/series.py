@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.bookings.availability import availability_reason
+from app.bookings.availability import availability_reason, lock_resource
 from app.bookings.errors import Code, Moment, Reason, Refusal
 from app.bookings.hours import paris_to_utc, to_paris
 from app.bookings.lifecycle import approve, cancel, preview_approval, reject, request_booking
@@ -202,6 +202,7 @@ def approve_series(series: Series, actor: User, note: str = "", now: datetime | 
     the others one by one.
     """
     now = now or utcnow()
+    lock_resource(series.resource_id)
     pending = _occurrences_in(series, (BookingStatus.REQUESTED,))
     if not pending:
         raise _series_refusal(_l("Aucune occurrence de cette série n'attend de validation."))

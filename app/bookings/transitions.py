@@ -28,6 +28,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from app.bookings.availability import lock_resource
 from app.bookings.queries import on_sqlite
 from app.bookings.errors import Code, Reason, Refusal, already_booked, not_allowed, reason_required
 from app.extensions import db
@@ -143,6 +144,21 @@ def authorise(booking: Booking, action: Action, actor: User, now: datetime, reas
     if transition.staff_reason and not as_requester and not reason.strip():
         raise Refusal(reason_required())
     return transition
+
+
+def begin_change(booking: Booking, action: Action, actor: User, now: datetime, reason: str = "") -> Transition:
+    """Lock the booking's resource, read the booking again as committed, then ``authorise``.
+
+    Every change of a resource's bookings queues on the resource's lock, so a
+    booking read before the lock (approved or cancelled meanwhile by someone else)
+    is read again before deciding: no change is made over another one. On SQLite
+    the transaction holds the database's write lock from its first statement, so
+    what it read is current.
+    """
+    lock_resource(booking.resource_id)
+    if not on_sqlite():
+        db.session.refresh(booking)
+    return authorise(booking, action, actor, now, reason)
 
 
 def allowed_actions(booking: Booking, user: User, now: datetime) -> list[Action]:

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from app.bookings.errors import Code, Refusal
-from app.bookings.lifecycle import approve, request_booking
+from app.bookings.lifecycle import approve, reject, request_booking
 from app.bookings.transitions import holding_guard
 from app.extensions import db
-from app.models import ApprovalPolicy, Booking, BookingStatus, Resource, ResourceKind, User
+from app.models import ApprovalPolicy, AuditEntry, Booking, BookingStatus, Resource, ResourceKind, User
 from tests.bookings.world import NOW, build_world, paris
 from tests.factories import make_resource, make_user
 
@@ -113,6 +113,32 @@ def test_twenty_managers_approving_colliding_requests_at_once_approve_one(app):
     db.session.expire_all()
     statuses = Counter(db.session.get(Booking, booking_id).status for booking_id in pending)
     assert statuses == {BookingStatus.APPROVED: 1, BookingStatus.REJECTED: THREADS - 1}
+
+
+def test_twenty_managers_deciding_one_request_at_once_make_one_decision(app):
+    """Ten approve and ten reject the same request: one decision is made, the others see it was."""
+    world = build_world()
+    booking_id = request_booking(world.room, world.member, START, END, now=NOW).id
+    deciders = [world.manager.id, world.coordinator.id] * (THREADS // 2)
+    db.session.commit()
+
+    def decide(index, user_id):
+        booking, user = db.session.get(Booking, booking_id), db.session.get(User, user_id)
+        if index % 2:
+            reject(booking, user, "Pas ce jour-là", now=NOW)
+        else:
+            approve(booking, user, now=NOW)
+        return booking.status
+
+    results = _race(app, decide, list(enumerate(deciders)))
+
+    assert Counter(outcome for outcome, _ in results) == {"ok": 1, "refused": THREADS - 1}
+    assert {result for outcome, result in results if outcome == "refused"} == {(Code.TRANSITION,)}
+    decided = next(result for outcome, result in results if outcome == "ok")
+    db.session.expire_all()
+    assert db.session.get(Booking, booking_id).status == decided
+    audit = db.session.scalars(select(AuditEntry.action).where(AuditEntry.subject_id == booking_id)).all()
+    assert sorted(audit) == sorted(["requested", "approved" if decided == BookingStatus.APPROVED else "rejected"])
 
 
 @pytest.mark.postgres_only
