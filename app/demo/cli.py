@@ -16,13 +16,17 @@ def demo_cli() -> None:
 @with_appcontext
 def load_command() -> None:
     """Load the demo consortium into an empty database (does nothing if already there)."""
-    from app.demo.data import DemoRefused, load_demo
+    from app.demo.data import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoRefused, load_demo
 
     try:
         created = load_demo(production=current_app.config["FNT_ENV"] == "production")
     except DemoRefused as error:
         raise click.ClickException(str(error)) from error
-    if created:
-        click.echo("Consortium de démonstration chargé (demo consortium loaded).")
-    else:
+    if not created:
         click.echo("La base contient déjà des lieux : rien n'est changé (database not empty, nothing changed).")
+        return
+    click.echo("Consortium de démonstration chargé (demo consortium loaded).")
+    click.echo(f"Comptes de démonstration, mot de passe « {DEMO_PASSWORD} » (demo accounts and their password) :")
+    width = max(len(account.email) for account in DEMO_ACCOUNTS)
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account.email:<{width}}  {account.who}")
