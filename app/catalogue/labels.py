@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.models import ResourceKind
+from app.models import Audience, ResourceKind
 
 RESOURCE_KIND_LABELS = {
     ResourceKind.SPACE: _l("Espace"),
@@ -19,3 +19,19 @@ RESOURCE_KIND_PLURALS = {
 }
 
 WEEKDAY_LABELS = [_l("Lundi"), _l("Mardi"), _l("Mercredi"), _l("Jeudi"), _l("Vendredi"), _l("Samedi"), _l("Dimanche")]
+
+# Who pays a tariff, as the public pages name them (newcomers pay the external tariff; the
+# line says "porteurs de projet" when a resource is open to them but not to everyone).
+TARIFF_AUDIENCE_LABELS = {
+    Audience.CONSORTIUM: _l("Membres du consortium"),
+    Audience.PARTNER: _l("Partenaires"),
+    Audience.NEWCOMER: _l("Porteurs de projet"),
+    Audience.EXTERNAL: _l("Extérieurs"),
+}
+
+OPEN_TO_LABELS = {
+    Audience.CONSORTIUM: _l("Réservé aux membres du consortium"),
+    Audience.PARTNER: _l("Ouvert au consortium et à ses partenaires"),
+    Audience.NEWCOMER: _l("Ouvert au consortium, aux partenaires et aux porteurs de projet"),
+    Audience.EXTERNAL: _l("Ouvert à tous, extérieurs compris"),
+}

@@ -1,4 +1,4 @@
-"""Venues and their resources."""
+"""Venues and their resources: the public pages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.catalogue.display import resource_card
 from app.catalogue.labels import RESOURCE_KIND_LABELS, RESOURCE_KIND_PLURALS, WEEKDAY_LABELS
 from app.extensions import db
 from app.models import Resource, ResourceKind, Venue
@@ -25,15 +26,15 @@ def venue(slug: str):
     resources = db.session.scalars(
         select(Resource)
         .where(Resource.venue_id == venue.id, Resource.is_active.is_(True))
-        .options(selectinload(Resource.tariffs))
+        .options(selectinload(Resource.tariffs), selectinload(Resource.opening_hours), selectinload(Resource.photos))
         .order_by(Resource.name)
     ).all()
-    by_kind = {kind: [r for r in resources if r.kind == kind] for kind in ResourceKind}
+    cards_by_kind = {kind: [resource_card(r) for r in resources if r.kind == kind] for kind in ResourceKind}
     hours_by_day = {day: [h for h in venue.opening_hours if h.weekday == day] for day in range(7)}
     return render_template(
         "catalogue/venue.html",
         venue=venue,
-        by_kind=by_kind,
+        cards_by_kind=cards_by_kind,
         hours_by_day=hours_by_day,
         kind_labels=RESOURCE_KIND_LABELS,
         kind_plurals=RESOURCE_KIND_PLURALS,

@@ -1,0 +1,139 @@
+"""What the public pages say about a resource: booking terms, grouped opening hours, tariffs.
+
+Plain functions over models and values (no request); texts go through Flask-Babel, so they
+need an application context with a locale, as templates have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from app.bookings.errors import Minutes
+from app.bookings.pricing import tariff_audience
+from app.catalogue.labels import OPEN_TO_LABELS, TARIFF_AUDIENCE_LABELS, WEEKDAY_LABELS
+from app.core.money import format_cents
+from app.models import Audience, OpeningHours, Resource, ResourceKind, Tariff
+
+
+def booking_terms(resource: Resource) -> list[str]:
+    """The booking rules a visitor should know before asking: duration, notice, horizon."""
+    terms = []
+    if resource.max_duration_minutes is None:
+        terms.append(_("Durée : %(min)s au moins.", min=Minutes(resource.min_duration_minutes)))
+    else:
+        terms.append(_("Durée : de %(min)s à %(max)s.", min=Minutes(resource.min_duration_minutes),
+                       max=Minutes(resource.max_duration_minutes)))
+    horizon = ngettext("%(num)d jour", "%(num)d jours", resource.horizon_days)
+    if resource.notice_minutes:
+        terms.append(_("À réserver au moins %(notice)s à l'avance, au plus %(horizon)s à l'avance.",
+                       notice=Minutes(resource.notice_minutes), horizon=horizon))
+    else:
+        terms.append(_("À réserver au plus %(horizon)s à l'avance.", horizon=horizon))
+    return terms
+
+
+@dataclass(frozen=True)
+class HoursLine:
+    days: str  # "Lundi" or "Mardi – Samedi"
+    intervals: str  # "09:30–12:30, 14:00–19:00"
+
+
+def hours_summary(rows: Iterable[OpeningHours]) -> list[HoursLine]:
+    """Opening hours as lines of consecutive weekdays sharing the same intervals; closed days left out."""
+    by_day: dict[int, list[OpeningHours]] = {}
+    for row in sorted(rows, key=lambda r: (r.weekday, r.opens)):
+        by_day.setdefault(row.weekday, []).append(row)
+    texts = {
+        day: ", ".join(f"{row.opens:%H:%M}–{row.closes:%H:%M}" for row in day_rows) for day, day_rows in by_day.items()
+    }
+    runs: list[list[int]] = []
+    for day in sorted(texts):
+        if runs and runs[-1][-1] == day - 1 and texts[runs[-1][0]] == texts[day]:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return [
+        HoursLine(
+            str(WEEKDAY_LABELS[run[0]]) if len(run) == 1 else f"{WEEKDAY_LABELS[run[0]]} – {WEEKDAY_LABELS[run[-1]]}",
+            texts[run[0]],
+        )
+        for run in runs
+    ]
+
+
+@dataclass(frozen=True)
+class TariffLine:
+    audience: str
+    price: str
+
+
+def _rates_text(tariff: Tariff, per_unit: bool) -> str:
+    offered = [cents for cents in (tariff.hour_cents, tariff.half_day_cents, tariff.day_cents) if cents is not None]
+    if not any(offered):
+        return _("gratuit")
+    locale = str(get_locale())
+    parts = []
+    if tariff.hour_cents is not None:
+        parts.append(_("%(price)s l'heure", price=format_cents(tariff.hour_cents, locale)))
+    if tariff.half_day_cents is not None:
+        parts.append(_("%(price)s la demi-journée", price=format_cents(tariff.half_day_cents, locale)))
+    if tariff.day_cents is not None:
+        parts.append(_("%(price)s la journée", price=format_cents(tariff.day_cents, locale)))
+    text = " · ".join(parts)
+    return _("%(rates)s, par unité", rates=text) if per_unit else text
+
+
+def tariff_lines(resource: Resource) -> list[TariffLine]:
+    """The price for each audience the resource is open to, in the order of the audiences.
+
+    An audience the resource is open to without a tariff of its own books for free.
+    """
+    lines = []
+    per_unit = resource.kind == ResourceKind.KIT and resource.units > 1
+    for audience in Audience:
+        if audience.rank > resource.open_to.rank:
+            break
+        if audience == Audience.NEWCOMER and resource.open_to != Audience.NEWCOMER:
+            continue  # newcomers pay the external tariff, shown once under "external"
+        tariff = resource.tariff_for(tariff_audience(audience))
+        text = _("gratuit") if tariff is None else _rates_text(tariff, per_unit)
+        lines.append(TariffLine(str(TARIFF_AUDIENCE_LABELS[audience]), text))
+    return lines
+
+
+def deposit_text(resource: Resource) -> str:
+    """The deposit asked for a kit, or "" when there is none."""
+    if resource.kind != ResourceKind.KIT or not resource.deposit_cents:
+        return ""
+    amount = format_cents(resource.deposit_cents, str(get_locale()))
+    if resource.units > 1:
+        return _("Caution : %(amount)s par unité.", amount=amount)
+    return _("Caution : %(amount)s.", amount=amount)
+
+
+@dataclass(frozen=True)
+class ResourceCard:
+    """Everything the venue page shows about one resource."""
+
+    resource: Resource
+    open_to: str
+    terms: list[str]
+    tariffs: list[TariffLine]
+    deposit: str
+    own_hours: list[HoursLine]  # empty when the resource follows its venue's hours
+
+
+def resource_card(resource: Resource) -> ResourceCard:
+    return ResourceCard(
+        resource=resource,
+        open_to=str(OPEN_TO_LABELS[resource.open_to]),
+        terms=booking_terms(resource),
+        tariffs=tariff_lines(resource),
+        deposit=deposit_text(resource),
+        own_hours=hours_summary(resource.opening_hours),
+    )
