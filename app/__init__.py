@@ -99,6 +99,12 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(agreements_bp)
 
+    from app.calendars.views import bp as calendars_bp
+    from app.notifications.views import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(calendars_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
@@ -112,3 +118,9 @@ def _register_cli(app: Flask) -> None:
     from app.agreements.cli import agreements_cli
 
     app.cli.add_command(agreements_cli)
+
+    from app.notifications.cli import notifications_cli, outbox_cli, reminders_command
+
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(notifications_cli)
+    app.cli.add_command(reminders_command)

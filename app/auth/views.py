@@ -107,6 +107,7 @@ def reset_request():
                     _("Réinitialisation de votre mot de passe FNT Partage"),
                     render_template("auth/email/reset.txt", user=user, link=link),
                 )
+            db.session.commit()
         # Same answer whether or not the address has an account.
         flash(
             _("Si un compte existe pour cette adresse, un e-mail avec un lien de réinitialisation vient d'être envoyé."),

@@ -1,34 +1,161 @@
-"""Email delivery: SMTP when configured, else ``.eml`` files in ``instance/outbox/``.
+"""Queueing emails in the outbox, and the two ways of delivering one (SMTP, or a ``.eml`` file).
 
-The single entry point is :func:`send_email`; callers never talk to SMTP.
+:func:`send_email` is the single function every email goes through. It does not send: it adds an
+:class:`~app.notifications.models.OutboxMessage` to the current ``db.session`` (no commit), so the
+email exists exactly when the change that causes it commits, and never if it rolls back. Sending
+is a separate step (``flask outbox send``, see :mod:`app.notifications.outbox`).
+
+Called after a commit (from a session's ``after_commit`` hook, where the transaction is over), it
+writes its row in a short transaction of its own, so the email is not lost either.
 """
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 import sys
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, g, has_request_context
+from flask_babel import get_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from app.extensions import db
+from app.models.types import utcnow
+from app.notifications.models import MessageStatus, OutboxMessage
+from app.notifications.settings import setting
+
+log = logging.getLogger(__name__)
+
+# Message-IDs queued in the session's current transaction, delivered at once after the commit
+# when OUTBOX_DELIVER_ON_COMMIT is on (development without SMTP).
+_QUEUED = "notifications.queued"
 
 
-def build_message(to: str | list[str], subject: str, text: str, html: str | None = None) -> EmailMessage:
+def message_of(row: OutboxMessage) -> EmailMessage:
+    """The email a queued row stands for, with the Message-ID and date it got when queued."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
-    message["To"] = to if isinstance(to, str) else ", ".join(to)
-    message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="fnt-partage.local")
-    message.set_content(text)
-    if html:
-        message.add_alternative(html, subtype="html")
+    message["To"] = row.to_address
+    message["Subject"] = row.subject
+    message["Date"] = format_datetime(row.created_at, usegmt=True)
+    message["Message-ID"] = row.message_id
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies, please
+    message.set_content(row.text_body)
+    if row.html_body:
+        message.add_alternative(row.html_body, subtype="html")
+    message["Content-Language"] = row.locale  # after the body: setting content drops Content-* headers
     return message
 
 
-def _deliver_smtp(message: EmailMessage) -> None:
+def current_locale() -> str:
+    """The language being written in: the forced one, the request's, else the default."""
+    forced = getattr(g.get("_flask_babel"), "babel_locale", None)
+    if forced is None and has_request_context():
+        forced = get_locale()
+    return str(forced or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def queue(
+    to: str | list[str],
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    locale: str | None = None,
+    kind: str = "",
+    recipient_id: int | None = None,
+    held: bool = False,
+) -> OutboxMessage:
+    """Add one email to the outbox in the current transaction (see the module docstring)."""
+    now = utcnow()
+    row = OutboxMessage(
+        message_id=make_msgid(domain="fnt-partage.local"),
+        kind=kind,
+        recipient_id=recipient_id,
+        to_address=to if isinstance(to, str) else ", ".join(to),
+        locale=locale or current_locale(),
+        subject=" ".join(str(subject).split()),
+        text_body=text,
+        html_body=html,
+        status=MessageStatus.HELD if held else MessageStatus.PENDING,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    transaction = db.session().get_transaction()
+    if transaction is not None and not transaction.is_active:
+        # After a commit (the transaction is over): a transaction of its own.
+        with Session(db.engine, expire_on_commit=False) as own:
+            own.add(row)
+            own.info[_QUEUED] = [] if held else [row.message_id]
+            own.commit()
+        return row
+    db.session.add(row)
+    if not held:
+        deliver_after_commit(row.message_id)
+    return row
+
+
+def deliver_after_commit(message_id: str) -> None:
+    """Note a message of this transaction, so that development delivery sends it at the commit."""
+    db.session.info.setdefault(_QUEUED, []).append(message_id)
+
+
+def send_email(to: str | list[str], subject: str, text: str, html: str | None = None) -> EmailMessage:
+    """Queue one email (in the current language) with the caller's transaction; the caller commits."""
+    row = queue(to, subject, text, html)
+    return message_of(row)
+
+
+@event.listens_for(Session, "after_commit")
+def _deliver_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint was released: the transaction goes on
+        return
+    queued = session.info.pop(_QUEUED, None)
+    if queued and setting("OUTBOX_DELIVER_ON_COMMIT"):
+        from app.notifications.outbox import send_due
+
+        try:
+            send_due(only=queued)
+        except Exception:  # the change is committed; the messages wait for `flask outbox send`
+            log.exception("outbox: delivery after commit failed")
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, previous: SessionTransaction) -> None:
+    if not previous.nested:
+        session.info.pop(_QUEUED, None)
+
+
+class Transport:
+    """Delivers emails over one SMTP connection, opened when first needed (or as files)."""
+
+    def __init__(self) -> None:
+        self.client: smtplib.SMTP | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        if not current_app.config["SMTP_HOST"]:
+            _deliver_file(message)
+            return
+        if self.client is None:
+            self.client = _connect()
+        self.client.send_message(message)
+
+    def close(self) -> None:
+        """Close the connection (after an error, the next message opens a fresh one)."""
+        client, self.client = self.client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                client.close()
+
+
+def _connect() -> smtplib.SMTP:
     config = current_app.config
     security = config["SMTP_SECURITY"]
     context = ssl.create_default_context()
@@ -38,12 +165,15 @@ def _deliver_smtp(message: EmailMessage) -> None:
         )
     else:
         client = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"])
-    with client:
+    try:
         if security == "starttls":
             client.starttls(context=context)
         if config["SMTP_USER"]:
             client.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
-        client.send_message(message)
+    except BaseException:
+        client.close()
+        raise
+    return client
 
 
 def _deliver_file(message: EmailMessage) -> Path:
@@ -51,17 +181,11 @@ def _deliver_file(message: EmailMessage) -> Path:
     outbox.mkdir(parents=True, exist_ok=True)
     name = message["Message-ID"].strip("<>").replace("@", "_").replace("/", "_")
     path = outbox / f"{name}.eml"
-    path.write_bytes(bytes(message))
+    # Written aside then renamed: a reader never sees half a message, and a second delivery of
+    # the same message (same Message-ID) replaces the file instead of adding one.
+    partial = outbox / f".{name}.partial"
+    partial.write_bytes(bytes(message))
+    partial.replace(path)
     if current_app.config["MAIL_ECHO"]:
         print(f"--- email written to {path} ---\n{message}\n--- end of email ---", file=sys.stderr)
     return path
-
-
-def send_email(to: str | list[str], subject: str, text: str, html: str | None = None) -> EmailMessage:
-    """Send one email now (SMTP if ``SMTP_HOST`` is set, else a file in the outbox folder)."""
-    message = build_message(to, subject, text, html)
-    if current_app.config["SMTP_HOST"]:
-        _deliver_smtp(message)
-    else:
-        _deliver_file(message)
-    return message

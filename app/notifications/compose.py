@@ -1,0 +1,117 @@
+"""Emails written from templates, in the recipient's language: :func:`notify`.
+
+A message is one text template, ``<name>.txt``, that sets its subject at the top::
+
+    {% set subject = _("Réservation acceptée : %(resource)s", resource=booking.resource.name) %}
+    {{ _("Bonjour %(name)s,", name=recipient.name) }}
+    …
+
+and may have an HTML twin, ``<name>.html``; without one, the HTML part is made from the text
+(paragraphs, clickable links) inside ``notifications/email/layout.html``. Both are rendered under
+``force_locale(recipient.locale)``: translations, dates and numbers come out in that language, and
+the message says which (``Content-Language``, ``<html lang>``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date, format_time
+from jinja2 import TemplateNotFound
+from markupsafe import Markup, escape
+
+from app.models import User
+from app.notifications.links import absolute_url
+from app.notifications.mail import queue
+from app.notifications.models import OutboxMessage
+
+_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone to write to: a user, or an address without an account (a newcomer)."""
+
+    email: str
+    locale: str = "fr"
+    name: str = ""
+    user_id: int | None = None
+    daily_digest: bool = False
+
+
+def recipient_of(who: User | Recipient | str) -> Recipient | None:
+    """None for an account that is closed or has no address: nobody to write to."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if isinstance(who, User):
+        if not who.active or not who.email:
+            return None
+        locale = who.locale if who.locale in current_app.config["LANGUAGES"] else default
+        return Recipient(who.email, locale, who.name, who.id, who.daily_digest)
+    if isinstance(who, str):
+        return Recipient(who, default)
+    return who
+
+
+def period_text(starts_at: datetime, ends_at: datetime) -> str:
+    """"lundi 29 mars 2027, 10:00 – 12:00" (or over two days), in Paris time and the current language."""
+    start_day, end_day = format_date(starts_at, "full"), format_date(ends_at, "full")
+    start_time, end_time = format_time(starts_at, "short"), format_time(ends_at, "short")
+    if start_day == end_day:
+        return f"{start_day}, {start_time} – {end_time}"
+    return f"{start_day}, {start_time} – {end_day}, {end_time}"
+
+
+def text_to_html(text: str) -> Markup:
+    """Paragraphs and line breaks of a plain-text email, with its links made clickable."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', str(escape(line))) for line in block.splitlines()]
+        paragraphs.append("<p>" + "<br>\n".join(lines) + "</p>")
+    return Markup("\n".join(paragraphs))
+
+
+def render(template_name: str, locale: str, **context) -> tuple[str, str, str]:
+    """Subject, text and HTML of a message, written in ``locale``."""
+    with force_locale(locale):
+        context = {"period_text": period_text, "absolute_url": absolute_url, "locale": locale, **context}
+        current_app.update_template_context(context)
+        env = current_app.jinja_env
+        module = env.get_template(f"{template_name}.txt").make_module(context)
+        subject = " ".join(str(getattr(module, "subject", "")).split())
+        if not subject:
+            raise ValueError(f"{template_name}.txt does not set a subject")
+        text = re.sub(r"\n{3,}", "\n\n", str(module).strip()) + "\n"
+        try:
+            html = env.get_template(f"{template_name}.html").render(context, subject=subject)
+        except TemplateNotFound:
+            html = render_template("notifications/email/layout.html", subject=subject, body=text_to_html(text),
+                                   lang=locale)
+    return subject, text, html
+
+
+def notify(who: User | Recipient | str, template_name: str, *, digest: bool = False, **context) -> OutboxMessage | None:
+    """Write one email to ``who`` in their language and queue it with the current transaction.
+
+    ``digest=True`` marks a message a manager may receive in their daily digest instead
+    (when they chose it: ``User.daily_digest``). Returns the queued row, or None when there is
+    nobody to write to (a closed account).
+    """
+    recipient = recipient_of(who)
+    if recipient is None:
+        return None
+    held = digest and recipient.daily_digest and recipient.user_id is not None
+    # A held message is only ever read inside the digest: no greeting, no signature of its own.
+    subject, text, html = render(template_name, recipient.locale, recipient=recipient, in_digest=held, **context)
+    return queue(
+        recipient.email,
+        subject,
+        text,
+        html,
+        locale=recipient.locale,
+        kind=template_name,
+        recipient_id=recipient.user_id,
+        held=held,
+    )

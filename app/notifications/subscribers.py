@@ -1,0 +1,159 @@
+"""The emails of a booking's life, on the booking engine's signals (see app/bookings/signals.py).
+
+| signal | to whom | message |
+| --- | --- | --- |
+| ``booking_requested`` | the venue's managers (daily digest if they chose it) | a request waits for you |
+| ``booking_approved`` | the requester; when approved automatically, also the managers (digest) | accepted |
+| ``booking_rejected`` | the requester | refused, and why |
+| ``booking_cancelled`` | the requester; the managers (digest) when the requester cancelled | cancelled |
+| ``booking_edited`` | the requester; the managers (digest) when the requester changed it | what changed |
+| ``waitlist_offered`` | the member on the waiting list | a slot is free |
+
+The receivers run inside the engine's transaction and only note what happened in the session;
+just before the commit (``before_commit``), the notes become outbox rows, grouped so that nobody
+gets one email per occurrence of a series: one message per recipient, kind and series (or
+booking). An edit note stands for the status notes that follow it about the same booking (the
+edit email says where the booking stands). A rollback drops the notes: nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from app.bookings import signals
+from app.extensions import db
+from app.models import Booking, User, Venue
+from app.notifications.compose import Recipient, notify
+from app.notifications.links import absolute_url, booking_url
+
+_NOTES = "notifications.booking_notes"
+EMAILS = "notifications/email/"
+# Notes an edit note stands for, about the same booking and recipient.
+ABSORBED_BY_EDIT = {"booking_requested", "booking_approved", "booking_confirmed"}
+
+
+@dataclass
+class Note:
+    kind: str  # the template, under notifications/email/
+    recipient: User | Recipient
+    booking: Booking
+    reason: str = ""
+    changes: dict = field(default_factory=dict)
+    digest: bool = False
+
+    @property
+    def who(self) -> object:
+        return self.recipient.id if isinstance(self.recipient, User) else self.recipient.email
+
+
+def venue_staff(venue: Venue, besides: User | None = None) -> list[User | Recipient]:
+    """Who answers for a venue: its active managers (not the one acting), else the venue's address."""
+    managers = [user for user in venue.managers if user.active]
+    if not managers and venue.email:
+        return [Recipient(venue.email)]
+    return [user for user in managers if besides is None or user.id != besides.id]
+
+
+def _note(kind: str, recipients: list[User | Recipient], booking: Booking, **details) -> None:
+    notes = db.session.info.setdefault(_NOTES, [])
+    notes.extend(Note(kind, recipient, booking, **details) for recipient in recipients)
+
+
+def _by_requester(booking: Booking, actor: User | None) -> bool:
+    return actor is not None and actor.id == booking.requester_id
+
+
+@signals.booking_requested.connect
+def _requested(booking: Booking, actor: User | None = None, reason: str = "", **_) -> None:
+    _note("booking_requested", venue_staff(booking.resource.venue, actor), booking, reason=reason, digest=True)
+
+
+@signals.booking_approved.connect
+def _approved(booking: Booking, actor: User | None = None, reason: str = "", **_) -> None:
+    _note("booking_approved", [booking.requester], booking, reason=reason)
+    if actor is None:  # approved by the resource's rules: the venue learns of it
+        _note("booking_confirmed", venue_staff(booking.resource.venue), booking, digest=True)
+
+
+@signals.booking_rejected.connect
+def _rejected(booking: Booking, actor: User | None = None, reason: str = "", **_) -> None:
+    _note("booking_rejected", [booking.requester], booking, reason=reason)
+
+
+@signals.booking_cancelled.connect
+def _cancelled(booking: Booking, actor: User | None = None, reason: str = "", **_) -> None:
+    _note("booking_cancelled", [booking.requester], booking, reason=reason)
+    if _by_requester(booking, actor):
+        _note("booking_cancelled_for_venue", venue_staff(booking.resource.venue, actor), booking, reason=reason,
+              digest=True)
+
+
+@signals.booking_edited.connect
+def _edited(booking: Booking, actor: User | None = None, reason: str = "", changes: dict | None = None, **_) -> None:
+    _note("booking_edited", [booking.requester], booking, reason=reason, changes=changes or {})
+    if _by_requester(booking, actor):
+        _note("booking_edited_for_venue", venue_staff(booking.resource.venue, actor), booking, reason=reason,
+              changes=changes or {}, digest=True)
+
+
+@signals.waitlist_offered.connect
+def _offered(entry, booking: Booking | None = None, **_) -> None:
+    notify(entry.user, EMAILS + "waitlist_offered", entry=entry, resource=entry.resource,
+           link=absolute_url("catalogue.venue", slug=entry.resource.venue.slug))
+
+
+def _kept(notes: list[Note]) -> list[Note]:
+    edited = {(note.who, note.booking.id) for note in notes if note.kind.startswith("booking_edited")}
+    return [note for note in notes if not (note.kind in ABSORBED_BY_EDIT and (note.who, note.booking.id) in edited)]
+
+
+def _changes_context(note: Note) -> dict:
+    """What an edit email shows besides the booking: its period, units and price before."""
+    changes, booking = note.changes, note.booking
+    return {
+        "period_changed": bool({"starts_at", "ends_at"} & changes.keys()),
+        "before_start": changes.get("starts_at", (booking.starts_at,))[0],
+        "before_end": changes.get("ends_at", (booking.ends_at,))[0],
+        "quantity_before": changes["quantity"][0] if "quantity" in changes else None,
+        "price_before": changes["price_cents"][0] if "price_cents" in changes else None,
+    }
+
+
+def write_notes(notes: list[Note]) -> None:
+    """One email per recipient, kind and series (or single booking), in the order things happened."""
+    groups: dict[tuple, list[Note]] = {}
+    for note in _kept(notes):
+        group = ("series", note.booking.series_id) if note.booking.series_id else ("booking", note.booking.id)
+        groups.setdefault((note.kind, note.who, group, note.reason), []).append(note)
+    for same in groups.values():
+        first = same[0]
+        bookings = sorted({note.booking.id: note.booking for note in same}.values(), key=lambda b: b.starts_at)
+        notify(
+            first.recipient,
+            EMAILS + first.kind,
+            digest=first.digest,
+            booking=bookings[0],
+            bookings=bookings,
+            reason=first.reason,
+            link=booking_url(bookings[0]),
+            ics_link=absolute_url("calendars.booking_ics", booking_id=bookings[0].id),
+            **(_changes_context(first) if first.kind.startswith("booking_edited") else {}),
+        )
+
+
+@event.listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint is released, not the transaction committed
+        return
+    notes = session.info.pop(_NOTES, None)
+    if notes:
+        write_notes(notes)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, previous: SessionTransaction) -> None:
+    if not previous.nested:
+        session.info.pop(_NOTES, None)
