@@ -137,7 +137,9 @@ def test_twenty_managers_deciding_one_request_at_once_make_one_decision(app):
     decided = next(result for outcome, result in results if outcome == "ok")
     db.session.expire_all()
     assert db.session.get(Booking, booking_id).status == decided
-    audit = db.session.scalars(select(AuditEntry.action).where(AuditEntry.subject_id == booking_id)).all()
+    audit = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.subject_type == "booking", AuditEntry.subject_id == booking_id)
+    ).all()
     assert sorted(audit) == sorted(["requested", "approved" if decided == BookingStatus.APPROVED else "rejected"])
 
 
