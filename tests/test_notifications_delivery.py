@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,7 @@ from app.extensions import db
 from app.models import User, VenueRole, utcnow
 from app.notifications import send_email
 from app.notifications.models import MessageStatus, OutboxMessage
-from app.notifications.outbox import _claim, send_due
+from app.notifications.outbox import _claim, run_worker, send_due
 from tests.bookings.world import NOW, build_world, paris
 from tests.factories import add_membership, make_user
 from tests.smtp_server import mail_app, smtp  # noqa: F401 - fixtures
@@ -29,6 +30,12 @@ def _rows():
     rows = db.session.execute(select(OutboxMessage.__table__).order_by(OutboxMessage.id)).all()
     db.session.commit()
     return rows
+
+
+def deliver():
+    """Commit the change, then run a sender once."""
+    db.session.commit()
+    return send_due()
 
 
 def _booking_mail(messages, word: str):
@@ -55,8 +62,7 @@ def test_each_booking_event_reaches_the_right_people_in_their_language(smtp):
 
     booking = request_booking(world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12),
                               purpose="Atelier couture", now=NOW)
-    db.session.commit()
-    assert send_due().sent == 2
+    assert deliver().sent == 2
     for manager in (world.manager, second_manager):
         (request_mail,) = smtp.to(manager.email)
         assert request_mail["Subject"] == "Demande de réservation à examiner : Salle de réunion"
@@ -69,8 +75,7 @@ def test_each_booking_event_reaches_the_right_people_in_their_language(smtp):
     assert smtp.to(world.member.email) == [] and smtp.to(world.other_manager.email) == []
 
     approve(booking, world.manager, note="Clés à l'accueil", now=NOW)
-    db.session.commit()
-    send_due()
+    deliver()
     approved = _booking_mail(smtp.to(world.member.email), "Réservation acceptée")
     assert approved["Content-Language"] == "en"
     text = _text(approved)
@@ -82,8 +87,7 @@ def test_each_booking_event_reaches_the_right_people_in_their_language(smtp):
     assert len(smtp.to(world.manager.email)) == 1  # the manager who approved is not told about it
 
     edit_booking(booking, world.member, ends_at=paris(2027, 3, 29, 13), now=NOW)  # longer: back to a manager
-    db.session.commit()
-    send_due()
+    deliver()
     edited = _booking_mail(smtp.to(world.member.email), "Réservation modifiée")
     assert "Monday, March 29, 2027" in _text(edited)
     for manager in (world.manager, second_manager):
@@ -94,8 +98,7 @@ def test_each_booking_event_reaches_the_right_people_in_their_language(smtp):
         assert "Elle attend votre accord" in _text(edit_mail)
 
     reject(booking, world.manager, "La salle est repeinte ce jour-là.", now=NOW)
-    db.session.commit()
-    send_due()
+    deliver()
     rejected = _booking_mail(smtp.to(world.member.email), "Réservation refusée")
     assert "La salle est repeinte ce jour-là." in _text(rejected)
 
@@ -108,8 +111,7 @@ def test_a_series_makes_one_email_and_a_freed_slot_is_offered_to_the_waiting_mem
     smtp.start()
     request_series(world.room, world.member, paris(2027, 3, 2, 14), paris(2027, 3, 2, 16),
                    Repetition(Frequency.WEEKLY, count=3), purpose="Répétitions", now=NOW)
-    db.session.commit()
-    send_due()
+    deliver()
     (request_mail,) = smtp.to(world.manager.email)
     assert request_mail["Subject"] == "3 demandes de réservation à examiner : Salle de réunion"
     text = _text(request_mail)
@@ -121,8 +123,7 @@ def test_a_series_makes_one_email_and_a_freed_slot_is_offered_to_the_waiting_mem
     join_waitlist(world.room, world.member, paris(2027, 3, 30, 10), paris(2027, 3, 30, 11), now=NOW)
     db.session.commit()
     cancel(booking, world.other_member, "Empêchement", now=NOW)
-    db.session.commit()
-    send_due()
+    deliver()
     offer = _booking_mail(smtp.to(world.member.email), "Un créneau s'est libéré")
     assert "mardi 30 mars 2027, 10:00 – 11:00" in _text(offer)
     assert _booking_mail(smtp.to(world.other_member.email), "Réservation annulée")
@@ -264,8 +265,7 @@ def test_a_manager_who_chose_the_daily_digest_gets_one_email_a_day(mail_app, smt
     smtp.start()
     request_booking(world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12), now=NOW)
     request_booking(world.kit, world.partner, paris(2027, 3, 30, 10), paris(2027, 3, 30, 12), now=NOW)
-    db.session.commit()
-    send_due()
+    deliver()
     assert smtp.to(world.manager.email) == []
     assert [row.status for row in _rows() if row.to_address == world.manager.email] == ["held", "held"]
 
@@ -278,3 +278,41 @@ def test_a_manager_who_chose_the_daily_digest_gets_one_email_a_day(mail_app, smt
     assert "Camille Martin demande à réserver" in text and "Alex Durand demande à réserver" in text
     assert text.count("Bonjour Noa Bernard,") == 1  # one greeting, not one per message
     assert "0 résumé(s)" in runner.invoke(args=["notifications", "digest"]).output
+
+
+def test_an_email_written_once_the_change_has_committed_is_kept_too(smtp):
+    """Features that write their emails from an after-commit hook do not lose them."""
+    world = build_world()
+    db.session.commit()
+    event.listen(db.session(), "after_commit",
+                 lambda session: send_email("tard@test.example", "Après coup", "Bonjour"), once=True)
+    world.member.phone = "06 00 00 00 00"
+    db.session.commit()
+    (row,) = _rows()
+    assert row.status == MessageStatus.PENDING and row.to_address == "tard@test.example"
+    smtp.start()
+    assert send_due().sent == 1 and smtp.messages[0]["Subject"] == "Après coup"
+
+
+def test_the_worker_sends_messages_as_they_come_and_stops_when_asked(mail_app, smtp):
+    smtp.start()
+    stop = threading.Event()
+
+    def worker():
+        with mail_app.app_context():
+            run_worker(stop, poll_seconds=0.05)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        for number in (1, 2):
+            send_email("camille@test.example", f"Message {number}", "Bonjour")
+            db.session.commit()
+            deadline = time.monotonic() + 10
+            while len(smtp.messages) < number and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert [message["Subject"] for message in smtp.messages] == [f"Message {n}" for n in range(1, number + 1)]
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField
-from wtforms.validators import InputRequired
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, InputRequired
 
 IMMEDIATE, DAILY = "immediate", "daily"
+CHOOSE = _l("Choisissez une des deux options.")
 
 
 class DeliveryForm(FlaskForm):
@@ -16,8 +18,9 @@ class DeliveryForm(FlaskForm):
     delivery = RadioField(
         _l("Messages sur les lieux que je gère"),
         choices=[
-            (IMMEDIATE, _l("Un e-mail par évènement, tout de suite")),
-            (DAILY, _l("Un résumé par jour (demandes, annulations, modifications)")),
+            SelectChoice(IMMEDIATE, _l("Un e-mail par évènement, tout de suite")),
+            SelectChoice(DAILY, _l("Un résumé par jour (demandes, annulations, modifications)")),
         ],
-        validators=[InputRequired(_l("Choisissez une des deux options."))],
+        validate_choice=False,  # AnyOf says it in our words
+        validators=[InputRequired(CHOOSE), AnyOf([IMMEDIATE, DAILY], message=CHOOSE)],
     )

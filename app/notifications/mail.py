@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 # Message-IDs queued in the session's current transaction, delivered at once after the commit
 # when OUTBOX_DELIVER_ON_COMMIT is on (development without SMTP).
 _QUEUED = "notifications.queued"
+# Set while the session's after-commit hooks run: the transaction is over.
+_COMMITTED = "notifications.committed"
 
 
 def message_of(row: OutboxMessage) -> EmailMessage:
@@ -86,9 +88,8 @@ def queue(
         created_at=now,
         next_attempt_at=now,
     )
-    transaction = db.session().get_transaction()
-    if transaction is not None and not transaction.is_active:
-        # After a commit (the transaction is over): a transaction of its own.
+    if db.session.info.get(_COMMITTED):
+        # Called from an after-commit hook: the change is committed, the email needs a transaction of its own.
         with Session(db.engine, expire_on_commit=False) as own:
             own.add(row)
             own.info[_QUEUED] = [] if held else [row.message_id]
@@ -109,6 +110,18 @@ def send_email(to: str | list[str], subject: str, text: str, html: str | None = 
     """Queue one email (in the current language) with the caller's transaction; the caller commits."""
     row = queue(to, subject, text, html)
     return message_of(row)
+
+
+@event.listens_for(Session, "after_commit", insert=True)  # first, before other features' hooks
+def _committed(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info[_COMMITTED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_over(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_COMMITTED, None)
 
 
 @event.listens_for(Session, "after_commit")
