@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
@@ -56,10 +56,11 @@ def message_of(row: OutboxMessage) -> EmailMessage:
 
 def current_locale() -> str:
     """The language being written in: the forced one, the request's, else the default."""
-    forced = getattr(g.get("_flask_babel"), "babel_locale", None)
-    if forced is None and has_request_context():
-        forced = get_locale()
-    return str(forced or current_app.config["BABEL_DEFAULT_LOCALE"])
+    try:
+        locale = get_locale()
+    except RuntimeError:  # no request, and no forced language: the selector cannot look at a session
+        locale = None
+    return str(locale or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def queue(
