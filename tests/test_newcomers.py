@@ -87,9 +87,9 @@ def submit(client, theme_rows, *theme_slugs, **overrides):
 
 
 def link_in(outbox, to: str, pattern: str) -> str:
-    """The path of the first link matching ``pattern`` in the last email to ``to``."""
-    message = [m for m in outbox.messages() if m["To"] == to][-1]
-    url = re.search(r"http://\S+" + pattern + r"\S*", outbox.text(message)).group(0)
+    """The path of the link matching ``pattern`` in the last email to ``to`` that has one."""
+    texts = [outbox.text(m) for m in outbox.messages() if m["To"] == to]
+    url = [match.group(0) for text in texts if (match := re.search(r"http://\S+" + pattern + r"\S*", text))][-1]
     return "/" + url.split("/", 3)[3]
 
 
@@ -379,9 +379,16 @@ def test_newcomer_withdraws(client, outbox):
     assert mail["To"] == managers["la-machinerie"].email and "J'ai trouvé un local." in outbox.text(mail)
 
 
-def test_accept_invites_the_newcomer_who_creates_their_account(client, outbox):
+def next_weekday(day: date, weekday: int) -> date:
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def test_accept_books_the_test_space_issues_the_agreement_and_invites(client, outbox):
+    from app.agreements.models import Agreement, AgreementKind
+    from app.models import Booking, BookingStatus
+
     themes, venues, managers = consortium()
-    machinerie = venues["la-machinerie"]
+    machinerie, manager = venues["la-machinerie"], managers["la-machinerie"]
     space = make_resource(machinerie, slug="espace-test", name="Atelier test", is_test_space=True,
                           open_to=Audience.NEWCOMER)
     make_resource(machinerie, slug="salle", name="Salle de réunion")
@@ -389,28 +396,52 @@ def test_accept_invites_the_newcomer_who_creates_their_account(client, outbox):
     submit(client, themes, "fablab")
     stored = only_request()
     detail = f"/projets/gestion/{stored.id}"
+    tuesday = next_weekday(stored.period_start, 1)
+    sessions = {"test_space": space.id, "first_day": tuesday.isoformat(), "session_start": "14:00",
+                "session_end": "18:00", "frequency": "weekly", "last_day": (tuesday + timedelta(days=21)).isoformat(),
+                "accept_note": "Bienvenue à l'atelier !"}
 
-    client.login(managers["la-machinerie"].email, PASSWORD)
+    client.login(manager.email, PASSWORD)
     page = client.get(detail).get_data(as_text=True)
     assert "Atelier test" in page and "Salle de réunion" not in page  # only test spaces are offered
-    client.submit(f"{detail}/acceptation", {"test_space": space.id, "accept_note": "Bienvenue à l'atelier !"}, page=detail)
-    client.logout()
+    # The engine's rules hold: the venue closes at 18:00, so 17:00-19:00 is refused, and nothing is written.
+    refused = client.submit(f"{detail}/acceptation", {**sessions, "session_start": "17:00", "session_end": "19:00"},
+                            page=detail)
+    assert refused.status_code == 422 and "Hors des heures d&#39;ouverture" in refused.get_data(as_text=True)
+    no_times = client.submit(f"{detail}/acceptation", {**sessions, "session_start": ""}, page=detail)
+    assert no_times.status_code == 422
+    assert 'id="session_start-error">Indispensable pour réserver l' in no_times.get_data(as_text=True)
+    assert only_request().status == RequestStatus.NEW
+    assert db.session.scalar(select(User).where(User.email == "ines@example.org")) is None
+    assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
 
+    client.submit(f"{detail}/acceptation", sessions, page=detail)
     stored = only_request()
     assert stored.status == RequestStatus.ACCEPTED and stored.test_space_id == space.id
-    pending = db.session.scalar(select(User).where(User.email == "ines@example.org"))
-    assert pending is not None and not pending.active
-    assert pending.organisation.name == "Collectif Hortillon" and pending.organisation.audience == Audience.NEWCOMER
-    assert [(m.venue.slug, m.role) for m in pending.memberships] == [("la-machinerie", VenueRole.MEMBER)]
+    newcomer = db.session.scalar(select(User).where(User.email == "ines@example.org"))
+    assert newcomer.organisation.name == "Collectif Hortillon" and newcomer.organisation.audience == Audience.NEWCOMER
+    assert [(m.venue.slug, m.role) for m in newcomer.memberships] == [("la-machinerie", VenueRole.MEMBER)]
+    bookings = db.session.scalars(select(Booking).order_by(Booking.starts_at)).all()
+    assert [b.starts_at.astimezone(PARIS).date() for b in bookings] == [tuesday + timedelta(weeks=n) for n in range(4)]
+    assert {(b.resource_id, b.requester_id, b.status, b.decided_by_id) for b in bookings} == {
+        (space.id, newcomer.id, BookingStatus.APPROVED, manager.id)
+    }
+    assert all(b.starts_at.astimezone(PARIS).strftime("%H:%M") == "14:00" for b in bookings)
+    agreement = db.session.scalars(select(Agreement)).one()
+    assert agreement.kind == AgreementKind.TEST_SPACE and agreement.borrower_id == newcomer.id
+    assert sorted(b.id for b in agreement.bookings) == [b.id for b in bookings]
+    desk_page = client.get(detail).get_data(as_text=True)
+    assert f"Convention {agreement.number}" in desk_page and "validée" in desk_page
+    client.logout()
     assert client.login("ines@example.org", PASSWORD).status_code == 422  # no password works yet
 
-    mail = outbox.messages()[-1]
-    assert mail["Subject"] == "Votre demande d'espace test est acceptée"
+    mail = [m for m in outbox.messages() if m["Subject"] == "Votre demande d'espace test est acceptée"][-1]
     body = outbox.text(mail)
-    assert "Atelier test" in body and "Bienvenue à l'atelier !" in body
+    assert "Atelier test" in body and "Bienvenue à l'atelier !" in body and body.count("14:00 – 18:00") == 4
     invitation = link_in(outbox, "ines@example.org", "/projets/invitation/")
     status_page = client.get(link_in(outbox, "ines@example.org", "/projets/suivi/")).get_data(as_text=True)
     assert "Acceptée" in status_page and 'href="/projets/invitation/' in status_page
+    assert "Vos séances à l'espace test" in status_page and status_page.count("(validée)") == 4
 
     form = client.get(invitation).get_data(as_text=True)
     assert 'value="Inès Durand"' in form and 'value="Collectif Hortillon"' in form and "ines@example.org" in form
@@ -426,7 +457,7 @@ def test_accept_invites_the_newcomer_who_creates_their_account(client, outbox):
     assert "Bienvenue, Inès Durand ! Votre compte est ouvert." in opened.get_data(as_text=True)
     db.session.expire_all()
     user = db.session.scalar(select(User).where(User.email == "ines@example.org"))
-    assert user.active and user.organisation.kind.value == "collective"
+    assert user.id == newcomer.id and user.organisation.kind.value == "collective"
     assert only_request().account_created_at is not None
     status_page = client.get(link_in(outbox, "ines@example.org", "/projets/suivi/")).get_data(as_text=True)
     assert "/projets/invitation/" not in status_page

@@ -17,12 +17,14 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.forms import ORGANISATION_KINDS, _email_field, _password_field
+from app.bookings.service import Frequency
 from app.newcomers.models import SpaceKind, SupportKind
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -178,8 +180,29 @@ class RedirectForm(FlaskForm):
 
 
 class AcceptForm(FlaskForm):
+    """Acceptance; with a test space, its sessions (booked through the booking engine)."""
+
     test_space = SelectField(_l("Espace test proposé"), coerce=int, validate_choice=True)
+    first_day = DateField(_l("Première séance le"), validators=[Optional()])
+    session_start = TimeField(_l("De"), validators=[Optional()])
+    session_end = TimeField(_l("À"), validators=[Optional()])
+    frequency = SelectField(
+        _l("Répétition"),
+        choices=[SelectChoice(Frequency.WEEKLY.value, _l("Chaque semaine")),
+                 SelectChoice(Frequency.DAILY.value, _l("Chaque jour"))],
+        default=Frequency.WEEKLY.value,
+    )
+    last_day = DateField(_l("Dernière séance au plus tard le"), validators=[Optional()])
     accept_note = _long_text(_l("Message au porteur de projet (facultatif)"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.test_space.data:
+            for field in (self.first_day, self.session_start, self.session_end, self.last_day):
+                if field.data is None and not field.errors:
+                    field.errors.append(_l("Indispensable pour réserver l'espace test."))
+                    valid = False
+        return valid
 
 
 class InvitationForm(FlaskForm):

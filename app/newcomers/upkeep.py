@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import Audience, AuditEntry, utcnow
 from app.newcomers import notices
+from app.newcomers.acceptance import account_pending
 from app.newcomers.models import OPEN_STATUSES, TestSpaceRequest, new_link_nonce
 from app.newcomers.workflow import AUDIT_SUBJECT, _record
 
@@ -64,8 +65,9 @@ def _anonymise_unopened_account(request: TestSpaceRequest) -> None:
     """The account prepared on acceptance and never opened holds the same personal data: it goes
     too (kept as an empty, inactive row, since bookings may point at it)."""
     user = request.user
-    if user is None or user.active or request.account_created_at is not None:
+    if not account_pending(user) or request.account_created_at is not None:
         return
+    user.active = False
     user.name = ""
     user.email = f"anonymised-{user.id}@invalid"
     user.phone = ""

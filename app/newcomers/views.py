@@ -3,6 +3,8 @@ managers' triage desk and the coordination's routing table."""
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,6 +12,9 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.agreements.issuing import current_agreement_of
+from app.bookings.service import STATUS_LABELS as BOOKING_STATUS_LABELS
+from app.bookings.service import Frequency
 from app.core.forms import EmptyForm
 from app.extensions import db, limiter
 from app.models import OrganisationKind, Resource, Theme, Venue, utcnow
@@ -44,6 +49,7 @@ def _labels():
         "request_status_labels": STATUS_LABELS,
         "support_labels": SUPPORT_LABELS,
         "space_labels": SPACE_LABELS,
+        "booking_status_labels": BOOKING_STATUS_LABELS,
     }
 
 
@@ -126,15 +132,13 @@ def _request_for_token(token: str, for_update: bool = False) -> TestSpaceRequest
 def _status_page(found: TestSpaceRequest, token: str, message_form=None, withdraw_form=None):
     message_form = message_form or MessageForm(formdata=None)
     withdraw_form = withdraw_form or WithdrawForm(formdata=None)
-    account_pending = (
-        found.status == RequestStatus.ACCEPTED and found.user is not None and not found.user.active
-        and found.account_created_at is None
-    )
+    pending = found.status == RequestStatus.ACCEPTED and acceptance.account_pending(found.user)
     page = render_template(
         "newcomers/status.html",
         req=found,
         # A fresh invitation each time: the emailed one may have expired.
-        invitation_token=make_invitation_token(found) if account_pending else None,
+        invitation_token=make_invitation_token(found) if pending else None,
+        bookings=acceptance.bookings_of(found),
         token=token,
         message_form=message_form,
         withdraw_form=withdraw_form,
@@ -211,7 +215,7 @@ def invitation(token: str):
         abort(404)
     if request.method == "POST":
         _locked(found)
-    if found.account_created_at is not None or found.user.active:
+    if found.account_created_at is not None or not acceptance.account_pending(found.user):
         flash(_("Votre compte est déjà ouvert : connectez-vous."), "info")
         return redirect(url_for("auth.login"), code=303)
     user = found.user
@@ -287,14 +291,20 @@ def desk():
 
 def _desk_page(found: TestSpaceRequest, status: int = 200, **forms):
     spaces = acceptance.offered_test_spaces(found)
-    accept_form = forms.get("accept_form") or AcceptForm(formdata=None)
+    accept_form = forms.get("accept_form") or AcceptForm(
+        formdata=None, first_day=found.period_start, last_day=found.period_end,
+        session_start=time(9, 0), session_end=time(12, 0),
+    )
     accept_form.test_space.choices = [(0, _("Sans espace test"))] + [(space.id, space.name) for space in spaces]
     redirect_form = forms.get("redirect_form") or RedirectForm(formdata=None)
     redirect_form.venue.choices = _redirect_choices(found)
+    bookings = acceptance.bookings_of(found)
     return (
         render_template(
             "newcomers/desk_request.html",
             req=found,
+            bookings=bookings,
+            agreements=_agreements_of(bookings),
             can_act=workflow.can_act(current_user, found),
             can_redirect=workflow.can_redirect(current_user, found),
             history=workflow.history(found),
@@ -308,6 +318,16 @@ def _desk_page(found: TestSpaceRequest, status: int = 200, **forms):
         ),
         status,
     )
+
+
+def _agreements_of(bookings) -> list:
+    """The current agreements covering these bookings (the test-space agreement), once each."""
+    found = {}
+    for booking in bookings:
+        agreement = current_agreement_of(booking)
+        if agreement is not None:
+            found[agreement.id] = agreement
+    return list(found.values())
 
 
 def _redirect_choices(found: TestSpaceRequest) -> list[tuple[int, str]]:
@@ -406,8 +426,14 @@ def desk_accept(request_id: int):
     form.test_space.choices = [(0, "")] + [(space.id, space.name) for space in acceptance.offered_test_spaces(found)]
 
     def accept():
-        space = db.session.get(Resource, form.test_space.data) if form.test_space.data else None
-        acceptance.accept(found, current_user, form.accept_note.data or "", test_space=space)
+        space, schedule = None, None
+        if form.test_space.data:
+            space = db.session.get(Resource, form.test_space.data)
+            schedule = acceptance.Schedule(
+                first_day=form.first_day.data, starts=form.session_start.data, ends=form.session_end.data,
+                until=form.last_day.data, frequency=Frequency(form.frequency.data),
+            )
+        acceptance.accept(found, current_user, form.accept_note.data or "", test_space=space, schedule=schedule)
 
     return _act(
         found, "accept_form", form, accept,

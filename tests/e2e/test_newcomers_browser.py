@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Audience
 from tests.e2e.conftest import assert_no_axe_violations
 from tests.factories import PASSWORD, make_resource
-from tests.test_newcomers import consortium, paris_today
+from tests.test_newcomers import consortium, next_weekday, paris_today
 
 
 @pytest.fixture(autouse=True)
@@ -22,8 +22,9 @@ def _one_second_minimum_fill_time(monkeypatch):
 
 
 def _link(outbox, to: str, path: str) -> str:
-    message = [m for m in outbox.messages() if m["To"] == to][-1]
-    return re.search(r"http://\S+(" + path + r"\S+)", outbox.text(message)).group(1)
+    """The link to ``path`` in the last email to ``to`` that has one."""
+    texts = [outbox.text(m) for m in outbox.messages() if m["To"] == to]
+    return [match.group(1) for text in texts if (match := re.search(r"http://\S+?(" + path + r"\S+)", text))][-1]
 
 
 def test_newcomer_journey_in_the_browser(page, outbox):
@@ -76,8 +77,15 @@ def test_newcomer_journey_in_the_browser(page, outbox):
     page.get_by_role("link", name="Atelier de réparation de vélos").click()
     assert_no_axe_violations(page, "desk request page")
     page.get_by_label("Espace test proposé").select_option(label="Atelier test")
+    tuesday = next_weekday(paris_today() + timedelta(days=14), 1)
+    page.get_by_label("Première séance le").fill(tuesday.isoformat())
+    page.get_by_label("De", exact=True).fill("14:00")
+    page.get_by_label("À", exact=True).fill("18:00")
+    page.get_by_label("Dernière séance au plus tard le").fill((tuesday + timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Accepter la demande").click()
     expect(page.get_by_text("La demande est acceptée")).to_be_visible()
+    expect(page.get_by_text("(validée)")).to_have_count(2)
+    expect(page.get_by_role("link", name=re.compile("^Convention "))).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
     page.goto(_link(outbox, "ines@example.org", "/projets/invitation/"))
