@@ -34,6 +34,7 @@ from app.extensions import db
 from app.models import (
     Audience,
     Booking,
+    BookingStatus,
     Organisation,
     OrganisationKind,
     Resource,
@@ -154,7 +155,7 @@ def _book_sessions(request: TestSpaceRequest, user: User, actor: User, space: Re
             only_free=False,
             now=now,
         )
-        if any(booking.status == "requested" for booking in bookings):
+        if any(booking.status == BookingStatus.REQUESTED for booking in bookings):
             service.approve_series(series, actor, note, now=now)
     except service.Refusal as refusal:
         raise AcceptanceRefused(refusal.messages) from refusal
