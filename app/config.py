@@ -103,6 +103,9 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 30000)),
+        # The largest request body accepted (uploads included): a verified agreement may be up to
+        # 20 MB, a resource photo less (PHOTO_MAX_BYTES); anything bigger is refused with a 413 page.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)),
         "CHECK_MIGRATIONS": _bool(os.environ.get("CHECK_MIGRATIONS"), default=True),
         # Number of reverse proxies in front of the app (gunicorn behind nginx: 1), so that
         # client IP addresses (rate limits, acceptance records) are the real ones.

@@ -155,3 +155,19 @@ def test_schema_check_stops_an_unmigrated_database(tmp_path, instance_dir):
     empty = create_app(make_test_config(f"sqlite:///{tmp_path / 'empty.db'}", instance_dir))
     with pytest.raises(SchemaOutOfDate, match="flask --app app db upgrade"):
         require_current_schema(empty)
+
+
+def test_a_request_too_large_gets_a_clear_page_not_a_crash(app_factory):
+    application = app_factory(MAX_CONTENT_LENGTH=4096)
+    response = application.test_client().post(
+        "/compte/connexion", data={"email": "a@example.org", "password": "x" * 10_000}
+    )
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "Envoi trop volumineux" in page and "Choisissez un fichier plus petit" in page
+
+
+def test_the_language_is_chosen_outside_a_request_too(app):
+    from app.core.i18n import select_locale
+
+    assert select_locale() == "fr"

@@ -38,6 +38,15 @@ def register_error_handlers(app: Flask) -> None:
     def method_not_allowed(_error):
         return _page(405, _("Action impossible"), _("Cette action n'est pas permise ici."))
 
+    @app.errorhandler(413)
+    def too_large(_error):
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        return _page(
+            413,
+            _("Envoi trop volumineux"),
+            _("Ce que vous avez envoyé dépasse %(size)s Mo. Choisissez un fichier plus petit.", size=limit // (1024 * 1024)),
+        )
+
     @app.errorhandler(429)
     def too_many_requests(_error):
         return _page(429, _("Trop de tentatives"), _("Trop de demandes en peu de temps. Réessayez dans quelques minutes."))

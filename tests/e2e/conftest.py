@@ -47,8 +47,11 @@ def chromium_executable() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium_executable):
+    """One Chromium for the browser tests, stopped when they are done: Playwright's synchronous API keeps an
+    asyncio loop marked as running in this thread while it lives, and code under test that calls
+    ``asyncio.run`` (pyHanko's signing, for the agreements) must not run beside it."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
