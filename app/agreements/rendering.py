@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from app.agreements.models import Agreement
 from app.core.money import format_cents
-from app.newcomers.notices import absolute_url
+from app.notifications.links import absolute_url
 
 PARIS = ZoneInfo("Europe/Paris")
 PDF_VARIANT = "pdf/a-3b"

@@ -3,15 +3,14 @@
 - the agreements issued in this transaction, by group, so that the bookings of a series or of a
   group approved together end up in one agreement;
 - work to do just before the commit, when the transaction's changes are all made (deciding which
-  emails still make sense: a version issued and replaced within one transaction announces nothing);
-- work to do once the transaction has committed (sending an email), dropped on rollback.
+  emails still make sense: a version issued and replaced within one transaction announces nothing),
+  dropped on rollback.
 
 They live in ``Session.info`` and are cleared when the transaction ends.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from sqlalchemy import event
@@ -19,11 +18,9 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 
-log = logging.getLogger(__name__)
 
 _BATCH = "agreements.batch"
 _BEFORE_COMMIT = "agreements.before_commit"
-_AFTER_COMMIT = "agreements.after_commit"
 
 
 def batch() -> dict:
@@ -34,11 +31,6 @@ def batch() -> dict:
 def before_commit(callback: Callable[[], None]) -> None:
     """Run ``callback`` inside the current transaction, just before it commits."""
     db.session.info.setdefault(_BEFORE_COMMIT, []).append(callback)
-
-
-def after_commit(callback: Callable[[], None]) -> None:
-    """Run ``callback`` once the current transaction has committed (never if it rolls back)."""
-    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
 # Session events fire for savepoints too (the booking engine flushes inside savepoints on
@@ -57,16 +49,11 @@ def _run_after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return
     session.info.pop(_BATCH, None)
-    for callback in session.info.pop(_AFTER_COMMIT, []):
-        try:
-            callback()
-        except Exception:  # an email that cannot go must not turn a committed change into an error
-            log.exception("agreements: work after commit failed")
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
     """The outermost transaction ended (committed or rolled back): nothing carries over."""
     if transaction.parent is None:
-        for key in (_BATCH, _BEFORE_COMMIT, _AFTER_COMMIT):
+        for key in (_BATCH, _BEFORE_COMMIT):
             session.info.pop(key, None)

@@ -7,8 +7,6 @@ that causes it (the caller's commit sends it, a rollback drops it). Templates li
 
 from __future__ import annotations
 
-from flask import current_app
-
 from app.newcomers.models import TestSpaceRequest
 from app.newcomers.tokens import make_invitation_token, make_status_token
 from app.notifications import Recipient, notify
@@ -16,20 +14,6 @@ from app.notifications.links import absolute_url
 from app.notifications.subscribers import venue_staff
 
 EMAILS = "newcomers/email/"
-
-__all__ = ["absolute_url", "status_link", "venue_recipients"]  # absolute_url: app.agreements uses it from here
-
-
-def venue_recipients(venue) -> list[tuple[str, str]]:
-    """(email, locale) of the people who answer for a venue: its active managers, else its address.
-    (Kept for app.agreements, which reads it from here.)"""
-    if venue is None:
-        return []
-    people = [(user.email, user.locale) for user in venue.managers if user.active]
-    if not people and venue.email:
-        people = [(venue.email, current_app.config["BABEL_DEFAULT_LOCALE"])]
-    return people
-
 
 def status_link(request: TestSpaceRequest) -> str:
     return absolute_url("newcomers.status", token=make_status_token(request))
