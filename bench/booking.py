@@ -26,7 +26,8 @@ free search p95 < 30 ms at 100,000 bookings, and at most 1.5 times the cost at
 1,000). The history grows with the size while the weeks to come stay about as
 busy as a real calendar: the queries must read what is to come through indexes,
 not scan the past. The features that subscribe to the booking signals (agreements,
-notifications) do their work inside the same transaction and are timed with it,
+notifications) do their work inside the same transaction and are timed with it (the
+emails are written to the outbox, as in production, where a worker sends them),
 unless ``--engine-only`` mutes the signals. SQLite runs on a temporary file, deleted at the end;
 ``--database-url`` uses that database instead and EMPTIES every table of it.
 """
@@ -83,6 +84,9 @@ class Bench:
         self.app = create_app({
             "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "CHECK_MIGRATIONS": False,
             "RATELIMIT_ENABLED": False, "MAIL_ECHO": False, "SMTP_HOST": "", "TESTING": True,
+            # As in production: the emails are written to the outbox with the booking, and sent
+            # by `flask outbox send --loop`, not by the request (development delivers them at once).
+            "OUTBOX_DELIVER_ON_COMMIT": False,
         })
         local_now = datetime.now(PARIS).replace(hour=8, minute=0, second=0, microsecond=0)
         monday = local_now - timedelta(days=local_now.weekday())
