@@ -36,6 +36,9 @@ def test_account_shows_profile_organisation_and_qualifications(client):
     assert user.organisation.name in page
     assert "Découpeuse laser" in page and "valable jusqu" in page and "toutes les machines « laser »" in page
     assert "Fraiseuse CNC" in page and "expirée" in page
+    for link in ("/conventions/", "/agenda/", "/compte/notifications"):
+        assert f'href="{link}"' in page
+        assert client.get(link).status_code == 200, link
 
 
 def test_update_profile_and_language(client):

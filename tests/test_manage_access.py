@@ -115,6 +115,8 @@ def test_a_manager_sees_only_their_venues_and_no_coordination(client):
     home = client.get("/gestion/").get_data(as_text=True)
     assert "La Machinerie" in home and "La Briqueterie" not in home
     assert "/gestion/coordination/" not in home
+    assert 'href="/projets/gestion"' in home and 'href="/conventions/"' in home
+    assert 'href="/projets/orientation"' not in home and 'href="/coordination/courriels"' not in home
     for url in COORDINATION_PAGES:
         assert client.get(url).status_code == 403, url
     response = client.submit(f"/gestion/coordination/utilisateurs/{world.member.id}/desactiver", {}, page="/gestion/")
@@ -128,6 +130,9 @@ def test_a_coordinator_manages_every_venue(client):
     log_in(client, world.coordinator)
     home = client.get("/gestion/").get_data(as_text=True)
     assert "La Machinerie" in home and "La Briqueterie" in home
+    for link in ("/projets/gestion", "/projets/orientation", "/coordination/courriels"):
+        assert f'href="{link}"' in home
+        assert client.get(link).status_code == 200, link
     for url in [*_venue_pages(world), *COORDINATION_PAGES]:
         assert client.get(url).status_code == 200, url
     own = f"/gestion/lieux/{world.other_venue.slug}/ressources"
