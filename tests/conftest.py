@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,26 @@ def _postgres_admin_url(url: str) -> sa.URL:
     return sa.make_url(normalise_database_url(url))
 
 
+@contextmanager
+def scratch_database(prefix: str, sqlite_folder: Path) -> Iterator[str]:
+    """The URL of a new, empty database of the kind this run tests, dropped afterwards:
+    on PostgreSQL a database of its own (``<prefix>_<random>``), else a SQLite file."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{sqlite_folder / (prefix + '.db')}"
+        return
+    admin_url = _postgres_admin_url(TEST_DATABASE_URL)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def instance_dir(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("instance")
@@ -37,20 +59,8 @@ def instance_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, instance_dir) -> str:
-    if TEST_DATABASE_URL:
-        admin_url = _postgres_admin_url(TEST_DATABASE_URL)
-        name = f"fnt_test_{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        try:
-            yield admin_url.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.dispose()
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    with scratch_database("fnt_test", tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 def make_test_config(database_url: str, instance_dir: Path, **overrides) -> dict:

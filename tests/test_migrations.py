@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -12,26 +11,14 @@ from flask_migrate import downgrade, upgrade
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import TEST_DATABASE_URL, _postgres_admin_url, make_test_config
+from tests.conftest import make_test_config, scratch_database
 
 
 @pytest.fixture()
 def blank_database_url(tmp_path):
     """A database with nothing in it, of the kind this run tests."""
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'blank.db'}"
-        return
-    admin_url = _postgres_admin_url(TEST_DATABASE_URL)
-    name = f"fnt_migr_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with scratch_database("fnt_migr", tmp_path) as url:
+        yield url
 
 
 def _tables(engine) -> set[str]:
