@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, time
 
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -137,3 +138,33 @@ def resource_card(resource: Resource) -> ResourceCard:
         deposit=deposit_text(resource),
         own_hours=hours_summary(resource.opening_hours),
     )
+
+
+# The calendar's words: days and times as a reader says them, in their language.
+
+
+def day_label(day: date) -> str:
+    """"mardi 1 décembre" (French), "Tuesday 1 December" (English)."""
+    return format_date(day, "EEEE d MMMM")
+
+
+def short_day_label(day: date) -> str:
+    """"mar. 1 déc." / "Tue 1 Dec"."""
+    return format_date(day, "EEE d MMM")
+
+
+def clock(at: time) -> str:
+    """"10 h", "10 h 30" in French; "10:00", "10:30" in English."""
+    if str(get_locale()).startswith("fr"):
+        return f"{at.hour} h" if at.minute == 0 else f"{at.hour} h {at.minute:02d}"
+    return f"{at.hour}:{at.minute:02d}"
+
+
+def period_words(first: date, last: date) -> str:
+    """"du lundi 30 novembre au dimanche 6 décembre 2026"."""
+    return _("du %(first)s au %(last)s", first=format_date(first, "EEEE d MMMM"),
+             last=format_date(last, "EEEE d MMMM y"))
+
+
+def month_label(first: date) -> str:
+    return format_date(first, "LLLL y")

@@ -1,15 +1,33 @@
-"""Venues and their resources: the public pages."""
+"""Venues and their resources: the public pages, the catalogue search and each resource's page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from datetime import timedelta
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.catalogue.display import resource_card
+from app.bookings.rules import qualifications_for
+from app.catalogue import calendar, search
+from app.bookings.errors import Minutes
+from app.bookings.hours import PARIS
+from app.catalogue.display import (
+    clock,
+    day_label,
+    hours_summary,
+    month_label,
+    period_words,
+    resource_card,
+    short_day_label,
+)
+from app.catalogue.forms import SearchForm
 from app.catalogue.labels import RESOURCE_KIND_LABELS, RESOURCE_KIND_PLURALS, WEEKDAY_LABELS
+from app.catalogue.links import booking_url
+from app.core.web import is_htmx_fragment_request
 from app.extensions import db
-from app.models import Resource, ResourceKind, Venue
+from app.models import Resource, ResourceKind, Venue, utcnow
 
 bp = Blueprint("catalogue", __name__, template_folder="templates")
 
@@ -39,4 +57,99 @@ def venue(slug: str):
         kind_labels=RESOURCE_KIND_LABELS,
         kind_plurals=RESOURCE_KIND_PLURALS,
         weekday_labels=WEEKDAY_LABELS,
+    )
+
+
+@bp.get("/ressources/", endpoint="search")
+def search_page():
+    """The catalogue across the venues; an htmx request aimed at the results gets them alone."""
+    form = SearchForm(formdata=request.args)
+    criteria = form.criteria()
+    page_number = request.args.get("page", "1")
+    page_number = int(page_number) if page_number.isdigit() and 0 < int(page_number) < 10_000 else 1
+    user = current_user if current_user.is_authenticated else None
+    results = search.search(criteria, user, page_number) if criteria is not None else None
+    status = 200 if criteria is not None else 422
+    context = {
+        "form": form, "criteria": criteria, "results": results, "kind_labels": RESOURCE_KIND_LABELS,
+        "booking_url": booking_url,
+        "result_week": calendar.iso_week(calendar.paris_today(criteria.starts_at))
+        if criteria is not None and criteria.has_period else None,
+    }
+    if is_htmx_fragment_request("resultats"):
+        return render_template("catalogue/_results.html", oob=True, **context), status
+    return render_template("catalogue/search.html", **context), status
+
+
+
+def _viewer(resource: Resource) -> calendar.Viewer:
+    if not current_user.is_authenticated:
+        return calendar.Viewer()
+    staff = bool(current_user.is_coordinator or current_user.manages(resource.venue_id))
+    return calendar.Viewer(current_user.id, staff)
+
+
+def _calendar_context(resource: Resource, viewer: calendar.Viewer) -> dict:
+    """The week (``?semaine=2026-W49``) or the month (``?mois=2026-12``) asked for; this week by default."""
+    now = utcnow()
+    today = calendar.paris_today(now)
+    month = calendar.parse_month(request.args.get("mois"))
+    if month is not None:
+        days = calendar.month_days(month)
+        _, columns = calendar.load_calendar(resource, days, now, viewer)
+        by_day = {column.day: column for column in columns}
+        return {
+            "view": "month", "month": month, "weeks": calendar.month_weeks(month), "by_day": by_day,
+            "previous_month": calendar.month_text(calendar.shift_month(month, -1)),
+            "next_month": calendar.month_text(calendar.shift_month(month, 1)),
+            "this_month": calendar.month_text(today.replace(day=1)), "today": today,
+            "week_of_month": calendar.iso_week(today if today.replace(day=1) == month else month),
+        }
+    monday = calendar.parse_week(request.args.get("semaine")) or calendar.monday_of(today)
+    times, columns = calendar.load_calendar(resource, calendar.week_days(monday), now, viewer)
+    return {
+        "view": "week", "monday": monday, "sunday": monday + timedelta(days=6), "times": times, "columns": columns,
+        "week": calendar.iso_week(monday),
+        "previous_week": calendar.iso_week(monday - timedelta(days=7)),
+        "next_week": calendar.iso_week(monday + timedelta(days=7)),
+        "this_week": calendar.iso_week(today), "month_of_week": calendar.month_text(monday), "today": today,
+    }
+
+
+@bp.get("/ressources/<int:resource_id>")
+def resource(resource_id: int):
+    """A resource's page; an htmx request aimed at the calendar gets the calendar alone."""
+    resource = db.session.scalar(
+        select(Resource)
+        .where(Resource.id == resource_id)
+        .options(selectinload(Resource.venue).selectinload(Venue.opening_hours), selectinload(Resource.tariffs),
+                 selectinload(Resource.photos), selectinload(Resource.opening_hours))
+    )
+    if resource is None:
+        abort(404)
+    viewer = _viewer(resource)
+    if not (resource.is_active and resource.venue.is_active) and not viewer.staff:
+        abort(404)
+    context = {
+        "resource": resource, "viewer": viewer, "booking_url": booking_url, "local_text": search.local_text,
+        "weekday_labels": WEEKDAY_LABELS, "CellState": calendar.CellState, "paris": PARIS,
+        "iso_week": calendar.iso_week, "day_label": day_label, "short_day_label": short_day_label, "clock": clock,
+        "period_words": period_words, "month_label": month_label, "minutes": Minutes,
+        **_calendar_context(resource, viewer),
+    }
+    if is_htmx_fragment_request("calendrier"):
+        return render_template("catalogue/_calendar.html", **context)
+    qualification = None
+    if current_user.is_authenticated and resource.kind == ResourceKind.MACHINE and resource.requires_training:
+        now = utcnow()
+        valid = [q for q in qualifications_for(current_user, resource) if q.is_valid_at(now)]
+        lasting = [q.expires_at for q in valid]
+        qualification = {"valid": bool(valid), "expires_at": None if None in lasting else max(lasting, default=None)}
+    return render_template(
+        "catalogue/resource.html",
+        card=resource_card(resource),
+        hours=hours_summary(resource.opening_hours or resource.venue.opening_hours),
+        kind_labels=RESOURCE_KIND_LABELS,
+        qualification=qualification,
+        **context,
     )

@@ -1,0 +1,199 @@
+"""The catalogue across the six venues: filters, and "what is free between these two moments". No request here.
+
+Without a period the search lists the resources in service that match the filters
+(venue, kind, theme of the venue, words in the name, descriptions or venue name), a
+page at a time. With a period it keeps those that the booking engine finds free then
+(``service.free_resources``: opening hours, closures, held slots and buffers, and for a
+kit the quantity asked), and, for a logged-in member, runs ``service.check_booking``
+on each result of the page: their price, and why they could not book it (a training,
+the notice, the duration…). Anonymous visitors get the tariffs per audience instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app.bookings import service
+from app.bookings.hours import PARIS, paris_to_utc
+from app.catalogue.display import TariffLine, tariff_lines
+from app.extensions import db
+from app.manage.search import contains
+from app.models import Resource, ResourceKind, Theme, User, Venue, venue_themes
+
+PAGE_SIZE = 20
+LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M")
+
+
+class InvalidMoment(ValueError):
+    pass
+
+
+def parse_local(text: str) -> datetime:
+    """A Paris wall-clock date and time typed or sent by a ``datetime-local`` field, as an aware UTC moment."""
+    text = (text or "").strip()
+    for pattern in LOCAL_FORMATS:
+        try:
+            naive = datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return paris_to_utc(naive.date(), naive.time())
+    raise InvalidMoment(text)
+
+
+def local_text(moment: datetime) -> str:
+    """A moment as a ``datetime-local`` value in Paris time: ``2026-12-01T10:00``."""
+    return moment.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M")
+
+
+UNREADABLE = _l("Date et heure illisibles : écrivez-les sous la forme AAAA-MM-JJ HH:MM (par exemple 2026-12-01 10:00).")
+
+
+def period_errors(start_text: str, end_text: str) -> tuple[datetime | None, datetime | None, dict[str, object]]:
+    """The period asked for, or the messages to show next to the ``debut`` and ``fin`` fields."""
+    errors: dict[str, object] = {}
+    start_text, end_text = (start_text or "").strip(), (end_text or "").strip()
+    if not start_text and not end_text:
+        return None, None, errors
+    starts_at = ends_at = None
+    if not start_text:
+        errors["debut"] = _l("Indiquez aussi le début.")
+    else:
+        try:
+            starts_at = parse_local(start_text)
+        except InvalidMoment:
+            errors["debut"] = UNREADABLE
+    if not end_text:
+        errors["fin"] = _l("Indiquez aussi la fin.")
+    else:
+        try:
+            ends_at = parse_local(end_text)
+        except InvalidMoment:
+            errors["fin"] = UNREADABLE
+    if starts_at and ends_at and ends_at <= starts_at:
+        errors["fin"] = _l("La fin doit suivre le début.")
+    if errors:
+        return None, None, errors
+    return starts_at, ends_at, errors
+
+
+@dataclass
+class Criteria:
+    venue: Venue | None = None
+    kind: ResourceKind | None = None
+    theme: Theme | None = None
+    text: str = ""
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    quantity: int = 1
+
+    @property
+    def has_period(self) -> bool:
+        return self.starts_at is not None and self.ends_at is not None
+
+
+@dataclass
+class Result:
+    resource: Resource
+    free_units: int | None = None  # kits, when a period is asked
+    quote: service.Quote | None = None  # the logged-in member's price for the period
+    reasons: list[service.Reason] = field(default_factory=list)  # why this member could not book it then
+    tariffs: list[TariffLine] = field(default_factory=list)  # per audience, unless the member's price is known
+
+    @property
+    def bookable(self) -> bool:
+        return not self.reasons
+
+
+@dataclass
+class ResultPage:
+    results: list[Result]
+    number: int
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number * PAGE_SIZE < self.total
+
+
+def _matching(criteria: Criteria):
+    query = (
+        select(Resource)
+        .join(Venue, Resource.venue_id == Venue.id)
+        .where(Resource.is_active.is_(True), Venue.is_active.is_(True))
+    )
+    if criteria.venue is not None:
+        query = query.where(Resource.venue_id == criteria.venue.id)
+    if criteria.kind is not None:
+        query = query.where(Resource.kind == criteria.kind)
+    if criteria.theme is not None:
+        query = query.where(
+            Resource.venue_id.in_(select(venue_themes.c.venue_id).where(venue_themes.c.theme_id == criteria.theme.id))
+        )
+    for word in criteria.text.split()[:8]:
+        query = query.where(
+            or_(contains(Resource.name, word), contains(Resource.short_description, word),
+                contains(Resource.description, word), contains(Venue.name, word))
+        )
+    return query
+
+
+def _with_details(ids: list[int]) -> dict[int, Resource]:
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(Resource).where(Resource.id.in_(ids))
+        .options(selectinload(Resource.venue), selectinload(Resource.tariffs), selectinload(Resource.photos))
+    )
+    return {resource.id: resource for resource in rows}
+
+
+def search(criteria: Criteria, user: User | None, page: int = 1) -> ResultPage:
+    """One page of results. ``user`` is the logged-in member (None for a visitor)."""
+    page = max(page, 1)
+    ordered = _matching(criteria).order_by(Venue.name, Resource.name)
+    if not criteria.has_period:
+        total = db.session.scalar(select(db.func.count()).select_from(_matching(criteria).subquery())) or 0
+        ids = list(db.session.scalars(
+            ordered.with_only_columns(Resource.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        ))
+        free_units: dict[int, int | None] = {resource_id: None for resource_id in ids}
+    else:
+        wanted = set(db.session.scalars(ordered.with_only_columns(Resource.id)))
+        kinds = [criteria.kind] if criteria.kind else list(ResourceKind)
+        venue_ids = [criteria.venue.id] if criteria.venue else None
+        found: list[service.FreeResource] = []
+        for kind in kinds:
+            quantity = criteria.quantity if kind == ResourceKind.KIT else 1
+            found += service.free_resources(kind, criteria.starts_at, criteria.ends_at, quantity=quantity,
+                                            venue_ids=venue_ids)
+        found = [free for free in found if free.resource.id in wanted]
+        found.sort(key=lambda free: (free.resource.venue.name, free.resource.name))
+        total = len(found)
+        chosen = found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        ids = [free.resource.id for free in chosen]
+        free_units = {
+            free.resource.id: free.free_units if free.resource.kind == ResourceKind.KIT else None for free in chosen
+        }
+    resources = _with_details(ids)
+    results = []
+    for resource_id in ids:
+        resource = resources[resource_id]
+        result = Result(resource, free_units=free_units[resource_id])
+        if criteria.has_period and user is not None:
+            quantity = criteria.quantity if resource.kind == ResourceKind.KIT else 1
+            check = service.check_booking(resource, user, criteria.starts_at, criteria.ends_at, quantity=quantity)
+            result.reasons = check.reasons
+            result.quote = check.quote
+        else:
+            result.tariffs = tariff_lines(resource)
+        results.append(result)
+    return ResultPage(results, page, total)
