@@ -99,6 +99,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(agreements_bp)
 
+    from app.bookings.views import bp as bookings_bp
+
+    app.register_blueprint(bookings_bp)
+
     from app.calendars.views import bp as calendars_bp
     from app.notifications.views import bp as notifications_bp
 

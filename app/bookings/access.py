@@ -1,0 +1,122 @@
+"""Who sees which booking, and the lists of "Mes réservations". No request here.
+
+A booking is seen by its requester, the managers of its resource's venue and the
+coordinators; anybody else is told it does not exist (no leak).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import (
+    OPEN_WAITLIST_STATUSES,
+    AuditEntry,
+    Booking,
+    Resource,
+    Series,
+    User,
+    WaitlistEntry,
+)
+
+PAGE_SIZE = 20
+MAX_ROWS = 2000  # a member's own list; beyond it the oldest past bookings are not listed
+
+
+def can_see(user: User | None, booking: Booking) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return booking.requester_id == user.id or user.is_coordinator or user.manages(booking.resource.venue_id)
+
+
+def visible_booking(user: User, booking_id: int) -> Booking | None:
+    booking = db.session.get(Booking, booking_id)
+    return booking if booking is not None and can_see(user, booking) else None
+
+
+def bookable_resource(resource_id: int) -> Resource | None:
+    """A resource in service (the booking form of a retired one does not exist)."""
+    resource = db.session.get(Resource, resource_id)
+    if resource is None or not resource.is_active or not resource.venue.is_active:
+        return None
+    return resource
+
+
+def own_waitlist_entry(user: User, entry_id: int) -> WaitlistEntry | None:
+    entry = db.session.get(WaitlistEntry, entry_id)
+    return entry if entry is not None and entry.user_id == user.id else None
+
+
+def history(booking: Booking) -> list[AuditEntry]:
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.subject_type == "booking", AuditEntry.subject_id == booking.id)
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+    )
+
+
+@dataclass
+class Group:
+    """One line of "Mes réservations": a single booking, or the occurrences of one series."""
+
+    bookings: list[Booking] = field(default_factory=list)
+    series: Series | None = None
+
+
+@dataclass
+class GroupPage:
+    groups: list[Group]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+
+def my_bookings(user: User, now: datetime, *, upcoming: bool, number: int = 1) -> GroupPage:
+    """The member's bookings to come (soonest first) or past (latest first), series grouped, one page."""
+    query = (
+        select(Booking)
+        .where(Booking.requester_id == user.id)
+        .options(selectinload(Booking.resource).selectinload(Resource.venue), selectinload(Booking.series))
+    )
+    if upcoming:
+        query = query.where(Booking.ends_at >= now).order_by(Booking.starts_at, Booking.id)
+    else:
+        query = query.where(Booking.ends_at < now).order_by(Booking.starts_at.desc(), Booking.id.desc())
+    groups: list[Group] = []
+    by_series: dict[int, Group] = {}
+    for booking in db.session.scalars(query.limit(MAX_ROWS)):
+        if booking.series_id is None:
+            groups.append(Group([booking]))
+        elif booking.series_id in by_series:
+            by_series[booking.series_id].bookings.append(booking)
+        else:
+            group = Group([booking], booking.series)
+            by_series[booking.series_id] = group
+            groups.append(group)
+    number = max(number, 1)
+    start = (number - 1) * PAGE_SIZE
+    return GroupPage(groups[start:start + PAGE_SIZE], number, len(groups) > start + PAGE_SIZE)
+
+
+def my_waitlist(user: User) -> list[WaitlistEntry]:
+    return list(
+        db.session.scalars(
+            select(WaitlistEntry)
+            .where(WaitlistEntry.user_id == user.id, WaitlistEntry.status.in_(OPEN_WAITLIST_STATUSES))
+            .options(selectinload(WaitlistEntry.resource).selectinload(Resource.venue))
+            .order_by(WaitlistEntry.starts_at, WaitlistEntry.id)
+        )
+    )

@@ -1,0 +1,391 @@
+"""The members' booking pages: the form with its live check, "Mes réservations", a booking's page,
+edit, cancel, and the waitlist.
+
+Each view parses the form, calls ``app.bookings.service``, commits once, and answers with a
+page, a redirect (303) or an htmx fragment. On ``Refusal`` it rolls back and shows each reason
+next to its field (422). Prices and deposits come from the engine, never from here.
+
+Refusals: anonymous → log in (``HX-Redirect`` for htmx); a booking the user may not see → 404
+(as if it did not exist); an action the user may not take on a booking they see → 403 or the
+engine's reason.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from app.agreements.issuing import current_agreement_of
+from app.agreements.signing import can_view as can_view_agreement
+from app.bookings import access, service
+from app.bookings.forms import (
+    FORMAT,
+    BookingForm,
+    CancelForm,
+    EditForm,
+    WaitlistForm,
+    paris_input,
+)
+from app.bookings.service import Action, Code, Refusal
+from app.core.navigation import safe_next_url
+from app.core.web import is_htmx_fragment_request
+from app.extensions import db
+from app.models import Booking, BookingStatus, Resource, ResourceKind, utcnow
+
+bp = Blueprint("bookings", __name__, template_folder="templates")
+
+SUMMARY_TARGET = "booking-summary"
+LIST_TARGET = "my-bookings"
+UPCOMING, PAST = "a-venir", "passees"
+# Reasons that say the slot is taken: the member may wait for it to free up.
+TAKEN_CODES = frozenset({Code.ALREADY_BOOKED, Code.NOT_ENOUGH_UNITS})
+
+AUDIT_LABELS = {
+    "requested": _l("Demande envoyée"),
+    "approved": _l("Validée"),
+    "rejected": _l("Refusée"),
+    "cancelled": _l("Annulée"),
+    "edited": _l("Modifiée"),
+    "handed_over": _l("Remise"),
+    "returned": _l("Rendue"),
+}
+FREQUENCY_LABELS = {
+    "daily": _l("tous les jours"),
+    "weekly": _l("toutes les semaines"),
+}
+
+
+@bp.context_processor
+def _labels():
+    return {
+        "status_labels": service.STATUS_LABELS,
+        "audit_labels": AUDIT_LABELS,
+        "frequency_labels": FREQUENCY_LABELS,
+        "resource_url": resource_url,
+        "row_facts": row_facts,
+    }
+
+
+@bp.app_template_filter("paris_input")
+def _paris_input(moment: datetime | None) -> str:
+    return paris_input(moment)
+
+
+def resource_url(resource: Resource) -> str:
+    """The resource's public page (its venue's page until the catalogue has one per resource)."""
+    if "catalogue.resource" in current_app.view_functions:
+        return url_for("catalogue.resource", resource_id=resource.id)
+    return url_for("catalogue.venue", slug=resource.venue.slug)
+
+
+def row_facts(booking: Booking) -> dict:
+    """What a row of "Mes réservations" shows besides the booking: the actions allowed now, the agreement."""
+    agreement = current_agreement_of(booking)
+    if agreement is not None and not can_view_agreement(current_user, agreement):
+        agreement = None
+    return {"actions": service.allowed_actions(booking, current_user, utcnow()), "agreement": agreement}
+
+
+def _visible_or_404(booking_id: int) -> Booking:
+    booking = access.visible_booking(current_user, booking_id)
+    if booking is None:
+        abort(404)
+    return booking
+
+
+def _resource_or_404(resource_id: int) -> Resource:
+    resource = access.bookable_resource(resource_id)
+    if resource is None:
+        abort(404)
+    return resource
+
+
+def add_errors(form, errors: dict[str, list[str]]) -> None:
+    """The engine's reasons next to their fields; those of the whole form (or of a field the form
+    does not show) above it."""
+    for name, messages in errors.items():
+        if name and name in form:
+            form[name].errors = [*form[name].errors, *messages]
+        else:
+            form.form_errors.extend(messages)
+
+
+def _fit_to(form, resource: Resource):
+    """Only the amounts that apply: units for a kit, attendees for a space."""
+    if resource.kind != ResourceKind.KIT:
+        del form.quantity
+    if resource.kind != ResourceKind.SPACE:
+        del form.attendees
+    return form
+
+
+# --- The booking form and its live check ---------------------------------------------------------
+
+
+def _read_local(text: str | None) -> datetime | None:
+    try:
+        return datetime.strptime((text or "").strip(), FORMAT)
+    except ValueError:
+        return None
+
+
+def _prefill(args) -> dict:
+    """``?debut=2027-03-02T10:00&fin=…&quantite=2`` (Paris time) → the form's first values."""
+    data: dict = {"starts_at": _read_local(args.get("debut")), "ends_at": _read_local(args.get("fin"))}
+    quantity = args.get("quantite", "")
+    if quantity.isdigit() and int(quantity) >= 1:
+        data["quantity"] = int(quantity)
+    return data
+
+
+def summary_of(resource: Resource, form: BookingForm) -> dict:
+    """The live summary: whether the request is possible, what it costs, and why not. Writes nothing."""
+    starts_at, ends_at = form.period()
+    if starts_at is None or ends_at is None or form.starts_at.errors or form.ends_at.errors:
+        return {"ready": False}
+    quantity, attendees = form.amounts()
+    summary: dict = {"ready": True, "starts_at": starts_at, "ends_at": ends_at, "quantity": quantity,
+                     "check": None, "preview": None, "series_reasons": [], "waitlist": False}
+    if form.is_series():
+        try:
+            summary["preview"] = service.preview_series(resource, current_user, starts_at, ends_at,
+                                                        form.repetition(), quantity=quantity, attendees=attendees)
+        except Refusal as refusal:
+            summary["series_reasons"] = refusal.messages
+        return summary
+    check = service.check_booking(resource, current_user, starts_at, ends_at, quantity=quantity, attendees=attendees)
+    summary["check"] = check
+    summary["waitlist"] = bool(check.reasons) and all(code in TAKEN_CODES for code in check.codes)
+    return summary
+
+
+def _form_page(resource: Resource, form: BookingForm, status: int = 200):
+    return render_template(
+        "bookings/new.html", resource=resource, form=form, summary=summary_of(resource, form),
+        waitlist_form=WaitlistForm(formdata=None),
+    ), status
+
+
+@bp.route("/ressources/<int:resource_id>/reserver", methods=["GET", "POST"])
+@login_required
+def new(resource_id: int):
+    resource = _resource_or_404(resource_id)
+    if request.method == "GET":
+        return _form_page(resource, _fit_to(BookingForm(formdata=None, data=_prefill(request.args)), resource))
+    form = _fit_to(BookingForm(), resource)
+    if not form.validate():
+        return _form_page(resource, form, 422)
+    starts_at, ends_at = form.period()
+    quantity, attendees = form.amounts()
+    purpose = form.purpose.data or ""
+    try:
+        if form.is_series():
+            _series, bookings = service.request_series(
+                resource, current_user, starts_at, ends_at, form.repetition(), quantity=quantity,
+                attendees=attendees, purpose=purpose, only_free=form.only_free.data,
+            )
+        else:
+            bookings = [service.request_booking(resource, current_user, starts_at, ends_at, quantity=quantity,
+                                                attendees=attendees, purpose=purpose)]
+    except Refusal as refusal:
+        db.session.rollback()
+        add_errors(form, refusal.by_field())
+        return _form_page(resource, form, 422)
+    db.session.commit()
+    flash(_booked_message(bookings), "success")
+    return redirect(url_for("bookings.show", booking_id=bookings[0].id), code=303)
+
+
+def _booked_message(bookings: list[Booking]) -> str:
+    approved = all(b.status == BookingStatus.APPROVED for b in bookings)
+    if len(bookings) == 1:
+        if approved:
+            return _("Votre réservation est validée.")
+        return _("Votre demande est enregistrée : elle attend la validation d'un·e gestionnaire du lieu.")
+    if approved:
+        return ngettext("%(num)d occurrence réservée : la série est validée.",
+                        "%(num)d occurrences réservées : la série est validée.", len(bookings))
+    return ngettext("%(num)d occurrence demandée : la série attend la validation d'un·e gestionnaire du lieu.",
+                    "%(num)d occurrences demandées : la série attend la validation d'un·e gestionnaire du lieu.",
+                    len(bookings))
+
+
+@bp.post("/ressources/<int:resource_id>/reserver/verifier")
+@login_required
+def check(resource_id: int):
+    """The live check (htmx swaps the summary); without JavaScript, the form page with the summary."""
+    resource = _resource_or_404(resource_id)
+    form = _fit_to(BookingForm(), resource)
+    form.validate()
+    if is_htmx_fragment_request(SUMMARY_TARGET):
+        return render_template("bookings/_summary.html", resource=resource, summary=summary_of(resource, form),
+                               waitlist_form=WaitlistForm(formdata=None))
+    return _form_page(resource, form)
+
+
+# --- Waitlist ---------------------------------------------------------------------------------------
+
+
+@bp.post("/ressources/<int:resource_id>/liste-attente")
+@login_required
+def join_waitlist(resource_id: int):
+    resource = _resource_or_404(resource_id)
+    form = WaitlistForm()
+    back = url_for("bookings.new", resource_id=resource.id, debut=request.form.get("starts_at") or None,
+                   fin=request.form.get("ends_at") or None, quantite=request.form.get("quantity") or None)
+    starts_at, ends_at = form.period() if form.validate() else (None, None)
+    if starts_at is None or ends_at is None:
+        flash(_("Indiquez le début et la fin du créneau attendu."), "error")
+        return redirect(back, code=303)
+    try:
+        service.join_waitlist(resource, current_user, starts_at, ends_at, quantity=form.quantity.data or 1)
+    except Refusal as refusal:
+        db.session.rollback()
+        for message in refusal.messages:
+            flash(message, "error")
+        return redirect(back, code=303)
+    db.session.commit()
+    flash(_("Vous êtes sur la liste d'attente : un e-mail vous préviendra si le créneau se libère."), "success")
+    return redirect(url_for("bookings.mine"), code=303)
+
+
+@bp.post("/reservations/attente/<int:entry_id>/quitter")
+@login_required
+def leave_waitlist(entry_id: int):
+    entry = access.own_waitlist_entry(current_user, entry_id)
+    if entry is None:
+        abort(404)
+    service.leave_waitlist(entry, current_user)
+    db.session.commit()
+    message = _("Vous avez quitté la liste d'attente de « %(name)s ».", name=entry.resource.name)
+    if is_htmx_fragment_request(f"waitlist-{entry.id}"):
+        return render_template("bookings/_waitlist_row.html", entry=entry, status_message=message)
+    flash(message, "success")
+    return redirect(url_for("bookings.mine"), code=303)
+
+
+# --- Mes réservations --------------------------------------------------------------------------------
+
+
+@bp.get("/reservations/")
+@login_required
+def mine():
+    view = PAST if request.args.get("vue") == PAST else UPCOMING
+    number = request.args.get("page", "1")
+    results = access.my_bookings(current_user, utcnow(), upcoming=view == UPCOMING,
+                                 number=int(number) if number.isdigit() else 1)
+    context = {"view": view, "results": results, "back_url": request.full_path.rstrip("?")}
+    if is_htmx_fragment_request(LIST_TARGET):
+        return render_template("bookings/_list.html", **context)
+    return render_template("bookings/mine.html", waitlist=access.my_waitlist(current_user), **context)
+
+
+# --- One booking ------------------------------------------------------------------------------------
+
+
+def _desk_url(booking: Booking) -> str | None:
+    """Where a manager decides on requests, once the desk exists."""
+    for endpoint in ("desk.index", "desk.requests"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint)
+    return None
+
+
+def _show_page(booking: Booking, cancel_form: CancelForm | None = None, status: int = 200):
+    agreement = current_agreement_of(booking)
+    if agreement is not None and not can_view_agreement(current_user, agreement):
+        agreement = None
+    return render_template(
+        "bookings/show.html", booking=booking, actions=service.allowed_actions(booking, current_user, utcnow()),
+        history=access.history(booking), agreement=agreement, cancel_form=cancel_form or CancelForm(formdata=None),
+        desk_url=_desk_url(booking), is_requester=booking.requester_id == current_user.id,
+    ), status
+
+
+@bp.get("/reservations/<int:booking_id>")
+@login_required
+def show(booking_id: int):
+    return _show_page(_visible_or_404(booking_id))
+
+
+@bp.route("/reservations/<int:booking_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(booking_id: int):
+    booking = _visible_or_404(booking_id)
+    if Action.EDIT not in service.allowed_actions(booking, current_user, utcnow()):
+        abort(403)
+    resource = booking.resource
+    if request.method == "GET":
+        initial = {"starts_at": _read_local(paris_input(booking.starts_at)),
+                   "ends_at": _read_local(paris_input(booking.ends_at)),
+                   "quantity": booking.quantity, "attendees": booking.attendees, "purpose": booking.purpose}
+        form = _fit_to(EditForm(formdata=None, data=initial), resource)
+        return render_template("bookings/edit.html", booking=booking, form=form)
+    form = _fit_to(EditForm(), resource)
+    if not form.validate():
+        return render_template("bookings/edit.html", booking=booking, form=form), 422
+    starts_at, ends_at = form.period()
+    try:
+        change = service.edit_booking(
+            booking, current_user, starts_at=starts_at, ends_at=ends_at,
+            quantity=form.quantity.data if "quantity" in form else None,
+            attendees=form.attendees.data if "attendees" in form else None,
+            purpose=form.purpose.data or "", reason=form.reason.data or "",
+        )
+    except Refusal as refusal:
+        db.session.rollback()
+        add_errors(form, refusal.by_field())
+        return render_template("bookings/edit.html", booking=booking, form=form), 422
+    db.session.commit()
+    if change.back_to_manager and booking.status == BookingStatus.REQUESTED:
+        flash(_("La modification est enregistrée : la réservation attend de nouveau la validation "
+                "d'un·e gestionnaire du lieu."), "warning")
+    elif change.back_to_manager:
+        flash(_("La modification est enregistrée et validée de nouveau automatiquement."), "success")
+    else:
+        flash(_("La modification est enregistrée."), "success")
+    return redirect(url_for("bookings.show", booking_id=booking.id), code=303)
+
+
+def _row(booking: Booking, **messages) -> str:
+    return render_template("bookings/_booking_row.html", booking=booking,
+                           back_url=safe_next_url(request.form.get("next"), url_for("bookings.mine")), **messages)
+
+
+@bp.route("/reservations/<int:booking_id>/annuler", methods=["GET", "POST"])
+@login_required
+def cancel(booking_id: int):
+    """GET: the confirmation page (no JavaScript) with a reason field; POST: cancel.
+
+    From a row of "Mes réservations", htmx posts after a confirmation and gets the row back.
+    """
+    booking = _visible_or_404(booking_id)
+    back = safe_next_url(request.values.get("next"), url_for("bookings.show", booking_id=booking.id))
+    row_target = f"booking-{booking.id}"
+    if request.method == "GET":
+        form = CancelForm(formdata=None)
+        return render_template("bookings/cancel.html", booking=booking, form=form, back=back,
+                               allowed=Action.CANCEL in service.allowed_actions(booking, current_user, utcnow()))
+    form = CancelForm()
+    form.validate()
+    try:
+        service.cancel(booking, current_user, form.reason.data or "")
+    except Refusal as refusal:
+        db.session.rollback()
+        if is_htmx_fragment_request(row_target):
+            return _row(booking, error_message=" ".join(refusal.messages)), 422
+        add_errors(form, refusal.by_field())
+        return render_template("bookings/cancel.html", booking=booking, form=form, back=back,
+                               allowed=True), 422
+    db.session.commit()
+    message = _("La réservation de « %(name)s » est annulée.", name=booking.resource.name)
+    if is_htmx_fragment_request(row_target):
+        return _row(booking, status_message=message)
+    flash(message, "success")
+    return redirect(back, code=303)
+
