@@ -263,6 +263,47 @@ def test_series_books_the_free_occurrences_or_none(client, world, monday):
     assert "Réservation récurrente" in page and "toutes les semaines" in page
 
 
+def _series(client, world, monday) -> list[Booking]:
+    client.submit(form_url(world), {"starts_at": local(monday, 10), "ends_at": local(monday, 12), "repeat": "weekly",
+                                    "interval": "1", "count": "2", "only_free": "y"})
+    return db.session.scalars(select(Booking).order_by(Booking.starts_at)).all()
+
+
+def test_a_series_is_cancelled_from_my_bookings_inline(client, world, monday):
+    log_in(client, world.member)
+    bookings = _series(client, world, monday)
+    assert len(bookings) == 2
+    page = client.get("/reservations/").get_data(as_text=True)
+    url = f"/reservations/series/{bookings[0].series_id}/annuler"
+    assert f'hx-post="{url}"' in page
+    response = client.post(url, data={"next": "/reservations/"},
+                           headers={**HTMX, "HX-Target": "my-bookings", "X-CSRFToken": csrf_token_from(page)})
+    html = fragment(response)
+    assert response.status_code == 200 and "2 occurrences de la série sont annulées." in html
+    assert html.count("annulée") >= 2
+    db.session.expire_all()
+    assert {b.status for b in db.session.scalars(select(Booking))} == {BookingStatus.CANCELLED}
+
+
+def test_a_series_is_cancelled_without_javascript_and_only_by_those_who_see_it(client, world, monday):
+    log_in(client, world.member)
+    bookings = _series(client, world, monday)
+    url = f"/reservations/series/{bookings[0].series_id}/annuler"
+    client.logout()
+    log_in(client, world.other_member)
+    assert client.get(url).status_code == 404
+    token = csrf_token_from(client.get("/reservations/").get_data(as_text=True))
+    assert client.post(url, data={"csrf_token": token}).status_code == 404
+    client.logout()
+    log_in(client, world.member)
+    html = client.get(url).get_data(as_text=True)
+    assert 'name="reason"' in html and "Confirmer l'annulation" in html
+    response = client.submit(url, {"reason": "Fin du projet", "next": "/reservations/"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert {b.status for b in db.session.scalars(select(Booking))} == {BookingStatus.CANCELLED}
+
+
 def test_series_without_end_or_count_is_refused_next_to_the_until_field(client, world, monday):
     log_in(client, world.member)
     response = client.submit(form_url(world), {"starts_at": local(monday, 10), "ends_at": local(monday, 12),

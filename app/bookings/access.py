@@ -38,6 +38,16 @@ def visible_booking(user: User, booking_id: int) -> Booking | None:
     return booking if booking is not None and can_see(user, booking) else None
 
 
+def visible_series(user: User, series_id: int) -> Series | None:
+    series = db.session.get(Series, series_id)
+    if series is None or user is None:
+        return None
+    resource = db.session.get(Resource, series.resource_id)
+    if series.requester_id == user.id or user.is_coordinator or user.manages(resource.venue_id):
+        return series
+    return None
+
+
 def bookable_resource(resource_id: int) -> Resource | None:
     """A resource in service (the booking form of a retired one does not exist)."""
     resource = db.session.get(Resource, resource_id)

@@ -352,6 +352,42 @@ def edit(booking_id: int):
     return redirect(url_for("bookings.show", booking_id=booking.id), code=303)
 
 
+@bp.route("/reservations/series/<int:series_id>/annuler", methods=["GET", "POST"])
+@login_required
+def cancel_series(series_id: int):
+    """Cancel every occurrence still to come: a confirmation page without JavaScript; from
+    "Mes réservations", htmx posts after a confirmation and gets the list back."""
+    series = access.visible_series(current_user, series_id)
+    if series is None:
+        abort(404)
+    back = safe_next_url(request.values.get("next"), url_for("bookings.mine"))
+    form = CancelForm() if request.method == "POST" else CancelForm(formdata=None)
+    if request.method == "GET":
+        return render_template("bookings/cancel_series.html", series=series, form=form, back=back)
+    form.validate()
+    try:
+        cancelled = service.cancel_series(series, current_user, form.reason.data or "")
+    except Refusal as refusal:
+        db.session.rollback()
+        if is_htmx_fragment_request(LIST_TARGET):
+            return _list_fragment(error_message=" ".join(refusal.messages)), 422
+        add_errors(form, refusal.by_field())
+        return render_template("bookings/cancel_series.html", series=series, form=form, back=back), 422
+    db.session.commit()
+    message = ngettext("%(num)d occurrence de la série est annulée.", "%(num)d occurrences de la série sont annulées.",
+                       len(cancelled))
+    if is_htmx_fragment_request(LIST_TARGET):
+        return _list_fragment(status_message=message)
+    flash(message, "success")
+    return redirect(back, code=303)
+
+
+def _list_fragment(**messages) -> str:
+    results = access.my_bookings(current_user, utcnow(), upcoming=True)
+    return render_template("bookings/_list.html", view=UPCOMING, results=results, back_url=url_for("bookings.mine"),
+                           **messages)
+
+
 def _row(booking: Booking, **messages) -> str:
     return render_template("bookings/_booking_row.html", booking=booking,
                            back_url=safe_next_url(request.form.get("next"), url_for("bookings.mine")), **messages)
