@@ -251,3 +251,9 @@ def test_the_page_in_english(client, world, monday):
     assert "Next week" in page
     assert f"Book Tuesday {tuesday.day} {tuesday:%B} from 10:00 to 11:00" in page
     assert "Closed" in page
+
+
+def test_the_venue_page_links_each_resource_to_its_page(client, world):
+    page = client.get("/lieux/la-machinerie").get_data(as_text=True)
+    for resource in (world.room, world.laser, world.kit):
+        assert f'<a href="/ressources/{resource.id}">{resource.name}</a>' in html.unescape(page)
