@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from app.bookings import access, service
 from app.core.money import format_cents
 from app.extensions import db
-from app.models import ApprovalPolicy, Booking, BookingStatus, WaitlistEntry, WaitlistStatus, utcnow
+from app.models import ApprovalPolicy, Booking, BookingStatus, WaitlistEntry, WaitlistStatus
 from tests.bookings.world import World, build_world
 from tests.factories import PASSWORD
 from tests.helpers import csrf_token_from
@@ -587,7 +587,3 @@ def test_the_pages_speak_english_when_asked(client, world, monday):
     assert "This slot is free." in html and "€20.00" in html
     html = client.get(f"/reservations/{booking.id}").get_data(as_text=True)
     assert "History" in html
-
-
-def test_utcnow_is_aware():
-    assert utcnow().tzinfo is not None

@@ -39,15 +39,6 @@ def paris_input(moment: datetime | None) -> str:
     return "" if moment is None else to_paris(moment).strftime(FORMAT)
 
 
-def parse_paris_input(text: str | None) -> datetime | None:
-    """``2027-03-02T10:00`` (Paris wall-clock) → an aware UTC moment; None when unreadable."""
-    try:
-        local = datetime.strptime((text or "").strip(), FORMAT)
-    except ValueError:
-        return None
-    return paris_to_utc(local.date(), local.time())
-
-
 def utc_of(value: datetime | None) -> datetime | None:
     return None if value is None else paris_to_utc(value.date(), value.time())
 

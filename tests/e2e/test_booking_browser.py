@@ -103,6 +103,8 @@ def test_a_member_books_sees_the_price_live_and_cancels_inline(page):
     page.get_by_role("link", name="Passées").click()
     expect(page.get_by_role("heading", level=2, name="Réservations passées")).to_be_visible()
     expect(page).to_have_url(re.compile(r"vue=passees"))
+    expect(page.get_by_role("link", name="Passées")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("link", name="À venir")).not_to_have_attribute("aria-current", "page")
     assert_no_axe_violations(page, "my bookings, past tab")
 
 
