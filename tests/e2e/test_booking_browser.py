@@ -113,7 +113,15 @@ def test_the_booking_form_with_the_keyboard_only(page):
     monday = _monday()
     url = f"/ressources/{room_id}/reserver?debut={_local(monday, 14)}&fin={_local(monday, 16)}"
     _log_in(page, email, url)
-    expect(page.locator("#booking-summary")).to_contain_text("Ce créneau est libre.")
+    summary = page.locator("#booking-summary")
+    expect(summary).to_contain_text("20,00")
+    # One hour less with the arrow keys, on the hour of the end: the price follows.
+    page.locator("#ends_at").focus()
+    for _ in range(3):  # day, month, year, then the hour
+        page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")
+    expect(summary).to_contain_text("10,00")
+    expect(page.locator("#ends_at")).to_have_value(_local(monday, 15))
     page.locator("#starts_at").focus()
     # Tab from the start to the purpose (each date-time field has its own segments to tab through).
     seen = []
