@@ -141,3 +141,14 @@ def test_the_booking_form_with_the_keyboard_only(page):
     page.keyboard.press("Enter")
     expect(page.get_by_text("Votre demande est enregistrée")).to_be_visible()
     assert _read(lambda: db.session.query(Booking.purpose).scalar()) == "Atelier"
+
+
+def test_a_free_slot_of_the_resource_page_opens_the_filled_booking_form(page):
+    room_id, email = _world()
+    monday = _monday()
+    week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+    _log_in(page, email, f"/ressources/{room_id}?semaine={week}")
+    page.locator(f'#calendrier a[href*="debut={_local(monday, 10)}"]').first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Réserver « Salle de réunion »")
+    expect(page.get_by_label("Début")).to_have_value(_local(monday, 10))
+    expect(page.locator("#booking-summary")).to_contain_text("Ce créneau est libre.")
