@@ -103,6 +103,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(bookings_bp)
 
+    from app.desk.views import bp as desk_bp
+
+    app.register_blueprint(desk_bp)
+
     from app.calendars.views import bp as calendars_bp
     from app.notifications.views import bp as notifications_bp
 
