@@ -1,0 +1,119 @@
+"""The planning of a venue: its resources' bookings day by day (Europe/Paris), the kits to hand over
+and to take back today, and the overdue returns. No request here.
+
+A day is a Paris calendar day: ``[00:00, next 00:00)`` converted to UTC, so the two
+daylight-saving days (23 and 25 hours) need nothing special. A booking appears on every
+day it crosses. Rejected and cancelled bookings are not shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.manage.parsing import paris_moment, paris_today
+from app.models import Booking, BookingStatus, KitCheckKind, Resource, ResourceKind, Venue
+
+SHOWN = (BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.HANDED_OVER, BookingStatus.RETURNED)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    return paris_moment(day), paris_moment(day + timedelta(days=1))
+
+
+@dataclass
+class ResourceDay:
+    resource: Resource
+    bookings: list[Booking] = field(default_factory=list)
+
+
+@dataclass
+class Day:
+    day: date
+    rows: list[ResourceDay]
+
+    @property
+    def count(self) -> int:
+        return sum(len(row.bookings) for row in self.rows)
+
+
+def _loaded(query):
+    return query.options(
+        selectinload(Booking.resource), selectinload(Booking.requester), selectinload(Booking.organisation),
+        selectinload(Booking.kit_checks),
+    )
+
+
+def venue_resources(venue: Venue) -> list[Resource]:
+    return list(db.session.scalars(
+        select(Resource).where(Resource.venue_id == venue.id).order_by(Resource.kind, Resource.name, Resource.id)
+    ))
+
+
+def bookings_between(venue: Venue, starts_at: datetime, ends_at: datetime) -> list[Booking]:
+    query = (
+        select(Booking)
+        .join(Resource, Booking.resource_id == Resource.id)
+        .where(Resource.venue_id == venue.id, Booking.status.in_(SHOWN),
+               Booking.starts_at < ends_at, Booking.ends_at > starts_at)
+        .order_by(Booking.starts_at, Booking.id)
+    )
+    return list(db.session.scalars(_loaded(query)))
+
+
+def plan(venue: Venue, days: list[date]) -> list[Day]:
+    """Each day, each resource of the venue (in service, or retired with bookings that day) with its bookings."""
+    resources = venue_resources(venue)
+    first, _ = day_bounds(days[0])
+    _, last = day_bounds(days[-1])
+    bookings = bookings_between(venue, first, last)
+    result = []
+    for day in days:
+        start, end = day_bounds(day)
+        rows = []
+        for resource in resources:
+            own = [b for b in bookings if b.resource_id == resource.id and b.starts_at < end and b.ends_at > start]
+            if resource.is_active or own:
+                rows.append(ResourceDay(resource, own))
+        result.append(Day(day, rows))
+    return result
+
+
+def _kit_bookings(venue_ids: list[int], *conditions) -> list[Booking]:
+    if not venue_ids:
+        return []
+    query = (
+        select(Booking)
+        .join(Resource, Booking.resource_id == Resource.id)
+        .where(Resource.venue_id.in_(venue_ids), Resource.kind == ResourceKind.KIT, *conditions)
+        .order_by(Booking.starts_at, Booking.id)
+    )
+    return list(db.session.scalars(_loaded(query)))
+
+
+def to_hand_over(venue_ids: list[int], now: datetime) -> list[Booking]:
+    """Approved kits whose loan has begun or begins today and has not ended: to hand over."""
+    _, end_of_today = day_bounds(paris_today(now))
+    return _kit_bookings(venue_ids, Booking.status == BookingStatus.APPROVED,
+                         Booking.starts_at < end_of_today, Booking.ends_at > now)
+
+
+def to_take_back(venue_ids: list[int], now: datetime) -> list[Booking]:
+    """Kits handed over whose loan ends later today: to take back today."""
+    _, end_of_today = day_bounds(paris_today(now))
+    return _kit_bookings(venue_ids, Booking.status == BookingStatus.HANDED_OVER,
+                         Booking.ends_at >= now, Booking.ends_at < end_of_today)
+
+
+def overdue(venue_ids: list[int], now: datetime) -> list[Booking]:
+    """Kits handed over whose loan has ended and that have not come back, the oldest first."""
+    return _kit_bookings(venue_ids, Booking.status == BookingStatus.HANDED_OVER, Booking.ends_at < now)
+
+
+def handover_of(booking: Booking):
+    """The hand-over check of a kit booking (its checklist, notes and deposit received), if any."""
+    return next((check for check in booking.kit_checks if check.kind == KitCheckKind.HANDOVER), None)

@@ -1,0 +1,468 @@
+"""The managers' desk (``/gestion/demandes``) and planning (``/gestion/planning``): blueprint ``desk``.
+
+Views parse the form, call ``app.desk.rules`` / ``app.bookings.service``, commit once, and
+answer with a page, a redirect (303) or htmx fragments (the row, the rows it changed and the
+menu's counter out of band). On ``Refusal`` they roll back and show the reasons on the row.
+
+Refusals: anonymous → log in (``HX-Redirect`` for htmx); a member who manages nothing → 403;
+another venue's request, series or venue → 404 (as if it did not exist).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from app.bookings import service
+from app.bookings.service import Refusal
+from app.catalogue.calendar import iso_week, monday_of, parse_week
+from app.core.navigation import safe_next_url
+from app.core.web import is_htmx_fragment_request
+from app.desk import planning as plan_rules
+from app.desk import rules
+from app.desk.forms import BulkForm, DecisionForm, HandOverForm, ReturnForm, ticked
+from app.extensions import db
+from app.manage import permissions
+from app.models import Booking, BookingStatus, ResourceKind, Series, utcnow
+
+bp = Blueprint("desk", __name__, url_prefix="/gestion", template_folder="templates")
+
+LIST_TARGET = "desk-list"
+PLANNING_TARGET = "planning"
+
+
+@bp.before_request
+def _only_managers_and_coordinators():
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not rules.is_staff(current_user):
+        abort(403)
+    return None
+
+
+@bp.app_context_processor
+def _pending_counter():
+    """``desk_pending_count()``: the menu's counter, None for who has no desk. Lazy: the COUNT query
+    runs only when a page's menu asks for it, and once per request."""
+
+    def desk_pending_count() -> int | None:
+        if "desk_pending_count" not in g:
+            user = current_user
+            g.desk_pending_count = (
+                rules.pending_count(user) if user and user.is_authenticated and rules.is_staff(user) else None
+            )
+        return g.desk_pending_count
+
+    return {"desk_pending_count": desk_pending_count}
+
+
+@bp.context_processor
+def _labels():
+    return {"status_labels": service.STATUS_LABELS, "ResourceKind": ResourceKind, "BookingStatus": BookingStatus}
+
+
+# --- Scope ----------------------------------------------------------------------------------------
+
+
+def _scope():
+    """The venues the user manages, the one chosen (``?lieu=slug``, 404 if not theirs) and the ids shown."""
+    venues = permissions.manageable_venues(current_user)
+    slug = request.values.get("lieu") or None
+    if slug:
+        venue = permissions.find_managed_venue(current_user, slug)
+        if venue is None:
+            abort(404)
+        return venues, venue, [venue.id]
+    return venues, None, [venue.id for venue in venues]
+
+
+def _booking_or_404(booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or not rules.can_decide(current_user, booking):
+        abort(404)
+    return booking
+
+
+def _desk_url(venue=None) -> str:
+    return url_for("desk.requests", lieu=venue.slug if venue else None)
+
+
+def _back(fallback: str) -> str:
+    return safe_next_url(request.form.get("next"), fallback)
+
+
+def _fresh_count() -> int:
+    g.pop("desk_pending_count", None)
+    return rules.pending_count(current_user)
+
+
+# --- The desk -------------------------------------------------------------------------------------
+
+
+def _attach(items, reasons: dict[int, list], outcomes: dict[int, str], group_reasons: dict[int, list] | None = None):
+    """Put refusals and outcomes on the rows (and series) they belong to."""
+    for item in items:
+        rows = item.rows if isinstance(item, rules.Group) else [item]
+        if isinstance(item, rules.Group) and group_reasons:
+            item.reasons = group_reasons.get(item.series.id, [])
+        for row in rows:
+            row.reasons = reasons.get(row.booking.id, [])
+            row.outcome = outcomes.get(row.booking.id, "")
+
+
+def _desk_context(venues, venue, venue_ids, touched=(), reasons=None, outcomes=None, group_reasons=None, **extra):
+    items = rules.desk_items(venue_ids, touched)
+    _attach(items, reasons or {}, outcomes or {}, group_reasons)
+    return {
+        "venues": venues, "venue": venue, "items": items, "bulk_form": extra.pop("bulk_form", None) or BulkForm(),
+        "recent": rules.recently_decided(venue_ids, utcnow()), "back_url": _desk_url(venue),
+        "pending_total": sum(
+            len(item.pending_rows) if isinstance(item, rules.Group) else int(item.pending) for item in items
+        ),
+        **extra,
+    }
+
+
+@bp.get("/demandes")
+def requests():
+    venues, venue, venue_ids = _scope()
+    context = _desk_context(venues, venue, venue_ids)
+    if is_htmx_fragment_request(LIST_TARGET):
+        return render_template("desk/_list.html", **context)
+    return render_template("desk/requests.html", **context)
+
+
+def _outcome_text(outcome: rules.Outcome, approve: bool) -> str:
+    if outcome.superseded:
+        return _("Non traitée : déjà refusée, le créneau a été attribué à une demande validée juste avant.")
+    if not outcome.done:
+        return _("Non validée.") if approve else _("Non refusée.")
+    if approve:
+        if outcome.rejected:
+            return ngettext("Validée ; %(num)d demande en conflit a été refusée.",
+                            "Validée ; %(num)d demandes en conflit ont été refusées.", len(outcome.rejected))
+        return _("Validée.")
+    return _("Refusée.")
+
+
+REJECTED_BY_OTHER = "rejected_by_other"
+
+
+def _oob_rows(bookings, outcomes: dict[int, str]) -> str:
+    html = []
+    for booking in bookings:
+        row = rules.make_row(booking)
+        row.outcome = outcomes.get(booking.id, "")
+        html.append(render_template("desk/_row.html", row=row, oob=True))
+    return "".join(html)
+
+
+def _inline_answer(main_html: str, others: list[Booking], others_outcomes: dict[int, str], message: str,
+                   error: bool, status: int):
+    """The row (or series) swapped in place, the other rows it changed and the menu's counter out of band."""
+    body = [
+        main_html,
+        _oob_rows(others, others_outcomes),
+        render_template("desk/_counter.html", count=_fresh_count(), oob=True),
+        render_template("desk/_status.html", message=message, error=error),
+    ]
+    return "".join(body), status
+
+
+def _refused_page(venue_ids_of_booking, reasons=None, group_reasons=None):
+    venues, venue, venue_ids = _scope()
+    context = _desk_context(venues, venue, venue_ids, reasons=reasons, group_reasons=group_reasons)
+    return render_template("desk/requests.html", **context), 422
+
+
+def _decide_one(booking_id: int, approve: bool):
+    booking = _booking_or_404(booking_id)
+    form = DecisionForm()
+    target = f"booking-{booking.id}"
+    if not form.validate():
+        db.session.rollback()
+        from app.bookings.service import Code, Reason
+
+        errors = [Reason(Code.REASON_REQUIRED, message, "note") for message in form.note.errors] or [
+            Reason(Code.NOT_ALLOWED, _("Le formulaire a expiré ; rechargez la page."))]
+        outcome = rules.Outcome(booking, False, reasons=errors)
+    else:
+        collisions = rules.make_row(booking).collisions
+        outcome = rules.decide(booking, current_user, approve, form.note.data or "")
+    if not outcome.done:
+        db.session.rollback()
+        message = _("La demande n'a pas pu être traitée : %(reasons)s",
+                    reasons=" ".join(str(r.message) for r in outcome.reasons))
+        if is_htmx_fragment_request(target):
+            row = rules.make_row(db.session.get(Booking, booking.id))
+            row.reasons = outcome.reasons
+            return _inline_answer(render_template("desk/_row.html", row=row, focus=True), [], {}, message, True, 422)
+        return _refused_page([booking.resource.venue_id], reasons={booking.id: outcome.reasons})
+    db.session.commit()
+    message = _outcome_text(outcome, approve)
+    if is_htmx_fragment_request(target):
+        row = rules.make_row(booking)
+        row.outcome = message
+        rejected_ids = {b.id for b in outcome.rejected}
+        others = {b.id: b for b in [*outcome.rejected, *collisions]}
+        outcomes = {i: _("Refusée automatiquement : le créneau a été attribué à une autre demande.") for i in rejected_ids}
+        return _inline_answer(render_template("desk/_row.html", row=row, focus=True), list(others.values()),
+                              outcomes, message, False, 200)
+    flash(message, "success")
+    return redirect(_back(_desk_url()), code=303)
+
+
+@bp.post("/demandes/<int:booking_id>/valider")
+def approve(booking_id: int):
+    return _decide_one(booking_id, approve=True)
+
+
+@bp.post("/demandes/<int:booking_id>/refuser")
+def reject(booking_id: int):
+    return _decide_one(booking_id, approve=False)
+
+
+def _bulk(approve: bool):
+    venues, venue, venue_ids = _scope()
+    form = BulkForm()
+    ids = form.booking_ids(request.form.getlist("booking_ids"))
+    bookings = rules.bookings_by_ids(ids)
+    if len(bookings) != len(set(ids)) or any(not rules.can_decide(current_user, b) for b in bookings):
+        abort(404)
+    if not form.validate() or not bookings:
+        if not bookings:
+            form.form_errors.append(_("Cochez au moins une demande."))
+        db.session.rollback()
+        context = _desk_context(venues, venue, venue_ids, bulk_form=form)
+        template = "desk/_list.html" if is_htmx_fragment_request(LIST_TARGET) else "desk/requests.html"
+        return render_template(template, **context), 422
+    outcomes = rules.decide_many(bookings, current_user, approve, form.note.data or "")
+    db.session.commit()
+    done = [o for o in outcomes if o.done]
+    refused = [o for o in outcomes if not o.done]
+    texts = {o.booking.id: _outcome_text(o, approve) for o in outcomes}
+    touched = set(ids)
+    for outcome in done:
+        for other in outcome.rejected:
+            touched.add(other.id)
+            texts.setdefault(other.id, _("Refusée automatiquement : le créneau a été attribué à une autre demande."))
+    reasons = {o.booking.id: o.reasons for o in refused}
+    if approve:
+        summary = ngettext("%(num)d demande validée.", "%(num)d demandes validées.", len(done))
+    else:
+        summary = ngettext("%(num)d demande refusée.", "%(num)d demandes refusées.", len(done))
+    if refused:
+        summary += " " + ngettext("%(num)d n'a pas pu l'être : voyez la raison sur sa ligne.",
+                                  "%(num)d n'ont pas pu l'être : voyez la raison sur leur ligne.", len(refused))
+    context = _desk_context(venues, venue, venue_ids, touched=touched, reasons=reasons, outcomes=texts,
+                            bulk_summary=summary, bulk_refused=bool(refused))
+    if is_htmx_fragment_request(LIST_TARGET):
+        body = render_template("desk/_list.html", **context)
+        body += render_template("desk/_counter.html", count=_fresh_count(), oob=True)
+        body += render_template("desk/_status.html", message=summary, error=bool(refused))
+        return body
+    return render_template("desk/requests.html", **context)
+
+
+@bp.post("/demandes/lot/valider")
+def bulk_approve():
+    return _bulk(approve=True)
+
+
+@bp.post("/demandes/lot/refuser")
+def bulk_reject():
+    return _bulk(approve=False)
+
+
+def _series_or_404(series_id: int) -> Series:
+    series = db.session.get(Series, series_id)
+    if series is None or not series.bookings or not rules.can_decide(current_user, series.bookings[0]):
+        abort(404)
+    return series
+
+
+def _decide_series(series_id: int, approve: bool):
+    series = _series_or_404(series_id)
+    form = DecisionForm()
+    target = f"series-{series.id}"
+    occurrences = rules.series_bookings(series)
+    collisions = {b.id: b for row in map(rules.make_row, occurrences) for b in row.collisions
+                  if b.series_id != series.id}
+    try:
+        if not form.validate():
+            raise Refusal(service.Reason(service.Code.REASON_REQUIRED, " ".join(form.note.errors), "note"))
+        decided, rejected = rules.decide_series(series, current_user, approve, form.note.data or "")
+    except Refusal as refusal:
+        db.session.rollback()
+        message = _("La série n'a pas pu être traitée : %(reasons)s",
+                    reasons=" ".join(str(r.message) for r in refusal.reasons))
+        if is_htmx_fragment_request(target):
+            group = rules.make_group(series, rules.series_bookings(series))
+            group.reasons = refusal.reasons
+            return _inline_answer(render_template("desk/_group.html", group=group, focus=True), [], {},
+                                  message, True, 422)
+        return _refused_page([], group_reasons={series.id: refusal.reasons})
+    db.session.commit()
+    if approve:
+        message = ngettext("Série validée : %(num)d occurrence.", "Série validée : %(num)d occurrences.", len(decided))
+        if rejected:
+            message += " " + ngettext("%(num)d demande en conflit a été refusée.",
+                                      "%(num)d demandes en conflit ont été refusées.", len(rejected))
+    else:
+        message = ngettext("Série refusée : %(num)d occurrence.", "Série refusée : %(num)d occurrences.", len(decided))
+    if is_htmx_fragment_request(target):
+        touched = [b.id for b in decided]
+        group = rules.make_group(series, rules.series_bookings(series, touched))
+        group.outcome = message
+        auto = _("Refusée automatiquement : le créneau a été attribué à une autre demande.")
+        for row in group.rows:
+            row.outcome = auto if row.booking in rejected else (_("Validée.") if approve else _("Refusée."))
+        others = {b.id: b for b in [*rejected, *collisions.values()] if b.series_id != series.id}
+        return _inline_answer(render_template("desk/_group.html", group=group, focus=True), list(others.values()),
+                              {b.id: auto for b in rejected}, message, False, 200)
+    flash(message, "success")
+    return redirect(_back(_desk_url()), code=303)
+
+
+@bp.post("/demandes/series/<int:series_id>/valider")
+def approve_series(series_id: int):
+    return _decide_series(series_id, approve=True)
+
+
+@bp.post("/demandes/series/<int:series_id>/refuser")
+def reject_series(series_id: int):
+    return _decide_series(series_id, approve=False)
+
+
+# --- The planning ---------------------------------------------------------------------------------
+
+
+def _parse_day(text: str | None) -> date | None:
+    if not text or len(text) != 10:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _planning_context():
+    venues = permissions.manageable_venues(current_user)
+    if not venues:
+        abort(404)
+    slug = request.args.get("lieu") or None
+    if slug:
+        venue = permissions.find_managed_venue(current_user, slug)
+        if venue is None:
+            abort(404)
+    else:
+        venue = venues[0]
+    now = utcnow()
+    today = plan_rules.paris_today(now)
+    monday = parse_week(request.args.get("semaine"))
+    if monday is not None:
+        days = [monday + timedelta(days=n) for n in range(7)]
+        view = {
+            "mode": "week", "title": _("Semaine du %(start)s au %(end)s", start=format_date(days[0], "long"),
+                                        end=format_date(days[-1], "long")),
+            "previous": {"semaine": iso_week(monday - timedelta(days=7))},
+            "next": {"semaine": iso_week(monday + timedelta(days=7))},
+            "current": {"semaine": iso_week(today)}, "other": {"jour": (today if monday == monday_of(today) else monday).isoformat()},
+        }
+    else:
+        day = _parse_day(request.args.get("jour")) or today
+        days = [day]
+        view = {
+            "mode": "day", "title": format_date(day, "full"),
+            "previous": {"jour": (day - timedelta(days=1)).isoformat()},
+            "next": {"jour": (day + timedelta(days=1)).isoformat()},
+            "current": {"jour": today.isoformat()}, "other": {"semaine": iso_week(day)},
+        }
+    return {
+        "venues": venues, "venue": venue, "view": view, "days": plan_rules.plan(venue, days), "today": today,
+        "now": now, "to_hand_over": plan_rules.to_hand_over([venue.id], now),
+        "to_take_back": plan_rules.to_take_back([venue.id], now), "overdue": plan_rules.overdue([venue.id], now),
+        "handover_of": plan_rules.handover_of, "format_day": lambda day: format_date(day, "full"),
+    }
+
+
+@bp.get("/planning")
+def planning():
+    context = _planning_context()
+    if is_htmx_fragment_request(PLANNING_TARGET):
+        return render_template("desk/_planning.html", **context)
+    return render_template("desk/planning.html", **context)
+
+
+def _kit_or_404(booking_id: int) -> Booking:
+    booking = _booking_or_404(booking_id)
+    if booking.resource.kind != ResourceKind.KIT:
+        abort(404)
+    return booking
+
+
+def _planning_url(booking: Booking) -> str:
+    return url_for("desk.planning", lieu=booking.resource.venue.slug)
+
+
+def _kit_action(booking_id: int, returning: bool):
+    booking = _kit_or_404(booking_id)
+    form = ReturnForm() if returning else HandOverForm()
+    items = booking.resource.checklist_items
+    handover = plan_rules.handover_of(booking)
+    if request.method == "GET":
+        if returning and handover is not None:
+            form.deposit.data = handover.deposit_cents
+        elif not returning:
+            form.deposit.data = booking.deposit_cents
+    present = None
+    reasons = []
+    if form.validate_on_submit():
+        present = ticked(items, request.form.getlist("present"))
+        try:
+            if returning:
+                service.return_kit(booking, current_user, checklist=present,
+                                   condition_notes=form.condition_notes.data or "", deposit_returned_cents=form.deposit.data)
+            else:
+                service.hand_over(booking, current_user, checklist=present,
+                                  condition_notes=form.condition_notes.data or "", deposit_cents=form.deposit.data)
+        except Refusal as refusal:
+            db.session.rollback()
+            reasons = refusal.reasons
+        else:
+            db.session.commit()
+            if returning:
+                flash(_("Le retour du kit « %(kit)s » est enregistré.", kit=booking.resource.name), "success")
+            else:
+                flash(_("Le kit « %(kit)s » est remis à %(name)s.", kit=booking.resource.name,
+                        name=booking.requester.name), "success")
+            return redirect(_planning_url(booking), code=303)
+    elif request.method == "POST":
+        present = ticked(items, request.form.getlist("present"))
+    for reason in reasons:
+        field = {"condition_notes": form.condition_notes, "deposit": form.deposit}.get(reason.field or "")
+        if field is not None:
+            field.errors = [*field.errors, str(reason.message)]
+    checklist_errors = [str(r.message) for r in reasons if r.field == "checklist"]
+    other_errors = [str(r.message) for r in reasons if r.field not in ("checklist", "condition_notes", "deposit")]
+    failed = request.method == "POST"
+    return render_template(
+        "desk/kit.html", booking=booking, form=form, returning=returning, items=items, present=present,
+        handover=handover, checklist_errors=checklist_errors, other_errors=other_errors,
+        back_url=_planning_url(booking), now_utc=utcnow(),
+    ), (422 if failed else 200)
+
+
+@bp.route("/planning/remise/<int:booking_id>", methods=["GET", "POST"])
+def hand_over(booking_id: int):
+    return _kit_action(booking_id, returning=False)
+
+
+@bp.route("/planning/retour/<int:booking_id>", methods=["GET", "POST"])
+def return_kit(booking_id: int):
+    return _kit_action(booking_id, returning=True)
