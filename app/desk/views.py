@@ -244,7 +244,8 @@ def _bulk(approve: bool):
     outcomes = rules.decide_many(bookings, current_user, approve, form.note.data or "")
     db.session.commit()
     done = [o for o in outcomes if o.done]
-    refused = [o for o in outcomes if not o.done]
+    refused = [o for o in outcomes if not o.done and not o.superseded]
+    superseded = [o for o in outcomes if o.superseded]
     texts = {o.booking.id: _outcome_text(o, approve) for o in outcomes}
     touched = set(ids)
     for outcome in done:
@@ -256,6 +257,10 @@ def _bulk(approve: bool):
         summary = ngettext("%(num)d demande validée.", "%(num)d demandes validées.", len(done))
     else:
         summary = ngettext("%(num)d demande refusée.", "%(num)d demandes refusées.", len(done))
+    if superseded:
+        summary += " " + ngettext("%(num)d était déjà refusée : son créneau a été attribué à une demande validée juste avant.",
+                                  "%(num)d étaient déjà refusées : leur créneau a été attribué à une demande validée juste avant.",
+                                  len(superseded))
     if refused:
         summary += " " + ngettext("%(num)d n'a pas pu l'être : voyez la raison sur sa ligne.",
                                   "%(num)d n'ont pas pu l'être : voyez la raison sur leur ligne.", len(refused))
