@@ -74,6 +74,9 @@ def live_server(app_factory, app):
         thread.join(timeout=5)
 
 
+BENIGN_CONSOLE_ERRORS = ("Failed to load resource", "htmx:sendAbort", "htmx:afterRequest")
+
+
 @pytest.fixture()
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server, locale="fr-FR", timezone_id="Europe/Paris")
@@ -82,10 +85,12 @@ def page(browser, live_server):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     # HTTP error statuses (a 422 form, a 404) are not script errors; CSP violations and exceptions are.
+    # htmx also logs, as errors, a request it aborted on purpose because a newer one replaced it
+    # (hx-sync "replace"): not an error either (a failed request logs htmx:responseError/sendError).
     page.on(
         "console",
         lambda message: errors.append(message.text)
-        if message.type == "error" and not message.text.startswith("Failed to load resource")
+        if message.type == "error" and not message.text.startswith(BENIGN_CONSOLE_ERRORS)
         else None,
     )
     yield page
