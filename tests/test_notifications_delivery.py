@@ -76,7 +76,7 @@ def test_each_booking_event_reaches_the_right_people_in_their_language(smtp):
 
     approve(booking, world.manager, note="Clés à l'accueil", now=NOW)
     deliver()
-    approved = _booking_mail(smtp.to(world.member.email), "Réservation acceptée")
+    approved = _booking_mail(smtp.to(world.member.email), "Booking approved: Salle de réunion")
     assert approved["Content-Language"] == "en"
     text = _text(approved)
     assert text.startswith("Hello Camille Martin,")  # the English catalogue's greeting
@@ -88,7 +88,7 @@ def test_each_booking_event_reaches_the_right_people_in_their_language(smtp):
 
     edit_booking(booking, world.member, ends_at=paris(2027, 3, 29, 13), now=NOW)  # longer: back to a manager
     deliver()
-    edited = _booking_mail(smtp.to(world.member.email), "Réservation modifiée")
+    edited = _booking_mail(smtp.to(world.member.email), "Booking changed: Salle de réunion")
     assert "Monday, March 29, 2027" in _text(edited)
     for manager in (world.manager, second_manager):
         # One email that says what changed and that it waits for them, not two.
@@ -99,7 +99,7 @@ def test_each_booking_event_reaches_the_right_people_in_their_language(smtp):
 
     reject(booking, world.manager, "La salle est repeinte ce jour-là.", now=NOW)
     deliver()
-    rejected = _booking_mail(smtp.to(world.member.email), "Réservation refusée")
+    rejected = _booking_mail(smtp.to(world.member.email), "Booking rejected: Salle de réunion")
     assert "La salle est repeinte ce jour-là." in _text(rejected)
 
 

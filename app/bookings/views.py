@@ -77,10 +77,8 @@ def _paris_input(moment: datetime | None) -> str:
 
 
 def resource_url(resource: Resource) -> str:
-    """The resource's public page (its venue's page until the catalogue has one per resource)."""
-    if "catalogue.resource" in current_app.view_functions:
-        return url_for("catalogue.resource", resource_id=resource.id)
-    return url_for("catalogue.venue", slug=resource.venue.slug)
+    """The resource's page, with its calendar."""
+    return url_for("catalogue.resource", resource_id=resource.id)
 
 
 def row_facts(booking: Booking) -> dict:

@@ -8,19 +8,13 @@ from flask import current_app
 
 from app.models import Booking
 
-# The page of one booking, once the booking pages exist; until then emails link to the venue.
-BOOKING_PAGE = "bookings.show"
-
-
 def absolute_url(endpoint: str, **values) -> str:
     adapter = current_app.url_map.bind("localhost", url_scheme="http")
     return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
 
 
 def booking_url(booking: Booking) -> str:
-    if BOOKING_PAGE in current_app.view_functions:
-        return absolute_url(BOOKING_PAGE, booking_id=booking.id)
-    return absolute_url("catalogue.venue", slug=booking.resource.venue.slug)
+    return absolute_url("bookings.show", booking_id=booking.id)
 
 
 def site_domain() -> str:
