@@ -352,3 +352,30 @@ def test_the_desk_in_english(client, world, day):
     assert "Requests to decide" in html and "pending" in row_html(html, booking)
     response = post(client, f"{DESK}/{booking.id}/refuser", target=f"booking-{booking.id}")
     assert response.status_code == 422 and "Refused by the booking engine" in fragment(response)
+
+
+def test_the_counter_costs_one_count_query_and_only_for_managers_and_coordinators(client, world, day):
+    from sqlalchemy import event
+
+    request(world.room, world.member, moment(day, 9), moment(day, 10))
+    statements: list[str] = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement.lower())
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        for user, expected in ((world.member, 0), (world.manager, 1), (world.coordinator, 1)):
+            log_in(client, user)
+            statements.clear()
+            client.get("/")
+            counts = [s for s in statements if "count(" in s and "bookings" in s]
+            assert len(counts) == expected, (user.email, counts)
+            # A fragment has no menu: no count.
+            statements.clear()
+            if expected:
+                client.get(DESK, headers={**HTMX, "HX-Target": "desk-list"})
+                assert not [s for s in statements if "count(" in s and "bookings" in s]
+            client.logout()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)

@@ -19,7 +19,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.bookings import service
-from app.bookings.service import Refusal
+from app.bookings.service import Code, Reason, Refusal
 from app.catalogue.calendar import iso_week, monday_of, parse_week
 from app.core.navigation import safe_next_url
 from app.core.web import is_htmx_fragment_request
@@ -174,7 +174,8 @@ def _inline_answer(main_html: str, others: list[Booking], others_outcomes: dict[
     return "".join(body), status
 
 
-def _refused_page(venue_ids_of_booking, reasons=None, group_reasons=None):
+def _refused_page(reasons=None, group_reasons=None):
+    """Without JavaScript, a refused decision: the desk again (422), the reasons on the row or series."""
     venues, venue, venue_ids = _scope()
     context = _desk_context(venues, venue, venue_ids, reasons=reasons, group_reasons=group_reasons)
     return render_template("desk/requests.html", **context), 422
@@ -186,8 +187,6 @@ def _decide_one(booking_id: int, approve: bool):
     target = f"booking-{booking.id}"
     if not form.validate():
         db.session.rollback()
-        from app.bookings.service import Code, Reason
-
         errors = [Reason(Code.REASON_REQUIRED, message, "note") for message in form.note.errors] or [
             Reason(Code.NOT_ALLOWED, _("Le formulaire a expiré ; rechargez la page."))]
         outcome = rules.Outcome(booking, False, reasons=errors)
@@ -202,7 +201,7 @@ def _decide_one(booking_id: int, approve: bool):
             row = rules.make_row(db.session.get(Booking, booking.id))
             row.reasons = outcome.reasons
             return _inline_answer(render_template("desk/_row.html", row=row, focus=True), [], {}, message, True, 422)
-        return _refused_page([booking.resource.venue_id], reasons={booking.id: outcome.reasons})
+        return _refused_page(reasons={booking.id: outcome.reasons})
     db.session.commit()
     message = _outcome_text(outcome, approve)
     if is_htmx_fragment_request(target):
@@ -300,7 +299,7 @@ def _decide_series(series_id: int, approve: bool):
                   if b.series_id != series.id}
     try:
         if not form.validate():
-            raise Refusal(service.Reason(service.Code.REASON_REQUIRED, " ".join(form.note.errors), "note"))
+            raise Refusal(Reason(Code.REASON_REQUIRED, " ".join(form.note.errors) or _("Le formulaire a expiré ; rechargez la page."), "note"))
         decided, rejected = rules.decide_series(series, current_user, approve, form.note.data or "")
     except Refusal as refusal:
         db.session.rollback()
@@ -311,7 +310,7 @@ def _decide_series(series_id: int, approve: bool):
             group.reasons = refusal.reasons
             return _inline_answer(render_template("desk/_group.html", group=group, focus=True), [], {},
                                   message, True, 422)
-        return _refused_page([], group_reasons={series.id: refusal.reasons})
+        return _refused_page(group_reasons={series.id: refusal.reasons})
     db.session.commit()
     if approve:
         message = ngettext("Série validée : %(num)d occurrence.", "Série validée : %(num)d occurrences.", len(decided))

@@ -78,6 +78,7 @@ def test_a_manager_approves_rejects_and_approves_several_inline(page):
     expect(page.locator(f"#booking-{declined}").get_by_role("button", name=re.compile(r"^Refuser"))).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator(f"#booking-{declined}")).to_contain_text("Refusée.")
+    expect(page.locator(f"#booking-{declined} .outcome")).to_be_focused()  # focus stays on the row's news
     expect(page.locator(f"#booking-{declined}")).to_contain_text("Studio en travaux ce jour-là")
     expect(page.locator("#pending-count")).to_contain_text("2")
 
