@@ -379,3 +379,20 @@ def test_the_counter_costs_one_count_query_and_only_for_managers_and_coordinator
             client.logout()
     finally:
         event.remove(db.engine, "before_cursor_execute", remember)
+
+
+def test_an_occurrence_decided_inline_updates_its_series(client, world, day):
+    series, bookings = _series(world, day)
+    log_in(client, world.manager)
+    html = client.get(DESK).get_data(as_text=True)
+    assert f'hx-target="#series-{series.id}"' in row_html(html, bookings[1])
+    response = post(client, f"{DESK}/{bookings[1].id}/valider", target=f"series-{series.id}")
+    html = fragment(response)
+    assert response.status_code == 200 and html.lstrip().startswith(f'<section id="series-{series.id}"')
+    assert "2 occurrences en attente." in html
+    assert 'autofocus' in row_html(html, bookings[1]) and "Validée." in row_html(html, bookings[1])
+    assert re.search(r'<span id="pending-count"[^>]*hx-swap-oob="true"[^>]*>2<', html)
+    response = post(client, f"{DESK}/{bookings[2].id}/refuser", target=f"series-{series.id}")
+    assert response.status_code == 422 and "Refusé par le moteur" in row_html(fragment(response), bookings[2])
+    assert [status_of(b) for b in bookings] == [BookingStatus.REQUESTED, BookingStatus.APPROVED,
+                                                BookingStatus.REQUESTED]

@@ -78,6 +78,7 @@ class Row:
     would_reject: list[Booking] = field(default_factory=list)  # what approving it would turn down
     reasons: list[Reason] = field(default_factory=list)  # why the last action on it was refused
     outcome: str = ""  # what the last action did, in words
+    focus: bool = False  # the row just decided inline: the keyboard focus goes to its outcome
 
     @property
     def pending(self) -> bool:

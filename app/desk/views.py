@@ -193,10 +193,13 @@ def _decide_one(booking_id: int, approve: bool):
     else:
         collisions = rules.make_row(booking).collisions
         outcome = rules.decide(booking, current_user, approve, form.note.data or "")
+    series_target = f"series-{booking.series_id}" if booking.series_id else None
     if not outcome.done:
         db.session.rollback()
         message = _("La demande n'a pas pu être traitée : %(reasons)s",
                     reasons=" ".join(str(r.message) for r in outcome.reasons))
+        if series_target and is_htmx_fragment_request(series_target):
+            return _inline_answer(_occurrence_in_series(booking, reasons=outcome.reasons), [], {}, message, True, 422)
         if is_htmx_fragment_request(target):
             row = rules.make_row(db.session.get(Booking, booking.id))
             row.reasons = outcome.reasons
@@ -204,6 +207,12 @@ def _decide_one(booking_id: int, approve: bool):
         return _refused_page(reasons={booking.id: outcome.reasons})
     db.session.commit()
     message = _outcome_text(outcome, approve)
+    auto = _("Refusée automatiquement : le créneau a été attribué à une autre demande.")
+    if series_target and is_htmx_fragment_request(series_target):
+        others = {b.id: b for b in [*outcome.rejected, *collisions] if b.series_id != booking.series_id}
+        rejected_in_series = {b.id for b in outcome.rejected if b.series_id == booking.series_id}
+        html = _occurrence_in_series(booking, outcome=message, touched=rejected_in_series, auto=auto)
+        return _inline_answer(html, list(others.values()), {b.id: auto for b in outcome.rejected}, message, False, 200)
     if is_htmx_fragment_request(target):
         row = rules.make_row(booking)
         row.outcome = message
@@ -214,6 +223,18 @@ def _decide_one(booking_id: int, approve: bool):
                               outcomes, message, False, 200)
     flash(message, "success")
     return redirect(_back(_desk_url()), code=303)
+
+
+def _occurrence_in_series(booking: Booking, *, reasons=None, outcome: str = "", touched=(), auto: str = "") -> str:
+    """The series of an occurrence decided inline, its counts updated, the occurrence's news on its row."""
+    series = booking.series
+    group = rules.make_group(series, rules.series_bookings(series, {booking.id, *touched}))
+    for row in group.rows:
+        if row.booking.id == booking.id:
+            row.reasons, row.outcome, row.focus = reasons or [], outcome, True
+        elif row.booking.id in touched:
+            row.outcome = auto
+    return render_template("desk/_group.html", group=group)
 
 
 @bp.post("/demandes/<int:booking_id>/valider")
