@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale
 
 from app.core.money import format_cents
 
@@ -50,7 +50,13 @@ def register_web_hooks(app: Flask) -> None:
 
     @app.template_filter("datetime")
     def _format_datetime(value: datetime | None, fmt: str = "medium") -> str:
-        return "" if value is None else format_datetime(value, fmt)
+        """In Paris time and the page's language; ``"day"``: the full date and the short time
+        ("lundi 7 décembre 2026, 10:00"), for a moment people plan around."""
+        if value is None:
+            return ""
+        if fmt == "day":
+            return f"{format_date(value, 'full')}, {format_time(value, 'short')}"
+        return format_datetime(value, fmt)
 
     @app.template_filter("money")
     def _format_money(cents: int | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -77,9 +78,11 @@ def live_server(app_factory, app):
 BENIGN_CONSOLE_ERRORS = ("Failed to load resource", "htmx:sendAbort", "htmx:afterRequest")
 
 
-@pytest.fixture()
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="fr-FR", timezone_id="Europe/Paris")
+@contextmanager
+def browser_page(browser, base_url: str):
+    """A page in a context of its own (its own cookies: one person), failing the test on any
+    JavaScript error or CSP violation it saw."""
+    context = browser.new_context(base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris")
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []
@@ -96,6 +99,12 @@ def page(browser, live_server):
     yield page
     context.close()
     assert errors == [], f"JavaScript errors or CSP violations in the page: {errors}"
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    with browser_page(browser, live_server) as opened:
+        yield opened
 
 
 def assert_no_axe_violations(page, label: str = "") -> None:
