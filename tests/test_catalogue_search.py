@@ -30,12 +30,6 @@ def world(app) -> World:
     return built
 
 
-@pytest.fixture()
-def monday() -> date:
-    today = datetime.now(PARIS).date()
-    return today + timedelta(days=8 + (7 - (today + timedelta(days=8)).weekday()) % 7)
-
-
 def local(day: date, hour: int) -> str:
     return f"{day:%Y-%m-%d}T{hour:02d}:00"
 
@@ -162,7 +156,7 @@ def test_bad_input_is_explained_next_to_its_field(client, world, args, field, me
     response = search(client, **args)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    error = re.search(rf'<p class="error" id="{field}-error">([^<]+)</p>', page)
+    error = re.search(rf'<p class="error" id="{field}-error"[^>]*>([^<]+)</p>', page)
     assert error and message in html.unescape(error.group(1))
     assert re.search(rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field}"', page)
     assert names(page) == []
@@ -171,7 +165,9 @@ def test_bad_input_is_explained_next_to_its_field(client, world, args, field, me
     body = partial.get_data(as_text=True)
     assert partial.status_code == 422
     assert "<html" not in body
-    assert f'<div id="champ-{field}" hx-swap-oob="true">' in body and message in html.unescape(body)
+    # Only the messages come back: the fields being typed in are never replaced.
+    assert f'id="{field}-error" aria-live="polite" hx-swap-oob="true">' in body and message in html.unescape(body)
+    assert f'<input' not in body
     assert 'id="search-status" hx-swap-oob="innerHTML"' in body
 
 
@@ -190,7 +186,7 @@ def test_the_htmx_partial_holds_the_results_and_clears_the_errors(client, world,
     assert response.status_code == 200
     assert "<html" not in body and "<form" not in body
     assert names(body) == ["Salle de réunion"]
-    assert '<div id="champ-fin" hx-swap-oob="true">' in body and "has-error" not in body
+    assert '<p class="error" id="fin-error" aria-live="polite" hx-swap-oob="true"></p>' in body and "has-error" not in body
     # A boosted navigation or a history restore gets the whole page.
     for headers in ({"HX-Request": "true", "HX-Boosted": "true"},
                     {"HX-Request": "true", "HX-History-Restore-Request": "true"}):
