@@ -116,6 +116,24 @@ def app_factory(migrated_database, instance_dir):
 
 
 @pytest.fixture()
+def monday():
+    """A Monday between 8 and 14 days from now (Paris)."""
+    from tests.bookings.world import monday_ahead
+
+    return monday_ahead()
+
+
+@pytest.fixture()
+def world(app):
+    """The booking engine's small consortium (tests/bookings/world.py), committed."""
+    from tests.bookings.world import build_world
+
+    built = build_world()
+    db.session.commit()
+    return built
+
+
+@pytest.fixture()
 def app(app_factory, instance_dir):
     application = app_factory()
     application.test_client_class = BrowserLikeClient

@@ -18,26 +18,12 @@ from app.bookings import access, service
 from app.core.money import format_cents
 from app.extensions import db
 from app.models import ApprovalPolicy, Booking, BookingStatus, WaitlistEntry, WaitlistStatus
-from tests.bookings.world import World, build_world
+from tests.bookings.world import World
 from tests.factories import PASSWORD
 from tests.helpers import csrf_token_from
 
 PARIS = ZoneInfo("Europe/Paris")
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture()
-def world(app) -> World:
-    built = build_world()
-    db.session.commit()
-    return built
-
-
-@pytest.fixture()
-def monday() -> date:
-    """A Monday between 8 and 14 days from now (Paris)."""
-    today = datetime.now(PARIS).date()
-    return today + timedelta(days=8 + (7 - (today + timedelta(days=8)).weekday()) % 7)
 
 
 def local(day: date, hour: int, minute: int = 0) -> str:

@@ -17,7 +17,7 @@ import pytest
 from app.catalogue.calendar import iso_week
 from app.extensions import db
 from app.models import Booking, BookingStatus, Qualification
-from tests.bookings.world import World, build_world
+from tests.bookings.world import World
 from tests.factories import PASSWORD
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -25,19 +25,6 @@ CALENDAR = {"HX-Request": "true", "HX-Target": "calendrier", "HX-Current-URL": "
 FRENCH_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                  "novembre", "décembre"]
-
-
-@pytest.fixture()
-def world(app) -> World:
-    built = build_world()
-    db.session.commit()
-    return built
-
-
-@pytest.fixture()
-def monday() -> date:
-    today = datetime.now(PARIS).date()
-    return today + timedelta(days=8 + (7 - (today + timedelta(days=8)).weekday()) % 7)
 
 
 def moment(day: date, hour: int) -> datetime:

@@ -10,7 +10,7 @@ venue's manager, a manager of another venue, and a coordinator.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from app.extensions import db
@@ -28,6 +28,12 @@ from tests.factories import add_membership, make_organisation, make_resource, ma
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2027, 3, 1, 7, 0, tzinfo=timezone.utc)  # Monday 1 March 2027, 8:00 in Paris
+
+
+def monday_ahead() -> date:
+    """A Monday between 8 and 14 days from now, in Paris: past every resource's notice, within its horizon."""
+    today = datetime.now(PARIS).date()
+    return today + timedelta(days=8 + (7 - (today + timedelta(days=8)).weekday()) % 7)
 
 
 def paris(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

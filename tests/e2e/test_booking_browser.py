@@ -6,23 +6,16 @@ A/AA violation on the form and on "Mes réservations", before and after htmx swa
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Booking, BookingStatus
-from tests.bookings.world import build_world
+from tests.bookings.world import build_world, monday_ahead
 from tests.e2e.conftest import assert_no_axe_violations
 from tests.factories import PASSWORD
 
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def _monday() -> date:
-    today = datetime.now(PARIS).date()
-    return today + timedelta(days=8 + (7 - (today + timedelta(days=8)).weekday()) % 7)
 
 
 def _local(day: date, hour: int) -> str:
@@ -53,7 +46,7 @@ def _log_in(page, email: str, next_url: str) -> None:
 
 def test_a_member_books_sees_the_price_live_and_cancels_inline(page):
     room_id, email = _world()
-    monday = _monday()
+    monday = monday_ahead()
     url = f"/ressources/{room_id}/reserver?debut={_local(monday, 10)}&fin={_local(monday, 12)}"
     _log_in(page, email, url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Réserver « Salle de réunion »")
@@ -110,7 +103,7 @@ def test_a_member_books_sees_the_price_live_and_cancels_inline(page):
 
 def test_the_booking_form_with_the_keyboard_only(page):
     room_id, email = _world()
-    monday = _monday()
+    monday = monday_ahead()
     url = f"/ressources/{room_id}/reserver?debut={_local(monday, 14)}&fin={_local(monday, 16)}"
     _log_in(page, email, url)
     summary = page.locator("#booking-summary")
@@ -145,7 +138,7 @@ def test_the_booking_form_with_the_keyboard_only(page):
 
 def test_a_free_slot_of_the_resource_page_opens_the_filled_booking_form(page):
     room_id, email = _world()
-    monday = _monday()
+    monday = monday_ahead()
     week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
     _log_in(page, email, f"/ressources/{room_id}?semaine={week}")
     page.locator(f'#calendrier a[href*="debut={_local(monday, 10)}"]').first.click()

@@ -9,9 +9,7 @@ The interface's words come from the English catalogue, as a user would read them
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from babel.support import Translations
@@ -19,11 +17,10 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Booking, BookingStatus, Qualification
-from tests.bookings.world import build_world
+from tests.bookings.world import build_world, monday_ahead
 from tests.e2e.conftest import assert_no_axe_violations, browser_page
 from tests.factories import PASSWORD
 
-PARIS = ZoneInfo("Europe/Paris")
 CATALOGUES = Path(__file__).resolve().parents[2] / "app" / "translations"
 
 
@@ -39,11 +36,6 @@ def words(locale: str):
         return english
 
     return translated
-
-
-def next_monday() -> date:
-    today = datetime.now(PARIS).date()
-    return today + timedelta(days=7 + (7 - today.weekday()) % 7)
 
 
 def set_up() -> dict:
@@ -88,7 +80,7 @@ def booking_page_reached(page) -> int:
 def test_a_member_books_a_free_machine_and_a_manager_approves_it_inline(browser, live_server, locale):
     people = set_up()
     t = words(locale)
-    monday = next_monday()
+    monday = monday_ahead()
     with browser_page(browser, live_server) as member, browser_page(browser, live_server) as manager:
         log_in(member, people["member"], t, locale)
         assert_no_axe_violations(member, "home")
@@ -193,7 +185,7 @@ def test_the_same_journey_with_the_keyboard_alone(browser, live_server, locale):
     to 12:00 with the arrows, and goes on with Tab, the arrows and Enter."""
     people = set_up()
     t = words(locale)
-    monday = next_monday()
+    monday = monday_ahead()
     with browser_page(browser, live_server) as member, browser_page(browser, live_server) as manager:
         log_in_with_the_keyboard(member, people["member"], t, locale)
         member.goto(f"/ressources/?debut={monday:%Y-%m-%d}T10:00&fin={monday:%Y-%m-%d}T11:00")
