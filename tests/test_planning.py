@@ -14,7 +14,7 @@ from app.bookings import service
 from app.desk import planning as plan_rules
 from app.extensions import db
 from app.models import Booking, BookingStatus, KitCheck, KitCheckKind
-from tests.desk_world import HTMX, PARIS, build, fragment, log_in, moment, now_utc, paris_today, request
+from tests.desk_world import HTMX, build, fragment, future_day, log_in, moment, now_utc, paris_today, request
 from tests.helpers import csrf_token_from
 
 PLANNING = "/gestion/planning"
@@ -207,13 +207,13 @@ def test_overdue_returns_are_listed_in_words(client, world):
 
 
 def test_to_take_back_today(app, world):
-    now = now_utc()
-    end = now_slot() + timedelta(hours=1)
-    if end.astimezone(PARIS).date() != now.astimezone(PARIS).date():
-        pytest.skip("the loan would end tomorrow in Paris")
-    booking = _handed_over(world, now_slot() - timedelta(days=1), end)
-    assert plan_rules.to_take_back([world.venue.id], now) == [booking]
-    assert plan_rules.overdue([world.venue.id], now) == []
+    day = future_day(10)
+    noon = moment(day, 12)  # the rules take the moment: noon that day, whatever the hour of the run
+    booking = _handed_over(world, moment(day - timedelta(days=1), 10), moment(day, 17))
+    assert plan_rules.to_take_back([world.venue.id], noon) == [booking]
+    assert plan_rules.overdue([world.venue.id], noon) == []
+    assert plan_rules.to_take_back([world.venue.id], noon - timedelta(days=1)) == []  # not the day before
+    assert plan_rules.overdue([world.venue.id], moment(day, 18)) == [booking]  # late once its end has passed
 
 
 def test_kit_pages_refuse_members_other_venues_and_spaces(client, world):
