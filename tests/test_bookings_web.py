@@ -510,6 +510,41 @@ def test_an_edit_onto_a_taken_slot_is_refused_and_changes_nothing(client, world,
     assert db.session.get(Booking, booking.id).starts_at == moment(monday, 10)
 
 
+def test_the_edit_page_tells_live_what_the_change_would_do_and_writes_nothing(client, world, monday):
+    booking = book(world, world.member, monday, 10, 12)
+    service.approve(booking, world.manager)
+    other = book(world, world.other_member, monday, 14, 16)
+    service.approve(other, world.manager)
+    db.session.commit()
+    log_in(client, world.member)
+    url = f"/reservations/{booking.id}/modifier/verifier"
+
+    shorter = fragment(check_post(client, url, {"starts_at": local(monday, 10), "ends_at": local(monday, 11)},
+                                  target="edit-summary"))
+    assert "Cette modification est possible." in shorter and "La réservation reste validée." in shorter
+    assert money(1000) in shorter and money(2000) in shorter  # the new price, and the one it replaces
+    moved = fragment(check_post(client, url, {"starts_at": local(monday, 9), "ends_at": local(monday, 12)},
+                                target="edit-summary"))
+    assert "attendra de nouveau la validation" in moved and money(3000) in moved
+    taken = fragment(check_post(client, url, {"starts_at": local(monday, 15), "ends_at": local(monday, 17)},
+                                target="edit-summary"))
+    assert "Modification impossible" in taken and "déjà réservé" in taken
+
+    # Without JavaScript: the edit page, filled, with the same summary.
+    response = client.submit(url, {"starts_at": local(monday, 9), "ends_at": local(monday, 12)},
+                             page=f"/reservations/{booking.id}/modifier")
+    html = response.get_data(as_text=True)
+    assert "<html" in html and f'value="{local(monday, 9)}"' in html and "attendra de nouveau la validation" in html
+    db.session.expire_all()
+    unchanged = db.session.get(Booking, booking.id)
+    assert (unchanged.starts_at, unchanged.status, unchanged.revision) == (moment(monday, 10), BookingStatus.APPROVED, 0)
+    # Someone who cannot see the booking learns nothing.
+    client.logout()
+    log_in(client, world.other_member)
+    assert check_post(client, url, {"starts_at": local(monday, 9), "ends_at": local(monday, 12)},
+                      target="edit-summary").status_code == 404
+
+
 def test_others_cannot_edit(client, world, monday):
     booking = book(world, world.member, monday, 10, 12)
     service.cancel(booking, world.member)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.bookings import queries, signals, waitlist
 from app.bookings.availability import Hold, availability_reason, held_until, holds_over, lock_resource, peak_units
 from app.bookings.errors import Code, Reason, Refusal, as_text
+from app.bookings.pricing import Quote
 from app.bookings.rules import check_booking
 from app.bookings.transitions import Action, begin_change, holding_guard, record
 from app.extensions import db
@@ -186,28 +187,40 @@ class Change:
     back_to_manager: bool
 
 
-def edit_booking(
+@dataclass(frozen=True)
+class EditCheck:
+    """What an edit would do, before it is made: every reason against it, the new price, the fields
+    it changes ``{name: (old, new)}``, and whether it would go back to a manager."""
+
+    reasons: list[Reason]
+    quote: Quote | None
+    changes: dict
+    back_to_manager: bool
+    approved_at_once: bool
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+
+def check_edit(
     booking: Booking,
-    actor: User,
     *,
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
     quantity: int | None = None,
     attendees: int | None = None,
     purpose: str | None = None,
-    reason: str = "",
     now: datetime | None = None,
-) -> Change:
-    """Change the times, quantity, attendees or purpose of a pending or approved booking.
+) -> EditCheck:
+    """Every rule for the new values of ``booking`` (itself not counted as taken). Writes nothing.
 
-    The new values pass every rule again (the booking itself does not count as
-    taken). An approved booking stays approved when the change only shortens it
-    (later start, earlier end, fewer units); otherwise it goes back to a manager
-    (or is approved again at once when the approval policy says so). Price and
-    deposit are recomputed for the new period and reported among the changes.
+    An approved booking stays approved when the change only shortens it (later start, earlier end,
+    fewer units); otherwise it goes back to a manager (or is approved again at once when the
+    approval policy says so). A booking under way may still be shortened: its accepted start is not
+    checked again against the notice or the past.
     """
     now = now or utcnow()
-    begin_change(booking, Action.EDIT, actor, now, reason)
     new = {
         "starts_at": starts_at or booking.starts_at,
         "ends_at": ends_at or booking.ends_at,
@@ -222,22 +235,48 @@ def edit_booking(
     )
     reasons = check.reasons
     if new["starts_at"] == booking.starts_at:
-        # The start was accepted when booked: a booking under way may still be shortened.
         reasons = [r for r in reasons if r.code not in (Code.PAST, Code.NOTICE, Code.HORIZON)]
-    if reasons:
-        raise Refusal(reasons)
-    quote = check.quote
-    new.update(holds_until=held_until(resource, new["ends_at"]), price_cents=quote.price_cents,
-               deposit_cents=quote.deposit_cents, tariff_audience=quote.tariff_audience)
-    changes = {name: (getattr(booking, name), value) for name, value in new.items() if getattr(booking, name) != value}
-    if not changes:
-        raise Refusal(Reason(Code.NOTHING_TO_CHANGE, _l("Rien n'a changé.")))
+    changes: dict = {}
+    if not reasons:
+        quote = check.quote
+        new.update(holds_until=held_until(resource, new["ends_at"]), price_cents=quote.price_cents,
+                   deposit_cents=quote.deposit_cents, tariff_audience=quote.tariff_audience)
+        changes = {name: (getattr(booking, name), value) for name, value in new.items()
+                   if getattr(booking, name) != value}
+        if not changes:
+            reasons = [Reason(Code.NOTHING_TO_CHANGE, _l("Rien n'a changé."))]
     only_shortens = (
         new["starts_at"] >= booking.starts_at and new["ends_at"] <= booking.ends_at
         and new["quantity"] <= booking.quantity
     )
+    return EditCheck(reasons, check.quote, changes, booking.status == BookingStatus.APPROVED and not only_shortens,
+                     check.approved_at_once)
+
+
+def edit_booking(
+    booking: Booking,
+    actor: User,
+    *,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    quantity: int | None = None,
+    attendees: int | None = None,
+    purpose: str | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Change:
+    """Change the times, quantity, attendees or purpose of a pending or approved booking: the
+    new values pass every rule again (see :func:`check_edit`, which says beforehand what this does).
+    Price and deposit are recomputed for the new period and reported among the changes.
+    """
+    now = now or utcnow()
+    begin_change(booking, Action.EDIT, actor, now, reason)
+    check = check_edit(booking, starts_at=starts_at, ends_at=ends_at, quantity=quantity, attendees=attendees,
+                       purpose=purpose, now=now)
+    if check.reasons:
+        raise Refusal(check.reasons)
+    changes, quote, back_to_manager = check.changes, check.quote, check.back_to_manager
     was, old_start, old_until = booking.status, booking.starts_at, booking.holds_until
-    back_to_manager = was == BookingStatus.APPROVED and not only_shortens
     with holding_guard():
         for name, (_, value) in changes.items():
             setattr(booking, name, value)

@@ -11,6 +11,8 @@ Dry runs (write nothing)
     preview_series(resource, user, starts_at, ends_at, Repetition(Frequency.WEEKLY, count=10), ...)
         -> SeriesPreview (occurrence by occurrence: free or colliding, and why)
     preview_approval(booking) -> the pending requests that approving it would reject
+    check_edit(booking, starts_at=, ends_at=, quantity=, ...) -> EditCheck (reasons, new quote,
+        changes, whether it would go back to a manager)
     preview_series_approval(series)
     allowed_actions(booking, user, now) -> the Actions this person may take now
     free_units(resource, starts_at, ends_at), free_resources(kind, starts_at, ends_at, quantity=)
@@ -30,7 +32,17 @@ All moments are aware datetimes (stored in UTC, rules evaluated in Europe/Paris)
 from app.bookings.availability import FreeResource, free_resources, free_units
 from app.bookings.errors import Code, Reason, Refusal
 from app.bookings.kits import hand_over, return_kit
-from app.bookings.lifecycle import Change, approve, cancel, edit_booking, preview_approval, reject, request_booking
+from app.bookings.lifecycle import (
+    Change,
+    EditCheck,
+    approve,
+    cancel,
+    check_edit,
+    edit_booking,
+    preview_approval,
+    reject,
+    request_booking,
+)
 from app.bookings.pricing import Quote, quote
 from app.bookings.rules import Check, check_booking
 from app.bookings.series import (
@@ -52,6 +64,7 @@ __all__ = [
     "Action",
     "Change",
     "Check",
+    "EditCheck",
     "Code",
     "FreeResource",
     "Frequency",
@@ -66,6 +79,7 @@ __all__ = [
     "cancel",
     "cancel_series",
     "check_booking",
+    "check_edit",
     "edit_booking",
     "free_resources",
     "free_units",

@@ -40,6 +40,7 @@ from app.models import Booking, BookingStatus, Resource, ResourceKind, utcnow
 bp = Blueprint("bookings", __name__, template_folder="templates")
 
 SUMMARY_TARGET = "booking-summary"
+EDIT_SUMMARY_TARGET = "edit-summary"
 LIST_TARGET = "my-bookings"
 UPCOMING, PAST = "a-venir", "passees"
 # Reasons that say the slot is taken: the member may wait for it to free up.
@@ -311,34 +312,53 @@ def show(booking_id: int):
     return _show_page(_visible_or_404(booking_id))
 
 
-@bp.route("/reservations/<int:booking_id>/modifier", methods=["GET", "POST"])
-@login_required
-def edit(booking_id: int):
+def _editable_or_404(booking_id: int) -> Booking:
     booking = _visible_or_404(booking_id)
     if Action.EDIT not in service.allowed_actions(booking, current_user, utcnow()):
         abort(403)
+    return booking
+
+
+def _edit_values(form: EditForm) -> dict:
+    starts_at, ends_at = form.period()
+    return {"starts_at": starts_at, "ends_at": ends_at,
+            "quantity": form.quantity.data if "quantity" in form else None,
+            "attendees": form.attendees.data if "attendees" in form else None,
+            "purpose": form.purpose.data or ""}
+
+
+def edit_summary_of(booking: Booking, form: EditForm) -> dict:
+    """What the edit being typed would do (possible or not and why, new price, back to a manager). Writes nothing."""
+    if form.starts_at.errors or form.ends_at.errors or None in form.period():
+        return {"ready": False}
+    return {"ready": True, "check": service.check_edit(booking, **_edit_values(form))}
+
+
+def _edit_page(booking: Booking, form: EditForm, status: int = 200):
+    return render_template("bookings/edit.html", booking=booking, form=form,
+                           summary=edit_summary_of(booking, form)), status
+
+
+@bp.route("/reservations/<int:booking_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(booking_id: int):
+    booking = _editable_or_404(booking_id)
     resource = booking.resource
     if request.method == "GET":
         initial = {"starts_at": _read_local(paris_input(booking.starts_at)),
                    "ends_at": _read_local(paris_input(booking.ends_at)),
                    "quantity": booking.quantity, "attendees": booking.attendees, "purpose": booking.purpose}
         form = _fit_to(EditForm(formdata=None, data=initial), resource)
-        return render_template("bookings/edit.html", booking=booking, form=form)
+        return render_template("bookings/edit.html", booking=booking, form=form, summary={"ready": False})
     form = _fit_to(EditForm(), resource)
     if not form.validate():
-        return render_template("bookings/edit.html", booking=booking, form=form), 422
-    starts_at, ends_at = form.period()
+        return _edit_page(booking, form, 422)
     try:
-        change = service.edit_booking(
-            booking, current_user, starts_at=starts_at, ends_at=ends_at,
-            quantity=form.quantity.data if "quantity" in form else None,
-            attendees=form.attendees.data if "attendees" in form else None,
-            purpose=form.purpose.data or "", reason=form.reason.data or "",
-        )
+        change = service.edit_booking(booking, current_user, reason=form.reason.data or "", **_edit_values(form))
     except Refusal as refusal:
         db.session.rollback()
         add_errors(form, refusal.by_field())
-        return render_template("bookings/edit.html", booking=booking, form=form), 422
+        return _edit_page(booking, form, 422)
     db.session.commit()
     if change.back_to_manager and booking.status == BookingStatus.REQUESTED:
         flash(_("La modification est enregistrée : la réservation attend de nouveau la validation "
@@ -348,6 +368,18 @@ def edit(booking_id: int):
     else:
         flash(_("La modification est enregistrée."), "success")
     return redirect(url_for("bookings.show", booking_id=booking.id), code=303)
+
+
+@bp.post("/reservations/<int:booking_id>/modifier/verifier")
+@login_required
+def check_edit(booking_id: int):
+    """The edit's live check (htmx swaps the summary); without JavaScript, the edit page with it."""
+    booking = _editable_or_404(booking_id)
+    form = _fit_to(EditForm(), booking.resource)
+    form.validate()
+    if is_htmx_fragment_request(EDIT_SUMMARY_TARGET):
+        return render_template("bookings/_edit_summary.html", booking=booking, summary=edit_summary_of(booking, form))
+    return _edit_page(booking, form)
 
 
 @bp.route("/reservations/series/<int:series_id>/annuler", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from app.bookings.service import (
     allowed_actions,
     approve,
     cancel,
+    check_edit,
     edit_booking,
     preview_approval,
     reject,
@@ -226,6 +227,28 @@ def test_an_edit_that_lengthens_goes_back_to_the_manager(world, signals_sent):
     approve(booking, world.manager, now=NOW)
     edit_booking(booking, world.manager, starts_at=TUE_11, ends_at=paris(2027, 3, 2, 14), now=NOW)
     assert booking.status == BookingStatus.REQUESTED
+
+
+def test_an_edit_is_told_beforehand_and_the_telling_writes_nothing(world, signals_sent):
+    booking = request_booking(world.room, world.member, TUE_10, TUE_12, now=NOW)
+    approve(booking, world.manager, now=NOW)
+    sent, revision = len(signals_sent), booking.revision
+
+    shorter = check_edit(booking, ends_at=TUE_11, now=NOW)
+    assert shorter.ok and not shorter.back_to_manager
+    assert shorter.quote.price_cents == 1000 and shorter.changes["price_cents"] == (2000, 1000)
+    longer = check_edit(booking, starts_at=paris(2027, 3, 2, 9), now=NOW)
+    assert longer.ok and longer.back_to_manager and longer.quote.price_cents == 3000
+    outside = check_edit(booking, starts_at=paris(2027, 3, 2, 14), ends_at=paris(2027, 3, 2, 18, 30), now=NOW)
+    assert not outside.ok and [r.code for r in outside.reasons] == [Code.OUTSIDE_HOURS]
+    same = check_edit(booking, ends_at=TUE_12, now=NOW)
+    assert [r.code for r in same.reasons] == [Code.NOTHING_TO_CHANGE]
+
+    db.session.expire_all()
+    assert (booking.ends_at, booking.status, booking.revision) == (TUE_12, BookingStatus.APPROVED, revision)
+    assert len(signals_sent) == sent
+    # What it announced is what the edit does.
+    assert edit_booking(booking, world.member, ends_at=TUE_11, now=NOW).changes == shorter.changes
 
 
 def test_an_edit_is_checked_like_a_new_request_but_does_not_collide_with_itself(world):

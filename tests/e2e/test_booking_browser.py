@@ -6,7 +6,7 @@ A/AA violation on the form and on "Mes réservations", before and after htmx swa
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from playwright.sync_api import expect
 
@@ -145,3 +145,28 @@ def test_a_free_slot_of_the_resource_page_opens_the_filled_booking_form(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Réserver « Salle de réunion »")
     expect(page.get_by_label("Début")).to_have_value(_local(monday, 10))
     expect(page.locator("#booking-summary")).to_contain_text("Ce créneau est libre.")
+
+
+def test_the_edit_page_says_live_what_a_change_would_do(page):
+    from app.bookings import service
+    from tests.bookings.world import PARIS
+
+    world = build_world()
+    monday = monday_ahead()
+    start = datetime.combine(monday, time(10), tzinfo=PARIS)
+    booking = service.request_booking(world.room, world.member, start, start + timedelta(hours=2))
+    service.approve(booking, world.manager)
+    booking_id, email = booking.id, world.member.email
+    db.session.commit()
+    _log_in(page, email, f"/reservations/{booking_id}/modifier")
+    summary = page.locator("#edit-summary")
+    expect(summary).to_contain_text("Changez les horaires")
+    page.evaluate("window.stillTheSamePage = true")
+    page.get_by_label("Fin").fill(_local(monday, 11))
+    expect(summary).to_contain_text("La réservation reste validée.")
+    expect(summary).to_contain_text("10,00")
+    page.get_by_label("Début").fill(_local(monday, 9))
+    expect(summary).to_contain_text("attendra de nouveau la validation")
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert_no_axe_violations(page, "edit page after a live check")
+    assert _read(lambda: db.session.get(Booking, booking_id).ends_at) == start + timedelta(hours=2)
