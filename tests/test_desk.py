@@ -154,6 +154,20 @@ def test_approving_inline_updates_the_row_the_rejected_collisions_and_the_counte
     assert "refusée" in page.lower()
 
 
+def test_approving_inline_also_redraws_the_rows_that_listed_a_rejected_request(client, world, day):
+    chosen = request(world.room, world.member, moment(day, 10), moment(day, 12))
+    loser = request(world.room, world.other_member, moment(day, 11), moment(day, 13))
+    later = request(world.room, world.member, moment(day, 12, 30), moment(day, 14))  # crosses only the loser
+    log_in(client, world.manager)
+    before = client.get(DESK).get_data(as_text=True)
+    assert f'href="#booking-{loser.id}"' in row_html(before, later)
+    html = fragment(post(client, f"{DESK}/{chosen.id}/valider", {"note": ""}, target=f"booking-{chosen.id}"))
+    redrawn = row_html(html, later)
+    assert 'hx-swap-oob="true"' in redrawn and f'href="#booking-{loser.id}"' not in redrawn
+    assert "Aucune autre demande sur ce créneau." in redrawn
+    assert status_of(later) == BookingStatus.REQUESTED
+
+
 def test_approving_without_javascript_redirects_with_a_message(client, world, day):
     booking = request(world.room, world.member, moment(day, 10), moment(day, 12))
     log_in(client, world.manager)

@@ -192,6 +192,9 @@ def _decide_one(booking_id: int, approve: bool):
         outcome = rules.Outcome(booking, False, reasons=errors)
     else:
         collisions = rules.make_row(booking).collisions
+        # The rows that list one of those in their own collisions change too once it is turned down.
+        mentioning = [other for collision in collisions for other in rules.make_row(collision).collisions
+                      if other.id != booking.id]
         outcome = rules.decide(booking, current_user, approve, form.note.data or "")
     series_target = f"series-{booking.series_id}" if booking.series_id else None
     if not outcome.done:
@@ -217,7 +220,7 @@ def _decide_one(booking_id: int, approve: bool):
         row = rules.make_row(booking)
         row.outcome = message
         rejected_ids = {b.id for b in outcome.rejected}
-        others = {b.id: b for b in [*outcome.rejected, *collisions]}
+        others = {b.id: b for b in [*outcome.rejected, *collisions, *mentioning]}
         outcomes = {i: _("Refusée automatiquement : le créneau a été attribué à une autre demande.") for i in rejected_ids}
         return _inline_answer(render_template("desk/_row.html", row=row, focus=True), list(others.values()),
                               outcomes, message, False, 200)
