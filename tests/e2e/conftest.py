@@ -107,6 +107,18 @@ def page(browser, live_server):
         yield opened
 
 
+def read_from_database(query):
+    """Run ``query`` on fresh data from the test's session, then end its transaction: on SQLite an
+    open transaction would hold the lock the live server needs."""
+    from app.extensions import db
+
+    db.session.expire_all()
+    try:
+        return query()
+    finally:
+        db.session.commit()
+
+
 def assert_no_axe_violations(page, label: str = "") -> None:
     """axe-core, WCAG 2.1 A and AA rules: no violation."""
     from axe_playwright_python.sync_playwright import Axe

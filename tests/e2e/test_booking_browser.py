@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Booking, BookingStatus
 from tests.bookings.world import build_world, monday_ahead
-from tests.e2e.conftest import assert_no_axe_violations
+from tests.e2e.conftest import assert_no_axe_violations, read_from_database
 from tests.factories import PASSWORD
 
 
@@ -22,19 +22,10 @@ def _local(day: date, hour: int) -> str:
     return f"{day:%Y-%m-%d}T{hour:02d}:00"
 
 
-def _read(query):
-    """Read from the database, then end the transaction: on SQLite it would hold the lock the server needs."""
-    db.session.expire_all()
-    try:
-        return query()
-    finally:
-        db.session.commit()
-
-
 def _world():
     world = build_world()
     db.session.commit()
-    return _read(lambda: (world.room.id, world.member.email))
+    return read_from_database(lambda: (world.room.id, world.member.email))
 
 
 def _log_in(page, email: str, next_url: str) -> None:
@@ -77,7 +68,7 @@ def test_a_member_books_sees_the_price_live_and_cancels_inline(page):
     page.get_by_role("button", name="Réserver", exact=True).click()
     expect(page.get_by_text("Votre demande est enregistrée")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Réservation de « Salle de réunion »")
-    booking_id = _read(lambda: db.session.query(Booking.id).scalar())
+    booking_id = read_from_database(lambda: db.session.query(Booking.id).scalar())
 
     page.get_by_role("link", name="Mes réservations").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes réservations")
@@ -89,7 +80,7 @@ def test_a_member_books_sees_the_price_live_and_cancels_inline(page):
     row.get_by_role("button", name=re.compile("^Annuler")).click()
     expect(row).to_contain_text("annulée")
     expect(page.locator("#bookings-status")).to_contain_text("est annulée")
-    assert _read(lambda: db.session.get(Booking, booking_id).status) == BookingStatus.CANCELLED
+    assert read_from_database(lambda: db.session.get(Booking, booking_id).status) == BookingStatus.CANCELLED
     assert_no_axe_violations(page, "my bookings after an inline cancel")
 
     # The past tab, loaded by htmx.
@@ -133,7 +124,7 @@ def test_the_booking_form_with_the_keyboard_only(page):
             break
     page.keyboard.press("Enter")
     expect(page.get_by_text("Votre demande est enregistrée")).to_be_visible()
-    assert _read(lambda: db.session.query(Booking.purpose).scalar()) == "Atelier"
+    assert read_from_database(lambda: db.session.query(Booking.purpose).scalar()) == "Atelier"
 
 
 def test_a_free_slot_of_the_resource_page_opens_the_filled_booking_form(page):
@@ -169,4 +160,4 @@ def test_the_edit_page_says_live_what_a_change_would_do(page):
     expect(summary).to_contain_text("attendra de nouveau la validation")
     assert page.evaluate("window.stillTheSamePage") is True
     assert_no_axe_violations(page, "edit page after a live check")
-    assert _read(lambda: db.session.get(Booking, booking_id).ends_at) == start + timedelta(hours=2)
+    assert read_from_database(lambda: db.session.get(Booking, booking_id).ends_at) == start + timedelta(hours=2)

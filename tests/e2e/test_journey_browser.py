@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Booking, BookingStatus, Qualification
 from tests.bookings.world import build_world, monday_ahead
-from tests.e2e.conftest import assert_no_axe_violations, browser_page
+from tests.e2e.conftest import assert_no_axe_violations, browser_page, read_from_database
 from tests.factories import PASSWORD
 
 CATALOGUES = Path(__file__).resolve().parents[2] / "app" / "translations"
@@ -63,11 +63,7 @@ def log_in(page, email: str, t, locale: str) -> None:
 
 
 def booking_status(booking_id: int) -> BookingStatus:
-    db.session.expire_all()
-    try:
-        return db.session.get(Booking, booking_id).status
-    finally:
-        db.session.commit()  # end the read: on SQLite it would hold the lock the server needs
+    return read_from_database(lambda: db.session.get(Booking, booking_id).status)
 
 
 def booking_page_reached(page) -> int:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Resource, TariffAudience
-from tests.e2e.conftest import assert_no_axe_violations
+from tests.e2e.conftest import assert_no_axe_violations, read_from_database
 from tests.factories import PASSWORD
 from tests.test_manage_setup import build_consortium
 
@@ -24,18 +24,9 @@ def _log_in(page, email: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Ressources de La Machinerie")
 
 
-def _read(query):
-    """Read from the database, then end the transaction: on SQLite it would hold the lock the server needs."""
-    db.session.expire_all()
-    try:
-        return query()
-    finally:
-        db.session.commit()
-
-
 def test_a_manager_creates_a_resource_with_a_tariff_and_the_pages_pass_axe(page):
     world = build_consortium()
-    _log_in(page, _read(lambda: world.manager.email))
+    _log_in(page, read_from_database(lambda: world.manager.email))
     assert_no_axe_violations(page, "resources list")
 
     page.get_by_role("link", name="Ajouter une ressource").click()
@@ -61,7 +52,7 @@ def test_a_manager_creates_a_resource_with_a_tariff_and_the_pages_pass_axe(page)
     expect(page.get_by_role("group", name="Tarif consortium").get_by_label("À l'heure (€)")).to_have_value("4,50")
     assert_no_axe_violations(page, "edit form with photos section")
 
-    printer_id, training, consortium_hour, external_day = _read(_printer_facts)
+    printer_id, training, consortium_hour, external_day = read_from_database(_printer_facts)
     assert training and (consortium_hour, external_day) == (450, 6000)
 
     # The list, filtered by htmx as one types: only the rows change (the page is not reloaded), the URL follows.
@@ -83,7 +74,7 @@ def test_a_manager_creates_a_resource_with_a_tariff_and_the_pages_pass_axe(page)
     expect(page.get_by_role("button", name="Remettre en service Imprimante 3D")).to_be_visible()
     assert page.evaluate("window.stillTheSamePage") is True
     assert_no_axe_violations(page, "resources list after retiring inline")
-    assert not _read(lambda: db.session.get(Resource, printer_id).is_active)
+    assert not read_from_database(lambda: db.session.get(Resource, printer_id).is_active)
 
 
 def _printer_facts():
@@ -94,7 +85,7 @@ def _printer_facts():
 
 def test_every_administration_page_passes_axe(page):
     world = build_consortium()
-    room_id, venue_id, email = _read(lambda: (world.room.id, world.venue.id, world.coordinator.email))
+    room_id, venue_id, email = read_from_database(lambda: (world.room.id, world.venue.id, world.coordinator.email))
     page.goto("/compte/connexion?next=/gestion/")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
