@@ -88,6 +88,10 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,
+        # Argon2id's cost (argon2-cffi's defaults: RFC 9106 "low memory"); lower only in tests.
+        "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
+        "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 65536)),
+        "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", 4)),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600)),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "FNT Partage <no-reply@fnt-partage.example.org>"),

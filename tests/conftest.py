@@ -21,6 +21,8 @@ from app import create_app
 from app.extensions import db
 from tests.helpers import BrowserLikeClient
 
+pytest_plugins = ["tests.clock"]  # every test on the pinned clock (``--at``)
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
@@ -73,6 +75,11 @@ def make_test_config(database_url: str, instance_dir: Path, **overrides) -> dict
         "MAIL_ECHO": False,
         "SMTP_HOST": "",
         "CHECK_MIGRATIONS": False,
+        # Cheap hashes: the suite logs in hundreds of times. Production's cost is tested once
+        # (tests/test_auth.py::test_production_password_hashing).
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 8,
+        "ARGON2_PARALLELISM": 1,
     }
     config.update(overrides)
     return config

@@ -1,4 +1,4 @@
-"""A small consortium for the desk's and the planning's tests, on the real clock (the views use it).
+"""A small consortium for the desk's and the planning's tests, on the pinned clock (the views read it too).
 
 "La Machinerie" opens every day, around the clock (so that "today" always has bookings,
 whatever the day and hour the tests run); it has a meeting room, a second room and a video
@@ -9,15 +9,15 @@ ago" (``now=``) so that today's bookings respect the notice period.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
 from app.bookings import service
+from app.core.clock import PARIS, paris_to_utc, paris_today
+from app.core.clock import utcnow as now_utc
 from app.extensions import db
 from app.models import Booking, Resource, ResourceKind, Tariff, TariffAudience, User, Venue, VenueRole
 from tests.factories import PASSWORD, add_membership, make_organisation, make_resource, make_user, make_venue
 
-PARIS = ZoneInfo("Europe/Paris")
 HTMX = {"HX-Request": "true"}
 
 
@@ -62,16 +62,8 @@ def build() -> DeskWorld:
                      coordinator)
 
 
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def paris_today() -> date:
-    return datetime.now(PARIS).date()
-
-
 def moment(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=PARIS).astimezone(timezone.utc)
+    return paris_to_utc(day, time(hour, minute))
 
 
 def future_day(days: int = 10) -> date:

@@ -31,7 +31,7 @@ class SmtpServer:
         self.reply: str | None = None  # e.g. "451 4.3.0 try later": refuse every message so
         self.delay = 0.0
         self.unknown: set[str] = set()  # addresses refused for good (550) at RCPT
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._controller: Controller | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
@@ -48,6 +48,7 @@ class SmtpServer:
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         with self._lock:
             self.received.append((list(envelope.rcpt_tos), message))
+            self._lock.notify_all()
         return "250 OK"
 
     def start(self) -> None:
@@ -58,6 +59,13 @@ class SmtpServer:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+    def wait_for(self, count: int, timeout: float = 30) -> list[EmailMessage]:
+        """The messages, once at least ``count`` have arrived (woken by each arrival, no polling);
+        fewer if ``timeout`` seconds pass first, a guard against a hang, never a pace."""
+        with self._lock:
+            self._lock.wait_for(lambda: len(self.received) >= count, timeout=timeout)
+            return [message for _, message in self.received]
 
     @property
     def messages(self) -> list[EmailMessage]:

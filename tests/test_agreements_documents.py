@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.agreements import rendering, sealing, storage
 from app.agreements.models import Agreement, AgreementKind
+from app.core.clock import paris_today, utcnow
 from app.extensions import db
 from app.models import Series
 from tests.agreements_support import approve, make_booking, make_world, paris, pdf_text
@@ -50,7 +51,7 @@ def test_french_agreement_states_every_field(app, client):
     approve(room, sound, laser, actor=world.manager)  # one approval of three bookings: one agreement
     db.session.commit()
     agreement = _only_agreement()
-    year = datetime.now(timezone.utc).year
+    year = paris_today().year  # numbered by the year in Paris when issued
 
     client.login("camille@jardins.example", "correct horse battery")
     text = pdf_text(_download(client, agreement))
@@ -136,8 +137,8 @@ def test_test_space_agreement_has_period_support_and_review_date(app, client, lo
         status=RequestStatus.ACCEPTED, venue=world.venue, name="Camille Martin", email="camille@jardins.example",
         project_title="Potager pédagogique", project_description="Un potager avec les écoles.",
         support_kind=SupportKind.COACHING, period_start=paris(2027, 4, 1).date(), period_end=paris(2027, 6, 30).date(),
-        consent_at=datetime.now(timezone.utc), retention_days=365, test_space=test_space, user=world.borrower,
-        organisation=world.organisation, decided_at=datetime.now(timezone.utc),
+        consent_at=utcnow(), retention_days=365, test_space=test_space, user=world.borrower,
+        organisation=world.organisation, decided_at=utcnow(),
     ))
     first = make_booking(test_space, world.borrower, paris(2027, 4, 1, 9), 8)
     last = make_booking(test_space, world.borrower, paris(2027, 6, 30, 9), 8)

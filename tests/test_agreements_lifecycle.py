@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.agreements import storage
 from app.agreements.models import Agreement, AgreementCounter, AgreementStatus
+from app.core.clock import paris_today
 from app.extensions import db
 from app.models import Booking, Series
 from tests.agreements_support import approve, cancel, edit, make_booking, make_world, page_text, paris
@@ -23,7 +24,7 @@ def _agreements() -> list[Agreement]:
 
 
 def _year() -> int:
-    return datetime.now(timezone.utc).astimezone(paris(2027, 1, 1).tzinfo).year
+    return paris_today().year  # agreements are numbered by the year in Paris
 
 
 def test_numbers_have_no_gap_and_no_duplicate_under_concurrent_approvals(app, outbox):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import User
 from tests.factories import PASSWORD, make_user
+from tests.helpers import BrowserLikeClient
 
 
 def test_signup_creates_account_and_logs_in(client):
@@ -200,3 +201,29 @@ def test_password_change_logs_out_other_sessions(client, app):
     change_password(db.session.get(User, user.id), "un tout nouveau mot de passe")
     db.session.commit()
     assert "Camille Martin" not in client.get("/").get_data(as_text=True)
+
+
+def test_production_password_hashing(app, app_factory):
+    """Production's Argon2id cost (the defaults, which the suite lowers) hashes and verifies, and a
+    hash made at another cost is upgraded at the next log-in."""
+    from argon2 import Type, extract_parameters
+
+    from app.auth.passwords import DEFAULT_PARAMETERS, hash_password, verify_password
+    from app.config import load_settings
+
+    assert {name: load_settings(app.instance_path)[name] for name in DEFAULT_PARAMETERS} == DEFAULT_PARAMETERS
+    assert DEFAULT_PARAMETERS == {"ARGON2_TIME_COST": 3, "ARGON2_MEMORY_COST": 65536, "ARGON2_PARALLELISM": 4}
+    user = make_user("camille@example.org")  # hashed at the suite's low cost
+    db.session.commit()
+    production = app_factory(**DEFAULT_PARAMETERS)
+    with production.app_context():
+        strong = hash_password(PASSWORD)
+        parameters = extract_parameters(strong)
+        assert parameters.type is Type.ID
+        assert (parameters.time_cost, parameters.memory_cost, parameters.parallelism) == (3, 65536, 4)
+        assert verify_password(strong, PASSWORD) and not verify_password(strong, PASSWORD + "!")
+    production.test_client_class = BrowserLikeClient
+    assert production.test_client().login(user.email, PASSWORD).status_code == 303
+    db.session.expire_all()
+    upgraded = extract_parameters(db.session.get(User, user.id).password_hash)
+    assert (upgraded.time_cost, upgraded.memory_cost, upgraded.parallelism) == (3, 65536, 4)

@@ -305,7 +305,7 @@ def test_series_without_end_or_count_is_refused_next_to_the_until_field(client, 
 
 def test_my_bookings_lists_upcoming_and_past_with_status(client, world, monday):
     upcoming = book(world, world.member, monday, 10, 12)
-    past_day = datetime.now(PARIS).date() - timedelta(days=30)
+    past_day = monday - timedelta(weeks=5)  # a Monday, in the opening hours, whatever today is
     past = service.request_booking(world.room, world.member, moment(past_day, 10), moment(past_day, 11),
                                    now=moment(past_day, 8) - timedelta(days=1))
     others = book(world, world.other_member, monday, 14, 16)

@@ -19,7 +19,10 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture()
-def world(app):
+def world(app, clock):
+    """The engine's small consortium, with the clock at its moment (``NOW``, 1 March 2027), so that
+    the feeds, which show what ends after their history limit, see its March 2027 bookings."""
+    clock.move_to(NOW)
     built = build_world()
     db.session.commit()
     return built

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from app.bookings.errors import Code
-from app.bookings.hours import PARIS, hours_for, intervals_on, paris_to_utc
+from app.bookings.hours import hours_for, intervals_on
+from app.core.clock import PARIS, paris_to_utc
 from app.bookings.rules import check_booking
 from app.demo.content import DEMO_ACCOUNTS, DEMO_PASSWORD, VENUES
 from app.demo.data import DemoRefused, load_demo

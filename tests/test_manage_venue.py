@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 from app.extensions import db
-from app.manage.parsing import paris_today
+from app.core.clock import paris_today
 from app.models import (
     Booking,
     Closure,

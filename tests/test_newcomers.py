@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from app.core.clock import PARIS, paris_today, utcnow
 from app.extensions import db
 from app.models import Audience, AuditEntry, Theme, User, VenueRole
 from app.newcomers.models import RequestStatus, TestSpaceRequest
@@ -17,7 +18,6 @@ from app.newcomers.routing import install_default_routing
 from app.newcomers.spam import make_form_stamp
 from tests.factories import PASSWORD, add_membership, make_resource, make_user, make_venue
 
-PARIS = ZoneInfo("Europe/Paris")
 
 THEMES = [
     ("ecologie-maraichage-bio", "Écologie et maraîchage biologique", "Ecology and organic market gardening"),
@@ -54,10 +54,6 @@ def consortium():
     return themes, venues, managers
 
 
-def paris_today() -> date:
-    return datetime.now(PARIS).date()
-
-
 def request_data(theme_rows, *theme_slugs, **overrides) -> dict:
     start = paris_today() + timedelta(days=14)
     data = {
@@ -76,7 +72,7 @@ def request_data(theme_rows, *theme_slugs, **overrides) -> dict:
         "consent": "y",
         "website": "",
         # The form as if shown a minute ago (the minimum fill time is a real check).
-        "started": make_form_stamp(time.time() - 60),
+        "started": make_form_stamp(utcnow().timestamp() - 60),
     }
     data.update(overrides)
     return data

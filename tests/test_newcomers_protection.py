@@ -7,6 +7,7 @@ import time
 from flask import current_app
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
+from app.core.clock import utcnow
 from app.extensions import db
 from app.newcomers import tokens
 from app.newcomers.spam import make_form_stamp
@@ -57,7 +58,7 @@ def _old_status_token(request, days_ago: int) -> str:
 
     class SignerOfThePast(TimestampSigner):
         def get_timestamp(self) -> int:
-            return int(time.time()) - days_ago * 24 * 3600
+            return int(utcnow().timestamp()) - days_ago * 24 * 3600
 
     serializer = URLSafeTimedSerializer(
         current_app.config["SECRET_KEY"], salt=tokens._LINK_SALT, signer=SignerOfThePast

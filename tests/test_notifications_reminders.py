@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from app.bookings.hours import paris_to_utc, to_paris
+from app.core.clock import paris_to_utc, to_paris
 from app.bookings.service import approve, request_booking
 from app.extensions import db
 from app.models import Booking, BookingStatus, Resource, User, utcnow

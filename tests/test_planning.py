@@ -219,7 +219,8 @@ def test_to_take_back_today(app, world):
 def test_kit_pages_refuse_members_other_venues_and_spaces(client, world):
     start = now_slot()
     kit = approved(world.kit, world.member, start, start + timedelta(days=1))
-    room = approved(world.room, world.member, start + timedelta(days=1), start + timedelta(days=1, hours=1))
+    tomorrow = future_day(1)  # whole hours of one day: the rooms' opening hours end at midnight
+    room = approved(world.room, world.member, moment(tomorrow, 10), moment(tomorrow, 11))
     log_in(client, world.member)
     assert client.get(f"{PLANNING}/remise/{kit.id}").status_code == 403
     client.logout()

@@ -11,15 +11,14 @@ unique constraint on (number, version) is the last line of defence.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core.clock import PARIS
 from app.agreements.models import AgreementCounter
 from app.extensions import db
 
-PARIS = ZoneInfo("Europe/Paris")
 PREFIX = "FNT"
 
 

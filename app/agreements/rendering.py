@@ -18,18 +18,17 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import segno
 from babel.dates import format_date, format_datetime, format_time
 from flask import current_app
 from markupsafe import Markup
 
+from app.core.clock import PARIS
 from app.agreements.models import Agreement
 from app.core.money import format_cents
 from app.notifications.links import absolute_url
 
-PARIS = ZoneInfo("Europe/Paris")
 PDF_VARIANT = "pdf/a-3b"
 OUTPUT_INTENT = "--fnt-srgb"
 

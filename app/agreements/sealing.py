@@ -22,6 +22,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from app.core.clock import utcnow
+
 SEAL_FIELD = "SceauFNT"
 CONSORTIUM = "Fabrique numérique de territoire du Grand Amiénois"
 
@@ -55,7 +57,7 @@ def _generate_development_seal(directory: Path) -> None:
         x509.NameAttribute(NameOID.LOCALITY_NAME, "Amiens"),
         x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
     ])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = utcnow()
     usage = x509.KeyUsage(
         digital_signature=True, content_commitment=True, key_encipherment=False, data_encipherment=False,
         key_agreement=False, key_cert_sign=True, crl_sign=False, encipher_only=False, decipher_only=False,

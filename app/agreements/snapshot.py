@@ -8,15 +8,14 @@ Moments are ISO 8601 in UTC; they are shown in Europe/Paris when rendered.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
+from app.core.clock import PARIS
 from app.agreements.models import AgreementKind
 from app.extensions import db
 from app.models import Booking, Organisation, Resource, User, Venue
 
-PARIS = ZoneInfo("Europe/Paris")
 SCHEMA = 1
 # Cancellation terms stated in every agreement.
 FREE_CANCELLATION_HOURS = 48

@@ -13,14 +13,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
+from app.core.clock import PARIS
 from app.agreements.models import Agreement, AgreementStatus
 from app.extensions import db
 
-PARIS = ZoneInfo("Europe/Paris")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _NUMBER = re.compile(r"^FNT-\d{4}-\d{4,}$")
 

@@ -5,14 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth.passwords import hash_password, needs_rehash, verify_against_nobody, verify_password
 from app.extensions import db
 from app.models import Audience, Organisation, OrganisationKind, User, utcnow
-
-# Verifying against a throwaway hash when the email is unknown keeps the
-# response time the same, so the login form does not reveal who has an account.
-_DUMMY_HASH = hash_password("not-a-real-password-0")
-
 
 class EmailAlreadyRegistered(Exception):
     pass
@@ -75,7 +70,7 @@ def register_user(
 def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_against_nobody(password)
         return None
     if not verify_password(user.password_hash, password) or not user.is_active:
         return None

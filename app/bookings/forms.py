@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.bookings.hours import paris_to_utc, to_paris
+from app.core.clock import paris_to_utc, to_paris
 from app.bookings.series import Frequency, Repetition
 
 FORMAT = "%Y-%m-%dT%H:%M"

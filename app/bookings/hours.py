@@ -16,35 +16,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
 from app.bookings import queries
+from app.core.clock import PARIS, paris_to_utc, to_paris
 from app.bookings.errors import Code, Moment, Reason
 from app.extensions import db
 from app.models import Resource
 
-PARIS = ZoneInfo("Europe/Paris")
 
 # A local interval; ``None`` as the end means midnight at the end of the day.
 Interval = tuple[time, time | None]
 # One opening row: anything with ``weekday``, ``opens`` and ``closes`` (an ``OpeningHours``, a row).
 Hours = Any
-
-
-def to_paris(moment: datetime) -> datetime:
-    return moment.astimezone(PARIS)
-
-
-def paris_to_utc(day: date, at: time) -> datetime:
-    """A Paris wall-clock date and time as an aware UTC moment.
-
-    A time that does not exist (2:30 on the last Sunday of March) is read as the
-    moment it would be by the clock before the change (3:30 summer time); an
-    ambiguous one (2:30 on the last Sunday of October) as its first occurrence.
-    """
-    return datetime.combine(day, at, tzinfo=PARIS).astimezone(timezone.utc)
 
 
 def hours_for(resources: Iterable[Resource]) -> dict[int, list[Hours]]:

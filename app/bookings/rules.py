@@ -21,7 +21,8 @@ from sqlalchemy import or_, select
 from app.bookings import queries
 from app.bookings.availability import availability_reason, held_until
 from app.bookings.errors import Code, Minutes, Moment, Reason
-from app.bookings.hours import calendar_reasons, closures_over, hours_for, to_paris
+from app.bookings.hours import calendar_reasons, closures_over, hours_for
+from app.core.clock import to_paris
 from app.bookings.pricing import Quote, quote
 from app.extensions import db
 from app.models import ApprovalPolicy, Audience, Qualification, Resource, ResourceKind, User, utcnow

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.bookings.availability import availability_reason, lock_resource
 from app.bookings.errors import Code, Moment, Reason, Refusal
-from app.bookings.hours import paris_to_utc, to_paris
+from app.core.clock import paris_to_utc, to_paris
 from app.bookings.lifecycle import approve, cancel, preview_approval, reject, request_booking
 from app.bookings.pricing import Quote
 from app.bookings.rules import check_booking, require_aware

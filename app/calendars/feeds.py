@@ -21,7 +21,6 @@ import enum
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -29,12 +28,12 @@ from icalendar import Calendar, Event, Timezone, vDuration
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.core.clock import PARIS
 from app.bookings.transitions import STATUS_LABELS
 from app.extensions import db
 from app.models import AuditEntry, Booking, BookingStatus, Resource, ResourceKind, utcnow
 from app.notifications.links import booking_url, site_domain
 
-PARIS = ZoneInfo("Europe/Paris")
 PRODID = "-//FNT Partage//Agenda des reservations//FR"
 REFRESH = timedelta(hours=1)
 # How far back the feeds go: recent history stays visible, old bookings drop off.

@@ -34,7 +34,8 @@ from typing import Any
 from sqlalchemy import select
 
 from app.bookings.availability import Hold, peak_units
-from app.bookings.hours import PARIS, closures_over, hours_for, intervals_on, paris_to_utc, within_hours
+from app.bookings.hours import closures_over, hours_for, intervals_on, within_hours
+from app.core.clock import PARIS, paris_to_utc
 from app.extensions import db
 from app.models import HOLDING_STATUSES, Booking, BookingStatus, Resource, User
 
@@ -324,5 +325,3 @@ def month_weeks(first: date) -> list[list[date | None]]:
     return weeks
 
 
-def paris_today(now: datetime) -> date:
-    return now.astimezone(PARIS).date()

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import url_for
 
-from app.bookings.hours import PARIS
+from app.core.clock import PARIS
 
 
 def booking_url(resource_id: int, starts_at: datetime, ends_at: datetime, quantity: int | None = None) -> str:

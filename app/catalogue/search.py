@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.bookings import service
-from app.bookings.hours import PARIS, paris_to_utc
+from app.core.clock import PARIS, paris_to_utc
 from app.catalogue.display import TariffLine, tariff_lines
 from app.extensions import db
 from app.manage.search import contains

@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 from app.bookings.rules import qualifications_for
 from app.catalogue import calendar, search
 from app.bookings.errors import Minutes
-from app.bookings.hours import PARIS
 from app.catalogue.display import (
     clock,
     day_label,
@@ -25,6 +24,7 @@ from app.catalogue.display import (
 from app.catalogue.forms import SearchForm
 from app.catalogue.labels import RESOURCE_KIND_LABELS, RESOURCE_KIND_PLURALS, WEEKDAY_LABELS
 from app.catalogue.links import booking_url
+from app.core.clock import PARIS, paris_today
 from app.core.web import is_htmx_fragment_request
 from app.extensions import db
 from app.models import Resource, ResourceKind, Venue, utcnow
@@ -73,7 +73,7 @@ def search_page():
     context = {
         "form": form, "criteria": criteria, "results": results, "kind_labels": RESOURCE_KIND_LABELS,
         "booking_url": booking_url,
-        "result_week": calendar.iso_week(calendar.paris_today(criteria.starts_at))
+        "result_week": calendar.iso_week(paris_today(criteria.starts_at))
         if criteria is not None and criteria.has_period else None,
     }
     if is_htmx_fragment_request("resultats"):
@@ -92,7 +92,7 @@ def _viewer(resource: Resource) -> calendar.Viewer:
 def _calendar_context(resource: Resource, viewer: calendar.Viewer) -> dict:
     """The week (``?semaine=2026-W49``) or the month (``?mois=2026-12``) asked for; this week by default."""
     now = utcnow()
-    today = calendar.paris_today(now)
+    today = paris_today(now)
     month = calendar.parse_month(request.args.get("mois"))
     if month is not None:
         days = calendar.month_days(month)

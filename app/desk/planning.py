@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.manage.parsing import paris_moment, paris_today
+from app.manage.parsing import paris_moment
+from app.core.clock import paris_today
 from app.models import Booking, BookingStatus, KitCheckKind, Resource, ResourceKind, Venue
 
 SHOWN = (BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.HANDED_OVER, BookingStatus.RETURNED)

@@ -9,11 +9,11 @@ import re
 import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
-PARIS = ZoneInfo("Europe/Paris")
+from app.core.clock import PARIS, paris_end_of_day, paris_to_utc, paris_today, to_paris
+
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_EUROS_DIGITS = 7  # up to 9 999 999,99 €
@@ -135,21 +135,7 @@ def format_hours(intervals: list[Interval]) -> str:
 
 def paris_moment(day: date, at: time | None = None) -> datetime:
     """A Paris date and time (midnight when no time is given) → an aware UTC datetime."""
-    local = datetime.combine(day, at or time(0, 0), tzinfo=PARIS)
-    return local.astimezone(timezone.utc)
-
-
-def paris_end_of_day(day: date) -> datetime:
-    """The end of a Paris day (the next midnight), in UTC: "until the 26th" includes the 26th."""
-    return paris_moment(day + timedelta(days=1))
-
-
-def to_paris(moment: datetime) -> datetime:
-    return moment.astimezone(PARIS)
-
-
-def paris_today(now: datetime) -> date:
-    return to_paris(now).date()
+    return paris_to_utc(day, at or time(0, 0))
 
 
 # --- Slugs -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.manage import audit
-from app.manage.parsing import paris_end_of_day, paris_today
+from app.core.clock import paris_end_of_day, paris_today
 from app.models import Qualification, Resource, ResourceKind, User, Venue
 
 

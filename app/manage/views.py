@@ -19,7 +19,7 @@ from app.catalogue.labels import RESOURCE_KIND_LABELS, WEEKDAY_LABELS
 from app.extensions import db
 from app.manage import coordination_views, permissions, photos, venue_views  # noqa: F401 - registers the routes
 from app.manage.forms import AUDIENCE_LABELS, TARIFF_AUDIENCE_LABELS
-from app.manage.parsing import to_paris
+from app.core.clock import to_paris
 from app.manage.web import bp
 from app.models import ResourcePhoto
 

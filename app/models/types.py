@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import timezone
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from app.core.clock import utcnow as utcnow  # the models' defaults read the one clock
 
 
 class UTCDateTime(TypeDecorator):

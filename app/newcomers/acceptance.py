@@ -29,7 +29,7 @@ from sqlalchemy import select
 from app.auth import accounts
 from app.auth.passwords import hash_password
 from app.bookings import service
-from app.bookings.hours import paris_to_utc
+from app.core.clock import paris_to_utc
 from app.extensions import db
 from app.models import (
     Audience,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,11 +22,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.clock import paris_today
 from app.auth.forms import ORGANISATION_KINDS, _email_field, _password_field
 from app.bookings.service import Frequency
 from app.newcomers.models import SpaceKind, SupportKind
 
-PARIS = ZoneInfo("Europe/Paris")
 MAX_PERIOD_DAYS = 366
 MAX_LEAD_DAYS = 2 * 366
 
@@ -50,10 +49,6 @@ SPACE_LABELS = {
     SpaceKind.OUTDOOR: _l("Un espace extérieur"),
     SpaceKind.OTHER: _l("Autre (précisez dans les besoins)"),
 }
-
-
-def paris_today() -> date:
-    return datetime.now(PARIS).date()
 
 
 class MultiCheckboxField(SelectMultipleField):

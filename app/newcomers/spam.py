@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+
+from app.core.clock import utcnow
 
 _STAMP_SALT = "newcomer-form-stamp"
 STAMP_MAX_AGE_SECONDS = 2 * 24 * 3600  # a form left open for two days is shown again
@@ -24,7 +24,7 @@ def _serializer() -> URLSafeSerializer:
 
 def make_form_stamp(shown_at: float | None = None) -> str:
     """The signed moment the form was shown (now, unless given)."""
-    return _serializer().dumps({"t": round(time.time() if shown_at is None else shown_at, 3)})
+    return _serializer().dumps({"t": round(utcnow().timestamp() if shown_at is None else shown_at, 3)})
 
 
 def filled_by_a_person(stamp: str | None, now: float | None = None) -> bool:
@@ -38,7 +38,7 @@ def filled_by_a_person(stamp: str | None, now: float | None = None) -> bool:
     shown_at = data.get("t") if isinstance(data, dict) else None
     if not isinstance(shown_at, (int, float)):
         return False
-    elapsed = (time.time() if now is None else now) - shown_at
+    elapsed = (utcnow().timestamp() if now is None else now) - shown_at
     return current_app.config["NEWCOMER_MIN_FILL_SECONDS"] <= elapsed <= STAMP_MAX_AGE_SECONDS
 
 

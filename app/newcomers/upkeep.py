@@ -13,11 +13,11 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
 
+from app.core.clock import PARIS
 from app.extensions import db
 from app.models import Audience, AuditEntry, utcnow
 from app.newcomers import notices
@@ -25,7 +25,6 @@ from app.newcomers.acceptance import account_pending
 from app.newcomers.models import OPEN_STATUSES, TestSpaceRequest, new_link_nonce
 from app.newcomers.workflow import AUDIT_SUBJECT, _record
 
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def send_reminders(now: datetime | None = None) -> list[TestSpaceRequest]:

@@ -72,10 +72,11 @@ def _due(now: datetime, only: Collection[str] | None):
     return query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1).with_for_update(skip_locked=True)
 
 
-def _claim(session: Session, now: datetime, only: Collection[str] | None) -> OutboxMessage | None:
+def _claim(session: Session, due_at: datetime, now: datetime, only: Collection[str] | None) -> OutboxMessage | None:
+    """Take the next message due at ``due_at`` (the start of the pass) and lease it from ``now``."""
     max_attempts = setting("OUTBOX_MAX_ATTEMPTS")
     with session.begin():
-        while (row := session.scalars(_due(now, only)).first()) is not None:
+        while (row := session.scalars(_due(due_at, only)).first()) is not None:
             if row.status == MessageStatus.SENDING and row.attempts >= max_attempts:
                 _bury(row, LEASE_EXPIRED)
                 session.flush()
@@ -136,13 +137,20 @@ def _record(session: Session, row: OutboxMessage, token: str, now: datetime, err
 def send_due(
     *, only: Collection[str] | None = None, limit: int | None = None, clock: Callable[[], datetime] = utcnow
 ) -> Report:
-    """Send what is due now (or only the messages with these Message-IDs); returns what happened."""
+    """Send what was due when the pass started (or only the messages with these Message-IDs);
+    returns what happened.
+
+    One pass tries each message at most once: what is due is judged at the pass's start, and a
+    message that failed in it is due again only after its retry delay, from a later moment. So a
+    long pass against a dead mail server does not go back to the messages it has just tried.
+    """
     report = Report()
     transport = Transport()
+    started = clock()
     with Session(db.engine, expire_on_commit=False, autobegin=False) as session:
         try:
             while limit is None or report.handled < limit:
-                row = _claim(session, clock(), only)
+                row = _claim(session, started, clock(), only)
                 if row is None:
                     break
                 token = row.claim_token

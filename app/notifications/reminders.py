@@ -21,7 +21,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.bookings.hours import paris_to_utc, to_paris
+from app.core.clock import paris_to_utc, to_paris
 from app.extensions import db
 from app.models import Booking, BookingStatus, Resource, ResourceKind, User, utcnow
 from app.notifications.compose import notify

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from app.bookings.errors import Code
-from app.bookings.hours import paris_to_utc
+from app.core.clock import paris_to_utc
 from app.bookings.series import Repetition, occurrences
 from app.bookings.service import Frequency, check_booking, request_booking
 from app.extensions import db

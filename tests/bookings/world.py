@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from app.core.clock import PARIS, paris_today
 from app.extensions import db
 from app.models import (
     Audience,
@@ -26,13 +27,12 @@ from app.models import (
 )
 from tests.factories import add_membership, make_organisation, make_resource, make_user, make_venue
 
-PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2027, 3, 1, 7, 0, tzinfo=timezone.utc)  # Monday 1 March 2027, 8:00 in Paris
 
 
 def monday_ahead() -> date:
     """A Monday between 8 and 14 days from now, in Paris: past every resource's notice, within its horizon."""
-    today = datetime.now(PARIS).date()
+    today = paris_today()
     return today + timedelta(days=8 + (7 - (today + timedelta(days=8)).weekday()) % 7)
 
 

@@ -1,0 +1,57 @@
+"""The project's one clock: the current instant, and Paris wall-clock time.
+
+Every rule, signal receiver, view, command and reminder reads the time from here
+(rules also take an explicit ``now=``, which defaults to this clock). Moments are
+aware UTC datetimes; Paris is only for showing them and for wall-clock rules
+(opening hours, "today", the year of a number).
+
+Tests pin this clock with time-machine (``tests/clock.py``): ``utcnow`` reads
+``datetime.now``, which time-machine moves, so the behaviour at any instant can
+be tested, including the days the clocks change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def utcnow() -> datetime:
+    """The current instant, as an aware UTC datetime."""
+    return datetime.now(timezone.utc)
+
+
+def to_paris(moment: datetime) -> datetime:
+    """An aware moment as Paris wall-clock time."""
+    return moment.astimezone(PARIS)
+
+
+def paris_now() -> datetime:
+    return to_paris(utcnow())
+
+
+def paris_today(now: datetime | None = None) -> date:
+    """Today in Paris (at ``now``, or at the current instant)."""
+    return to_paris(now or utcnow()).date()
+
+
+def paris_to_utc(day: date, at: time) -> datetime:
+    """A Paris wall-clock date and time as an aware UTC moment.
+
+    A time that does not exist (2:30 on the last Sunday of March) is read as the
+    moment it would be by the clock before the change (3:30 summer time); an
+    ambiguous one (2:30 on the last Sunday of October) as its first occurrence.
+    """
+    return datetime.combine(day, at, tzinfo=PARIS).astimezone(timezone.utc)
+
+
+def paris_midnight(day: date) -> datetime:
+    """The start of a Paris day, in UTC."""
+    return paris_to_utc(day, time(0, 0))
+
+
+def paris_end_of_day(day: date) -> datetime:
+    """The end of a Paris day (the next midnight), in UTC: "until the 26th" includes the 26th."""
+    return paris_midnight(day + timedelta(days=1))
