@@ -94,20 +94,30 @@ def migrated_database(database_url, instance_dir) -> str:
     return database_url
 
 
-def _empty_all_tables() -> None:
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-    db.session.commit()
+@pytest.fixture(scope="session")
+def _cleaner(migrated_database) -> sa.Engine:
+    engine = sa.create_engine(migrated_database)
+    yield engine
+    engine.dispose()
+
+
+def empty_all_tables(engine: sa.Engine) -> None:
+    """Every table emptied, children first, and PostgreSQL's id sequences back to 1.
+
+    DELETE, not TRUNCATE: on tables of a few rows TRUNCATE costs PostgreSQL about 200 ms
+    (it makes new files for every table), DELETE a few milliseconds.
+    """
+    with engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'")
 
 
 @pytest.fixture()
-def app_factory(migrated_database, instance_dir):
-    """Build an app on the test database with some settings changed."""
+def app_factory(migrated_database, instance_dir, _cleaner):
+    """Build an app on the test database with some settings changed; the test starts on empty tables."""
+    empty_all_tables(_cleaner)
     built = []
 
     def build(**overrides):
@@ -149,10 +159,8 @@ def app(app_factory, instance_dir):
         for message in outbox.glob("*.eml"):
             message.unlink()
     with application.app_context():
-        _empty_all_tables()
         yield application
         db.session.rollback()
-        _empty_all_tables()
 
 
 @pytest.fixture()

@@ -15,19 +15,13 @@ from tests.factories import PASSWORD, make_resource
 from tests.test_newcomers import consortium, next_weekday, paris_today
 
 
-@pytest.fixture(autouse=True)
-def _one_second_minimum_fill_time(monkeypatch):
-    """The served app reads its settings from the environment: a person here types in about a second."""
-    monkeypatch.setenv("NEWCOMER_MIN_FILL_SECONDS", "1")
-
-
 def _link(outbox, to: str, path: str) -> str:
     """The link to ``path`` in the last email to ``to`` that has one."""
     texts = [outbox.text(m) for m in outbox.messages() if m["To"] == to]
     return [match.group(1) for text in texts if (match := re.search(r"http://\S+?(" + path + r"\S+)", text))][-1]
 
 
-def test_newcomer_journey_in_the_browser(page, outbox):
+def test_newcomer_journey_in_the_browser(page, outbox, clock):
     _themes, venues, managers = consortium()
     make_resource(venues["la-machinerie"], slug="espace-test", name="Atelier test", is_test_space=True,
                   open_to=Audience.NEWCOMER)
@@ -58,7 +52,7 @@ def test_newcomer_journey_in_the_browser(page, outbox):
     page.get_by_label("Début de la période souhaitée").fill(_in_days(14))
     page.get_by_label("Fin de la période souhaitée").fill(_in_days(60))
     page.get_by_label(re.compile("J'accepte que les lieux")).check()
-    page.wait_for_timeout(1000)
+    clock.shift(60)  # a person takes a minute over the form (the minimum fill time is checked)
     page.get_by_role("button", name="Envoyer ma demande").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Merci, votre demande est envoyée")
     expect(page.get_by_text("Elle est transmise à La Machinerie")).to_be_visible()
