@@ -90,7 +90,8 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(newcomers_bp)
 
-    from app.manage.views import bp as manage_bp, media_bp
+    from app.manage.views import bp as manage_bp
+    from app.manage.views import media_bp
 
     app.register_blueprint(manage_bp)
     app.register_blueprint(media_bp)

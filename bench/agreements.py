@@ -55,36 +55,85 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def build(app) -> tuple[int, int]:
     """A lending venue with a space, a borrower, one approved booking and an approved series of 20."""
+    from app.agreements.models import Agreement
     from app.bookings.signals import booking_approved
     from app.extensions import db
     from app.models import Booking, BookingStatus, Organisation, Resource, ResourceKind, Series, User, Venue
-    from app.agreements.models import Agreement
 
-    lead = Venue(slug="la-machinerie", name="La Machinerie", street="2 rue Dijon", postal_code="80000",
-                 is_lead=True, representative_name="Élise Durand", representative_role="Directrice")
-    venue = Venue(slug="la-briqueterie", name="La Briqueterie", street="10 rue des Briques", postal_code="80080",
-                  email="contact@briqueterie.example", representative_name="Marc Lefèvre", representative_role="Président")
-    space = Resource(venue=venue, slug="grande-salle", name="Grande salle", kind=ResourceKind.SPACE, capacity=40,
-                     documentation="Capacité 40 personnes. Issues de secours côté jardin.")
-    kit = Resource(venue=venue, slug="sono", name="Kit sono", kind=ResourceKind.KIT, units=3,
-                   checklist="Enceinte amplifiée (x2)\nTable de mixage\nCâbles XLR (x4)")
-    organisation = Organisation(name="Les Jardins Partagés", street="5 allée des Tilleuls", postal_code="80000",
-                                city="Amiens", email="bureau@jardins.example", siret="12345678900011")
-    borrower = User(email="camille@jardins.example", name="Camille Martin", password_hash="!bench",
-                    organisation=organisation)
+    lead = Venue(
+        slug="la-machinerie",
+        name="La Machinerie",
+        street="2 rue Dijon",
+        postal_code="80000",
+        is_lead=True,
+        representative_name="Élise Durand",
+        representative_role="Directrice",
+    )
+    venue = Venue(
+        slug="la-briqueterie",
+        name="La Briqueterie",
+        street="10 rue des Briques",
+        postal_code="80080",
+        email="contact@briqueterie.example",
+        representative_name="Marc Lefèvre",
+        representative_role="Président",
+    )
+    space = Resource(
+        venue=venue,
+        slug="grande-salle",
+        name="Grande salle",
+        kind=ResourceKind.SPACE,
+        capacity=40,
+        documentation="Capacité 40 personnes. Issues de secours côté jardin.",
+    )
+    kit = Resource(
+        venue=venue,
+        slug="sono",
+        name="Kit sono",
+        kind=ResourceKind.KIT,
+        units=3,
+        checklist="Enceinte amplifiée (x2)\nTable de mixage\nCâbles XLR (x4)",
+    )
+    organisation = Organisation(
+        name="Les Jardins Partagés",
+        street="5 allée des Tilleuls",
+        postal_code="80000",
+        city="Amiens",
+        email="bureau@jardins.example",
+        siret="12345678900011",
+    )
+    borrower = User(
+        email="camille@jardins.example", name="Camille Martin", password_hash="!bench", organisation=organisation
+    )
     db.session.add_all([lead, venue, space, kit, organisation, borrower])
     db.session.flush()
 
     def booking(resource, start, series=None):
-        return Booking(resource=resource, requester=borrower, organisation=organisation, starts_at=start,
-                       ends_at=start + timedelta(hours=3), holds_until=start + timedelta(hours=3),
-                       exclusive=resource.is_exclusive, purpose="Atelier", attendees=12, price_cents=4500,
-                       series=series, status=BookingStatus.APPROVED)
+        return Booking(
+            resource=resource,
+            requester=borrower,
+            organisation=organisation,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            holds_until=start + timedelta(hours=3),
+            exclusive=resource.is_exclusive,
+            purpose="Atelier",
+            attendees=12,
+            price_cents=4500,
+            series=series,
+            status=BookingStatus.APPROVED,
+        )
 
     first = datetime(2027, 3, 1, 14, tzinfo=PARIS)
     single = booking(kit, first)
-    series = Series(resource_id=space.id, requester_id=borrower.id, organisation_id=organisation.id,
-                    frequency="weekly", interval=1, count=20)
+    series = Series(
+        resource_id=space.id,
+        requester_id=borrower.id,
+        organisation_id=organisation.id,
+        frequency="weekly",
+        interval=1,
+        count=20,
+    )
     db.session.add_all([single, series])
     db.session.flush()
     occurrences = [booking(space, first + timedelta(weeks=week), series) for week in range(20)]
@@ -139,8 +188,11 @@ def timed(action, runs: int) -> list[float]:
 
 
 def summary(durations: list[float]) -> dict:
-    return {"median_ms": round(statistics.median(durations), 1), "p95_ms": round(percentile(durations, 0.95), 1),
-            "runs": len(durations)}
+    return {
+        "median_ms": round(statistics.median(durations), 1),
+        "p95_ms": round(percentile(durations, 0.95), 1),
+        "runs": len(durations),
+    }
 
 
 def main() -> int:
@@ -159,11 +211,18 @@ def main() -> int:
         from app.agreements.models import Agreement
         from app.extensions import db
 
-        app = create_app({
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.db'}", "SECRET_KEY": "bench",
-            "CHECK_MIGRATIONS": False, "RATELIMIT_ENABLED": False, "MAIL_ECHO": False, "SMTP_HOST": "",
-            "OUTBOX_DIR": str(Path(folder) / "outbox"), "TESTING": True,
-        })
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.db'}",
+                "SECRET_KEY": "bench",
+                "CHECK_MIGRATIONS": False,
+                "RATELIMIT_ENABLED": False,
+                "MAIL_ECHO": False,
+                "SMTP_HOST": "",
+                "OUTBOX_DIR": str(Path(folder) / "outbox"),
+                "TESTING": True,
+            }
+        )
         with app.app_context():
             upgrade()
             one_id, twenty_id = build(app)
@@ -200,18 +259,28 @@ def main() -> int:
         "peak_rss_rendering": results["peak_rss_rendering_mib"] < TARGETS["peak_mib"],
     }
 
-    print(f"render, 1 occurrence:    median {results['render_one']['median_ms']} ms, "
-          f"p95 {results['render_one']['p95_ms']} ms ({runs_one} runs after {WARM_UP} warm-ups)")
-    print(f"render, 20 occurrences:  median {results['render_twenty']['median_ms']} ms, "
-          f"p95 {results['render_twenty']['p95_ms']} ms ({runs_twenty} runs)")
-    print(f"render + seal, 1 occ.:   median {results['render_and_seal_one']['median_ms']} ms, "
-          f"p95 {results['render_and_seal_one']['p95_ms']} ms")
-    print(f"memory: tracemalloc peak of one rendering {results['tracemalloc_peak_mib']['one']} MiB (1 occ.), "
-          f"{results['tracemalloc_peak_mib']['twenty']} MiB (20 occ.); process RSS {results['rss_before_rendering_mib']} "
-          f"MiB loaded, peak {results['peak_rss_rendering_mib']} MiB while rendering, "
-          f"{results['peak_rss_process_mib']} MiB over the whole run")
-    print("targets (median < 250 ms for one occurrence, peak < 150 MiB):",
-          ", ".join(f"{name} {'met' if met else 'NOT met'}" for name, met in results["meets_targets"].items()))
+    print(
+        f"render, 1 occurrence:    median {results['render_one']['median_ms']} ms, "
+        f"p95 {results['render_one']['p95_ms']} ms ({runs_one} runs after {WARM_UP} warm-ups)"
+    )
+    print(
+        f"render, 20 occurrences:  median {results['render_twenty']['median_ms']} ms, "
+        f"p95 {results['render_twenty']['p95_ms']} ms ({runs_twenty} runs)"
+    )
+    print(
+        f"render + seal, 1 occ.:   median {results['render_and_seal_one']['median_ms']} ms, "
+        f"p95 {results['render_and_seal_one']['p95_ms']} ms"
+    )
+    print(
+        f"memory: tracemalloc peak of one rendering {results['tracemalloc_peak_mib']['one']} MiB (1 occ.), "
+        f"{results['tracemalloc_peak_mib']['twenty']} MiB (20 occ.); process RSS {results['rss_before_rendering_mib']} "
+        f"MiB loaded, peak {results['peak_rss_rendering_mib']} MiB while rendering, "
+        f"{results['peak_rss_process_mib']} MiB over the whole run"
+    )
+    print(
+        "targets (median < 250 ms for one occurrence, peak < 150 MiB):",
+        ", ".join(f"{name} {'met' if met else 'NOT met'}" for name, met in results["meets_targets"].items()),
+    )
     if args.json:
         print(json.dumps(results))
     return 0

@@ -44,7 +44,8 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, time as clock, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -63,7 +64,7 @@ TARGETS = {"create_p95_ms": 5.0, "free_search_p95_ms": 30.0, "max_ratio": 1.5}
 
 
 def paris_slot(day, hour: int) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, clock(hour), tzinfo=PARIS).astimezone(timezone.utc)
+    start = datetime.combine(day, clock(hour), tzinfo=PARIS).astimezone(UTC)
     return start, start + timedelta(minutes=90)
 
 
@@ -81,16 +82,23 @@ class Bench:
         from app import create_app
 
         self.rng = rng
-        self.app = create_app({
-            "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "CHECK_MIGRATIONS": False,
-            "RATELIMIT_ENABLED": False, "MAIL_ECHO": False, "SMTP_HOST": "", "TESTING": True,
-            # As in production: the emails are written to the outbox with the booking, and sent
-            # by `flask outbox send --loop`, not by the request (development delivers them at once).
-            "OUTBOX_DELIVER_ON_COMMIT": False,
-        })
+        self.app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "SECRET_KEY": "bench",
+                "CHECK_MIGRATIONS": False,
+                "RATELIMIT_ENABLED": False,
+                "MAIL_ECHO": False,
+                "SMTP_HOST": "",
+                "TESTING": True,
+                # As in production: the emails are written to the outbox with the booking, and sent
+                # by `flask outbox send --loop`, not by the request (development delivers them at once).
+                "OUTBOX_DELIVER_ON_COMMIT": False,
+            }
+        )
         local_now = datetime.now(PARIS).replace(hour=8, minute=0, second=0, microsecond=0)
         monday = local_now - timedelta(days=local_now.weekday())
-        self.now = (monday + timedelta(days=7)).astimezone(timezone.utc)  # next Monday, 8:00 in Paris
+        self.now = (monday + timedelta(days=7)).astimezone(UTC)  # next Monday, 8:00 in Paris
         self.today = monday.date() + timedelta(days=7)
         self.future_days = weekdays(self.today + timedelta(days=1), FUTURE_DAYS * 5 // 7)
 
@@ -108,8 +116,9 @@ class Bench:
         with self.app.app_context():
             tables = [t for t in reversed(db.metadata.sorted_tables)]
             if db.engine.dialect.name == "postgresql":
-                db.session.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)
-                                           + " RESTART IDENTITY CASCADE"))
+                db.session.execute(
+                    sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE")
+                )
             else:
                 for table in tables:
                     db.session.execute(table.delete())
@@ -118,42 +127,97 @@ class Bench:
     def seed(self, size: int) -> None:
         from app.extensions import db
         from app.models import (
-            Booking, OpeningHours, Organisation, Qualification, Resource, Tariff, User, Venue, VenueMembership,
+            Booking,
+            OpeningHours,
+            Organisation,
+            Qualification,
+            Resource,
+            Tariff,
+            User,
+            Venue,
+            VenueMembership,
         )
 
         rng = self.rng
         with self.app.app_context():
             insert = lambda model, rows: db.session.execute(sa.insert(model), rows)  # noqa: E731
             insert(Venue, [{"id": i + 1, "slug": f"lieu-{i + 1}", "name": name} for i, name in enumerate(VENUES)])
-            insert(OpeningHours, [{"venue_id": v + 1, "weekday": d, "opens": clock(9), "closes": clock(18)}
-                                  for v in range(len(VENUES)) for d in range(5)])
+            insert(
+                OpeningHours,
+                [
+                    {"venue_id": v + 1, "weekday": d, "opens": clock(9), "closes": clock(18)}
+                    for v in range(len(VENUES))
+                    for d in range(5)
+                ],
+            )
             insert(Organisation, [{"id": i + 1, "name": f"Structure {i + 1}"} for i in range(20)])
-            insert(User, [{"id": i + 1, "email": f"membre{i + 1}@bench.example", "name": f"Membre {i + 1}",
-                           "password_hash": "!bench", "organisation_id": i % 20 + 1} for i in range(200)])
+            insert(
+                User,
+                [
+                    {
+                        "id": i + 1,
+                        "email": f"membre{i + 1}@bench.example",
+                        "name": f"Membre {i + 1}",
+                        "password_hash": "!bench",
+                        "organisation_id": i % 20 + 1,
+                    }
+                    for i in range(200)
+                ],
+            )
             insert(VenueMembership, [{"user_id": i + 1, "venue_id": i % len(VENUES) + 1} for i in range(200)])
             resources, rid = [], 0
             for kind, count in KINDS:
                 for n in range(count):
                     rid += 1
-                    resources.append({
-                        "id": rid, "venue_id": rid % len(VENUES) + 1, "slug": f"{kind}-{n + 1}",
-                        "name": f"{kind.title()} {n + 1}", "kind": kind,
-                        # Every other resource approves members' requests at once; the others wait for a manager.
-                        "approval_policy": "consortium" if rid % 2 else "manager",
-                        "capacity": 20 if kind == "space" else None, "units": rng.randint(2, 5) if kind == "kit" else 1,
-                        "machine_type": f"type-{n % 5}" if kind == "machine" else "",
-                        "requires_training": kind == "machine" and n % 3 == 0,
-                        "buffer_minutes": 15 if kind == "machine" else 0, "notice_minutes": 0,
-                        "min_duration_minutes": 60, "slot_minutes": 30,
-                        "max_duration_minutes": 7 * 24 * 60 if kind == "kit" else 8 * 60,
-                        "deposit_cents": 10000 if kind == "kit" else 0,
-                    })
+                    resources.append(
+                        {
+                            "id": rid,
+                            "venue_id": rid % len(VENUES) + 1,
+                            "slug": f"{kind}-{n + 1}",
+                            "name": f"{kind.title()} {n + 1}",
+                            "kind": kind,
+                            # Every other resource approves members' requests at once; the others wait for a manager.
+                            "approval_policy": "consortium" if rid % 2 else "manager",
+                            "capacity": 20 if kind == "space" else None,
+                            "units": rng.randint(2, 5) if kind == "kit" else 1,
+                            "machine_type": f"type-{n % 5}" if kind == "machine" else "",
+                            "requires_training": kind == "machine" and n % 3 == 0,
+                            "buffer_minutes": 15 if kind == "machine" else 0,
+                            "notice_minutes": 0,
+                            "min_duration_minutes": 60,
+                            "slot_minutes": 30,
+                            "max_duration_minutes": 7 * 24 * 60 if kind == "kit" else 8 * 60,
+                            "deposit_cents": 10000 if kind == "kit" else 0,
+                        }
+                    )
             insert(Resource, resources)
-            insert(Tariff, [{"resource_id": r["id"], "audience": "consortium", "hour_cents": 500,
-                             "half_day_cents": 1500, "day_cents": 2500} for r in resources])
-            insert(Qualification, [{"user_id": u + 1, "resource_id": r["id"], "machine_type": r["machine_type"],
-                                    "granted_at": self.now - timedelta(days=100)}
-                                   for r in resources if r["requires_training"] for u in range(200)])
+            insert(
+                Tariff,
+                [
+                    {
+                        "resource_id": r["id"],
+                        "audience": "consortium",
+                        "hour_cents": 500,
+                        "half_day_cents": 1500,
+                        "day_cents": 2500,
+                    }
+                    for r in resources
+                ],
+            )
+            insert(
+                Qualification,
+                [
+                    {
+                        "user_id": u + 1,
+                        "resource_id": r["id"],
+                        "machine_type": r["machine_type"],
+                        "granted_at": self.now - timedelta(days=100),
+                    }
+                    for r in resources
+                    if r["requires_training"]
+                    for u in range(200)
+                ],
+            )
             db.session.commit()
             self.resources = {r["id"]: r for r in resources}
 
@@ -174,17 +238,24 @@ class Bench:
                     )[0]
                     if status == "approved" and not future and resource["kind"] == "kit":
                         status = "returned"
-                    rows.append({
-                        "resource_id": resource["id"], "requester_id": rng.randint(1, 200),
-                        "starts_at": start, "ends_at": end,
-                        "holds_until": end + timedelta(minutes=resource["buffer_minutes"]),
-                        "exclusive": resource["kind"] != "kit",
-                        "quantity": rng.randint(1, resource["units"]) if resource["kind"] == "kit" else 1,
-                        "status": status, "price_cents": 1000, "deposit_cents": resource["deposit_cents"],
-                        "created_at": start - timedelta(days=10), "updated_at": start - timedelta(days=10),
-                    })
+                    rows.append(
+                        {
+                            "resource_id": resource["id"],
+                            "requester_id": rng.randint(1, 200),
+                            "starts_at": start,
+                            "ends_at": end,
+                            "holds_until": end + timedelta(minutes=resource["buffer_minutes"]),
+                            "exclusive": resource["kind"] != "kit",
+                            "quantity": rng.randint(1, resource["units"]) if resource["kind"] == "kit" else 1,
+                            "status": status,
+                            "price_cents": 1000,
+                            "deposit_cents": resource["deposit_cents"],
+                            "created_at": start - timedelta(days=10),
+                            "updated_at": start - timedelta(days=10),
+                        }
+                    )
             for first in range(0, len(rows), 10_000):
-                db.session.execute(sa.insert(Booking), rows[first:first + 10_000])
+                db.session.execute(sa.insert(Booking), rows[first : first + 10_000])
             db.session.commit()
             # The steady state, not the bulk load: PostgreSQL's statistics (autovacuum would
             # gather them), SQLite's write-ahead log folded into the database file.
@@ -268,8 +339,16 @@ class Bench:
         return [ms for ms, _ in self._timed(attempt, repeat)]
 
 
-SIGNALS = ("booking_requested", "booking_approved", "booking_rejected", "booking_cancelled", "booking_edited",
-           "booking_handed_over", "booking_returned", "waitlist_offered")
+SIGNALS = (
+    "booking_requested",
+    "booking_approved",
+    "booking_rejected",
+    "booking_cancelled",
+    "booking_edited",
+    "booking_handed_over",
+    "booking_returned",
+    "waitlist_offered",
+)
 
 
 def subscribers() -> list[str]:
@@ -284,8 +363,10 @@ def subscribers() -> list[str]:
 
 
 def summary(times: list[float]) -> dict:
-    return {"median_ms": round(statistics.median(times), 3),
-            "p95_ms": round(statistics.quantiles(times, n=20, method="inclusive")[-1], 3)}
+    return {
+        "median_ms": round(statistics.median(times), 3),
+        "p95_ms": round(statistics.quantiles(times, n=20, method="inclusive")[-1], 3),
+    }
 
 
 def main() -> int:
@@ -294,8 +375,11 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print every figure as one JSON object on the last line")
     parser.add_argument("--database-url", help="a database to use (emptied!) instead of a temporary SQLite file")
     parser.add_argument("--seed", type=int, default=2027)
-    parser.add_argument("--engine-only", action="store_true",
-                        help="mute the booking signals: time the engine without its subscribers (agreements, notifications)")
+    parser.add_argument(
+        "--engine-only",
+        action="store_true",
+        help="mute the booking signals: time the engine without its subscribers (agreements, notifications)",
+    )
     args = parser.parse_args()
     sizes = QUICK_SIZES if args.quick else SIZES
     repeat = 150 if args.quick else 300
@@ -307,17 +391,24 @@ def main() -> int:
 
         bench = Bench(normalise_database_url(url), random.Random(args.seed))
         bench.migrate()
-        results: dict = {"database": bench.app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
-                         "resources": sum(count for _, count in KINDS), "engine_only": args.engine_only,
-                         "subscribers": subscribers(), "sizes": {}}
+        results: dict = {
+            "database": bench.app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
+            "resources": sum(count for _, count in KINDS),
+            "engine_only": args.engine_only,
+            "subscribers": subscribers(),
+            "sizes": {},
+        }
         muted = contextlib.ExitStack()
         if args.engine_only:
             from app.bookings import signals
 
             for name in SIGNALS:
                 muted.enter_context(getattr(signals, name).muted())
-        print("booking signals muted: the engine alone" if args.engine_only else
-              "subscribers of the booking signals: " + (", ".join(results["subscribers"]) or "none"))
+        print(
+            "booking signals muted: the engine alone"
+            if args.engine_only
+            else "subscribers of the booking signals: " + (", ".join(results["subscribers"]) or "none")
+        )
         for size in sizes:
             bench.empty()
             started = time.perf_counter()
@@ -353,9 +444,12 @@ def main() -> int:
             and largest["free_search"]["p95_ms"] < TARGETS["free_search_p95_ms"]
             and all(ratio <= TARGETS["max_ratio"] for ratio in results["ratios"].values())
         )
-        print(f"cost at {sizes[-1]:,} / cost at {sizes[0]:,}: "
-              + ", ".join(f"{name} {ratio} (p95 {results['ratios_p95'][name]})"
-                          for name, ratio in results["ratios"].items()))
+        print(
+            f"cost at {sizes[-1]:,} / cost at {sizes[0]:,}: "
+            + ", ".join(
+                f"{name} {ratio} (p95 {results['ratios_p95'][name]})" for name, ratio in results["ratios"].items()
+            )
+        )
         print("targets met" if results["targets_met"] else "targets NOT met")
         if args.json:
             print(json.dumps(results))

@@ -51,24 +51,66 @@ class World:
 
 
 def make_world(borrower_locale: str = "fr") -> World:
-    lead = make_venue("la-machinerie", "La Machinerie", is_lead=True,
-                      representative_name="Élise Durand", representative_role="Directrice")
+    lead = make_venue(
+        "la-machinerie",
+        "La Machinerie",
+        is_lead=True,
+        representative_name="Élise Durand",
+        representative_role="Directrice",
+    )
     lead.street = "2 rue Dijon"
-    venue = make_venue("la-briqueterie", "La Briqueterie", email="contact@briqueterie.example",
-                       phone="03 22 00 00 01", representative_name="Marc Lefèvre", representative_role="Président")
+    venue = make_venue(
+        "la-briqueterie",
+        "La Briqueterie",
+        email="contact@briqueterie.example",
+        phone="03 22 00 00 01",
+        representative_name="Marc Lefèvre",
+        representative_role="Président",
+    )
     venue.street, venue.postal_code = "10 rue des Briques", "80080"
-    space = make_resource(venue, "grande-salle", "Grande salle", ResourceKind.SPACE, capacity=40,
-                          documentation="Capacité 40 personnes. Issues de secours côté jardin.")
-    machine = make_resource(venue, "laser", "Découpeuse laser", ResourceKind.MACHINE, requires_training=True,
-                            machine_type="laser CO2", documentation="Ne jamais laisser la découpe sans surveillance.")
-    kit = make_resource(venue, "sono", "Kit sono", ResourceKind.KIT, units=3, deposit_cents=20000,
-                        checklist="Enceinte amplifiée (x2)\nTable de mixage\nCâbles XLR (x4)")
-    organisation = Organisation(name="Les Jardins Partagés", street="5 allée des Tilleuls", postal_code="80000",
-                                city="Amiens", email="bureau@jardins.example", phone="03 22 11 22 33",
-                                siret="12345678900011")
+    space = make_resource(
+        venue,
+        "grande-salle",
+        "Grande salle",
+        ResourceKind.SPACE,
+        capacity=40,
+        documentation="Capacité 40 personnes. Issues de secours côté jardin.",
+    )
+    machine = make_resource(
+        venue,
+        "laser",
+        "Découpeuse laser",
+        ResourceKind.MACHINE,
+        requires_training=True,
+        machine_type="laser CO2",
+        documentation="Ne jamais laisser la découpe sans surveillance.",
+    )
+    kit = make_resource(
+        venue,
+        "sono",
+        "Kit sono",
+        ResourceKind.KIT,
+        units=3,
+        deposit_cents=20000,
+        checklist="Enceinte amplifiée (x2)\nTable de mixage\nCâbles XLR (x4)",
+    )
+    organisation = Organisation(
+        name="Les Jardins Partagés",
+        street="5 allée des Tilleuls",
+        postal_code="80000",
+        city="Amiens",
+        email="bureau@jardins.example",
+        phone="03 22 11 22 33",
+        siret="12345678900011",
+    )
     db.session.add(organisation)
-    borrower = make_user("camille@jardins.example", "Camille Martin", organisation=organisation,
-                         phone="06 12 34 56 78", locale=borrower_locale)
+    borrower = make_user(
+        "camille@jardins.example",
+        "Camille Martin",
+        organisation=organisation,
+        phone="06 12 34 56 78",
+        locale=borrower_locale,
+    )
     add_membership(borrower, venue)
     manager = make_user("marc@briqueterie.example", "Marc Lefèvre")
     add_membership(manager, venue, VenueRole.MANAGER)
@@ -78,20 +120,37 @@ def make_world(borrower_locale: str = "fr") -> World:
     add_membership(other_manager, lead, VenueRole.MANAGER)
     coordinator = make_user("coordination@fnt.example", "Claude Coordination", is_coordinator=True)
     db.session.flush()
-    return World(lead, venue, space, machine, kit, borrower, organisation, manager, other_member,
-                 other_manager, coordinator)
+    return World(
+        lead, venue, space, machine, kit, borrower, organisation, manager, other_member, other_manager, coordinator
+    )
 
 
-def make_booking(resource: Resource, requester: User, starts_at: datetime, hours: float = 4, *,
-                 series: Series | None = None, **fields) -> Booking:
+def make_booking(
+    resource: Resource,
+    requester: User,
+    starts_at: datetime,
+    hours: float = 4,
+    *,
+    series: Series | None = None,
+    **fields,
+) -> Booking:
     ends_at = starts_at + timedelta(hours=hours)
     values = {"quantity": 1, "purpose": "", "price_cents": 0, "deposit_cents": 0}
     values.update(fields)
     if values["price_cents"]:
         values.setdefault("payment_status", PaymentStatus.PENDING)
-    booking = Booking(resource=resource, requester=requester, organisation=requester.organisation,
-                      starts_at=starts_at, ends_at=ends_at, holds_until=ends_at, exclusive=resource.is_exclusive,
-                      series=series, status=BookingStatus.REQUESTED, **values)
+    booking = Booking(
+        resource=resource,
+        requester=requester,
+        organisation=requester.organisation,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        holds_until=ends_at,
+        exclusive=resource.is_exclusive,
+        series=series,
+        status=BookingStatus.REQUESTED,
+        **values,
+    )
     db.session.add(booking)
     db.session.flush()
     return booking
@@ -114,8 +173,9 @@ def edit(booking: Booking, actor: User | None = None, **changes) -> None:
         booking.holds_until = booking.ends_at
     booking.revision += 1
     db.session.flush()
-    booking_edited.send(booking, actor=actor, reason="",
-                        changes={field: (before[field], value) for field, value in changes.items()})
+    booking_edited.send(
+        booking, actor=actor, reason="", changes={field: (before[field], value) for field, value in changes.items()}
+    )
 
 
 def cancel(booking: Booking, actor: User | None = None) -> None:

@@ -16,7 +16,7 @@ application's one clock, ``app.core.clock.utcnow``, and the libraries' too
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -42,12 +42,12 @@ def parse_instant(text: str) -> datetime:
         raise pytest.UsageError(f"--at: {text!r} is not an ISO 8601 instant ({error})") from None
     if moment.tzinfo is None:
         raise pytest.UsageError(f"--at: {text!r} has no UTC offset; write it as 2026-12-31T23:30:00+01:00")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     text = config.getoption("--at")
-    instant = parse_instant(text) if text else datetime.now(timezone.utc).replace(microsecond=0)
+    instant = parse_instant(text) if text else datetime.now(UTC).replace(microsecond=0)
     traveller = time_machine.travel(instant, tick=False)
     _state.update(instant=instant, travel=traveller, traveller=traveller.start())
 

@@ -21,7 +21,8 @@ from app import create_app
 from app.extensions import db
 from tests.helpers import BrowserLikeClient
 
-pytest_plugins = ["tests.clock"]  # every test on the pinned clock (``--at``)
+# Every test on the pinned clock (``--at``); the SMTP server on loopback as fixtures.
+pytest_plugins = ["tests.clock", "tests.smtp_server"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from app.bookings import service
-from app.core.clock import PARIS, paris_to_utc, paris_today
-from app.core.clock import utcnow as now_utc
+from app.core.clock import paris_to_utc, paris_today
 from app.extensions import db
 from app.models import Booking, Resource, ResourceKind, Tariff, TariffAudience, User, Venue, VenueRole
 from tests.factories import PASSWORD, add_membership, make_organisation, make_resource, make_user, make_venue
@@ -39,14 +38,30 @@ class DeskWorld:
 def build() -> DeskWorld:
     venue = make_venue(hours=((0, 0), (23, 59)), days=range(7))
     other_venue = make_venue("la-briqueterie", "La Briqueterie", hours=((0, 0), (23, 59)), days=range(7))
-    common = {"min_duration_minutes": 30, "slot_minutes": 30, "notice_minutes": 0, "horizon_days": 365,
-              "max_duration_minutes": 24 * 60}
+    common = {
+        "min_duration_minutes": 30,
+        "slot_minutes": 30,
+        "notice_minutes": 0,
+        "horizon_days": 365,
+        "max_duration_minutes": 24 * 60,
+    }
     room = make_resource(venue, "salle", "Salle de réunion", capacity=12, **common)
     room.tariffs.append(Tariff(audience=TariffAudience.CONSORTIUM, hour_cents=1000))
     studio = make_resource(venue, "studio", "Studio son", capacity=4, **common)
-    kit = make_resource(venue, "kit-video", "Kit vidéo", kind=ResourceKind.KIT, units=3, checklist="Caméra\nTrépied\nMicro",
-                        deposit_cents=20000, min_duration_minutes=30, slot_minutes=30, notice_minutes=0,
-                        horizon_days=365, max_duration_minutes=7 * 24 * 60)
+    kit = make_resource(
+        venue,
+        "kit-video",
+        "Kit vidéo",
+        kind=ResourceKind.KIT,
+        units=3,
+        checklist="Caméra\nTrépied\nMicro",
+        deposit_cents=20000,
+        min_duration_minutes=30,
+        slot_minutes=30,
+        notice_minutes=0,
+        horizon_days=365,
+        max_duration_minutes=7 * 24 * 60,
+    )
     other_room = make_resource(other_venue, "atelier", "Atelier", capacity=10, **common)
     member = make_user("membre@test.example", "Camille Martin", organisation=make_organisation("Les Jardins Partagés"))
     add_membership(member, venue)
@@ -58,8 +73,9 @@ def build() -> DeskWorld:
     add_membership(other_manager, other_venue, VenueRole.MANAGER)
     coordinator = make_user("coordination@test.example", "Maé Robert", is_coordinator=True)
     db.session.commit()
-    return DeskWorld(venue, other_venue, room, studio, kit, other_room, member, other_member, manager, other_manager,
-                     coordinator)
+    return DeskWorld(
+        venue, other_venue, room, studio, kit, other_room, member, other_member, manager, other_manager, coordinator
+    )
 
 
 def moment(day: date, hour: int, minute: int = 0) -> datetime:
@@ -70,10 +86,19 @@ def future_day(days: int = 10) -> date:
     return paris_today() + timedelta(days=days)
 
 
-def request(resource: Resource, who: User, starts_at: datetime, ends_at: datetime, *, purpose: str = "Atelier",
-            now: datetime | None = None, **kwargs) -> Booking:
-    booking = service.request_booking(resource, who, starts_at, ends_at, purpose=purpose,
-                                      now=now or starts_at - timedelta(days=2), **kwargs)
+def request(
+    resource: Resource,
+    who: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    purpose: str = "Atelier",
+    now: datetime | None = None,
+    **kwargs,
+) -> Booking:
+    booking = service.request_booking(
+        resource, who, starts_at, ends_at, purpose=purpose, now=now or starts_at - timedelta(days=2), **kwargs
+    )
     db.session.commit()
     return booking
 

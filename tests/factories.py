@@ -53,7 +53,9 @@ def make_user(
     return user
 
 
-def make_venue(slug: str = "la-machinerie", name: str = "La Machinerie", *, hours=((9, 0), (18, 0)), days=range(0, 5), **fields) -> Venue:
+def make_venue(
+    slug: str = "la-machinerie", name: str = "La Machinerie", *, hours=((9, 0), (18, 0)), days=range(0, 5), **fields
+) -> Venue:
     venue = Venue(slug=slug, name=name, street="1 rue de Test", postal_code="80000", city="Amiens", **fields)
     db.session.add(venue)
     db.session.flush()
@@ -63,7 +65,9 @@ def make_venue(slug: str = "la-machinerie", name: str = "La Machinerie", *, hour
     return venue
 
 
-def make_resource(venue: Venue, slug: str = "salle", name: str = "Salle de réunion", kind: ResourceKind = ResourceKind.SPACE, **fields) -> Resource:
+def make_resource(
+    venue: Venue, slug: str = "salle", name: str = "Salle de réunion", kind: ResourceKind = ResourceKind.SPACE, **fields
+) -> Resource:
     defaults = {"capacity": 12} if kind == ResourceKind.SPACE else {}
     defaults.update(fields)
     resource = Resource(venue=venue, slug=slug, name=name, kind=kind, **defaults)

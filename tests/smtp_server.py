@@ -97,8 +97,14 @@ def mail_app(app, app_factory, smtp):
     after one, two, four… seconds: the tests move the clock instead of waiting.
     """
     application = app_factory(
-        SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, SMTP_SECURITY="none", SMTP_TIMEOUT=5,
-        OUTBOX_RETRY_SECONDS=1, OUTBOX_RETRY_MAX_SECONDS=8, OUTBOX_MAX_ATTEMPTS=4, OUTBOX_LEASE_SECONDS=60,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp.port,
+        SMTP_SECURITY="none",
+        SMTP_TIMEOUT=5,
+        OUTBOX_RETRY_SECONDS=1,
+        OUTBOX_RETRY_MAX_SECONDS=8,
+        OUTBOX_MAX_ATTEMPTS=4,
+        OUTBOX_LEASE_SECONDS=60,
     )
     with application.app_context():
         yield application

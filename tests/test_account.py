@@ -24,11 +24,24 @@ def test_account_needs_login(client):
 def test_account_shows_profile_organisation_and_qualifications(client):
     user = _member(client)
     venue = make_venue()
-    laser = make_resource(venue, slug="laser", name="Découpeuse laser", kind=ResourceKind.MACHINE,
-                          requires_training=True, machine_type="laser")
+    laser = make_resource(
+        venue,
+        slug="laser",
+        name="Découpeuse laser",
+        kind=ResourceKind.MACHINE,
+        requires_training=True,
+        machine_type="laser",
+    )
     cnc = make_resource(venue, slug="cnc", name="Fraiseuse CNC", kind=ResourceKind.MACHINE, requires_training=True)
-    db.session.add(Qualification(user_id=user.id, resource=laser, machine_type="laser", recognised_consortium_wide=True,
-                                 expires_at=utcnow() + timedelta(days=200)))
+    db.session.add(
+        Qualification(
+            user_id=user.id,
+            resource=laser,
+            machine_type="laser",
+            recognised_consortium_wide=True,
+            expires_at=utcnow() + timedelta(days=200),
+        )
+    )
     db.session.add(Qualification(user_id=user.id, resource=cnc, expires_at=utcnow() - timedelta(days=1)))
     db.session.commit()
     page = client.get("/compte/").get_data(as_text=True)
@@ -43,8 +56,12 @@ def test_account_shows_profile_organisation_and_qualifications(client):
 
 def test_update_profile_and_language(client):
     user = _member(client)
-    response = client.submit("/compte/profil", {"name": "  Camille   Martin-Roy ", "phone": "03 22 00 00 00", "locale": "en"},
-                             page="/compte/", follow_redirects=True)
+    response = client.submit(
+        "/compte/profil",
+        {"name": "  Camille   Martin-Roy ", "phone": "03 22 00 00 00", "locale": "en"},
+        page="/compte/",
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert '<html lang="en">' in response.get_data(as_text=True)
     db.session.expire_all()
@@ -64,12 +81,23 @@ def test_profile_errors_keep_what_was_typed(client):
 
 def test_change_password_checks_the_current_one(client):
     _member(client)
-    wrong = client.submit("/compte/mot-de-passe", {"pw-current_password": "pas le bon", "pw-password": "nouveau mot de passe",
-                                                   "pw-confirm": "nouveau mot de passe"}, page="/compte/")
+    wrong = client.submit(
+        "/compte/mot-de-passe",
+        {
+            "pw-current_password": "pas le bon",
+            "pw-password": "nouveau mot de passe",
+            "pw-confirm": "nouveau mot de passe",
+        },
+        page="/compte/",
+    )
     assert wrong.status_code == 422
     assert "Ce n&#39;est pas votre mot de passe actuel." in wrong.get_data(as_text=True)
-    right = client.submit("/compte/mot-de-passe", {"pw-current_password": PASSWORD, "pw-password": "nouveau mot de passe",
-                                                   "pw-confirm": "nouveau mot de passe"}, page="/compte/", follow_redirects=True)
+    right = client.submit(
+        "/compte/mot-de-passe",
+        {"pw-current_password": PASSWORD, "pw-password": "nouveau mot de passe", "pw-confirm": "nouveau mot de passe"},
+        page="/compte/",
+        follow_redirects=True,
+    )
     assert "Votre mot de passe est changé." in right.get_data(as_text=True)
     # This session goes on; the password is the new one.
     assert "Camille Martin" in client.get("/compte/").get_data(as_text=True)

@@ -24,8 +24,9 @@ def _subjects(outbox) -> list[str]:
 
 def test_an_edit_sent_back_to_the_manager_suspends_the_agreement_and_the_new_approval_resumes_its_number(app, outbox):
     world = build_world()
-    booking = request_booking(world.room, world.member, paris(2027, 3, 3, 14), paris(2027, 3, 3, 16),
-                              purpose="Réunion", now=NOW)
+    booking = request_booking(
+        world.room, world.member, paris(2027, 3, 3, 14), paris(2027, 3, 3, 16), purpose="Réunion", now=NOW
+    )
     db.session.commit()
     assert _versions() == []  # a request has no agreement
 
@@ -47,15 +48,25 @@ def test_an_edit_sent_back_to_the_manager_suspends_the_agreement_and_the_new_app
     assert (new.number, new.version, new.status) == (old.number, 2, AgreementStatus.ISSUED)
     assert new.content["items"][0]["ends_at"] == paris(2027, 3, 3, 17).isoformat()
     assert _subjects(outbox)[-1] == f"Convention {new.number} à accepter"
-    (issued,) = [m for m in outbox.messages() if m["Subject"] == f"Convention {new.number} à accepter"
-                 and "version 2" in outbox.text(m)]  # (the booking's own email is written in the same commit)
+    (issued,) = [
+        m
+        for m in outbox.messages()
+        if m["Subject"] == f"Convention {new.number} à accepter" and "version 2" in outbox.text(m)
+    ]  # (the booking's own email is written in the same commit)
     assert "remplace la version précédente" in outbox.text(issued)
 
 
 def test_a_series_approved_as_a_whole_has_one_agreement_and_cancelled_as_a_whole_is_void(app, outbox):
     world = build_world()
-    series, occurrences = request_series(world.room, world.member, paris(2027, 3, 3, 14), paris(2027, 3, 3, 16),
-                                         Repetition(Frequency.WEEKLY, count=3), purpose="Atelier", now=NOW)
+    series, occurrences = request_series(
+        world.room,
+        world.member,
+        paris(2027, 3, 3, 14),
+        paris(2027, 3, 3, 16),
+        Repetition(Frequency.WEEKLY, count=3),
+        purpose="Atelier",
+        now=NOW,
+    )
     approve_series(series, world.manager, now=NOW)
     db.session.commit()
     (agreement,) = _versions()

@@ -4,7 +4,7 @@ approvals), grouping, versions and voiding, and approvals that never depend on t
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -29,8 +29,9 @@ def _year() -> int:
 
 def test_numbers_have_no_gap_and_no_duplicate_under_concurrent_approvals(app, outbox):
     world = make_world()
-    bookings = [make_booking(world.space, world.borrower, paris(2027, 3, 1, 9) + timedelta(days=day), 2)
-                for day in range(7)]
+    bookings = [
+        make_booking(world.space, world.borrower, paris(2027, 3, 1, 9) + timedelta(days=day), 2) for day in range(7)
+    ]
     ids = [booking.id for booking in bookings]
     db.session.commit()  # and hold no transaction (on SQLite, no lock) while the threads run
     start = threading.Barrier(len(ids))
@@ -48,8 +49,10 @@ def test_numbers_have_no_gap_and_no_duplicate_under_concurrent_approvals(app, ou
         except BaseException as error:  # reported in the main thread
             errors.append(error)
 
-    threads = [threading.Thread(target=approve_in_its_own_request, args=(booking_id, index == 3))
-               for index, booking_id in enumerate(ids)]
+    threads = [
+        threading.Thread(target=approve_in_its_own_request, args=(booking_id, index == 3))
+        for index, booking_id in enumerate(ids)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -81,11 +84,19 @@ def test_bookings_approved_together_share_an_agreement_and_later_ones_get_a_new_
 
 def test_a_series_has_one_agreement_and_a_later_occurrence_makes_a_new_version(app, client):
     world = make_world()
-    series = Series(resource_id=world.space.id, requester_id=world.borrower.id, organisation_id=world.organisation.id,
-                    frequency="weekly", interval=1, count=4)
+    series = Series(
+        resource_id=world.space.id,
+        requester_id=world.borrower.id,
+        organisation_id=world.organisation.id,
+        frequency="weekly",
+        interval=1,
+        count=4,
+    )
     db.session.add(series)
-    occurrences = [make_booking(world.space, world.borrower, paris(2027, 3, 1, 14) + timedelta(weeks=week), 2,
-                                series=series) for week in range(4)]
+    occurrences = [
+        make_booking(world.space, world.borrower, paris(2027, 3, 1, 14) + timedelta(weeks=week), 2, series=series)
+        for week in range(4)
+    ]
     approve(*occurrences[:3], actor=world.manager)
     db.session.commit()
     (agreement,) = _agreements()
@@ -119,7 +130,7 @@ def test_a_change_of_the_booking_voids_the_version_and_keeps_its_file(app):
     old, new = _agreements()
     assert old.status == AgreementStatus.VOID and old.voided_at is not None
     assert new.version == 2 and new.content["price_cents"] == 7500
-    assert new.content["items"][0]["ends_at"] == paris(2027, 3, 1, 17).astimezone(timezone.utc).isoformat()
+    assert new.content["items"][0]["ends_at"] == paris(2027, 3, 1, 17).astimezone(UTC).isoformat()
     # the void version is kept, file and hash unchanged
     assert storage.read_file(old) == first_file and storage.sha256_of(first_file) == old.sha256
     assert (storage.storage_dir() / old.file_name).exists()

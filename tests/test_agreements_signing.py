@@ -64,8 +64,9 @@ def test_borrower_accepts_manager_countersigns_and_the_final_version_carries_bot
     db.session.expire_all()
     assert db.session.get(Agreement, agreement.id).accepted_at is None
 
-    accepted = client.submit(f"{page}/accepter",
-                             {"acknowledged": "y", "full_name": "  Camille   Martin ", "document": read_hash}, page=page)
+    accepted = client.submit(
+        f"{page}/accepter", {"acknowledged": "y", "full_name": "  Camille   Martin ", "document": read_hash}, page=page
+    )
     assert accepted.status_code == 303
     db.session.expire_all()
     agreement = db.session.get(Agreement, agreement.id)
@@ -81,25 +82,31 @@ def test_borrower_accepts_manager_countersigns_and_the_final_version_carries_bot
     client.login(MANAGER, PASSWORD)
     html = client.get(page).get_data(as_text=True)
     assert "Contresigner la convention" in html
-    signed = client.submit(f"{page}/contresigner",
-                           {"acknowledged": "y", "full_name": "Marc Lefèvre", "document": _document_hash(html)}, page=page)
+    signed = client.submit(
+        f"{page}/contresigner",
+        {"acknowledged": "y", "full_name": "Marc Lefèvre", "document": _document_hash(html)},
+        page=page,
+    )
     assert signed.status_code == 303
     db.session.expire_all()
     agreement = db.session.get(Agreement, agreement.id)
     assert agreement.status == AgreementStatus.SIGNED
     assert (agreement.countersigned_name, agreement.countersigned_ip) == ("Marc Lefèvre", "127.0.0.1")
     assert {message["To"] for message in outbox.messages()[-2:]} == {BORROWER, MANAGER}
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.subject_type == "agreement")
-                                 .order_by(AuditEntry.id)).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.subject_type == "agreement").order_by(AuditEntry.id)
+    ).all()
     assert actions == ["issued", "accepted", "countersigned"]
 
     final = client.get(f"{page}/convention-signee.pdf")
     assert final.status_code == 200
     text = pdf_text(final.data)
     for expected in [
-        "exemplaire final signé", "Page des signatures",
+        "exemplaire final signé",
+        "Page des signatures",
         "Acceptée en ligne par Camille Martin (nom saisi), depuis le compte camille@jardins.example",
-        "depuis l'adresse IP 127.0.0.1", agreement.sha256,
+        "depuis l'adresse IP 127.0.0.1",
+        agreement.sha256,
         "Contresignée pour La Briqueterie par Marc Lefèvre (nom saisi)",
     ]:
         assert expected in text, expected
@@ -117,8 +124,9 @@ def test_acceptance_of_a_document_that_changed_since_it_was_read_is_refused(clie
     page = f"/conventions/{agreement.id}"
     client.login(BORROWER, PASSWORD)
     client.get(page)
-    stale = client.submit(f"{page}/accepter",
-                          {"acknowledged": "y", "full_name": "Camille Martin", "document": "0" * 64}, page=page)
+    stale = client.submit(
+        f"{page}/accepter", {"acknowledged": "y", "full_name": "Camille Martin", "document": "0" * 64}, page=page
+    )
     assert stale.status_code == 422
     assert "Le document a changé depuis que vous l'avez ouvert" in page_text(stale)
     assert _status(agreement) == AgreementStatus.ISSUED
@@ -132,8 +140,9 @@ def test_only_the_borrower_accepts_and_only_after_acceptance_a_manager_countersi
     assert "Accepter la convention" not in html and "Contresigner la convention" not in html
     digest = storage.sha256_of(storage.read_file(db.session.get(Agreement, agreement.id)))
     for action in ("accepter", "contresigner"):
-        response = client.submit(f"{page}/{action}",
-                                 {"acknowledged": "y", "full_name": "Marc Lefèvre", "document": digest}, page=page)
+        response = client.submit(
+            f"{page}/{action}", {"acknowledged": "y", "full_name": "Marc Lefèvre", "document": digest}, page=page
+        )
         assert response.status_code == 422
         assert "Vous ne pouvez pas signer cette convention." in page_text(response)
     assert _status(agreement) == AgreementStatus.ISSUED
@@ -141,8 +150,11 @@ def test_only_the_borrower_accepts_and_only_after_acceptance_a_manager_countersi
 
 def test_nobody_else_reaches_an_agreement_whatever_the_url(client, issued):
     world, agreement = issued
-    urls = [f"/conventions/{agreement.id}", f"/conventions/{agreement.id}/convention.pdf",
-            f"/conventions/{agreement.id}/convention-signee.pdf"]
+    urls = [
+        f"/conventions/{agreement.id}",
+        f"/conventions/{agreement.id}/convention.pdf",
+        f"/conventions/{agreement.id}/convention-signee.pdf",
+    ]
 
     anonymous = client.get(urls[1])
     assert anonymous.status_code == 302 and "/compte/connexion" in anonymous.headers["Location"]
@@ -152,8 +164,11 @@ def test_nobody_else_reaches_an_agreement_whatever_the_url(client, issued):
         for url in urls:
             assert client.get(url).status_code == 404, url
         for action in ("accepter", "contresigner"):  # with a valid CSRF token, from a page they can open
-            response = client.submit(f"/conventions/{agreement.id}/{action}",
-                                     {"acknowledged": "y", "full_name": "Alex Autre"}, page="/conventions/")
+            response = client.submit(
+                f"/conventions/{agreement.id}/{action}",
+                {"acknowledged": "y", "full_name": "Alex Autre"},
+                page="/conventions/",
+            )
             assert response.status_code == 404
         listing = client.get("/conventions/").get_data(as_text=True)
         assert agreement.number not in listing

@@ -24,8 +24,9 @@ UNKNOWN = "Document inconnu"
 def two_versions(app):
     """Version 1 (its file stored), then a change of the booking: version 2 in force, version 1 void."""
     world = make_world()
-    booking = make_booking(world.space, world.borrower, paris(2027, 3, 1, 14), 2, purpose="Réunion secrète",
-                           price_cents=4200)
+    booking = make_booking(
+        world.space, world.borrower, paris(2027, 3, 1, 14), 2, purpose="Réunion secrète", price_cents=4200
+    )
     approve(booking, actor=world.manager)
     db.session.commit()
     first = db.session.scalars(select(Agreement)).one()
@@ -40,8 +41,9 @@ def two_versions(app):
 
 
 def _upload(client, data: bytes):
-    return client.submit("/conventions/verifier", {"document": (io.BytesIO(data), "convention.pdf")},
-                         content_type="multipart/form-data")
+    return client.submit(
+        "/conventions/verifier", {"document": (io.BytesIO(data), "convention.pdf")}, content_type="multipart/form-data"
+    )
 
 
 def test_uploaded_files_are_genuine_current_voided_altered_or_unknown(client, two_versions):
@@ -49,8 +51,13 @@ def test_uploaded_files_are_genuine_current_voided_altered_or_unknown(client, tw
 
     genuine = page_text(_upload(client, current_file))
     assert GENUINE in genuine
-    for shown in (current.number, "version 2", "La Briqueterie", "du 1 mars 2027 au 2 mars 2027",
-                  "À accepter par l'emprunteur"):
+    for shown in (
+        current.number,
+        "version 2",
+        "La Briqueterie",
+        "du 1 mars 2027 au 2 mars 2027",
+        "À accepter par l'emprunteur",
+    ):
         assert shown in genuine
     for hidden in ("Camille", "Jardins", "Réunion secrète", "42,00"):  # nothing a third party should read
         assert hidden not in genuine
@@ -68,16 +75,20 @@ def test_verification_by_number_and_fingerprint(client, two_versions):
     old_file, current_file, current = two_versions
     digest = hashlib.sha256(current_file).hexdigest()
 
-    response = client.get("/conventions/verifier", query_string={"numero": current.number.lower(), "empreinte": digest.upper()})
+    response = client.get(
+        "/conventions/verifier", query_string={"numero": current.number.lower(), "empreinte": digest.upper()}
+    )
     assert response.status_code == 200 and GENUINE in page_text(response)
 
     old_digest = hashlib.sha256(old_file).hexdigest()
-    assert VOIDED in page_text(client.get("/conventions/verifier",
-                                          query_string={"numero": current.number, "empreinte": old_digest}))
+    assert VOIDED in page_text(
+        client.get("/conventions/verifier", query_string={"numero": current.number, "empreinte": old_digest})
+    )
     # the right fingerprint under another number is not a genuine agreement
     other_number = current.number[:-1] + "9"
-    assert UNKNOWN in page_text(client.get("/conventions/verifier",
-                                           query_string={"numero": other_number, "empreinte": digest}))
+    assert UNKNOWN in page_text(
+        client.get("/conventions/verifier", query_string={"numero": other_number, "empreinte": digest})
+    )
 
     bad = client.get("/conventions/verifier", query_string={"numero": "42", "empreinte": "abc"})
     assert bad.status_code == 422
@@ -92,8 +103,9 @@ def test_short_url_of_the_qr_code_names_the_version_and_its_status(client, two_v
     url = rendering.verification_url(current)
     assert url == f"http://127.0.0.1:5000/v/{current.verification_code}"
     # the QR code printed on the document carries exactly that URL
-    assert segno.make(url, error="m", micro=False).svg_inline(scale=2.4, border=0, dark="#000", omitsize=False) \
-        in rendering.render_html(current)
+    assert segno.make(url, error="m", micro=False).svg_inline(
+        scale=2.4, border=0, dark="#000", omitsize=False
+    ) in rendering.render_html(current)
 
     page = client.get(f"/v/{current.verification_code}")
     assert page.status_code == 200

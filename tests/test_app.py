@@ -87,9 +87,8 @@ def test_sqlite_transactions_take_the_write_lock_at_begin(app):
         first.execute(sa.text("SELECT 1"))  # BEGIN IMMEDIATE has run: the write lock is held
         other = sa.create_engine(db.engine.url, connect_args={"timeout": 0.1})
         try:
-            with pytest.raises(sa.exc.OperationalError, match="locked"):
-                with other.connect() as second:
-                    second.exec_driver_sql("BEGIN IMMEDIATE")
+            with pytest.raises(sa.exc.OperationalError, match="locked"), other.connect() as second:
+                second.exec_driver_sql("BEGIN IMMEDIATE")
         finally:
             other.dispose()
 

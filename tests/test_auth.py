@@ -38,8 +38,14 @@ def test_signup_creates_account_and_logs_in(client):
 def test_signup_errors_keep_the_form_filled(client):
     response = client.submit(
         "/compte/inscription",
-        {"name": "Inès", "email": "pas-une-adresse", "organisation": "Asso", "organisation_kind": "association",
-         "password": "court", "confirm": "autre"},
+        {
+            "name": "Inès",
+            "email": "pas-une-adresse",
+            "organisation": "Asso",
+            "organisation_kind": "association",
+            "password": "court",
+            "confirm": "autre",
+        },
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -54,8 +60,14 @@ def test_duplicate_email_is_refused(client):
     db.session.commit()
     response = client.submit(
         "/compte/inscription",
-        {"name": "Autre", "email": "DEJA@example.org", "organisation": "Asso", "organisation_kind": "association",
-         "password": "un mot de passe long", "confirm": "un mot de passe long"},
+        {
+            "name": "Autre",
+            "email": "DEJA@example.org",
+            "organisation": "Asso",
+            "organisation_kind": "association",
+            "password": "un mot de passe long",
+            "confirm": "un mot de passe long",
+        },
     )
     assert response.status_code == 422
     assert "Un compte existe déjà avec cette adresse" in response.get_data(as_text=True)
@@ -135,7 +147,9 @@ def test_password_reset_by_emailed_link(client, outbox):
 
     short = client.submit(path, {"password": "court", "confirm": "court"})
     assert short.status_code == 422
-    done = client.submit(path, {"password": "nouveau mot de passe", "confirm": "nouveau mot de passe"}, follow_redirects=True)
+    done = client.submit(
+        path, {"password": "nouveau mot de passe", "confirm": "nouveau mot de passe"}, follow_redirects=True
+    )
     assert "Votre mot de passe est changé." in done.get_data(as_text=True)
     db.session.expire_all()
     refreshed = db.session.get(User, user.id)

@@ -8,7 +8,7 @@ in the opening hours of the small consortium of ``tests/bookings/world.py``.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,7 +31,7 @@ def local(day: date, hour: int, minute: int = 0) -> str:
 
 
 def moment(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=PARIS).astimezone(timezone.utc)
+    return datetime.combine(day, time(hour, minute), tzinfo=PARIS).astimezone(UTC)
 
 
 def money(cents: int) -> str:
@@ -85,8 +85,10 @@ def test_anonymous_is_sent_to_log_in_and_back(client, world, monday):
 def test_anonymous_htmx_check_redirects_to_login(app, world):
     app.config["WTF_CSRF_ENABLED"] = False
     client = app.test_client()
-    response = client.post(f"{form_url(world)}/verifier", headers={**HTMX, "HX-Target": "booking-summary",
-                                                                   "HX-Current-URL": "http://localhost/x"})
+    response = client.post(
+        f"{form_url(world)}/verifier",
+        headers={**HTMX, "HX-Target": "booking-summary", "HX-Current-URL": "http://localhost/x"},
+    )
     assert response.status_code == 401
     assert response.headers["HX-Redirect"].startswith("/compte/connexion")
 
@@ -137,8 +139,11 @@ def test_live_check_returns_the_summary_alone_with_price_or_reasons(client, worl
 
 def test_live_check_without_javascript_renders_the_form_page(client, world, monday):
     log_in(client, world.member)
-    response = client.submit(f"{form_url(world)}/verifier", {"starts_at": local(monday, 10),
-                                                             "ends_at": local(monday, 11)}, page=form_url(world))
+    response = client.submit(
+        f"{form_url(world)}/verifier",
+        {"starts_at": local(monday, 10), "ends_at": local(monday, 11)},
+        page=form_url(world),
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" in html
     assert "Ce créneau est libre." in html and money(1000) in html
@@ -146,8 +151,16 @@ def test_live_check_without_javascript_renders_the_form_page(client, world, mond
 
 def test_booking_a_free_slot_waits_for_a_manager_and_says_so(client, world, monday):
     log_in(client, world.member)
-    response = client.submit(form_url(world), {"starts_at": local(monday, 10), "ends_at": local(monday, 12),
-                                               "attendees": "6", "purpose": "Assemblée générale", "repeat": "none"})
+    response = client.submit(
+        form_url(world),
+        {
+            "starts_at": local(monday, 10),
+            "ends_at": local(monday, 12),
+            "attendees": "6",
+            "purpose": "Assemblée générale",
+            "repeat": "none",
+        },
+    )
     assert response.status_code == 303
     booking = db.session.scalars(select(Booking)).one()
     assert response.headers["Location"].endswith(f"/reservations/{booking.id}")
@@ -160,8 +173,9 @@ def test_booking_approved_at_once_says_so(client, world, monday):
     world.room.approval_policy = ApprovalPolicy.VENUE_MEMBERS
     db.session.commit()
     log_in(client, world.member)
-    response = client.submit(form_url(world), {"starts_at": local(monday, 10), "ends_at": local(monday, 12)},
-                             follow_redirects=True)
+    response = client.submit(
+        form_url(world), {"starts_at": local(monday, 10), "ends_at": local(monday, 12)}, follow_redirects=True
+    )
     html = response.get_data(as_text=True)
     assert "Votre réservation est validée." in html and "validée" in html
     assert db.session.scalars(select(Booking)).one().status == BookingStatus.APPROVED
@@ -172,8 +186,9 @@ def test_a_refusal_comes_back_422_next_to_the_field_with_the_form_filled_and_not
     service.approve(first, world.manager)
     db.session.commit()
     log_in(client, world.member)
-    response = client.submit(form_url(world), {"starts_at": local(monday, 11), "ends_at": local(monday, 13),
-                                               "purpose": "Atelier couture"})
+    response = client.submit(
+        form_url(world), {"starts_at": local(monday, 11), "ends_at": local(monday, 13), "purpose": "Atelier couture"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="starts_at-error"' in html and "Ce créneau est déjà réservé." in html
@@ -207,8 +222,9 @@ def test_a_kit_asks_for_units_and_shows_the_deposit(client, world, monday):
 
 def test_the_machine_without_training_explains_why(client, world, monday):
     log_in(client, world.member)
-    html = client.get(f"/ressources/{world.laser.id}/reserver?debut={local(monday, 10)}&fin={local(monday, 11)}"
-                      ).get_data(as_text=True)
+    html = client.get(
+        f"/ressources/{world.laser.id}/reserver?debut={local(monday, 10)}&fin={local(monday, 11)}"
+    ).get_data(as_text=True)
     assert "habilitation" in html and "Impossible de réserver" in html
 
 
@@ -220,9 +236,19 @@ def test_series_preview_shows_each_occurrence_free_or_colliding(client, world, m
     service.approve(taken, world.manager)
     db.session.commit()
     log_in(client, world.member)
-    html = fragment(check_post(client, f"{form_url(world)}/verifier", {
-        "starts_at": local(monday, 10), "ends_at": local(monday, 12), "repeat": "weekly", "interval": "1",
-        "count": "3"}))
+    html = fragment(
+        check_post(
+            client,
+            f"{form_url(world)}/verifier",
+            {
+                "starts_at": local(monday, 10),
+                "ends_at": local(monday, 12),
+                "repeat": "weekly",
+                "interval": "1",
+                "count": "3",
+            },
+        )
+    )
     assert "2 occurrences libres" in html and "sur 3" in html
     assert html.count("✓ libre") == 2 and "Ce créneau est déjà réservé." in html
     assert money(4000) in html
@@ -233,8 +259,13 @@ def test_series_books_the_free_occurrences_or_none(client, world, monday):
     service.approve(taken, world.manager)
     db.session.commit()
     log_in(client, world.member)
-    data = {"starts_at": local(monday, 10), "ends_at": local(monday, 12), "repeat": "weekly", "interval": "1",
-            "count": "3"}
+    data = {
+        "starts_at": local(monday, 10),
+        "ends_at": local(monday, 12),
+        "repeat": "weekly",
+        "interval": "1",
+        "count": "3",
+    }
     # All or nothing: one collides, so nothing is booked; the reason names its date.
     response = client.submit(form_url(world), data)
     assert response.status_code == 422
@@ -250,8 +281,17 @@ def test_series_books_the_free_occurrences_or_none(client, world, monday):
 
 
 def _series(client, world, monday) -> list[Booking]:
-    client.submit(form_url(world), {"starts_at": local(monday, 10), "ends_at": local(monday, 12), "repeat": "weekly",
-                                    "interval": "1", "count": "2", "only_free": "y"})
+    client.submit(
+        form_url(world),
+        {
+            "starts_at": local(monday, 10),
+            "ends_at": local(monday, 12),
+            "repeat": "weekly",
+            "interval": "1",
+            "count": "2",
+            "only_free": "y",
+        },
+    )
     return db.session.scalars(select(Booking).order_by(Booking.starts_at)).all()
 
 
@@ -262,8 +302,11 @@ def test_a_series_is_cancelled_from_my_bookings_inline(client, world, monday):
     page = client.get("/reservations/").get_data(as_text=True)
     url = f"/reservations/series/{bookings[0].series_id}/annuler"
     assert f'hx-post="{url}"' in page
-    response = client.post(url, data={"next": "/reservations/"},
-                           headers={**HTMX, "HX-Target": "my-bookings", "X-CSRFToken": csrf_token_from(page)})
+    response = client.post(
+        url,
+        data={"next": "/reservations/"},
+        headers={**HTMX, "HX-Target": "my-bookings", "X-CSRFToken": csrf_token_from(page)},
+    )
     html = fragment(response)
     assert response.status_code == 200 and "2 occurrences de la série sont annulées." in html
     assert html.count("annulée") >= 2
@@ -292,8 +335,10 @@ def test_a_series_is_cancelled_without_javascript_and_only_by_those_who_see_it(c
 
 def test_series_without_end_or_count_is_refused_next_to_the_until_field(client, world, monday):
     log_in(client, world.member)
-    response = client.submit(form_url(world), {"starts_at": local(monday, 10), "ends_at": local(monday, 12),
-                                               "repeat": "daily", "only_free": "y"})
+    response = client.submit(
+        form_url(world),
+        {"starts_at": local(monday, 10), "ends_at": local(monday, 12), "repeat": "daily", "only_free": "y"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="until-error"' in html and "Indiquez soit une date de fin" in html
@@ -306,8 +351,13 @@ def test_series_without_end_or_count_is_refused_next_to_the_until_field(client, 
 def test_my_bookings_lists_upcoming_and_past_with_status(client, world, monday):
     upcoming = book(world, world.member, monday, 10, 12)
     past_day = monday - timedelta(weeks=5)  # a Monday, in the opening hours, whatever today is
-    past = service.request_booking(world.room, world.member, moment(past_day, 10), moment(past_day, 11),
-                                   now=moment(past_day, 8) - timedelta(days=1))
+    past = service.request_booking(
+        world.room,
+        world.member,
+        moment(past_day, 10),
+        moment(past_day, 11),
+        now=moment(past_day, 8) - timedelta(days=1),
+    )
     others = book(world, world.other_member, monday, 14, 16)
     db.session.commit()
     log_in(client, world.member)
@@ -353,8 +403,11 @@ def test_cancel_inline_replaces_the_row(client, world, monday):
     page = client.get("/reservations/").get_data(as_text=True)
     assert "hx-confirm=" in page and f'hx-post="/reservations/{booking.id}/annuler"' in page
     token = csrf_token_from(page)
-    response = client.post(f"/reservations/{booking.id}/annuler", data={"next": "/reservations/"},
-                           headers={**HTMX, "HX-Target": f"booking-{booking.id}", "X-CSRFToken": token})
+    response = client.post(
+        f"/reservations/{booking.id}/annuler",
+        data={"next": "/reservations/"},
+        headers={**HTMX, "HX-Target": f"booking-{booking.id}", "X-CSRFToken": token},
+    )
     html = fragment(response)
     assert response.status_code == 200
     assert html.lstrip().startswith(f'<tr id="booking-{booking.id}"') and "annulée" in html
@@ -369,8 +422,7 @@ def test_cancel_without_javascript_goes_through_a_confirmation_page(client, worl
     html = client.get(f"/reservations/{booking.id}/annuler?next=/reservations/").get_data(as_text=True)
     assert 'name="reason"' in html and "Confirmer l'annulation" in html
     assert db.session.get(Booking, booking.id).status == BookingStatus.REQUESTED  # a GET changes nothing
-    response = client.submit(f"/reservations/{booking.id}/annuler",
-                             {"reason": "Plus besoin", "next": "/reservations/"})
+    response = client.submit(f"/reservations/{booking.id}/annuler", {"reason": "Plus besoin", "next": "/reservations/"})
     assert response.status_code == 303 and response.headers["Location"] == "/reservations/"
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status == BookingStatus.CANCELLED
@@ -382,17 +434,24 @@ def test_a_manager_must_give_a_reason_to_cancel(client, world, monday):
     booking = book(world, world.member, monday, 10, 12)
     log_in(client, world.manager)
     token = csrf_token_from(client.get(f"/reservations/{booking.id}").get_data(as_text=True))
-    response = client.post(f"/reservations/{booking.id}/annuler", data={},
-                           headers={**HTMX, "HX-Target": f"booking-{booking.id}", "X-CSRFToken": token})
+    response = client.post(
+        f"/reservations/{booking.id}/annuler",
+        data={},
+        headers={**HTMX, "HX-Target": f"booking-{booking.id}", "X-CSRFToken": token},
+    )
     assert response.status_code == 422 and "Indiquez un motif." in fragment(response)
-    response = client.submit(f"/reservations/{booking.id}/annuler", {"reason": ""},
-                             page=f"/reservations/{booking.id}/annuler")
+    response = client.submit(
+        f"/reservations/{booking.id}/annuler", {"reason": ""}, page=f"/reservations/{booking.id}/annuler"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and 'id="reason-error"' in html
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status == BookingStatus.REQUESTED
-    response = client.submit(f"/reservations/{booking.id}/annuler", {"reason": "Salle en travaux"},
-                             page=f"/reservations/{booking.id}/annuler")
+    response = client.submit(
+        f"/reservations/{booking.id}/annuler",
+        {"reason": "Salle en travaux"},
+        page=f"/reservations/{booking.id}/annuler",
+    )
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status == BookingStatus.CANCELLED
@@ -412,9 +471,16 @@ def test_another_member_cannot_cancel_nor_see_the_confirmation(client, world, mo
 # --- A booking's page ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who, status", [
-    ("member", 200), ("manager", 200), ("coordinator", 200), ("other_member", 404), ("other_manager", 404),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("member", 200),
+        ("manager", 200),
+        ("coordinator", 200),
+        ("other_member", 404),
+        ("other_manager", 404),
+    ],
+)
 def test_who_sees_a_booking(client, world, monday, who, status):
     booking = book(world, world.member, monday, 10, 12, purpose="Réunion du bureau")
     log_in(client, getattr(world, who))
@@ -476,8 +542,11 @@ def test_moving_an_approved_booking_sends_it_back_to_a_manager(client, world, mo
     log_in(client, world.member)
     html = client.get(f"/reservations/{booking.id}/modifier").get_data(as_text=True)
     assert f'value="{local(monday, 10)}"' in html and "la renvoie à la validation" in html
-    response = client.submit(f"/reservations/{booking.id}/modifier",
-                             {"starts_at": local(monday, 14), "ends_at": local(monday, 16)}, follow_redirects=True)
+    response = client.submit(
+        f"/reservations/{booking.id}/modifier",
+        {"starts_at": local(monday, 14), "ends_at": local(monday, 16)},
+        follow_redirects=True,
+    )
     assert "attend de nouveau la validation" in response.get_data(as_text=True)
     db.session.expire_all()
     booking = db.session.get(Booking, booking.id)
@@ -489,8 +558,11 @@ def test_shortening_an_approved_booking_keeps_it_approved(client, world, monday)
     service.approve(booking, world.manager)
     db.session.commit()
     log_in(client, world.member)
-    response = client.submit(f"/reservations/{booking.id}/modifier",
-                             {"starts_at": local(monday, 10), "ends_at": local(monday, 11)}, follow_redirects=True)
+    response = client.submit(
+        f"/reservations/{booking.id}/modifier",
+        {"starts_at": local(monday, 10), "ends_at": local(monday, 11)},
+        follow_redirects=True,
+    )
     assert "La modification est enregistrée." in response.get_data(as_text=True)
     db.session.expire_all()
     booking = db.session.get(Booking, booking.id)
@@ -502,8 +574,9 @@ def test_an_edit_onto_a_taken_slot_is_refused_and_changes_nothing(client, world,
     service.approve(other, world.manager)
     booking = book(world, world.member, monday, 10, 12)
     log_in(client, world.member)
-    response = client.submit(f"/reservations/{booking.id}/modifier",
-                             {"starts_at": local(monday, 15), "ends_at": local(monday, 17)})
+    response = client.submit(
+        f"/reservations/{booking.id}/modifier", {"starts_at": local(monday, 15), "ends_at": local(monday, 17)}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and 'id="starts_at-error"' in html and f'value="{local(monday, 15)}"' in html
     db.session.expire_all()
@@ -519,30 +592,42 @@ def test_the_edit_page_tells_live_what_the_change_would_do_and_writes_nothing(cl
     log_in(client, world.member)
     url = f"/reservations/{booking.id}/modifier/verifier"
 
-    shorter = fragment(check_post(client, url, {"starts_at": local(monday, 10), "ends_at": local(monday, 11)},
-                                  target="edit-summary"))
+    shorter = fragment(
+        check_post(client, url, {"starts_at": local(monday, 10), "ends_at": local(monday, 11)}, target="edit-summary")
+    )
     assert "Cette modification est possible." in shorter and "La réservation reste validée." in shorter
     assert money(1000) in shorter and money(2000) in shorter  # the new price, and the one it replaces
-    moved = fragment(check_post(client, url, {"starts_at": local(monday, 9), "ends_at": local(monday, 12)},
-                                target="edit-summary"))
+    moved = fragment(
+        check_post(client, url, {"starts_at": local(monday, 9), "ends_at": local(monday, 12)}, target="edit-summary")
+    )
     assert "attendra de nouveau la validation" in moved and money(3000) in moved
-    taken = fragment(check_post(client, url, {"starts_at": local(monday, 15), "ends_at": local(monday, 17)},
-                                target="edit-summary"))
+    taken = fragment(
+        check_post(client, url, {"starts_at": local(monday, 15), "ends_at": local(monday, 17)}, target="edit-summary")
+    )
     assert "Modification impossible" in taken and "déjà réservé" in taken
 
     # Without JavaScript: the edit page, filled, with the same summary.
-    response = client.submit(url, {"starts_at": local(monday, 9), "ends_at": local(monday, 12)},
-                             page=f"/reservations/{booking.id}/modifier")
+    response = client.submit(
+        url, {"starts_at": local(monday, 9), "ends_at": local(monday, 12)}, page=f"/reservations/{booking.id}/modifier"
+    )
     html = response.get_data(as_text=True)
     assert "<html" in html and f'value="{local(monday, 9)}"' in html and "attendra de nouveau la validation" in html
     db.session.expire_all()
     unchanged = db.session.get(Booking, booking.id)
-    assert (unchanged.starts_at, unchanged.status, unchanged.revision) == (moment(monday, 10), BookingStatus.APPROVED, 0)
+    assert (unchanged.starts_at, unchanged.status, unchanged.revision) == (
+        moment(monday, 10),
+        BookingStatus.APPROVED,
+        0,
+    )
     # Someone who cannot see the booking learns nothing.
     client.logout()
     log_in(client, world.other_member)
-    assert check_post(client, url, {"starts_at": local(monday, 9), "ends_at": local(monday, 12)},
-                      target="edit-summary").status_code == 404
+    assert (
+        check_post(
+            client, url, {"starts_at": local(monday, 9), "ends_at": local(monday, 12)}, target="edit-summary"
+        ).status_code
+        == 404
+    )
 
 
 def test_others_cannot_edit(client, world, monday):
@@ -566,9 +651,11 @@ def test_a_taken_slot_offers_the_waitlist_and_the_member_can_leave_it(client, wo
     log_in(client, world.member)
     page = client.get(f"{form_url(world)}?debut={local(monday, 10)}&fin={local(monday, 12)}").get_data(as_text=True)
     assert "M'inscrire sur la liste d'attente" in page
-    response = client.submit(f"/ressources/{world.room.id}/liste-attente",
-                             {"starts_at": local(monday, 10), "ends_at": local(monday, 12), "quantity": "1"},
-                             page=f"{form_url(world)}?debut={local(monday, 10)}&fin={local(monday, 12)}")
+    response = client.submit(
+        f"/ressources/{world.room.id}/liste-attente",
+        {"starts_at": local(monday, 10), "ends_at": local(monday, 12), "quantity": "1"},
+        page=f"{form_url(world)}?debut={local(monday, 10)}&fin={local(monday, 12)}",
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/reservations/"
     entry = db.session.scalars(select(WaitlistEntry)).one()
     html = client.get("/reservations/").get_data(as_text=True)
@@ -581,8 +668,11 @@ def test_a_taken_slot_offers_the_waitlist_and_the_member_can_leave_it(client, wo
     client.logout()
     log_in(client, world.member)
     token = csrf_token_from(client.get("/reservations/").get_data(as_text=True))
-    response = client.post(f"/reservations/attente/{entry.id}/quitter", data={},
-                           headers={**HTMX, "HX-Target": f"waitlist-{entry.id}", "X-CSRFToken": token})
+    response = client.post(
+        f"/reservations/attente/{entry.id}/quitter",
+        data={},
+        headers={**HTMX, "HX-Target": f"waitlist-{entry.id}", "X-CSRFToken": token},
+    )
     html = fragment(response)
     assert "Vous avez quitté cette liste" in html
     db.session.expire_all()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +14,7 @@ from app.extensions import db
 from tests.bookings.world import NOW, build_world, paris
 from tests.factories import PASSWORD
 
-UTC = timezone.utc
+UTC = UTC
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -58,8 +58,9 @@ def events(calendar: Calendar) -> list:
 def test_my_feed_keeps_one_event_per_booking_through_every_change(client, calendar_app, world):
     (mine,) = [url for url in feed_urls(client, world.member) if url.endswith("/mes-reservations.ics")]
     # Monday 29 March 2027, the day after summer time starts: 10:00 in Paris is 08:00 UTC.
-    booking = request_booking(world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12),
-                              purpose="Atelier couture", now=NOW)
+    booking = request_booking(
+        world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12), purpose="Atelier couture", now=NOW
+    )
     winter = request_booking(world.room, world.member, paris(2027, 3, 26, 10), paris(2027, 3, 26, 12), now=NOW)
     db.session.commit()
 
@@ -76,8 +77,12 @@ def test_my_feed_keeps_one_event_per_booking_through_every_change(client, calend
     assert summer.decoded("DTEND").astimezone(UTC) == datetime(2027, 3, 29, 10, tzinfo=UTC)
     # The feed's own VTIMEZONE says the same as the time-zone database, on both sides of the change.
     feed_zone = vtimezone.to_tz()
-    for moment in (datetime(2027, 3, 26, 9, tzinfo=UTC), datetime(2027, 3, 29, 8, tzinfo=UTC),
-                   datetime(2027, 10, 31, 0, 30, tzinfo=UTC), datetime(2027, 10, 31, 1, 30, tzinfo=UTC)):
+    for moment in (
+        datetime(2027, 3, 26, 9, tzinfo=UTC),
+        datetime(2027, 3, 29, 8, tzinfo=UTC),
+        datetime(2027, 10, 31, 0, 30, tzinfo=UTC),
+        datetime(2027, 10, 31, 1, 30, tzinfo=UTC),
+    ):
         assert moment.astimezone(feed_zone).utcoffset() == moment.astimezone(PARIS).utcoffset()
     assert summer["STATUS"] == "TENTATIVE" and "Atelier couture" in summer["DESCRIPTION"]
     assert summer.decoded("DTSTAMP").tzinfo is not None and summer["DTSTAMP"].to_ical().endswith(b"Z")
@@ -128,8 +133,9 @@ def test_feed_addresses_need_the_secret_and_die_when_it_is_renewed(client, calen
 def test_a_resource_feed_shows_busy_times_to_those_who_may_book_it_and_nothing_about_people(
     client, calendar_app, world
 ):
-    booking = request_booking(world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12),
-                              purpose="Réunion secrète", now=NOW)
+    booking = request_booking(
+        world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12), purpose="Réunion secrète", now=NOW
+    )
     approve(booking, world.manager, now=NOW)
     db.session.commit()
     room_feed = f"/ressources/{world.room.id}.ics"
@@ -150,8 +156,9 @@ def test_a_resource_feed_shows_busy_times_to_those_who_may_book_it_and_nothing_a
 
 
 def test_a_venue_feed_is_for_its_managers_and_names_who_booked(client, calendar_app, world):
-    request_booking(world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12),
-                    purpose="Atelier couture", now=NOW)
+    request_booking(
+        world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12), purpose="Atelier couture", now=NOW
+    )
     db.session.commit()
     venue_feed = f"/lieux/{world.venue.slug}.ics"
     (followed,) = [url for url in feed_urls(client, world.manager) if url.endswith(venue_feed)]

@@ -3,7 +3,7 @@ who sees what of a booking, kits' free units, and the two daylight-saving weeks 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -12,18 +12,24 @@ from app.catalogue import calendar
 from app.catalogue.calendar import CellState, Viewer
 from app.extensions import db
 from app.models import Booking, BookingStatus, Closure, ClosureStatus, ResourceKind
-from tests.factories import make_resource, make_user, make_venue
 from tests.bookings.world import paris
+from tests.factories import make_resource, make_user, make_venue
 
-NOW = datetime(2027, 3, 1, 7, 0, tzinfo=timezone.utc)  # Monday 1 March 2027, 8:00 in Paris
+NOW = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)  # Monday 1 March 2027, 8:00 in Paris
 MONDAY = date(2027, 3, 8)
 
 
 def book(resource, user, starts_at, ends_at, status=BookingStatus.APPROVED, quantity=1, purpose="Atelier"):
     booking = Booking(
-        resource=resource, requester=user, starts_at=starts_at, ends_at=ends_at,
-        holds_until=ends_at + timedelta(minutes=resource.buffer_minutes), exclusive=resource.is_exclusive,
-        quantity=quantity, purpose=purpose, status=status,
+        resource=resource,
+        requester=user,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        holds_until=ends_at + timedelta(minutes=resource.buffer_minutes),
+        exclusive=resource.is_exclusive,
+        quantity=quantity,
+        purpose=purpose,
+        status=status,
     )
     db.session.add(booking)
     db.session.flush()
@@ -36,7 +42,8 @@ def room(app):
     return make_resource(venue, slot_minutes=30, min_duration_minutes=60, notice_minutes=60, horizon_days=60)
 
 
-def week(resource, viewer=Viewer(), monday=MONDAY, now=NOW):
+def week(resource, viewer=None, monday=MONDAY, now=NOW):
+    viewer = viewer or Viewer()
     times, columns = calendar.load_calendar(resource, calendar.week_days(monday), now, viewer)
     return times, {column.day: {cell.at: cell for cell in column.cells} for column in columns}
 
@@ -94,11 +101,16 @@ def test_who_sees_names_and_purposes(room):
     def seen(viewer):
         _, days = week(room, viewer)
         tuesday = days[date(2027, 3, 9)]
-        return {at.hour: (tuesday[at].state, [(o.name, o.purpose) for o in tuesday[at].occupants])
-                for at in (time(10), time(14), time(16))}
+        return {
+            at.hour: (tuesday[at].state, [(o.name, o.purpose) for o in tuesday[at].occupants])
+            for at in (time(10), time(14), time(16))
+        }
 
-    assert seen(Viewer()) == {10: (CellState.BUSY, [("", "")]), 14: (CellState.BUSY, [("", "")]),
-                              16: (CellState.FREE, [("", "")])}
+    assert seen(Viewer()) == {
+        10: (CellState.BUSY, [("", "")]),
+        14: (CellState.BUSY, [("", "")]),
+        16: (CellState.FREE, [("", "")]),
+    }
     assert seen(Viewer(member.id)) == {
         10: (CellState.MINE, [("Camille Martin", "Réunion du bureau")]),
         14: (CellState.BUSY, [("", "")]),
@@ -110,8 +122,16 @@ def test_who_sees_names_and_purposes(room):
 
 def test_a_kit_shows_its_free_units(app):
     venue = make_venue()
-    kit = make_resource(venue, "kit", "Kit vidéo", kind=ResourceKind.KIT, units=3, slot_minutes=60,
-                        min_duration_minutes=60, notice_minutes=0)
+    kit = make_resource(
+        venue,
+        "kit",
+        "Kit vidéo",
+        kind=ResourceKind.KIT,
+        units=3,
+        slot_minutes=60,
+        min_duration_minutes=60,
+        notice_minutes=0,
+    )
     user = make_user()
     book(kit, user, paris(2027, 3, 9, 9), paris(2027, 3, 9, 12), quantity=2)
     book(kit, user, paris(2027, 3, 9, 11), paris(2027, 3, 9, 13), quantity=1)
@@ -125,10 +145,24 @@ def test_a_kit_shows_its_free_units(app):
 
 
 def test_confirmed_closures_close_cells_and_proposed_ones_do_not(room):
-    db.session.add(Closure(venue_id=room.venue_id, starts_at=paris(2027, 3, 10), ends_at=paris(2027, 3, 11),
-                           reason="Inventaire", status=ClosureStatus.CONFIRMED))
-    db.session.add(Closure(venue_id=room.venue_id, starts_at=paris(2027, 3, 11), ends_at=paris(2027, 3, 12),
-                           reason="Proposée", status=ClosureStatus.PROPOSED))
+    db.session.add(
+        Closure(
+            venue_id=room.venue_id,
+            starts_at=paris(2027, 3, 10),
+            ends_at=paris(2027, 3, 11),
+            reason="Inventaire",
+            status=ClosureStatus.CONFIRMED,
+        )
+    )
+    db.session.add(
+        Closure(
+            venue_id=room.venue_id,
+            starts_at=paris(2027, 3, 11),
+            ends_at=paris(2027, 3, 12),
+            reason="Proposée",
+            status=ClosureStatus.PROPOSED,
+        )
+    )
     db.session.flush()
     _, days = week(room)
     assert all(cell.state == CellState.CLOSED for cell in days[date(2027, 3, 10)].values())
@@ -159,8 +193,8 @@ def test_the_week_of_the_spring_change_2027_03_28(all_day_room):
     # The 2:00 hour does not exist on Sunday: the clock goes from 2:00 straight to 3:00.
     assert sunday[time(2)].state == CellState.CLOSED
     assert sunday[time(1)].ends_at - sunday[time(1)].starts_at == timedelta(hours=1)
-    assert saturday[time(3)].starts_at == datetime(2027, 3, 27, 2, 0, tzinfo=timezone.utc)  # UTC+1
-    assert sunday[time(3)].starts_at == datetime(2027, 3, 28, 1, 0, tzinfo=timezone.utc)  # UTC+2
+    assert saturday[time(3)].starts_at == datetime(2027, 3, 27, 2, 0, tzinfo=UTC)  # UTC+1
+    assert sunday[time(3)].starts_at == datetime(2027, 3, 28, 1, 0, tzinfo=UTC)  # UTC+2
     # A booking 10:00-11:00 Paris (8:00 UTC in summer time) is in the 10 h row, not in its neighbours.
     assert [at.hour for at, cell in sunday.items() if cell.state == CellState.BUSY] == [10]
     assert saturday[time(10)].state == CellState.FREE
@@ -176,8 +210,8 @@ def test_the_week_of_the_autumn_change_2027_10_31(all_day_room):
     # The 2:00 row covers both 2:00-3:00 of the night (summer time, then winter time): two real hours.
     assert sunday[time(2)].ends_at - sunday[time(2)].starts_at == timedelta(hours=2)
     assert sunday[time(2)].state == CellState.FREE
-    assert sunday[time(10)].starts_at == datetime(2027, 10, 31, 9, 0, tzinfo=timezone.utc)  # UTC+1
-    assert saturday[time(10)].starts_at == datetime(2027, 10, 30, 8, 0, tzinfo=timezone.utc)  # UTC+2
+    assert sunday[time(10)].starts_at == datetime(2027, 10, 31, 9, 0, tzinfo=UTC)  # UTC+1
+    assert saturday[time(10)].starts_at == datetime(2027, 10, 30, 8, 0, tzinfo=UTC)  # UTC+2
     assert [at.hour for at, cell in sunday.items() if cell.state == CellState.BUSY] == [10]
     assert [at.hour for at, cell in saturday.items() if cell.state == CellState.BUSY] == [10]
 

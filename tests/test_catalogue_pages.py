@@ -86,8 +86,13 @@ def test_resources_are_grouped_by_kind_with_capacity_units_and_training(client, 
     assert "Lieu porteur du consortium" in page
     machines, spaces = text_of(section(page, "machine")), text_of(section(page, "space"))
     assert section(page, "kit") == ""
-    for name in ("Découpeuse laser", "Fraiseuse numérique CNC", "Imprimante 3D Prusa MK4 n° 1",
-                 "Imprimante 3D Prusa MK4 n° 2", "Imprimante 3D Prusa MK4 n° 3"):
+    for name in (
+        "Découpeuse laser",
+        "Fraiseuse numérique CNC",
+        "Imprimante 3D Prusa MK4 n° 1",
+        "Imprimante 3D Prusa MK4 n° 2",
+        "Imprimante 3D Prusa MK4 n° 3",
+    ):
         assert name in machines and name not in spaces
     assert "Salle de réunion « La Verrière »" in spaces and "Plateau de coworking" in spaces
     by_slug = cards(page)
@@ -144,14 +149,26 @@ def test_unknown_inactive_and_retired_things_are_not_shown(client, demo):
 
 def test_a_resource_photo_is_shown_with_its_description(client, demo):
     laser = db.session.scalar(select(Resource).where(Resource.slug == "decoupeuse-laser"))
-    db.session.add(ResourcePhoto(resource=laser, filename="laser-atelier.jpg", content_type="image/jpeg",
-                                 alt_text="La découpeuse laser capot ouvert", width=1200, height=800, size_bytes=1000))
+    db.session.add(
+        ResourcePhoto(
+            resource=laser,
+            filename="laser-atelier.jpg",
+            content_type="image/jpeg",
+            alt_text="La découpeuse laser capot ouvert",
+            width=1200,
+            height=800,
+            size_bytes=1000,
+        )
+    )
     db.session.commit()
 
     page = client.get("/lieux/la-machinerie").get_data(as_text=True)
 
-    assert re.search(r'<img src="/photos/ressources/laser-atelier.jpg" alt="La découpeuse laser capot ouvert"\s+'
-                     r'width="240" height="160"', page)
+    assert re.search(
+        r'<img src="/photos/ressources/laser-atelier.jpg" alt="La découpeuse laser capot ouvert"\s+'
+        r'width="240" height="160"',
+        page,
+    )
 
 
 def test_theme_names_follow_the_chosen_language(client, demo):

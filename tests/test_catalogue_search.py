@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -35,7 +35,7 @@ def local(day: date, hour: int) -> str:
 
 
 def moment(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=PARIS).astimezone(timezone.utc)
+    return datetime.combine(day, time(hour), tzinfo=PARIS).astimezone(UTC)
 
 
 def text_of(fragment: str) -> str:
@@ -69,7 +69,10 @@ def test_filters_by_venue_kind_theme_and_words(client, world):
     assert names(search(client, lieu="la-briqueterie").get_data(as_text=True)) == ["Atelier d'artistes"]
     assert names(search(client, type="kit").get_data(as_text=True)) == ["Kit vidéo"]
     assert names(search(client, theme="fablab").get_data(as_text=True)) == [
-        "Découpeuse laser", "Kit vidéo", "Salle de réunion"]
+        "Découpeuse laser",
+        "Kit vidéo",
+        "Salle de réunion",
+    ]
     assert names(search(client, q="verrière").get_data(as_text=True)) == ["Atelier d'artistes"]
     assert names(search(client, q="machinerie laser").get_data(as_text=True)) == ["Découpeuse laser"]
     assert names(search(client, q="100%_").get_data(as_text=True)) == []
@@ -77,8 +80,16 @@ def test_filters_by_venue_kind_theme_and_words(client, world):
 
 
 def test_the_form_shows_the_filters_of_the_url(client, world, monday):
-    page = search(client, debut=local(monday, 10), fin=local(monday, 12), quantite="2", lieu="la-machinerie",
-                  type="space", theme="fablab", q="salle").get_data(as_text=True)
+    page = search(
+        client,
+        debut=local(monday, 10),
+        fin=local(monday, 12),
+        quantite="2",
+        lieu="la-machinerie",
+        type="space",
+        theme="fablab",
+        q="salle",
+    ).get_data(as_text=True)
     assert f'value="{local(monday, 10)}"' in page and f'value="{local(monday, 12)}"' in page
     assert 'type="datetime-local"' in page
     assert re.search(r'<option selected value="la-machinerie">|<option value="la-machinerie" selected>', page)
@@ -92,13 +103,38 @@ def test_the_form_shows_the_filters_of_the_url(client, world, monday):
 
 
 def test_what_is_free_between_two_moments(client, world, monday):
-    db.session.add(Booking(resource=world.room, requester=world.member, starts_at=moment(monday, 11),
-                           ends_at=moment(monday, 12), holds_until=moment(monday, 12), status=BookingStatus.APPROVED))
-    db.session.add(Booking(resource=world.laser, requester=world.member, starts_at=moment(monday, 10),
-                           ends_at=moment(monday, 11), holds_until=moment(monday, 11), status=BookingStatus.REQUESTED))
-    db.session.add(Booking(resource=world.kit, requester=world.member, starts_at=moment(monday, 9),
-                           ends_at=moment(monday, 17), holds_until=moment(monday, 17), exclusive=False, quantity=2,
-                           status=BookingStatus.APPROVED))
+    db.session.add(
+        Booking(
+            resource=world.room,
+            requester=world.member,
+            starts_at=moment(monday, 11),
+            ends_at=moment(monday, 12),
+            holds_until=moment(monday, 12),
+            status=BookingStatus.APPROVED,
+        )
+    )
+    db.session.add(
+        Booking(
+            resource=world.laser,
+            requester=world.member,
+            starts_at=moment(monday, 10),
+            ends_at=moment(monday, 11),
+            holds_until=moment(monday, 11),
+            status=BookingStatus.REQUESTED,
+        )
+    )
+    db.session.add(
+        Booking(
+            resource=world.kit,
+            requester=world.member,
+            starts_at=moment(monday, 9),
+            ends_at=moment(monday, 17),
+            holds_until=moment(monday, 17),
+            exclusive=False,
+            quantity=2,
+            status=BookingStatus.APPROVED,
+        )
+    )
     db.session.commit()
 
     page = search(client, debut=local(monday, 10), fin=local(monday, 12)).get_data(as_text=True)
@@ -106,8 +142,9 @@ def test_what_is_free_between_two_moments(client, world, monday):
     assert names(page) == ["Découpeuse laser", "Kit vidéo"]
     assert "1 unité libre" in text_of(page)
     assert "2 ressources libres du" in text_of(page)
-    assert names(search(client, debut=local(monday, 10), fin=local(monday, 12), quantite="2").get_data(
-        as_text=True)) == ["Découpeuse laser"]
+    assert names(
+        search(client, debut=local(monday, 10), fin=local(monday, 12), quantite="2").get_data(as_text=True)
+    ) == ["Découpeuse laser"]
     # Saturday: the venue is closed.
     saturday = monday + timedelta(days=5)
     assert names(search(client, debut=local(saturday, 10), fin=local(saturday, 12)).get_data(as_text=True)) == []
@@ -123,13 +160,12 @@ def test_a_member_sees_their_price_a_booking_link_and_why_not(client, world, mon
     log_in(client, world.member)
     page = search(client, debut=local(monday, 10), fin=local(monday, 12)).get_data(as_text=True)
     text = text_of(page)
-    room = text[text.index("Salle de réunion"):]
+    room = text[text.index("Salle de réunion") :]
     assert "Votre prix pour ce créneau : 20,00 €" in room
-    assert (f'href="/ressources/{world.room.id}/reserver?debut={local(monday, 10)}&amp;fin={local(monday, 12)}"'
-            in page)
-    laser = text[text.index("Découpeuse laser"):text.index("Kit vidéo")]
+    assert f'href="/ressources/{world.room.id}/reserver?debut={local(monday, 10)}&amp;fin={local(monday, 12)}"' in page
+    laser = text[text.index("Découpeuse laser") : text.index("Kit vidéo")]
     assert "Vous ne pouvez pas réserver ce créneau :" in laser and "habilitation" in laser
-    kit = text[text.index("Kit vidéo"):]
+    kit = text[text.index("Kit vidéo") :]
     assert "Caution : 200,00 €." in kit
     kit_page = search(client, debut=local(monday, 10), fin=local(monday, 12), quantite="2", type="kit")
     assert "quantite=2" in kit_page.get_data(as_text=True)
@@ -148,8 +184,11 @@ def test_an_outsider_pays_the_external_price(client, world, monday):
         ({"debut": "2026-12-01T12:00", "fin": "2026-12-01T10:00"}, "fin", "La fin doit suivre le début."),
         ({"debut": "demain matin", "fin": "2026-12-01T10:00"}, "debut", "Date et heure illisibles"),
         ({"debut": "2026-12-01T10:00"}, "fin", "Indiquez aussi la fin."),
-        ({"debut": "2026-12-01T10:00", "fin": "2026-12-01T12:00", "quantite": "deux"}, "quantite",
-         "Indiquez un nombre d'unités entier, 1 ou plus."),
+        (
+            {"debut": "2026-12-01T10:00", "fin": "2026-12-01T12:00", "quantite": "deux"},
+            "quantite",
+            "Indiquez un nombre d'unités entier, 1 ou plus.",
+        ),
     ],
 )
 def test_bad_input_is_explained_next_to_its_field(client, world, args, field, message):
@@ -167,7 +206,7 @@ def test_bad_input_is_explained_next_to_its_field(client, world, args, field, me
     assert "<html" not in body
     # Only the messages come back: the fields being typed in are never replaced.
     assert f'id="{field}-error" aria-live="polite" hx-swap-oob="true">' in body and message in html.unescape(body)
-    assert f'<input' not in body
+    assert "<input" not in body
     assert 'id="search-status" hx-swap-oob="innerHTML"' in body
 
 
@@ -186,10 +225,14 @@ def test_the_htmx_partial_holds_the_results_and_clears_the_errors(client, world,
     assert response.status_code == 200
     assert "<html" not in body and "<form" not in body
     assert names(body) == ["Salle de réunion"]
-    assert '<p class="error" id="fin-error" aria-live="polite" hx-swap-oob="true"></p>' in body and "has-error" not in body
+    assert (
+        '<p class="error" id="fin-error" aria-live="polite" hx-swap-oob="true"></p>' in body and "has-error" not in body
+    )
     # A boosted navigation or a history restore gets the whole page.
-    for headers in ({"HX-Request": "true", "HX-Boosted": "true"},
-                    {"HX-Request": "true", "HX-History-Restore-Request": "true"}):
+    for headers in (
+        {"HX-Request": "true", "HX-Boosted": "true"},
+        {"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    ):
         assert "<html" in search(client, headers=headers, type="space").get_data(as_text=True)
 
 

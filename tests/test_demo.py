@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.bookings.errors import Code
 from app.bookings.hours import hours_for, intervals_on
-from app.core.clock import PARIS, paris_to_utc
 from app.bookings.rules import check_booking
+from app.core.clock import PARIS, paris_to_utc
 from app.demo.content import DEMO_ACCOUNTS, DEMO_PASSWORD, VENUES
 from app.demo.data import DemoRefused, load_demo
 from app.extensions import db
@@ -77,8 +77,7 @@ MANAGERS = {
 
 def row_counts() -> dict[str, int]:
     return {
-        table.name: db.session.scalar(select(sa.func.count()).select_from(table))
-        for table in db.metadata.sorted_tables
+        table.name: db.session.scalar(select(sa.func.count()).select_from(table)) for table in db.metadata.sorted_tables
     }
 
 
@@ -126,7 +125,12 @@ def test_the_demo_resources_have_their_kinds_units_training_and_tariffs(app):
     for key, (kind, units, training, test_space) in REQUIRED_RESOURCES.items():
         found = resources.get(key)
         assert found is not None, f"missing {key}"
-        assert (found.kind, found.units, found.requires_training, found.is_test_space) == (kind, units, training, test_space), key
+        assert (found.kind, found.units, found.requires_training, found.is_test_space) == (
+            kind,
+            units,
+            training,
+            test_space,
+        ), key
     for venue in VENUES:
         slugs = [r.slug for r in venue.resources]
         assert len(slugs) == len(set(slugs)), f"slugs repeated in {venue.slug}"
@@ -229,8 +233,14 @@ def test_demo_qualifications_and_audiences_decide_who_may_book_the_laser(app):
 
     member = check_booking(laser, trained, starts_at, ends_at, now=now)
     assert member.ok and member.approved_at_once and member.quote.price_cents == 5_00
-    assert Code.QUALIFICATION_EXPIRED in check_booking(laser, user("partenaire@example.org"), starts_at, ends_at, now=now).codes
-    assert Code.QUALIFICATION_REQUIRED in check_booking(laser, user("artiste@example.org"), starts_at, ends_at, now=now).codes
+    assert (
+        Code.QUALIFICATION_EXPIRED
+        in check_booking(laser, user("partenaire@example.org"), starts_at, ends_at, now=now).codes
+    )
+    assert (
+        Code.QUALIFICATION_REQUIRED
+        in check_booking(laser, user("artiste@example.org"), starts_at, ends_at, now=now).codes
+    )
     assert Code.AUDIENCE in check_booking(laser, user("externe@example.org"), starts_at, ends_at, now=now).codes
     monday = paris_to_utc(_next_paris_day(0, now + timedelta(days=1)), time(10, 0))
     assert Code.OUTSIDE_HOURS in check_booking(laser, trained, monday, monday + timedelta(hours=1), now=now).codes

@@ -81,10 +81,23 @@ def test_a_member_gets_403_and_no_counter(client, world, day):
 
 
 def test_a_manager_sees_only_their_venues_requests_oldest_first_with_their_facts(client, world, day):
-    later = request(world.room, world.other_member, moment(day, 14), moment(day, 16), purpose="Répétition",
-                    now=moment(day, 0) - timedelta(days=1))
-    older = request(world.room, world.member, moment(day, 10), moment(day, 12), purpose="Assemblée générale",
-                    attendees=8, now=moment(day, 0) - timedelta(days=3))
+    later = request(
+        world.room,
+        world.other_member,
+        moment(day, 14),
+        moment(day, 16),
+        purpose="Répétition",
+        now=moment(day, 0) - timedelta(days=1),
+    )
+    older = request(
+        world.room,
+        world.member,
+        moment(day, 10),
+        moment(day, 12),
+        purpose="Assemblée générale",
+        attendees=8,
+        now=moment(day, 0) - timedelta(days=3),
+    )
     elsewhere = request(world.other_room, world.member, moment(day, 10), moment(day, 12), purpose="Ailleurs")
     log_in(client, world.manager)
     response = client.get(DESK)
@@ -93,8 +106,17 @@ def test_a_manager_sees_only_their_venues_requests_oldest_first_with_their_facts
     assert html.index(f'id="booking-{older.id}"') < html.index(f'id="booking-{later.id}"')
     assert f'id="booking-{elsewhere.id}"' not in html and "Ailleurs" not in html
     row = row_html(html, older)
-    for text in ("Camille Martin", "membre@test.example", "Les Jardins Partagés", "Assemblée générale", "8",
-                 "20,00", "Salle de réunion", "en attente", "Aucune autre demande sur ce créneau."):
+    for text in (
+        "Camille Martin",
+        "membre@test.example",
+        "Les Jardins Partagés",
+        "Assemblée générale",
+        "8",
+        "20,00",
+        "Salle de réunion",
+        "en attente",
+        "Aucune autre demande sur ce créneau.",
+    ):
         assert text in row, text
     assert counter(html) == "2"
     assert "2 demandes en attente" in html
@@ -191,8 +213,9 @@ def test_rejecting_with_a_note_and_the_refusal_without_one(client, world, day):
     response = post(client, f"{DESK}/{booking.id}/refuser", {"note": "  "})
     assert response.status_code == 422 and "<html" in response.get_data(as_text=True)
     assert 'role="alert"' in row_html(response.get_data(as_text=True), booking)
-    response = post(client, f"{DESK}/{booking.id}/refuser", {"note": "Salle réservée pour le lieu"},
-                    target=f"booking-{booking.id}")
+    response = post(
+        client, f"{DESK}/{booking.id}/refuser", {"note": "Salle réservée pour le lieu"}, target=f"booking-{booking.id}"
+    )
     assert response.status_code == 200 and "Refusée." in fragment(response)
     db.session.expire_all()
     stored = db.session.get(Booking, booking.id)
@@ -236,29 +259,41 @@ def test_a_decision_needs_the_csrf_token(client, world, day):
 
 def test_bulk_approve_keeps_the_others_when_one_is_refused(client, world, day):
     first = request(world.room, world.member, moment(day, 9), moment(day, 10), now=moment(day, 0) - timedelta(days=5))
-    collision = request(world.room, world.other_member, moment(day, 9), moment(day, 11),
-                        now=moment(day, 0) - timedelta(days=4))
-    too_many = request(world.kit, world.member, moment(day, 10), moment(day, 12), quantity=3,
-                       now=moment(day, 0) - timedelta(days=3))
-    studio = request(world.studio, world.other_member, moment(day, 14), moment(day, 15),
-                     now=moment(day, 0) - timedelta(days=2))
+    collision = request(
+        world.room, world.other_member, moment(day, 9), moment(day, 11), now=moment(day, 0) - timedelta(days=4)
+    )
+    too_many = request(
+        world.kit, world.member, moment(day, 10), moment(day, 12), quantity=3, now=moment(day, 0) - timedelta(days=3)
+    )
+    studio = request(
+        world.studio, world.other_member, moment(day, 14), moment(day, 15), now=moment(day, 0) - timedelta(days=2)
+    )
     world.kit.units = 2
     db.session.commit()
     log_in(client, world.manager)
     ids = [first.id, collision.id, too_many.id, studio.id]
-    response = client.post(f"{DESK}/lot/valider", data={"csrf_token": token(client), "booking_ids": ids},
-                           headers={**HTMX, "HX-Target": "desk-list"})
+    response = client.post(
+        f"{DESK}/lot/valider",
+        data={"csrf_token": token(client), "booking_ids": ids},
+        headers={**HTMX, "HX-Target": "desk-list"},
+    )
     html = fragment(response)
     assert response.status_code == 200
-    assert ("2 demandes validées. 1 était déjà refusée : son créneau a été attribué à une demande validée juste avant. "
-            "1 n&#39;a pas pu l&#39;être") in html
+    assert (
+        "2 demandes validées. 1 était déjà refusée : son créneau a été attribué à une demande validée juste avant. "
+        "1 n&#39;a pas pu l&#39;être"
+    ) in html
     assert "Validée ; 1 demande en conflit a été refusée." in row_html(html, first)
     assert "déjà refusée" in row_html(html, collision)
     assert "Refusé par le moteur de réservation" in row_html(html, too_many)
     assert "Validée." in row_html(html, studio)
     assert re.search(r'<span id="pending-count"[^>]*hx-swap-oob="true"[^>]*>1<', html)
     assert [status_of(b) for b in (first, collision, too_many, studio)] == [
-        BookingStatus.APPROVED, BookingStatus.REJECTED, BookingStatus.REQUESTED, BookingStatus.APPROVED]
+        BookingStatus.APPROVED,
+        BookingStatus.REJECTED,
+        BookingStatus.REQUESTED,
+        BookingStatus.APPROVED,
+    ]
 
 
 def test_bulk_reject_without_javascript_and_with_nothing_ticked(client, world, day):
@@ -267,8 +302,10 @@ def test_bulk_reject_without_javascript_and_with_nothing_ticked(client, world, d
     log_in(client, world.manager)
     response = client.post(f"{DESK}/lot/refuser", data={"csrf_token": token(client), "note": "Fermé ce jour-là"})
     assert response.status_code == 422 and "Cochez au moins une demande." in response.get_data(as_text=True)
-    response = client.post(f"{DESK}/lot/refuser", data={"csrf_token": token(client), "note": "Fermé ce jour-là",
-                                                          "booking_ids": [one.id, two.id]})
+    response = client.post(
+        f"{DESK}/lot/refuser",
+        data={"csrf_token": token(client), "note": "Fermé ce jour-là", "booking_ids": [one.id, two.id]},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" in html and "2 demandes refusées." in html
     assert status_of(one) == status_of(two) == BookingStatus.REJECTED
@@ -280,7 +317,9 @@ def test_bulk_with_another_venues_request_is_404_and_writes_nothing(client, worl
     theirs = request(world.other_room, world.member, moment(day, 9), moment(day, 10))
     log_in(client, world.manager)
     before = audit_count()
-    response = client.post(f"{DESK}/lot/valider", data={"csrf_token": token(client), "booking_ids": [mine.id, theirs.id]})
+    response = client.post(
+        f"{DESK}/lot/valider", data={"csrf_token": token(client), "booking_ids": [mine.id, theirs.id]}
+    )
     assert response.status_code == 404
     assert status_of(mine) == status_of(theirs) == BookingStatus.REQUESTED and audit_count() == before
 
@@ -301,8 +340,13 @@ def test_decide_many_uses_a_savepoint_per_request(app, world, day):
 
 def _series(world, day, count=3):
     series, bookings = service.request_series(
-        world.room, world.member, moment(day, 18), moment(day, 19),
-        service.Repetition(service.Frequency.WEEKLY, count=count), purpose="Chorale", now=moment(day, 0) - timedelta(days=2),
+        world.room,
+        world.member,
+        moment(day, 18),
+        moment(day, 19),
+        service.Repetition(service.Frequency.WEEKLY, count=count),
+        purpose="Chorale",
+        now=moment(day, 0) - timedelta(days=2),
     )
     db.session.commit()
     return series, bookings
@@ -310,7 +354,9 @@ def _series(world, day, count=3):
 
 def test_a_series_is_approved_as_a_whole_inline(client, world, day):
     series, bookings = _series(world, day)
-    rival = request(world.room, world.other_member, moment(day + timedelta(days=7), 18), moment(day + timedelta(days=7), 20))
+    rival = request(
+        world.room, world.other_member, moment(day + timedelta(days=7), 18), moment(day + timedelta(days=7), 20)
+    )
     log_in(client, world.manager)
     html = client.get(DESK).get_data(as_text=True)
     assert f'id="series-{series.id}"' in html and "3 occurrences en attente." in html
@@ -354,7 +400,7 @@ def test_the_counter_counts_what_each_one_may_decide(client, app, world, day):
     assert rules.pending_count(world.coordinator) == 3
     log_in(client, world.other_manager)
     html = client.get("/").get_data(as_text=True)
-    assert counter(html) == "1" and "1<span class=\"visually-hidden\"> en attente</span>" in html
+    assert counter(html) == "1" and '1<span class="visually-hidden"> en attente</span>' in html
     assert "/gestion/planning" in html and 'href="/gestion/"' in html
 
 
@@ -404,9 +450,12 @@ def test_an_occurrence_decided_inline_updates_its_series(client, world, day):
     html = fragment(response)
     assert response.status_code == 200 and html.lstrip().startswith(f'<section id="series-{series.id}"')
     assert "2 occurrences en attente." in html
-    assert 'autofocus' in row_html(html, bookings[1]) and "Validée." in row_html(html, bookings[1])
+    assert "autofocus" in row_html(html, bookings[1]) and "Validée." in row_html(html, bookings[1])
     assert re.search(r'<span id="pending-count"[^>]*hx-swap-oob="true"[^>]*>2<', html)
     response = post(client, f"{DESK}/{bookings[2].id}/refuser", target=f"series-{series.id}")
     assert response.status_code == 422 and "Refusé par le moteur" in row_html(fragment(response), bookings[2])
-    assert [status_of(b) for b in bookings] == [BookingStatus.REQUESTED, BookingStatus.APPROVED,
-                                                BookingStatus.REQUESTED]
+    assert [status_of(b) for b in bookings] == [
+        BookingStatus.REQUESTED,
+        BookingStatus.APPROVED,
+        BookingStatus.REQUESTED,
+    ]

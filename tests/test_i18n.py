@@ -52,7 +52,9 @@ def test_english_texts_and_formats(client):
 
 def test_form_errors_in_english(client):
     choose_language(client, "en")
-    response = client.submit("/compte/inscription", {"name": "", "email": "nope", "organisation": "", "password": "x", "confirm": "y"})
+    response = client.submit(
+        "/compte/inscription", {"name": "", "email": "nope", "organisation": "", "password": "x", "confirm": "y"}
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "This email address is not valid." in page and "Enter your name." in page

@@ -13,7 +13,9 @@ from tests.test_manage_setup import build_consortium, htmx_get, log_in
 def _venue_things(world):
     """One closure, one qualification and the membership of the member, in the first venue."""
     now = utcnow()
-    closure = Closure(venue_id=world.venue.id, starts_at=now + timedelta(days=3), ends_at=now + timedelta(days=4), reason="Travaux")
+    closure = Closure(
+        venue_id=world.venue.id, starts_at=now + timedelta(days=3), ends_at=now + timedelta(days=4), reason="Travaux"
+    )
     qualification = Qualification(user_id=world.member.id, resource_id=world.laser.id)
     db.session.add_all([closure, qualification])
     db.session.commit()
@@ -24,8 +26,12 @@ def _venue_things(world):
 def _venue_pages(world) -> list[str]:
     base = f"/gestion/lieux/{world.venue.slug}"
     return [
-        f"{base}/ressources", f"{base}/ressources/nouvelle", f"{base}/ressources/{world.room.id}",
-        f"{base}/fermetures", f"{base}/habilitations", f"{base}/membres",
+        f"{base}/ressources",
+        f"{base}/ressources/nouvelle",
+        f"{base}/ressources/{world.room.id}",
+        f"{base}/fermetures",
+        f"{base}/habilitations",
+        f"{base}/membres",
     ]
 
 
@@ -33,16 +39,30 @@ def _venue_actions(world, closure, qualification, membership) -> list[str]:
     base = f"/gestion/lieux/{world.venue.slug}"
     room = f"{base}/ressources/{world.room.id}"
     return [
-        f"{base}/ressources/nouvelle", room, f"{room}/retirer", f"{room}/remettre", f"{room}/photos",
-        f"{room}/photos/1/supprimer", f"{base}/fermetures", f"{base}/fermetures/{closure.id}/supprimer",
-        f"{base}/fermetures/{closure.id}/confirmer", f"{base}/fermetures/{closure.id}/refuser", f"{base}/habilitations",
-        f"{base}/habilitations/{qualification.id}/retirer", f"{base}/membres", f"{base}/membres/{membership.id}/retirer",
+        f"{base}/ressources/nouvelle",
+        room,
+        f"{room}/retirer",
+        f"{room}/remettre",
+        f"{room}/photos",
+        f"{room}/photos/1/supprimer",
+        f"{base}/fermetures",
+        f"{base}/fermetures/{closure.id}/supprimer",
+        f"{base}/fermetures/{closure.id}/confirmer",
+        f"{base}/fermetures/{closure.id}/refuser",
+        f"{base}/habilitations",
+        f"{base}/habilitations/{qualification.id}/retirer",
+        f"{base}/membres",
+        f"{base}/membres/{membership.id}/retirer",
     ]
 
 
 COORDINATION_PAGES = [
-    "/gestion/coordination/lieux", "/gestion/coordination/lieux/nouveau", "/gestion/coordination/gestionnaires",
-    "/gestion/coordination/thematiques", "/gestion/coordination/structures", "/gestion/coordination/fermetures",
+    "/gestion/coordination/lieux",
+    "/gestion/coordination/lieux/nouveau",
+    "/gestion/coordination/gestionnaires",
+    "/gestion/coordination/thematiques",
+    "/gestion/coordination/structures",
+    "/gestion/coordination/fermetures",
     "/gestion/coordination/utilisateurs",
 ]
 
@@ -91,7 +111,9 @@ def test_a_manager_of_another_venue_gets_not_found_for_everything_of_this_venue(
         assert response.status_code == 404, url
         assert "La Machinerie" not in response.get_data(as_text=True)
     for url in _venue_actions(world, *things):
-        assert client.submit(url, {"email": world.member.email, "reason": "x"}, page="/gestion/").status_code == 404, url
+        assert client.submit(url, {"email": world.member.email, "reason": "x"}, page="/gestion/").status_code == 404, (
+            url
+        )
     # The same answer as for a venue that does not exist.
     assert client.get("/gestion/lieux/nulle-part/ressources").status_code == 404
     _nothing_changed(world, *things)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import time
 
-from app.extensions import db
 from app.core.clock import paris_today
+from app.extensions import db
 from app.models import (
     Audience,
     Closure,
@@ -27,7 +27,12 @@ COORD = "/gestion/coordination"
 
 
 def _themes():
-    ecology = Theme(slug="ecologie", name_fr="Écologie et maraîchage bio", name_en="Ecology and organic market gardening", position=1)
+    ecology = Theme(
+        slug="ecologie",
+        name_fr="Écologie et maraîchage bio",
+        name_en="Ecology and organic market gardening",
+        position=1,
+    )
     art = Theme(slug="art", name_fr="Expérimentation artistique", name_en="Artistic experimentation", position=2)
     db.session.add_all([ecology, art])
     db.session.commit()
@@ -35,11 +40,21 @@ def _themes():
 
 
 VENUE_FORM = {
-    "name": "L'Île aux Fruits", "slug": "", "short_description": "Maraîchage et ferme pédagogique",
-    "description": "Un lieu\r\nau bord de l'eau.", "street": "12 chemin de halage", "postal_code": "80000",
-    "city": "Amiens", "email": "Contact@IleAuxFruits.example", "phone": "03 22 00 00 00",
-    "website": "https://ile.example", "representative_name": "Dominique Durand", "representative_role": "Présidente",
-    "is_active": "y", "hours-d2": "9h-12h, 14h-18h", "hours-d5": "10:00-17:00",
+    "name": "L'Île aux Fruits",
+    "slug": "",
+    "short_description": "Maraîchage et ferme pédagogique",
+    "description": "Un lieu\r\nau bord de l'eau.",
+    "street": "12 chemin de halage",
+    "postal_code": "80000",
+    "city": "Amiens",
+    "email": "Contact@IleAuxFruits.example",
+    "phone": "03 22 00 00 00",
+    "website": "https://ile.example",
+    "representative_name": "Dominique Durand",
+    "representative_role": "Présidente",
+    "is_active": "y",
+    "hours-d2": "9h-12h, 14h-18h",
+    "hours-d5": "10:00-17:00",
 }
 
 
@@ -55,7 +70,9 @@ def test_a_coordinator_creates_a_venue_with_themes_and_opening_hours(client):
     assert venue.description == "Un lieu\nau bord de l'eau."
     assert [t.slug for t in venue.themes] == ["ecologie"]
     assert [(h.weekday, h.opens, h.closes) for h in venue.opening_hours] == [
-        (2, time(9), time(12)), (2, time(14), time(18)), (5, time(10), time(17))
+        (2, time(9), time(12)),
+        (2, time(14), time(18)),
+        (5, time(10), time(17)),
     ]
     assert audit_actions("venue", venue.id) == ["created"]
     # The public venue page shows it.
@@ -78,7 +95,13 @@ def test_editing_a_venue_and_refusals(client):
     db.session.expire_all()
     assert db.session.get(Venue, world.venue.id).name == "La Machinerie"
 
-    changed = {**VENUE_FORM, "name": "La Machinerie", "slug": "la-machinerie", "theme_ids": [str(art.id)], "is_active": ""}
+    changed = {
+        **VENUE_FORM,
+        "name": "La Machinerie",
+        "slug": "la-machinerie",
+        "theme_ids": [str(art.id)],
+        "is_active": "",
+    }
     assert client.submit(url, changed).status_code == 303
     db.session.expire_all()
     venue = db.session.get(Venue, world.venue.id)
@@ -111,33 +134,63 @@ def test_naming_and_removing_managers(client):
     assert second.get(f"/gestion/lieux/{world.venue.slug}/ressources").status_code == 200
 
     membership_id = membership.id
-    removed = htmx_post(client, f"{COORD}/gestionnaires/{membership_id}/retirer", target=f"manager-{membership_id}",
-                        page=f"{COORD}/gestionnaires")
+    removed = htmx_post(
+        client,
+        f"{COORD}/gestionnaires/{membership_id}/retirer",
+        target=f"manager-{membership_id}",
+        page=f"{COORD}/gestionnaires",
+    )
     assert removed.status_code == 200 and "reste membre du lieu" in text(removed)
     db.session.expire_all()
     assert db.session.get(VenueMembership, membership_id).role == VenueRole.MEMBER
     assert second.get(f"/gestion/lieux/{world.venue.slug}/ressources").status_code == 403
     assert audit_actions("venue", world.venue.id) == ["manager_added", "manager_removed"]
     # A plain membership is not a manager's: nothing to remove.
-    assert client.submit(f"{COORD}/gestionnaires/{membership_id}/retirer", {}, page=f"{COORD}/gestionnaires").status_code == 404
+    assert (
+        client.submit(f"{COORD}/gestionnaires/{membership_id}/retirer", {}, page=f"{COORD}/gestionnaires").status_code
+        == 404
+    )
 
 
 def test_themes_are_created_and_renamed_in_both_languages(client):
     world = build_consortium()
     log_in(client, world.coordinator)
-    response = client.submit(f"{COORD}/thematiques", {"name_fr": "Création dans l'espace public",
-                                                       "name_en": "Creation in public space", "slug": "", "position": "6"})
+    response = client.submit(
+        f"{COORD}/thematiques",
+        {
+            "name_fr": "Création dans l'espace public",
+            "name_en": "Creation in public space",
+            "slug": "",
+            "position": "6",
+        },
+    )
     assert response.status_code == 303
     theme = db.session.scalar(db.select(Theme))
     assert (theme.slug, theme.position) == ("creation-dans-l-espace-public", 6)
     missing = client.submit(f"{COORD}/thematiques", {"name_fr": "Autre", "name_en": "", "slug": "", "position": "1"})
-    assert missing.status_code == 422 and "Indiquez le nom en anglais." in text(missing) and 'value="Autre"' in text(missing)
-    taken = client.submit(f"{COORD}/thematiques", {"name_fr": "Autre", "name_en": "Other", "slug": theme.slug, "position": "1"})
+    assert (
+        missing.status_code == 422
+        and "Indiquez le nom en anglais." in text(missing)
+        and 'value="Autre"' in text(missing)
+    )
+    taken = client.submit(
+        f"{COORD}/thematiques", {"name_fr": "Autre", "name_en": "Other", "slug": theme.slug, "position": "1"}
+    )
     assert taken.status_code == 422 and "est déjà pris" in text(taken)
     edit = f"{COORD}/thematiques/{theme.id}"
     assert 'value="Creation in public space"' in text(client.get(edit))
-    assert client.submit(edit, {"name_fr": "Création en espace public", "name_en": "Creation in public space",
-                                "slug": theme.slug, "position": "2"}).status_code == 303
+    assert (
+        client.submit(
+            edit,
+            {
+                "name_fr": "Création en espace public",
+                "name_en": "Creation in public space",
+                "slug": theme.slug,
+                "position": "2",
+            },
+        ).status_code
+        == 303
+    )
     db.session.expire_all()
     assert db.session.get(Theme, theme.id).name_fr == "Création en espace public"
     assert db.session.scalar(db.select(db.func.count(Theme.id))) == 1
@@ -156,13 +209,25 @@ def test_organisations_search_and_audience_inline(client):
     page = text(client.get(f"{COORD}/structures?q=arts"))
     assert "<html" in page and "Collectif des Arts de la Rue" in page
 
-    response = htmx_post(client, f"{COORD}/structures/{collective.id}/public", {"audience": "partner"},
-                         target=f"organisation-{collective.id}", page=f"{COORD}/structures")
-    assert response.status_code == 200 and response.get_data(as_text=True).lstrip().startswith(f'<tr id="organisation-{collective.id}">')
+    response = htmx_post(
+        client,
+        f"{COORD}/structures/{collective.id}/public",
+        {"audience": "partner"},
+        target=f"organisation-{collective.id}",
+        page=f"{COORD}/structures",
+    )
+    assert response.status_code == 200 and response.get_data(as_text=True).lstrip().startswith(
+        f'<tr id="organisation-{collective.id}">'
+    )
     db.session.expire_all()
     assert db.session.get(Organisation, collective.id).audience == Audience.PARTNER
-    bad = htmx_post(client, f"{COORD}/structures/{collective.id}/public", {"audience": "vip"},
-                    target=f"organisation-{collective.id}", page=f"{COORD}/structures")
+    bad = htmx_post(
+        client,
+        f"{COORD}/structures/{collective.id}/public",
+        {"audience": "vip"},
+        target=f"organisation-{collective.id}",
+        page=f"{COORD}/structures",
+    )
     assert bad.status_code == 422 and "Choisissez un public de la liste." in text(bad)
     db.session.expire_all()
     assert db.session.get(Organisation, collective.id).audience == Audience.PARTNER
@@ -173,8 +238,12 @@ def test_a_consortium_closure_is_proposed_to_each_venue(client):
     world = build_consortium()
     year = paris_today(utcnow()).year + 1
     log_in(client, world.coordinator)
-    form = {"starts_on": f"{year}-05-01", "ends_on": f"{year}-05-01", "reason": "Fête du travail",
-            "venue_ids": [str(world.venue.id), str(world.other_venue.id)]}
+    form = {
+        "starts_on": f"{year}-05-01",
+        "ends_on": f"{year}-05-01",
+        "reason": "Fête du travail",
+        "venue_ids": [str(world.venue.id), str(world.other_venue.id)],
+    }
     none_chosen = client.submit(f"{COORD}/fermetures", {**form, "venue_ids": []})
     assert none_chosen.status_code == 422 and "Choisissez au moins un lieu." in text(none_chosen)
     assert 'value="Fête du travail"' in text(none_chosen)
@@ -184,10 +253,11 @@ def test_a_consortium_closure_is_proposed_to_each_venue(client):
     assert proposal.reason == "Fête du travail" and proposal.proposed_by_id == world.coordinator.id
     closures = db.session.scalars(db.select(Closure).order_by(Closure.venue_id)).all()
     assert [(c.venue_id, c.status) for c in closures] == [
-        (world.venue.id, ClosureStatus.PROPOSED), (world.other_venue.id, ClosureStatus.PROPOSED)
+        (world.venue.id, ClosureStatus.PROPOSED),
+        (world.other_venue.id, ClosureStatus.PROPOSED),
     ]
     page = text(client.get(f"{COORD}/fermetures"))
-    main = page[page.index("<main"):]  # (the menu's counter of requests says "en attente" too)
+    main = page[page.index("<main") :]  # (the menu's counter of requests says "en attente" too)
     assert f"le 1 mai {year}" in main and main.count("en attente") == 2
     assert audit_actions("consortium_closure", proposal.id) == ["proposed"]
     # The venue's manager finds it on their closures page, to confirm.
@@ -207,15 +277,26 @@ def test_users_search_deactivate_and_coordination(client, app):
     member_browser = BrowserLikeClient(app)
     log_in(member_browser, world.member)
     assert member_browser.get("/compte/").status_code == 200
-    response = htmx_post(client, f"{COORD}/utilisateurs/{world.member.id}/desactiver", target=f"user-{world.member.id}",
-                         page=f"{COORD}/utilisateurs")
+    response = htmx_post(
+        client,
+        f"{COORD}/utilisateurs/{world.member.id}/desactiver",
+        target=f"user-{world.member.id}",
+        page=f"{COORD}/utilisateurs",
+    )
     assert response.status_code == 200 and "Désactivé" in text(response) and "Réactiver" in text(response)
     assert member_browser.get("/compte/").status_code == 302
     assert member_browser.login(world.member.email, PASSWORD).status_code == 422
 
-    assert client.submit(f"{COORD}/utilisateurs/{world.member.id}/reactiver", {}, page=f"{COORD}/utilisateurs").status_code == 303
-    assert client.submit(f"{COORD}/utilisateurs/{world.member.id}/donner-coordination", {},
-                         page=f"{COORD}/utilisateurs").status_code == 303
+    assert (
+        client.submit(f"{COORD}/utilisateurs/{world.member.id}/reactiver", {}, page=f"{COORD}/utilisateurs").status_code
+        == 303
+    )
+    assert (
+        client.submit(
+            f"{COORD}/utilisateurs/{world.member.id}/donner-coordination", {}, page=f"{COORD}/utilisateurs"
+        ).status_code
+        == 303
+    )
     db.session.expire_all()
     member = db.session.get(User, world.member.id)
     assert member.active and member.is_coordinator
@@ -224,11 +305,19 @@ def test_users_search_deactivate_and_coordination(client, app):
     assert audit_actions("user", world.member.id) == ["deactivated", "reactivated", "coordinator_granted"]
 
     # Nobody locks themselves out.
-    own = htmx_post(client, f"{COORD}/utilisateurs/{world.coordinator.id}/desactiver",
-                    target=f"user-{world.coordinator.id}", page=f"{COORD}/utilisateurs")
+    own = htmx_post(
+        client,
+        f"{COORD}/utilisateurs/{world.coordinator.id}/desactiver",
+        target=f"user-{world.coordinator.id}",
+        page=f"{COORD}/utilisateurs",
+    )
     assert own.status_code == 422 and "votre propre compte" in text(own)
-    own = client.submit(f"{COORD}/utilisateurs/{world.coordinator.id}/retirer-coordination", {},
-                        page=f"{COORD}/utilisateurs", follow_redirects=True)
+    own = client.submit(
+        f"{COORD}/utilisateurs/{world.coordinator.id}/retirer-coordination",
+        {},
+        page=f"{COORD}/utilisateurs",
+        follow_redirects=True,
+    )
     assert "vous retirer vous-même" in text(own)
     db.session.expire_all()
     coordinator = db.session.get(User, world.coordinator.id)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.core.clock import paris_end_of_day
 from app.manage.parsing import (
     ParseError,
     format_duration,
     format_euros,
     format_hours,
-    paris_end_of_day,
     paris_moment,
     parse_duration,
     parse_euros,
@@ -31,8 +31,17 @@ def french(app):
 
 @pytest.mark.parametrize(
     ("typed", "cents"),
-    [("12", 1200), ("12,5", 1250), ("12.50", 1250), ("0,05", 5), (" 1 200,00 € ", 120000), ("1\u202f200,99", 120099),
-     ("0", 0), ("", None), ("   ", None)],
+    [
+        ("12", 1200),
+        ("12,5", 1250),
+        ("12.50", 1250),
+        ("0,05", 5),
+        (" 1 200,00 € ", 120000),
+        ("1\u202f200,99", 120099),
+        ("0", 0),
+        ("", None),
+        ("   ", None),
+    ],
 )
 def test_euros_are_read_exactly(typed, cents):
     assert parse_euros(typed) == cents
@@ -40,8 +49,15 @@ def test_euros_are_read_exactly(typed, cents):
 
 @pytest.mark.parametrize(
     ("typed", "message"),
-    [("-5", "négatif"), ("-0,50", "négatif"), ("12,505", "Montant invalide"), ("douze", "Montant invalide"),
-     ("1.200,50", "Montant invalide"), ("12,", "Montant invalide"), ("1e3", "Montant invalide")],
+    [
+        ("-5", "négatif"),
+        ("-0,50", "négatif"),
+        ("12,505", "Montant invalide"),
+        ("douze", "Montant invalide"),
+        ("1.200,50", "Montant invalide"),
+        ("12,", "Montant invalide"),
+        ("1e3", "Montant invalide"),
+    ],
 )
 def test_bad_amounts_are_refused_with_a_french_message(french, typed, message):
     with pytest.raises(ParseError) as error:
@@ -57,8 +73,18 @@ def test_euros_shown_in_a_form_read_back_the_same(cents):
 
 @pytest.mark.parametrize(
     ("typed", "minutes"),
-    [("90", 90), ("90 min", 90), ("1h30", 90), ("1 h 30", 90), ("1:30", 90), ("8h", 480), ("48 heures", 2880),
-     ("2 j", 2880), ("0", 0), ("", None)],
+    [
+        ("90", 90),
+        ("90 min", 90),
+        ("1h30", 90),
+        ("1 h 30", 90),
+        ("1:30", 90),
+        ("8h", 480),
+        ("48 heures", 2880),
+        ("2 j", 2880),
+        ("0", 0),
+        ("", None),
+    ],
 )
 def test_durations(typed, minutes):
     assert parse_duration(typed) == minutes
@@ -81,8 +107,13 @@ def test_opening_hours_with_several_intervals():
 
 @pytest.mark.parametrize(
     ("typed", "message"),
-    [("12:00-9:00", "doit suivre"), ("9-12, 11-14", "chevauchent"), ("9h-25h", "23:59"), ("matin", "n'est pas une plage"),
-     ("9:00-9:00", "doit suivre")],
+    [
+        ("12:00-9:00", "doit suivre"),
+        ("9-12, 11-14", "chevauchent"),
+        ("9h-25h", "23:59"),
+        ("matin", "n'est pas une plage"),
+        ("9:00-9:00", "doit suivre"),
+    ],
 )
 def test_bad_opening_hours(french, typed, message):
     with pytest.raises(ParseError) as error:
@@ -92,10 +123,10 @@ def test_bad_opening_hours(french, typed, message):
 
 def test_paris_times_become_utc_across_daylight_saving():
     # Winter: Paris is UTC+1; summer: UTC+2.
-    assert paris_moment(date(2026, 12, 24), time(9, 0)) == datetime(2026, 12, 24, 8, 0, tzinfo=timezone.utc)
-    assert paris_moment(date(2026, 7, 14), time(9, 0)) == datetime(2026, 7, 14, 7, 0, tzinfo=timezone.utc)
+    assert paris_moment(date(2026, 12, 24), time(9, 0)) == datetime(2026, 12, 24, 8, 0, tzinfo=UTC)
+    assert paris_moment(date(2026, 7, 14), time(9, 0)) == datetime(2026, 7, 14, 7, 0, tzinfo=UTC)
     # The last Sunday of March has 23 hours: "until the 29th included" ends at Monday 00:00 Paris.
-    assert paris_end_of_day(date(2026, 3, 29)) == datetime(2026, 3, 29, 22, 0, tzinfo=timezone.utc)
+    assert paris_end_of_day(date(2026, 3, 29)) == datetime(2026, 3, 29, 22, 0, tzinfo=UTC)
 
 
 def test_slugs():

@@ -124,7 +124,11 @@ def test_a_manager_creates_a_kit_with_tariffs_in_euros(client):
         ({"tariff_consortium-hour_cents": "-3"}, "tariff_consortium-hour_cents", "ne peut pas être négatif"),
         ({"tariff_partner-day_cents": "12,345"}, "tariff_partner-day_cents", "Montant invalide"),
         ({"deposit_cents": "cent euros"}, "deposit_cents", "Montant invalide"),
-        ({"min_duration_minutes": "4h", "max_duration_minutes": "2h"}, "max_duration_minutes", "plus courte que la durée minimale"),
+        (
+            {"min_duration_minutes": "4h", "max_duration_minutes": "2h"},
+            "max_duration_minutes",
+            "plus courte que la durée minimale",
+        ),
         ({"slot_minutes": "1 minute"}, "slot_minutes", "Entre 5 min et 24h"),
         ({"notice_minutes": "bientôt"}, "notice_minutes", "Durée invalide"),
         ({"name": "  "}, "name", "Indiquez le nom de la ressource."),
@@ -159,12 +163,27 @@ def test_editing_changes_tariffs_hours_and_keeps_the_kind(client):
     url = _url(world, f"/{world.room.id}")
     form = {
         "kind": "kit",  # ignored: the kind of a resource never changes
-        "name": "Grande salle", "slug": "salle", "short_description": "", "description": "", "documentation": "",
-        "capacity": "40", "is_test_space": "y", "min_duration_minutes": "1h", "max_duration_minutes": "",
-        "slot_minutes": "30", "notice_minutes": "0", "horizon_days": "365", "buffer_minutes": "15",
-        "open_to": "external", "approval_policy": "consortium",
-        "tariff_consortium-hour_cents": "0", "tariff_external-hour_cents": "15", "tariff_external-day_cents": "90",
-        "deposit_cents": "", "hours-d0": "8h-12h", "hours-d2": "14h-22h",
+        "name": "Grande salle",
+        "slug": "salle",
+        "short_description": "",
+        "description": "",
+        "documentation": "",
+        "capacity": "40",
+        "is_test_space": "y",
+        "min_duration_minutes": "1h",
+        "max_duration_minutes": "",
+        "slot_minutes": "30",
+        "notice_minutes": "0",
+        "horizon_days": "365",
+        "buffer_minutes": "15",
+        "open_to": "external",
+        "approval_policy": "consortium",
+        "tariff_consortium-hour_cents": "0",
+        "tariff_external-hour_cents": "15",
+        "tariff_external-day_cents": "90",
+        "deposit_cents": "",
+        "hours-d0": "8h-12h",
+        "hours-d2": "14h-22h",
     }
     assert client.submit(url, form).status_code == 303
     db.session.expire_all()
@@ -191,9 +210,20 @@ def test_a_bad_edit_changes_nothing(client):
     world = build_consortium()
     log_in(client, world.manager)
     url = _url(world, f"/{world.laser.id}")
-    response = client.submit(url, {"name": "Laser renommé", "min_duration_minutes": "1h", "slot_minutes": "30",
-                                   "notice_minutes": "1h", "horizon_days": "30", "buffer_minutes": "0",
-                                   "open_to": "consortium", "approval_policy": "manager", "deposit_cents": "-10"})
+    response = client.submit(
+        url,
+        {
+            "name": "Laser renommé",
+            "min_duration_minutes": "1h",
+            "slot_minutes": "30",
+            "notice_minutes": "1h",
+            "horizon_days": "30",
+            "buffer_minutes": "0",
+            "open_to": "consortium",
+            "approval_policy": "manager",
+            "deposit_cents": "-10",
+        },
+    )
     assert response.status_code == 422 and 'value="Laser renommé"' in response.get_data(as_text=True)
     db.session.expire_all()
     laser = db.session.get(Resource, world.laser.id)
@@ -203,8 +233,13 @@ def test_a_bad_edit_changes_nothing(client):
 
 def _booking(world, resource):
     start = utcnow() + timedelta(days=2)
-    booking = Booking(resource_id=resource.id, requester_id=world.member.id, starts_at=start,
-                      ends_at=start + timedelta(hours=2), holds_until=start + timedelta(hours=2))
+    booking = Booking(
+        resource_id=resource.id,
+        requester_id=world.member.id,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        holds_until=start + timedelta(hours=2),
+    )
     db.session.add(booking)
     db.session.commit()
     return booking
@@ -214,8 +249,13 @@ def test_retiring_inline_updates_the_row_and_keeps_the_bookings(client):
     world = build_consortium()
     booking = _booking(world, world.room)
     log_in(client, world.manager)
-    response = htmx_post(client, _url(world, f"/{world.room.id}/retirer"), {"next": _url(world)},
-                         target=f"resource-{world.room.id}", page=_url(world))
+    response = htmx_post(
+        client,
+        _url(world, f"/{world.room.id}/retirer"),
+        {"next": _url(world)},
+        target=f"resource-{world.room.id}",
+        page=_url(world),
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body
     assert body.lstrip().startswith(f'<tr id="resource-{world.room.id}">')
@@ -249,8 +289,12 @@ def test_retiring_without_javascript_redirects_back_with_a_message(client):
 
 def _upload(client, world, content: bytes, filename: str = "photo.png", alt: str = "La salle vue de l'entrée"):
     url = _url(world, f"/{world.room.id}/photos")
-    return client.submit(url, {"photo": (BytesIO(content), filename), "alt_text": alt},
-                         page=_url(world, f"/{world.room.id}"), content_type="multipart/form-data")
+    return client.submit(
+        url,
+        {"photo": (BytesIO(content), filename), "alt_text": alt},
+        page=_url(world, f"/{world.room.id}"),
+        content_type="multipart/form-data",
+    )
 
 
 def _fetch(client, url: str) -> tuple[int, str, bytes]:
@@ -289,8 +333,9 @@ def test_a_photo_is_checked_re_encoded_stored_and_served(client, app):
     assert audit_actions("resource", world.room.id) == ["photo_added"]
 
     filename = photo.filename
-    response = client.submit(_url(world, f"/{world.room.id}/photos/{photo.id}/supprimer"), {},
-                             page=_url(world, f"/{world.room.id}"))
+    response = client.submit(
+        _url(world, f"/{world.room.id}/photos/{photo.id}/supprimer"), {}, page=_url(world, f"/{world.room.id}")
+    )
     assert response.status_code == 303
     assert _photos(world) == [] and not stored.exists()
     assert _fetch(client, f"/photos/ressources/{filename}")[0] == 404

@@ -34,10 +34,17 @@ def build_consortium() -> Consortium:
     venue = make_venue()
     other_venue = make_venue(slug="la-briqueterie", name="La Briqueterie")
     room = make_resource(venue)
-    laser = make_resource(venue, slug="laser", name="Découpeuse laser", kind=ResourceKind.MACHINE,
-                          machine_type="découpeuse laser", requires_training=True)
-    kit = make_resource(venue, slug="kit-expo", name="Kit exposition", kind=ResourceKind.KIT, units=3,
-                        checklist="Grilles\nSpots")
+    laser = make_resource(
+        venue,
+        slug="laser",
+        name="Découpeuse laser",
+        kind=ResourceKind.MACHINE,
+        machine_type="découpeuse laser",
+        requires_training=True,
+    )
+    kit = make_resource(
+        venue, slug="kit-expo", name="Kit exposition", kind=ResourceKind.KIT, units=3, checklist="Grilles\nSpots"
+    )
     workshop = make_resource(other_venue, slug="atelier", name="Atelier des arts")
     manager = make_user(email="gestion@machinerie.example", name="Gaëlle Gestion")
     add_membership(manager, venue, VenueRole.MANAGER)
@@ -56,7 +63,9 @@ def log_in(client, user: User) -> None:
 
 
 def htmx_get(client, url: str, target: str):
-    return client.get(url, headers={"HX-Request": "true", "HX-Target": target, "HX-Current-URL": f"http://localhost{url}"})
+    return client.get(
+        url, headers={"HX-Request": "true", "HX-Target": target, "HX-Current-URL": f"http://localhost{url}"}
+    )
 
 
 def htmx_post(client, url: str, data: dict | None = None, *, target: str, page: str):
@@ -65,8 +74,12 @@ def htmx_post(client, url: str, data: dict | None = None, *, target: str, page: 
     return client.post(
         url,
         data=data or {},
-        headers={"HX-Request": "true", "HX-Target": target, "HX-Current-URL": f"http://localhost{page}",
-                 "X-CSRFToken": token},
+        headers={
+            "HX-Request": "true",
+            "HX-Target": target,
+            "HX-Current-URL": f"http://localhost{page}",
+            "X-CSRFToken": token,
+        },
     )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
-from app.extensions import db
 from app.core.clock import paris_today
+from app.extensions import db
 from app.models import (
     Booking,
     Closure,
@@ -39,18 +39,27 @@ def _closures(world) -> list[Closure]:
 def test_whole_days_of_closure_in_paris_time(client):
     world = build_consortium()
     year = _next_year()
-    start = datetime(year, 12, 24, 10, tzinfo=timezone.utc)
-    db.session.add(Booking(resource_id=world.room.id, requester_id=world.member.id, starts_at=start,
-                           ends_at=start + timedelta(hours=2), holds_until=start + timedelta(hours=2)))
+    start = datetime(year, 12, 24, 10, tzinfo=UTC)
+    db.session.add(
+        Booking(
+            resource_id=world.room.id,
+            requester_id=world.member.id,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            holds_until=start + timedelta(hours=2),
+        )
+    )
     db.session.commit()
     log_in(client, world.manager)
-    response = client.submit(_url(world, "fermetures"), {"starts_on": f"{year}-12-24", "ends_on": f"{year}-12-26",
-                                                          "reason": "Fêtes de fin d'année"})
+    response = client.submit(
+        _url(world, "fermetures"),
+        {"starts_on": f"{year}-12-24", "ends_on": f"{year}-12-26", "reason": "Fêtes de fin d'année"},
+    )
     assert response.status_code == 303
     [closure] = _closures(world)
     # Paris is UTC+1 in winter: from the 24th 00:00 to the 27th 00:00, Paris time.
-    assert closure.starts_at == datetime(year, 12, 23, 23, tzinfo=timezone.utc)
-    assert closure.ends_at == datetime(year, 12, 26, 23, tzinfo=timezone.utc)
+    assert closure.starts_at == datetime(year, 12, 23, 23, tzinfo=UTC)
+    assert closure.ends_at == datetime(year, 12, 26, 23, tzinfo=UTC)
     assert closure.status == ClosureStatus.CONFIRMED and closure.decided_by_id == world.manager.id
     page = text(client.get(response.headers["Location"]))
     assert "La fermeture est enregistrée." in page
@@ -63,26 +72,36 @@ def test_a_closure_with_hours_in_summer_time(client):
     world = build_consortium()
     year = _next_year()
     log_in(client, world.manager)
-    response = client.submit(_url(world, "fermetures"), {"starts_on": f"{year}-07-14", "starts_time": "14:00",
-                                                          "ends_on": f"{year}-07-14", "ends_time": "18:30",
-                                                          "reason": "Assemblée générale"})
+    response = client.submit(
+        _url(world, "fermetures"),
+        {
+            "starts_on": f"{year}-07-14",
+            "starts_time": "14:00",
+            "ends_on": f"{year}-07-14",
+            "ends_time": "18:30",
+            "reason": "Assemblée générale",
+        },
+    )
     assert response.status_code == 303
     [closure] = _closures(world)
-    assert closure.starts_at == datetime(year, 7, 14, 12, tzinfo=timezone.utc)
-    assert closure.ends_at == datetime(year, 7, 14, 16, 30, tzinfo=timezone.utc)
+    assert closure.starts_at == datetime(year, 7, 14, 12, tzinfo=UTC)
+    assert closure.ends_at == datetime(year, 7, 14, 16, 30, tzinfo=UTC)
 
 
 def test_bad_closures_come_back_filled_and_write_nothing(client):
     world = build_consortium()
     year = _next_year()
     log_in(client, world.manager)
-    backwards = client.submit(_url(world, "fermetures"), {"starts_on": f"{year}-05-10", "ends_on": f"{year}-05-08",
-                                                           "reason": "Travaux"})
+    backwards = client.submit(
+        _url(world, "fermetures"), {"starts_on": f"{year}-05-10", "ends_on": f"{year}-05-08", "reason": "Travaux"}
+    )
     assert backwards.status_code == 422
     page = text(backwards)
     assert "La fin de la fermeture doit suivre son début." in page
     assert f'value="{year}-05-10"' in page and 'value="Travaux"' in page
-    past = client.submit(_url(world, "fermetures"), {"starts_on": "2020-01-01", "ends_on": "2020-01-02", "reason": "Vieux"})
+    past = client.submit(
+        _url(world, "fermetures"), {"starts_on": "2020-01-01", "ends_on": "2020-01-02", "reason": "Vieux"}
+    )
     assert past.status_code == 422 and "déjà passée" in text(past)
     missing = client.submit(_url(world, "fermetures"), {"starts_on": "", "ends_on": "pas une date", "reason": ""})
     assert missing.status_code == 422
@@ -93,11 +112,22 @@ def test_bad_closures_come_back_filled_and_write_nothing(client):
 
 def _proposal(world, venues):
     now = utcnow()
-    proposal = ConsortiumClosure(starts_at=now + timedelta(days=10), ends_at=now + timedelta(days=11),
-                                 reason="Journée du consortium", proposed_by_id=world.coordinator.id)
+    proposal = ConsortiumClosure(
+        starts_at=now + timedelta(days=10),
+        ends_at=now + timedelta(days=11),
+        reason="Journée du consortium",
+        proposed_by_id=world.coordinator.id,
+    )
     for venue in venues:
-        proposal.closures.append(Closure(venue_id=venue.id, starts_at=proposal.starts_at, ends_at=proposal.ends_at,
-                                         reason=proposal.reason, status=ClosureStatus.PROPOSED))
+        proposal.closures.append(
+            Closure(
+                venue_id=venue.id,
+                starts_at=proposal.starts_at,
+                ends_at=proposal.ends_at,
+                reason=proposal.reason,
+                status=ClosureStatus.PROPOSED,
+            )
+        )
     db.session.add(proposal)
     db.session.commit()
     return proposal
@@ -112,8 +142,12 @@ def test_a_manager_confirms_then_declines_a_consortium_closure_inline(client):
     assert "À confirmer" in page and "proposée par la coordination" in page
     assert "1 fermeture commune à confirmer" in text(client.get("/gestion/"))
 
-    response = htmx_post(client, _url(world, f"fermetures/{closure.id}/confirmer"), target=f"closure-{closure.id}",
-                         page=_url(world, "fermetures"))
+    response = htmx_post(
+        client,
+        _url(world, f"fermetures/{closure.id}/confirmer"),
+        target=f"closure-{closure.id}",
+        page=_url(world, "fermetures"),
+    )
     body = text(response)
     assert response.status_code == 200 and body.lstrip().startswith(f'<tr id="closure-{closure.id}">')
     assert "Confirmée : le lieu est fermé" in body and "La fermeture est confirmée pour ce lieu." in body
@@ -135,22 +169,36 @@ def test_own_closures_are_removed_and_consortium_ones_are_not(client):
     world = build_consortium()
     _proposal(world, [world.venue])
     now = utcnow()
-    own = Closure(venue_id=world.venue.id, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2), reason="Travaux")
+    own = Closure(
+        venue_id=world.venue.id, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2), reason="Travaux"
+    )
     db.session.add(own)
     db.session.commit()
     proposed = next(c for c in _closures(world) if c.consortium_closure_id)
     own_id, proposed_id = own.id, proposed.id
     log_in(client, world.manager)
 
-    refused = htmx_post(client, _url(world, f"fermetures/{proposed.id}/supprimer"), target=f"closure-{proposed.id}",
-                        page=_url(world, "fermetures"))
+    refused = htmx_post(
+        client,
+        _url(world, f"fermetures/{proposed.id}/supprimer"),
+        target=f"closure-{proposed.id}",
+        page=_url(world, "fermetures"),
+    )
     assert refused.status_code == 422 and "refusez-la plutôt" in text(refused)
-    confirm_own = htmx_post(client, _url(world, f"fermetures/{own.id}/confirmer"), target=f"closure-{own.id}",
-                            page=_url(world, "fermetures"))
+    confirm_own = htmx_post(
+        client,
+        _url(world, f"fermetures/{own.id}/confirmer"),
+        target=f"closure-{own.id}",
+        page=_url(world, "fermetures"),
+    )
     assert confirm_own.status_code == 422
 
-    removed = htmx_post(client, _url(world, f"fermetures/{own_id}/supprimer"), target=f"closure-{own_id}",
-                        page=_url(world, "fermetures"))
+    removed = htmx_post(
+        client,
+        _url(world, f"fermetures/{own_id}/supprimer"),
+        target=f"closure-{own_id}",
+        page=_url(world, "fermetures"),
+    )
     body = text(removed)
     assert removed.status_code == 200 and "<tr" not in body and "La fermeture est supprimée." in body
     assert [c.id for c in _closures(world)] == [proposed_id]
@@ -161,7 +209,12 @@ def test_own_closures_are_removed_and_consortium_ones_are_not(client):
 
 
 def _grant(client, world, **fields):
-    data = {"email": "MEMBRE@example.org ", "resource_id": str(world.laser.id), "expires_on": "", "note": "Formation du 3 mars"}
+    data = {
+        "email": "MEMBRE@example.org ",
+        "resource_id": str(world.laser.id),
+        "expires_on": "",
+        "note": "Formation du 3 mars",
+    }
     data.update(fields)
     return client.submit(_url(world, "habilitations"), data)
 
@@ -181,7 +234,7 @@ def test_granting_a_qualification_with_expiry_and_consortium_recognition(client)
     assert qualification.resource_id == world.laser.id and qualification.granted_by_id == world.manager.id
     assert qualification.machine_type == "découpeuse laser" and qualification.recognised_consortium_wide
     # Valid through the 30th of June, Paris time (UTC+2 in summer).
-    assert qualification.expires_at == datetime(year, 6, 30, 22, tzinfo=timezone.utc)
+    assert qualification.expires_at == datetime(year, 6, 30, 22, tzinfo=UTC)
     assert qualification.note == "Formation du 3 mars"
     page = text(client.get(_url(world, "habilitations")))
     assert "Camille Martin" in page and f"Valable jusqu'au 30 juin {year}" in page
@@ -225,8 +278,12 @@ def test_revoking_a_qualification_inline(client):
     db.session.add(qualification)
     db.session.commit()
     log_in(client, world.manager)
-    response = htmx_post(client, _url(world, f"habilitations/{qualification.id}/retirer"),
-                         target=f"qualification-{qualification.id}", page=_url(world, "habilitations"))
+    response = htmx_post(
+        client,
+        _url(world, f"habilitations/{qualification.id}/retirer"),
+        target=f"qualification-{qualification.id}",
+        page=_url(world, "habilitations"),
+    )
     body = text(response)
     assert response.status_code == 200 and body.lstrip().startswith(f'<tr id="qualification-{qualification.id}">')
     assert "Retirée le" in body and "<button" not in body
@@ -272,8 +329,12 @@ def test_adding_and_removing_members(client):
     assert invalid.status_code == 422 and "Cette adresse e-mail n'est pas valide." in text(invalid)
 
     membership_id = membership.id
-    removed = htmx_post(client, _url(world, f"membres/{membership_id}/retirer"), target=f"membership-{membership_id}",
-                        page=_url(world, "membres"))
+    removed = htmx_post(
+        client,
+        _url(world, f"membres/{membership_id}/retirer"),
+        target=f"membership-{membership_id}",
+        page=_url(world, "membres"),
+    )
     assert removed.status_code == 200 and "Nina Nouvelle ne fait plus partie de La Machinerie." in text(removed)
     db.session.expire_all()
     assert db.session.get(VenueMembership, membership_id) is None
@@ -287,10 +348,13 @@ def test_a_manager_cannot_remove_a_manager(client):
     db.session.add(own)
     db.session.commit()
     log_in(client, world.manager)
-    response = htmx_post(client, _url(world, f"membres/{own.id}/retirer"), target=f"membership-{own.id}",
-                         page=_url(world, "membres"))
+    response = htmx_post(
+        client, _url(world, f"membres/{own.id}/retirer"), target=f"membership-{own.id}", page=_url(world, "membres")
+    )
     assert response.status_code == 422 and "seule la coordination" in text(response)
-    plain = client.submit(_url(world, f"membres/{own.id}/retirer"), {}, page=_url(world, "membres"), follow_redirects=True)
+    plain = client.submit(
+        _url(world, f"membres/{own.id}/retirer"), {}, page=_url(world, "membres"), follow_redirects=True
+    )
     assert "seule la coordination" in text(plain)
     db.session.expire_all()
     assert db.session.get(VenueMembership, own.id).role == VenueRole.MANAGER
@@ -298,4 +362,4 @@ def test_a_manager_cannot_remove_a_manager(client):
 
 def test_closure_days_are_today_or_later_in_paris():
     # 23:30 UTC on the 31st of December is already the 1st of January in Paris.
-    assert paris_today(datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)) == date(2027, 1, 1)
+    assert paris_today(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == date(2027, 1, 1)

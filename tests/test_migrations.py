@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import current_app
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 

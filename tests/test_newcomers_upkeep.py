@@ -21,10 +21,19 @@ def _request(themes, *, days_ago: int, title: str, email: str = "ines@example.or
     at = utcnow() - timedelta(days=days_ago)
     start = paris_today() - timedelta(days=days_ago) + timedelta(days=7)
     request = workflow.submit_request(
-        name="Inès Durand", email=email, phone="0612345678", organisation_name="Collectif Hortillon",
-        project_title=title, project_description="Un atelier ouvert de réparation de vélos.",
-        themes=[themes["fablab"]], support_kind=SupportKind.TEST_SPACE,
-        period_start=start, period_end=start + timedelta(days=14), retention_days=365, now=at, **fields,
+        name="Inès Durand",
+        email=email,
+        phone="0612345678",
+        organisation_name="Collectif Hortillon",
+        project_title=title,
+        project_description="Un atelier ouvert de réparation de vélos.",
+        themes=[themes["fablab"]],
+        support_kind=SupportKind.TEST_SPACE,
+        period_start=start,
+        period_end=start + timedelta(days=14),
+        retention_days=365,
+        now=at,
+        **fields,
     )
     db.session.flush()
     return request
@@ -33,13 +42,18 @@ def _request(themes, *, days_ago: int, title: str, email: str = "ines@example.or
 def test_purge_anonymises_old_requests_and_keeps_what_reports_need(app, runner, client, outbox, monkeypatch):
     themes, venues, managers = consortium()
     old = _request(themes, days_ago=400, title="Vieux projet")
-    db.session.add(RequestMessage(request=old, author="newcomer", body="Je m'appelle Inès, joignable au 06…",
-                                  created_at=old.created_at))
-    workflow.decline(old, managers["la-machinerie"], "Désolé Inès, c'est complet.", now=old.created_at + timedelta(days=3))
+    db.session.add(
+        RequestMessage(
+            request=old, author="newcomer", body="Je m'appelle Inès, joignable au 06…", created_at=old.created_at
+        )
+    )
+    workflow.decline(
+        old, managers["la-machinerie"], "Désolé Inès, c'est complet.", now=old.created_at + timedelta(days=3)
+    )
     # Accepted long ago; the newcomer never opened the account prepared for them.
     unopened = _request(themes, days_ago=420, title="Projet accepté", email="jamais@example.org")
     accept(unopened, managers["la-machinerie"], now=unopened.created_at + timedelta(days=2))
-    recent = _request(themes, days_ago=30, title="Projet récent", email="autre@example.org")
+    _request(themes, days_ago=30, title="Projet récent", email="autre@example.org")  # kept: too recent
     # Old, but the newcomer wrote recently: the retention counts from the last exchange.
     followed = _request(themes, days_ago=500, title="Projet suivi", email="suivi@example.org")
     followed.last_activity_at = utcnow() - timedelta(days=10)
@@ -64,7 +78,9 @@ def test_purge_anonymises_old_requests_and_keeps_what_reports_need(app, runner, 
     assert (purged.project_title, purged.project_description, purged.equipment) == ("", "", "")
     assert purged.messages == [] and purged.anonymised_at is not None
     reasons = db.session.scalars(
-        select(AuditEntry.reason).where(AuditEntry.subject_type == "test_space_request", AuditEntry.subject_id == old_id)
+        select(AuditEntry.reason).where(
+            AuditEntry.subject_type == "test_space_request", AuditEntry.subject_id == old_id
+        )
     ).all()
     assert reasons and all(reason == "" for reason in reasons)
     # What the activity reports need stays.
@@ -135,13 +151,20 @@ def test_coordination_edits_the_routing_table(client, outbox):
     assert "Création et gestion de FabLab" in page and "La Machinerie" in page
 
     # FabLab projects now go to ALCO first: add the rule, then move it to the top.
-    client.submit("/projets/orientation", {"theme": themes["fablab"].id, "support_kind": "", "venue": venues["alco"].id})
+    client.submit(
+        "/projets/orientation", {"theme": themes["fablab"].id, "support_kind": "", "venue": venues["alco"].id}
+    )
     duplicate = client.submit(
         "/projets/orientation", {"theme": themes["fablab"].id, "support_kind": "", "venue": venues["alco"].id}
     )
-    assert duplicate.status_code == 422 and "Cette règle d&#39;orientation existe déjà." in duplicate.get_data(as_text=True)
-    rule = db.session.scalar(select(NewcomerRoute).where(NewcomerRoute.venue_id == venues["alco"].id,
-                                                         NewcomerRoute.theme_id == themes["fablab"].id))
+    assert duplicate.status_code == 422 and "Cette règle d&#39;orientation existe déjà." in duplicate.get_data(
+        as_text=True
+    )
+    rule = db.session.scalar(
+        select(NewcomerRoute).where(
+            NewcomerRoute.venue_id == venues["alco"].id, NewcomerRoute.theme_id == themes["fablab"].id
+        )
+    )
     for _ in range(10):
         client.submit(f"/projets/orientation/{rule.id}/monter", {}, page="/projets/orientation")
     db.session.expire_all()

@@ -19,7 +19,6 @@ from app.notifications.models import MessageStatus, OutboxMessage
 from app.notifications.outbox import _claim, run_worker, send_due
 from tests.bookings.world import NOW, build_world, paris
 from tests.factories import add_membership, make_user
-from tests.smtp_server import mail_app, smtp  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.usefixtures("mail_app")
 
@@ -60,8 +59,9 @@ def test_each_booking_event_reaches_the_right_people_in_their_language(smtp):
     db.session.commit()
     smtp.start()
 
-    booking = request_booking(world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12),
-                              purpose="Atelier couture", now=NOW)
+    booking = request_booking(
+        world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12), purpose="Atelier couture", now=NOW
+    )
     assert deliver().sent == 2
     for manager in (world.manager, second_manager):
         (request_mail,) = smtp.to(manager.email)
@@ -109,16 +109,22 @@ def test_a_series_makes_one_email_and_a_freed_slot_is_offered_to_the_waiting_mem
     world = build_world()
     db.session.commit()
     smtp.start()
-    request_series(world.room, world.member, paris(2027, 3, 2, 14), paris(2027, 3, 2, 16),
-                   Repetition(Frequency.WEEKLY, count=3), purpose="Répétitions", now=NOW)
+    request_series(
+        world.room,
+        world.member,
+        paris(2027, 3, 2, 14),
+        paris(2027, 3, 2, 16),
+        Repetition(Frequency.WEEKLY, count=3),
+        purpose="Répétitions",
+        now=NOW,
+    )
     deliver()
     (request_mail,) = smtp.to(world.manager.email)
     assert request_mail["Subject"] == "3 demandes de réservation à examiner : Salle de réunion"
     text = _text(request_mail)
     assert all(day in text for day in ("mardi 2 mars 2027", "mardi 9 mars 2027", "mardi 16 mars 2027"))
 
-    booking = request_booking(world.room, world.other_member, paris(2027, 3, 30, 10), paris(2027, 3, 30, 12),
-                              now=NOW)
+    booking = request_booking(world.room, world.other_member, paris(2027, 3, 30, 10), paris(2027, 3, 30, 12), now=NOW)
     approve(booking, world.manager, now=NOW)
     join_waitlist(world.room, world.member, paris(2027, 3, 30, 10), paris(2027, 3, 30, 11), now=NOW)
     db.session.commit()
@@ -208,8 +214,8 @@ def test_two_senders_at_once_send_each_message_once(mail_app, smtp):
 
 
 def test_retries_wait_longer_each_time_then_the_message_is_dead_and_shown_to_coordinators(mail_app, smtp):
-    from tests.helpers import BrowserLikeClient
     from tests.factories import PASSWORD
+    from tests.helpers import BrowserLikeClient
 
     world = build_world()
     send_email("inconnu@test.example", "Votre réservation", "Bonjour")
@@ -220,7 +226,7 @@ def test_retries_wait_longer_each_time_then_the_message_is_dead_and_shown_to_coo
     moment = utcnow()
     waits = []
     for _ in range(4):
-        send_due(clock=lambda: moment)
+        send_due(clock=lambda at=moment: at)
         (row,) = _rows()
         if row.status == MessageStatus.PENDING:
             waits.append((row.next_attempt_at - moment).total_seconds())
@@ -296,8 +302,12 @@ def test_an_email_written_once_the_change_has_committed_is_kept_too(smtp):
     """Features that write their emails from an after-commit hook do not lose them."""
     world = build_world()
     db.session.commit()
-    event.listen(db.session(), "after_commit",
-                 lambda session: send_email("tard@test.example", "Après coup", "Bonjour"), once=True)
+    event.listen(
+        db.session(),
+        "after_commit",
+        lambda session: send_email("tard@test.example", "Après coup", "Bonjour"),
+        once=True,
+    )
     world.member.phone = "06 00 00 00 00"
     db.session.commit()
     (row,) = _rows()

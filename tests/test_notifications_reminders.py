@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from app.core.clock import paris_to_utc, to_paris
 from app.bookings.service import approve, request_booking
+from app.core.clock import paris_to_utc, to_paris
 from app.extensions import db
 from app.models import Booking, BookingStatus, Resource, User, utcnow
 from app.notifications.reminders import send_reminders
@@ -15,11 +15,25 @@ from tests.bookings.world import NOW, build_world, paris
 MORNING = paris(2027, 3, 28, 8)
 
 
-def booked(resource: Resource, requester: User, starts_at: datetime, ends_at: datetime,
-           status: BookingStatus = BookingStatus.APPROVED, quantity: int = 1) -> Booking:
+def booked(
+    resource: Resource,
+    requester: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    status: BookingStatus = BookingStatus.APPROVED,
+    quantity: int = 1,
+) -> Booking:
     """A booking as the engine leaves it (the engine's own rules are tested elsewhere)."""
-    booking = Booking(resource=resource, requester=requester, starts_at=starts_at, ends_at=ends_at,
-                      holds_until=ends_at, exclusive=resource.is_exclusive, quantity=quantity, status=status)
+    booking = Booking(
+        resource=resource,
+        requester=requester,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        holds_until=ends_at,
+        exclusive=resource.is_exclusive,
+        quantity=quantity,
+        status=status,
+    )
     db.session.add(booking)
     db.session.flush()
     return booking
@@ -100,8 +114,12 @@ def test_an_agreement_left_unaccepted_is_recalled_once(app, outbox):
 def test_flask_reminders_for_cron(app, runner, outbox):
     world = build_world()
     tomorrow = to_paris(utcnow()).date() + timedelta(days=1)
-    booked(world.room, world.member, paris_to_utc(tomorrow, datetime.min.time().replace(hour=10)),
-           paris_to_utc(tomorrow, datetime.min.time().replace(hour=12)))
+    booked(
+        world.room,
+        world.member,
+        paris_to_utc(tomorrow, datetime.min.time().replace(hour=10)),
+        paris_to_utc(tomorrow, datetime.min.time().replace(hour=12)),
+    )
     db.session.commit()
     result = runner.invoke(args=["reminders"])
     assert result.exit_code == 0, result.output

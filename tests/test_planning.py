@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.bookings import service
+from app.core.clock import utcnow
 from app.desk import planning as plan_rules
 from app.extensions import db
 from app.models import Booking, BookingStatus, KitCheck, KitCheckKind
-from tests.desk_world import HTMX, build, fragment, future_day, log_in, moment, now_utc, paris_today, request
+from tests.desk_world import HTMX, build, fragment, future_day, log_in, moment, paris_today, request
 from tests.helpers import csrf_token_from
 
 PLANNING = "/gestion/planning"
@@ -36,8 +37,9 @@ def _manager_of(resource):
     from app.models import User, VenueMembership, VenueRole
 
     return db.session.scalar(
-        select(User).join(VenueMembership).where(VenueMembership.venue_id == resource.venue_id,
-                                                 VenueMembership.role == VenueRole.MANAGER)
+        select(User)
+        .join(VenueMembership)
+        .where(VenueMembership.venue_id == resource.venue_id, VenueMembership.role == VenueRole.MANAGER)
     )
 
 
@@ -52,7 +54,7 @@ def kit_checks() -> int:
 
 def now_slot() -> datetime:
     """The current half hour (UTC), so that "today" bookings can start before now."""
-    now = now_utc().replace(second=0, microsecond=0)
+    now = utcnow().replace(second=0, microsecond=0)
     return now - timedelta(minutes=now.minute % 30)
 
 
@@ -83,11 +85,21 @@ def test_the_day_view_shows_every_resource_with_names_and_purposes(client, world
     response = client.get(f"{PLANNING}?jour={day.isoformat()}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    for text in ("Salle de réunion", "Studio son", "Kit vidéo", "Assemblée générale", "Camille Martin",
-                 "Les Jardins Partagés", "validée", "Enregistrement", "en attente", "Dominique Petit"):
+    for text in (
+        "Salle de réunion",
+        "Studio son",
+        "Kit vidéo",
+        "Assemblée générale",
+        "Camille Martin",
+        "Les Jardins Partagés",
+        "validée",
+        "Enregistrement",
+        "en attente",
+        "Dominique Petit",
+    ):
         assert text in html, text
     assert "Secret d" not in html
-    assert f'/reservations/{booking.id}' in html and f'/reservations/{pending.id}' in html
+    assert f"/reservations/{booking.id}" in html and f"/reservations/{pending.id}" in html
     previous, following = (day - timedelta(days=1)).isoformat(), (day + timedelta(days=1)).isoformat()
     assert f'hx-get="/gestion/planning?lieu=la-machinerie&amp;jour={previous}"' in html
     assert f'href="/gestion/planning?lieu=la-machinerie&amp;jour={following}"' in html
@@ -133,21 +145,30 @@ def test_hand_over_a_kit_with_its_checklist_and_deposit(client, world):
     booking = approved(world.kit, world.member, start, start + timedelta(days=2), quantity=2)
     log_in(client, world.manager)
     html = client.get(PLANNING).get_data(as_text=True)
-    kits = html[html.index('id="kits-title"'):html.index('id="planning"')]
+    kits = html[html.index('id="kits-title"') : html.index('id="planning"')]
     assert "Kit vidéo" in kits and f"/gestion/planning/remise/{booking.id}" in kits and "Camille Martin" in kits
     form = client.get(f"{PLANNING}/remise/{booking.id}").get_data(as_text=True)
     for item in ("Caméra", "Trépied", "Micro"):
         assert item in form
     assert 'value="400,00"' in form  # the deposit quoted: two units
-    response = client.post(f"{PLANNING}/remise/{booking.id}", data={
-        "csrf_token": csrf_token_from(form), "present": ["0", "1"], "condition_notes": "Micro déjà manquant",
-        "deposit": "400"})
+    response = client.post(
+        f"{PLANNING}/remise/{booking.id}",
+        data={
+            "csrf_token": csrf_token_from(form),
+            "present": ["0", "1"],
+            "condition_notes": "Micro déjà manquant",
+            "deposit": "400",
+        },
+    )
     assert response.status_code == 303
     assert status_of(booking) == BookingStatus.HANDED_OVER
     check = db.session.scalar(select(KitCheck).where(KitCheck.booking_id == booking.id))
     assert check.kind == KitCheckKind.HANDOVER and check.deposit_cents == 40000
-    assert check.checklist == [{"item": "Caméra", "present": True}, {"item": "Trépied", "present": True},
-                               {"item": "Micro", "present": False}]
+    assert check.checklist == [
+        {"item": "Caméra", "present": True},
+        {"item": "Trépied", "present": True},
+        {"item": "Micro", "present": False},
+    ]
     assert "est remis à Camille Martin" in client.get(PLANNING).get_data(as_text=True)
 
 
@@ -156,8 +177,15 @@ def test_a_wrong_deposit_writes_nothing_and_comes_back_filled(client, world):
     booking = approved(world.kit, world.member, start, start + timedelta(days=1))
     log_in(client, world.manager)
     form = client.get(f"{PLANNING}/remise/{booking.id}").get_data(as_text=True)
-    response = client.post(f"{PLANNING}/remise/{booking.id}", data={
-        "csrf_token": csrf_token_from(form), "present": ["0"], "condition_notes": "Rayure", "deposit": "beaucoup"})
+    response = client.post(
+        f"{PLANNING}/remise/{booking.id}",
+        data={
+            "csrf_token": csrf_token_from(form),
+            "present": ["0"],
+            "condition_notes": "Rayure",
+            "deposit": "beaucoup",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and 'aria-invalid="true"' in html and "Rayure" in html
     assert re.search(r'name="present" value="1"\s*>', html)  # unticked stays unticked
@@ -166,8 +194,7 @@ def test_a_wrong_deposit_writes_nothing_and_comes_back_filled(client, world):
 
 def _handed_over(world, starts_at, ends_at):
     booking = approved(world.kit, world.member, starts_at, ends_at)
-    service.hand_over(booking, world.manager, checklist={"Caméra": True, "Trépied": True, "Micro": True},
-                      now=starts_at)
+    service.hand_over(booking, world.manager, checklist={"Caméra": True, "Trépied": True, "Micro": True}, now=starts_at)
     db.session.commit()
     return booking
 
@@ -183,8 +210,9 @@ def test_return_a_kit_needs_a_note_for_what_is_missing(client, world):
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Décrivez ce qui manque" in html
     assert status_of(booking) == BookingStatus.HANDED_OVER and kit_checks() == 1
-    response = client.post(f"{PLANNING}/retour/{booking.id}", data={**data, "condition_notes": "Micro perdu",
-                                                                     "deposit": "150"})
+    response = client.post(
+        f"{PLANNING}/retour/{booking.id}", data={**data, "condition_notes": "Micro perdu", "deposit": "150"}
+    )
     assert response.status_code == 303 and status_of(booking) == BookingStatus.RETURNED
     check = db.session.scalar(select(KitCheck).where(KitCheck.kind == KitCheckKind.RETURN))
     assert check.deposit_cents == 15000 and check.condition_notes == "Micro perdu"
@@ -193,10 +221,10 @@ def test_return_a_kit_needs_a_note_for_what_is_missing(client, world):
 def test_overdue_returns_are_listed_in_words(client, world):
     start = now_slot() - timedelta(days=3)
     late = _handed_over(world, start, start + timedelta(days=1))
-    assert plan_rules.overdue([world.venue.id], now_utc()) == [late]
+    assert plan_rules.overdue([world.venue.id], utcnow()) == [late]
     log_in(client, world.manager)
     html = client.get(PLANNING).get_data(as_text=True)
-    kits = html[html.index('id="kits-title"'):html.index('id="planning"')]
+    kits = html[html.index('id="kits-title"') : html.index('id="planning"')]
     assert "En retard :" in kits and f"/gestion/planning/retour/{late.id}" in kits
     assert "Aucun retour en retard." not in kits
     # The other venue's manager neither sees it nor records its return.
@@ -231,8 +259,10 @@ def test_kit_pages_refuse_members_other_venues_and_spaces(client, world):
     assert client.get(f"{PLANNING}/remise/{room.id}").status_code == 404
     assert client.get(f"{PLANNING}/retour/{kit.id}").status_code == 200  # the engine says no on POST
     form = client.get(f"{PLANNING}/retour/{kit.id}").get_data(as_text=True)
-    response = client.post(f"{PLANNING}/retour/{kit.id}", data={"csrf_token": csrf_token_from(form),
-                                                                "present": ["0", "1", "2"], "deposit": "200"})
+    response = client.post(
+        f"{PLANNING}/retour/{kit.id}",
+        data={"csrf_token": csrf_token_from(form), "present": ["0", "1", "2"], "deposit": "200"},
+    )
     assert response.status_code == 422 and status_of(kit) == BookingStatus.APPROVED and kit_checks() == 0
 
 

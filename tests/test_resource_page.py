@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,12 +23,24 @@ from tests.factories import PASSWORD
 PARIS = ZoneInfo("Europe/Paris")
 CALENDAR = {"HX-Request": "true", "HX-Target": "calendrier", "HX-Current-URL": "http://localhost/"}
 FRENCH_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                 "novembre", "décembre"]
+FRENCH_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def moment(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=PARIS).astimezone(timezone.utc)
+    return datetime.combine(day, time(hour), tzinfo=PARIS).astimezone(UTC)
 
 
 def text_of(fragment: str) -> str:
@@ -37,9 +49,16 @@ def text_of(fragment: str) -> str:
 
 def book(world: World, who, day: date, start: int, end: int, status=BookingStatus.APPROVED, purpose="", resource=None):
     resource = resource or world.room
-    booking = Booking(resource=resource, requester=who, starts_at=moment(day, start), ends_at=moment(day, end),
-                      holds_until=moment(day, end) + timedelta(minutes=resource.buffer_minutes),
-                      exclusive=resource.is_exclusive, status=status, purpose=purpose)
+    booking = Booking(
+        resource=resource,
+        requester=who,
+        starts_at=moment(day, start),
+        ends_at=moment(day, end),
+        holds_until=moment(day, end) + timedelta(minutes=resource.buffer_minutes),
+        exclusive=resource.is_exclusive,
+        status=status,
+        purpose=purpose,
+    )
     db.session.add(booking)
     db.session.commit()
     return booking
@@ -82,16 +101,23 @@ def test_a_kit_page_shows_units_deposit_contents_and_units_free_per_slot(client,
     assert "Caution : 200,00 € par unité." in text
     assert "Caméra" in text and "Trépied" in text
     # The kit's rows are hourly; at 9:00 on that Monday two units remain.
-    assert f"Réserver {FRENCH_DAYS[0]} {monday.day} {FRENCH_MONTHS[monday.month - 1]} de 9 h à 10 h (2 unités libres)" in text
-    assert f"Réserver {FRENCH_DAYS[0]} {monday.day} {FRENCH_MONTHS[monday.month - 1]} de 12 h à 13 h (3 unités libres)" in text
+    assert (
+        f"Réserver {FRENCH_DAYS[0]} {monday.day} {FRENCH_MONTHS[monday.month - 1]} de 9 h à 10 h (2 unités libres)"
+        in text
+    )
+    assert (
+        f"Réserver {FRENCH_DAYS[0]} {monday.day} {FRENCH_MONTHS[monday.month - 1]} de 12 h à 13 h (3 unités libres)"
+        in text
+    )
 
 
 def test_free_slots_link_to_the_booking_form_with_an_accessible_name(client, world, monday):
     page = client.get(week_url(world, monday)).get_data(as_text=True)
     table = calendar_table(page)
     tuesday = monday + timedelta(days=1)
-    link = (f'href="/ressources/{world.room.id}/reserver?debut={tuesday:%Y-%m-%d}T10:00'
-            f'&amp;fin={tuesday:%Y-%m-%d}T11:00"')
+    link = (
+        f'href="/ressources/{world.room.id}/reserver?debut={tuesday:%Y-%m-%d}T10:00&amp;fin={tuesday:%Y-%m-%d}T11:00"'
+    )
     assert link in table
     name = f"Réserver mardi {tuesday.day} {FRENCH_MONTHS[tuesday.month - 1]} de 10 h à 11 h"
     assert name in text_of(table)
@@ -107,7 +133,9 @@ def test_week_navigation_links_are_htmx_with_plain_hrefs(client, world, monday):
     assert re.search(
         rf'<a id="cal-next" href="/ressources/{world.room.id}\?semaine={following}" '
         rf'hx-get="/ressources/{world.room.id}\?semaine={following}" hx-target="#calendrier" hx-push-url="true">'
-        r"Semaine suivante</a>", page)
+        r"Semaine suivante</a>",
+        page,
+    )
     assert f'href="/ressources/{world.room.id}?semaine={iso_week(monday - timedelta(days=7))}"' in page
     assert f'href="/ressources/{world.room.id}?mois={monday:%Y-%m}"' in page
 
@@ -210,8 +238,11 @@ def test_the_page_says_whether_the_member_holds_the_training(client, world):
     page = text_of(client.get(f"/ressources/{world.laser.id}").get_data(as_text=True))
     assert "Vous n'avez pas d'habilitation valable pour cette machine." in page
 
-    db.session.add(Qualification(user_id=world.member.id, resource_id=world.laser.id,
-                                 expires_at=datetime(2099, 6, 30, 10, tzinfo=timezone.utc)))
+    db.session.add(
+        Qualification(
+            user_id=world.member.id, resource_id=world.laser.id, expires_at=datetime(2099, 6, 30, 10, tzinfo=UTC)
+        )
+    )
     db.session.commit()
     page = text_of(client.get(f"/ressources/{world.laser.id}").get_data(as_text=True))
     assert "Vous avez l'habilitation. Elle est valable jusqu'au 30 juin 2099" in page

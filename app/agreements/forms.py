@@ -42,8 +42,14 @@ class VerifyForm(FlaskForm):
     class Meta:
         csrf = False
 
-    numero = StringField(_l("Numéro de la convention"), validators=[DataRequired(message=_l("Saisissez le numéro, par exemple FNT-2026-0042."))])
-    empreinte = StringField(_l("Empreinte SHA-256 du fichier"), validators=[DataRequired(message=_l("Saisissez l'empreinte SHA-256 du fichier (64 caractères)."))])
+    numero = StringField(
+        _l("Numéro de la convention"),
+        validators=[DataRequired(message=_l("Saisissez le numéro, par exemple FNT-2026-0042."))],
+    )
+    empreinte = StringField(
+        _l("Empreinte SHA-256 du fichier"),
+        validators=[DataRequired(message=_l("Saisissez l'empreinte SHA-256 du fichier (64 caractères)."))],
+    )
 
     def validate_numero(self, field):
         if field.data and normalise_number(field.data) is None:

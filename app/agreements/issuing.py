@@ -32,15 +32,17 @@ DROPPED_STATUSES = (BookingStatus.CANCELLED, BookingStatus.REJECTED, BookingStat
 
 def record(agreement: Agreement, actor: User | None, action: str, reason: str = "", **details) -> None:
     """One line of the audit trail about an agreement."""
-    db.session.add(AuditEntry(
-        actor_id=actor.id if actor is not None else None,
-        subject_type="agreement",
-        subject_id=agreement.id,
-        action=action,
-        to_status=agreement.status.value,
-        reason=reason,
-        details={"number": agreement.number, "version": agreement.version, **details},
-    ))
+    db.session.add(
+        AuditEntry(
+            actor_id=actor.id if actor is not None else None,
+            subject_type="agreement",
+            subject_id=agreement.id,
+            action=action,
+            to_status=agreement.status.value,
+            reason=reason,
+            details={"number": agreement.number, "version": agreement.version, **details},
+        )
+    )
 
 
 def current_agreement_of(booking: Booking) -> Agreement | None:
@@ -87,20 +89,22 @@ def _add(agreement: Agreement) -> Agreement:
 def _new_agreement(bookings: list[Booking], now: datetime) -> Agreement:
     first = bookings[0]
     year, sequence, number = numbering.allocate(now)
-    return _add(Agreement(
-        number=number,
-        year=year,
-        sequence=sequence,
-        version=1,
-        kind=kind_of(bookings),
-        venue_id=first.resource.venue_id,
-        borrower=first.requester,
-        organisation=first.organisation,
-        series_id=first.series_id,
-        locale=_locale(first.requester),
-        issued_at=now,
-        bookings=list(bookings),
-    ))
+    return _add(
+        Agreement(
+            number=number,
+            year=year,
+            sequence=sequence,
+            version=1,
+            kind=kind_of(bookings),
+            venue_id=first.resource.venue_id,
+            borrower=first.requester,
+            organisation=first.organisation,
+            series_id=first.series_id,
+            locale=_locale(first.requester),
+            issued_at=now,
+            bookings=list(bookings),
+        )
+    )
 
 
 def _void(agreement: Agreement, reason: str, now: datetime) -> None:
@@ -109,27 +113,30 @@ def _void(agreement: Agreement, reason: str, now: datetime) -> None:
     agreement.void_reason = reason
 
 
-def _new_version(old: Agreement, bookings: list[Booking], actor: User | None, reason: str, now: datetime,
-                 already_void: bool = False) -> Agreement:
+def _new_version(
+    old: Agreement, bookings: list[Booking], actor: User | None, reason: str, now: datetime, already_void: bool = False
+) -> Agreement:
     """Void ``old`` (unless it is already) and issue the next version of its number over ``bookings``."""
     if not already_void:
         _void(old, reason, now)
         db.session.flush()  # the old version leaves the "one current version per number" index first
-    new = _add(Agreement(
-        number=old.number,
-        year=old.year,
-        sequence=old.sequence,
-        version=old.version + 1,
-        kind=old.kind,
-        venue_id=old.venue_id,
-        borrower=old.borrower,
-        organisation=old.organisation,
-        series_id=old.series_id,
-        locale=_locale(old.borrower),
-        issued_at=now,
-        previous=old,
-        bookings=sorted(bookings, key=lambda booking: (booking.starts_at, booking.id)),
-    ))
+    new = _add(
+        Agreement(
+            number=old.number,
+            year=old.year,
+            sequence=old.sequence,
+            version=old.version + 1,
+            kind=old.kind,
+            venue_id=old.venue_id,
+            borrower=old.borrower,
+            organisation=old.organisation,
+            series_id=old.series_id,
+            locale=_locale(old.borrower),
+            issued_at=now,
+            previous=old,
+            bookings=sorted(bookings, key=lambda booking: (booking.starts_at, booking.id)),
+        )
+    )
     if not already_void:
         record(old, actor, "voided", reason, replaced_by=new.version)
     record(new, actor, "issued", reason)
@@ -194,13 +201,12 @@ def revise_for(booking: Booking, actor: User | None = None, reason: str = "") ->
     if agreement is None:
         return None
     remaining = [b for b in agreement.bookings if b.status not in DROPPED_STATUSES]
-    if agreement in txn.batch().values():
+    if agreement in txn.batch().values() and remaining:
         # Issued in this very transaction: nobody has seen it yet, so it is simply brought up to date.
-        if remaining:
-            agreement.bookings = remaining
-            _refresh_content(agreement)
-            db.session.flush()
-            return agreement
+        agreement.bookings = remaining
+        _refresh_content(agreement)
+        db.session.flush()
+        return agreement
     now = utcnow()
     if not remaining:
         _void(agreement, reason, now)
@@ -215,6 +221,7 @@ def revise_for(booking: Booking, actor: User | None = None, reason: str = "") ->
 
 
 # --- the engine's signals ---------------------------------------------------------------------------
+
 
 @booking_approved.connect
 def _on_approved(booking: Booking, actor: User | None = None, **_extra) -> None:

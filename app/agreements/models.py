@@ -85,7 +85,9 @@ class Agreement(db.Model):
     year: Mapped[int] = mapped_column()
     sequence: Mapped[int] = mapped_column()
     version: Mapped[int] = mapped_column(default=1)
-    kind: Mapped[AgreementKind] = mapped_column(str_enum(AgreementKind, "agreement_kind"), default=AgreementKind.BOOKING)
+    kind: Mapped[AgreementKind] = mapped_column(
+        str_enum(AgreementKind, "agreement_kind"), default=AgreementKind.BOOKING
+    )
     status: Mapped[AgreementStatus] = mapped_column(
         str_enum(AgreementStatus, "agreement_status"), default=AgreementStatus.ISSUED
     )

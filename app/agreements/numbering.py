@@ -15,8 +15,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.core.clock import PARIS
 from app.agreements.models import AgreementCounter
+from app.core.clock import PARIS
 from app.extensions import db
 
 PREFIX = "FNT"

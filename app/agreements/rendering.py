@@ -24,8 +24,8 @@ from babel.dates import format_date, format_datetime, format_time
 from flask import current_app
 from markupsafe import Markup
 
-from app.core.clock import PARIS
 from app.agreements.models import Agreement
+from app.core.clock import PARIS
 from app.core.money import format_cents
 from app.notifications.links import absolute_url
 

@@ -51,16 +51,25 @@ def _generate_development_seal(directory: Path) -> None:
     # ECDSA P-256: read by every current PDF reader, and quick to load (pyHanko loads the key at
     # every signature; an RSA key costs about 50 ms each time).
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COMMON_NAME, "FNT Partage — sceau de développement"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, CONSORTIUM),
-        x509.NameAttribute(NameOID.LOCALITY_NAME, "Amiens"),
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
-    ])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "FNT Partage — sceau de développement"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, CONSORTIUM),
+            x509.NameAttribute(NameOID.LOCALITY_NAME, "Amiens"),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
+        ]
+    )
     now = utcnow()
     usage = x509.KeyUsage(
-        digital_signature=True, content_commitment=True, key_encipherment=False, data_encipherment=False,
-        key_agreement=False, key_cert_sign=True, crl_sign=False, encipher_only=False, decipher_only=False,
+        digital_signature=True,
+        content_commitment=True,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=True,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
     )
     certificate = (
         x509.CertificateBuilder()
@@ -130,7 +139,8 @@ def _signer(files: SealFiles):
     signer = _signers.get(key)
     if signer is None:
         signer = signers.SimpleSigner.load(
-            str(files.key), str(files.cert),
+            str(files.key),
+            str(files.cert),
             ca_chain_files=[str(path) for path in files.chain] or None,
             key_passphrase=files.passphrase,
         )
@@ -175,8 +185,8 @@ class SealCheck:
 def check_seal(pdf: bytes) -> SealCheck:
     """Validate the seal of a file against the consortium's certificate (as a PDF reader would)."""
     from asn1crypto import pem, x509
-    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext

@@ -23,19 +23,11 @@ def can_view(user: User, agreement: Agreement) -> bool:
 
 
 def can_accept(user: User, agreement: Agreement) -> bool:
-    return (
-        user.is_authenticated
-        and user.id == agreement.borrower_id
-        and agreement.status == AgreementStatus.ISSUED
-    )
+    return user.is_authenticated and user.id == agreement.borrower_id and agreement.status == AgreementStatus.ISSUED
 
 
 def can_countersign(user: User, agreement: Agreement) -> bool:
-    return (
-        user.is_authenticated
-        and user.manages(agreement.venue_id)
-        and agreement.status == AgreementStatus.ACCEPTED
-    )
+    return user.is_authenticated and user.manages(agreement.venue_id) and agreement.status == AgreementStatus.ACCEPTED
 
 
 def _typed_name(name: str) -> str:
@@ -52,8 +44,17 @@ def _check_document(agreement: Agreement, read_sha256: str) -> None:
         raise SigningError(_("Le document a changé depuis que vous l'avez ouvert : relisez-le avant de signer."))
 
 
-def _sign(agreement: Agreement, user: User, *, role: str, full_name: str, acknowledged: bool,
-          read_sha256: str, ip: str, now: datetime | None) -> None:
+def _sign(
+    agreement: Agreement,
+    user: User,
+    *,
+    role: str,
+    full_name: str,
+    acknowledged: bool,
+    read_sha256: str,
+    ip: str,
+    now: datetime | None,
+) -> None:
     """Record one party's signature: ``role`` is "accepted" (borrower) or "countersigned" (venue)."""
     _check_document(agreement, read_sha256)
     allowed = can_accept if role == "accepted" else can_countersign
@@ -70,17 +71,49 @@ def _sign(agreement: Agreement, user: User, *, role: str, full_name: str, acknow
     issuing.record(agreement, user, role, ip=ip[:45], name=name)
 
 
-def accept(agreement: Agreement, user: User, *, full_name: str, acknowledged: bool, read_sha256: str,
-           ip: str, now: datetime | None = None) -> None:
+def accept(
+    agreement: Agreement,
+    user: User,
+    *,
+    full_name: str,
+    acknowledged: bool,
+    read_sha256: str,
+    ip: str,
+    now: datetime | None = None,
+) -> None:
     """The borrower accepts the version whose file (``read_sha256``) they read."""
-    _sign(agreement, user, role="accepted", full_name=full_name, acknowledged=acknowledged,
-          read_sha256=read_sha256, ip=ip, now=now)
+    _sign(
+        agreement,
+        user,
+        role="accepted",
+        full_name=full_name,
+        acknowledged=acknowledged,
+        read_sha256=read_sha256,
+        ip=ip,
+        now=now,
+    )
     notices.accepted(agreement)
 
 
-def countersign(agreement: Agreement, user: User, *, full_name: str, acknowledged: bool, read_sha256: str,
-                ip: str, now: datetime | None = None) -> None:
+def countersign(
+    agreement: Agreement,
+    user: User,
+    *,
+    full_name: str,
+    acknowledged: bool,
+    read_sha256: str,
+    ip: str,
+    now: datetime | None = None,
+) -> None:
     """A manager of the venue countersigns; the final version is rendered on first download."""
-    _sign(agreement, user, role="countersigned", full_name=full_name, acknowledged=acknowledged,
-          read_sha256=read_sha256, ip=ip, now=now)
+    _sign(
+        agreement,
+        user,
+        role="countersigned",
+        full_name=full_name,
+        acknowledged=acknowledged,
+        read_sha256=read_sha256,
+        ip=ip,
+        now=now,
+    )
     notices.signed(agreement)

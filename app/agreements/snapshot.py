@@ -7,12 +7,12 @@ Moments are ISO 8601 in UTC; they are shown in Europe/Paris when rendered.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import or_, select
 
-from app.core.clock import PARIS
 from app.agreements.models import AgreementKind
+from app.core.clock import PARIS
 from app.extensions import db
 from app.models import Booking, Organisation, Resource, User, Venue
 
@@ -58,7 +58,7 @@ def _borrower(user: User, organisation: Organisation | None) -> tuple[dict, dict
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 def _item(booking: Booking) -> dict:

@@ -88,7 +88,9 @@ def ensure_file(agreement: Agreement, final: bool = False) -> bytes:
         return read_file(agreement, final)
     data = produce(agreement, final)
     locked = db.session.scalars(
-        select(Agreement).where(Agreement.id == agreement.id).with_for_update()
+        select(Agreement)
+        .where(Agreement.id == agreement.id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
     if is_stored(locked, final):  # stored meanwhile by a concurrent request: keep that one

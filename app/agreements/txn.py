@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 
-
 _BATCH = "agreements.batch"
 _BEFORE_COMMIT = "agreements.before_commit"
 
@@ -35,6 +34,7 @@ def before_commit(callback: Callable[[], None]) -> None:
 
 # Session events fire for savepoints too (the booking engine flushes inside savepoints on
 # PostgreSQL): only the outermost transaction counts here.
+
 
 @event.listens_for(Session, "before_commit")
 def _run_before_commit(session: Session) -> None:

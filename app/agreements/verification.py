@@ -16,8 +16,8 @@ from typing import BinaryIO
 
 from sqlalchemy import or_, select
 
-from app.core.clock import PARIS
 from app.agreements.models import Agreement, AgreementStatus
+from app.core.clock import PARIS
 from app.extensions import db
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")

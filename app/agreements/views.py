@@ -16,8 +16,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
-from app.agreements import issuing  # noqa: F401 - connects the receivers of the booking engine's signals
-from app.agreements import signing, storage, verification
+from app.agreements import (
+    issuing,  # noqa: F401 - connects the receivers of the booking engine's signals
+    signing,
+    storage,
+    verification,
+)
 from app.agreements.forms import AcceptForm, CountersignForm, UploadForm, VerifyForm
 from app.agreements.labels import KIND_LABELS, STATUS_LABELS, VERDICT_LABELS
 from app.agreements.models import Agreement, AgreementStatus
@@ -50,9 +54,11 @@ def _locale_code() -> str:
 
 
 def _versions(agreement: Agreement) -> list[Agreement]:
-    return list(db.session.scalars(
-        select(Agreement).where(Agreement.number == agreement.number).order_by(Agreement.version.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Agreement).where(Agreement.number == agreement.number).order_by(Agreement.version.desc())
+        )
+    )
 
 
 @bp.get("/conventions/")
@@ -113,13 +119,18 @@ def _send_pdf(agreement: Agreement, final: bool):
         log.exception("agreement %s: file could not be served", agreement.label)
         db.session.rollback()
         return render_template(
-            "errors/error.html", status=503, title=_("Document en préparation"),
-            message=_("La convention n'a pas encore pu être préparée. Réessayez dans quelques minutes ; "
-                      "si cela continue, écrivez à la coordination."),
+            "errors/error.html",
+            status=503,
+            title=_("Document en préparation"),
+            message=_(
+                "La convention n'a pas encore pu être préparée. Réessayez dans quelques minutes ; "
+                "si cela continue, écrivez à la coordination."
+            ),
         ), 503
     suffix = "-final" if final else ""
     response = send_file(
-        io.BytesIO(data), mimetype="application/pdf",
+        io.BytesIO(data),
+        mimetype="application/pdf",
         download_name=f"{agreement.number}-v{agreement.version}{suffix}.pdf",
     )
     response.headers["Cache-Control"] = "private, no-store"
@@ -148,8 +159,12 @@ def _sign(agreement_id: int, form_class, action, done: str):
     if form.validate_on_submit():
         try:
             action(
-                agreement, current_user, full_name=form.full_name.data, acknowledged=form.acknowledged.data,
-                read_sha256=form.document.data or "", ip=request.remote_addr or "",
+                agreement,
+                current_user,
+                full_name=form.full_name.data,
+                acknowledged=form.acknowledged.data,
+                read_sha256=form.document.data or "",
+                ip=request.remote_addr or "",
             )
         except signing.SigningError as error:
             form.form_errors.append(str(error))
@@ -177,6 +192,7 @@ def countersign(agreement_id: int):
 
 
 # --- public verification -----------------------------------------------------------------------------
+
 
 def _verify_page(result=None, form=None, upload=None, status: int = 200):
     return render_template(

@@ -9,6 +9,7 @@ from app.auth.passwords import hash_password, needs_rehash, verify_against_nobod
 from app.extensions import db
 from app.models import Audience, Organisation, OrganisationKind, User, utcnow
 
+
 class EmailAlreadyRegistered(Exception):
     pass
 
@@ -27,9 +28,7 @@ def find_or_create_organisation(name: str, kind: OrganisationKind | None = None)
     existing = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
     if existing:
         return existing
-    organisation = Organisation(
-        name=name, kind=kind or OrganisationKind.ASSOCIATION, audience=Audience.EXTERNAL
-    )
+    organisation = Organisation(name=name, kind=kind or OrganisationKind.ASSOCIATION, audience=Audience.EXTERNAL)
     db.session.add(organisation)
     return organisation
 

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import accounts
 from app.auth.forms import LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from app.auth.tokens import make_reset_token, user_from_reset_token
-from app.core.navigation import safe_next_url
 from app.core.forms import EmptyForm
+from app.core.navigation import safe_next_url
 from app.extensions import db, limiter
 from app.models import OrganisationKind
 from app.notifications import send_email
@@ -110,7 +110,9 @@ def reset_request():
             db.session.commit()
         # Same answer whether or not the address has an account.
         flash(
-            _("Si un compte existe pour cette adresse, un e-mail avec un lien de réinitialisation vient d'être envoyé."),
+            _(
+                "Si un compte existe pour cette adresse, un e-mail avec un lien de réinitialisation vient d'être envoyé."
+            ),
             "info",
         )
         return redirect(url_for("auth.login"), code=303)

@@ -118,7 +118,7 @@ def my_bookings(user: User, now: datetime, *, upcoming: bool, number: int = 1) -
             groups.append(group)
     number = max(number, 1)
     start = (number - 1) * PAGE_SIZE
-    return GroupPage(groups[start:start + PAGE_SIZE], number, len(groups) > start + PAGE_SIZE)
+    return GroupPage(groups[start : start + PAGE_SIZE], number, len(groups) > start + PAGE_SIZE)
 
 
 def my_waitlist(user: User) -> list[WaitlistEntry]:

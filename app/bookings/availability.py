@@ -64,8 +64,13 @@ def holds_over(
         return []
     rows = db.session.execute(
         queries.holds(queries.on_sqlite()),
-        {"ids": ids, "starts_at": starts_at, "until": until, "statuses": queries.HOLDING,
-         "exclude": [booking_id for booking_id in exclude if booking_id is not None]},
+        {
+            "ids": ids,
+            "starts_at": starts_at,
+            "until": until,
+            "statuses": queries.HOLDING,
+            "exclude": [booking_id for booking_id in exclude if booking_id is not None],
+        },
     )
     return [Hold(*row) for row in rows]
 
@@ -162,8 +167,11 @@ def free_resources(
         closures = closures_over({r.venue_id for r in resources}, starts_at, ends_at)
         hours = hours_for(resources)
         resources = [
-            r for r in resources
-            if not calendar_reasons(r, hours[r.id], starts_at, ends_at, [c for c in closures if c.venue_id == r.venue_id])
+            r
+            for r in resources
+            if not calendar_reasons(
+                r, hours[r.id], starts_at, ends_at, [c for c in closures if c.venue_id == r.venue_id]
+            )
         ]
     if not resources:
         return []

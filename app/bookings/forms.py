@@ -22,8 +22,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.core.clock import paris_to_utc, to_paris
 from app.bookings.series import Frequency, Repetition
+from app.core.clock import paris_to_utc, to_paris
 
 FORMAT = "%Y-%m-%dT%H:%M"
 NO_REPEAT = "none"
@@ -47,11 +47,13 @@ class PeriodFields:
     """Start and end, as Paris wall-clock times."""
 
     starts_at = DateTimeLocalField(
-        _l("Début"), format=FORMAT,
+        _l("Début"),
+        format=FORMAT,
         validators=[InputRequired(message=_l("Indiquez le début (date et heure)."))],
     )
     ends_at = DateTimeLocalField(
-        _l("Fin"), format=FORMAT,
+        _l("Fin"),
+        format=FORMAT,
         validators=[InputRequired(message=_l("Indiquez la fin (date et heure)."))],
     )
 
@@ -63,14 +65,20 @@ class BookingForm(PeriodFields, FlaskForm):
     """A booking request; the fields that do not apply to the resource's kind are removed by the view."""
 
     quantity = IntegerField(
-        _l("Nombre d'unités"), default=1,
+        _l("Nombre d'unités"),
+        default=1,
         validators=[InputRequired(message=_l("Indiquez un nombre d'unités.")), NumberRange(min=1, max=999)],
     )
-    attendees = IntegerField(_l("Nombre de personnes (facultatif)"), validators=[Optional(), NumberRange(min=1, max=9999)])
+    attendees = IntegerField(
+        _l("Nombre de personnes (facultatif)"), validators=[Optional(), NumberRange(min=1, max=9999)]
+    )
     purpose = TextAreaField(_l("Objet de la réservation"), validators=[Optional(), Length(max=2000)])
     repeat = RadioField(_l("Répéter"), choices=REPEAT_CHOICES, default=NO_REPEAT)
-    interval = IntegerField(_l("Intervalle (tous les n jours ou n semaines)"), default=1,
-                            validators=[Optional(), NumberRange(min=1, max=52)])
+    interval = IntegerField(
+        _l("Intervalle (tous les n jours ou n semaines)"),
+        default=1,
+        validators=[Optional(), NumberRange(min=1, max=52)],
+    )
     until = DateField(_l("Jusqu'au (inclus)"), validators=[Optional()])
     count = IntegerField(_l("Ou nombre d'occurrences"), validators=[Optional(), NumberRange(min=1, max=104)])
     only_free = BooleanField(_l("Réserver les occurrences libres même si d'autres sont indisponibles"), default=True)
@@ -82,7 +90,9 @@ class BookingForm(PeriodFields, FlaskForm):
         if not self.is_series():
             return None
         return Repetition(
-            Frequency(self.repeat.data), interval=self.interval.data or 1, until=self.until.data,
+            Frequency(self.repeat.data),
+            interval=self.interval.data or 1,
+            until=self.until.data,
             count=None if self.until.data else (self.count.data or None),
         )
 
@@ -97,7 +107,9 @@ class EditForm(PeriodFields, FlaskForm):
         _l("Nombre d'unités"),
         validators=[InputRequired(message=_l("Indiquez un nombre d'unités.")), NumberRange(min=1, max=999)],
     )
-    attendees = IntegerField(_l("Nombre de personnes (facultatif)"), validators=[Optional(), NumberRange(min=1, max=9999)])
+    attendees = IntegerField(
+        _l("Nombre de personnes (facultatif)"), validators=[Optional(), NumberRange(min=1, max=9999)]
+    )
     purpose = TextAreaField(_l("Objet de la réservation"), validators=[Optional(), Length(max=2000)])
     reason = StringField(_l("Motif de la modification (facultatif)"), validators=[Optional(), Length(max=500)])
 

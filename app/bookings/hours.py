@@ -14,17 +14,16 @@ Adjacent intervals (9:00-12:00 and 12:00-18:00) count as one, and a closing time
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from app.bookings import queries
-from app.core.clock import PARIS, paris_to_utc, to_paris
 from app.bookings.errors import Code, Moment, Reason
+from app.core.clock import to_paris
 from app.extensions import db
 from app.models import Resource
-
 
 # A local interval; ``None`` as the end means midnight at the end of the day.
 Interval = tuple[time, time | None]
@@ -103,9 +102,7 @@ def open_at(rows: list[Hours], moment: datetime, *, arriving: bool) -> bool:
 def hours_text(rows: list[Hours], moment: datetime) -> str:
     """The opening hours of that Paris day, as "9:00-12:00, 14:00-18:00" (empty when closed)."""
     weekday = to_paris(moment).weekday()
-    return ", ".join(
-        f"{opens:%H:%M}-{(closes or time(0)):%H:%M}" for opens, closes in intervals_on(rows, weekday)
-    )
+    return ", ".join(f"{opens:%H:%M}-{(closes or time(0)):%H:%M}" for opens, closes in intervals_on(rows, weekday))
 
 
 def closures_over(venue_ids: Iterable[int], starts_at: datetime, ends_at: datetime) -> list[Any]:
@@ -149,20 +146,24 @@ def calendar_reasons(
             reasons.append(
                 Reason(
                     Code.OUTSIDE_HOURS,
-                    _l("Le retour doit avoir lieu pendant les heures d'ouverture (ce jour-là : %(hours)s).",
-                       hours=hours_text(rows, ends_at) or _l("fermé")),
+                    _l(
+                        "Le retour doit avoir lieu pendant les heures d'ouverture (ce jour-là : %(hours)s).",
+                        hours=hours_text(rows, ends_at) or _l("fermé"),
+                    ),
                     "ends_at",
                 )
             )
-        crossing = [
-            c for c in closures if c.starts_at <= starts_at < c.ends_at or c.starts_at < ends_at <= c.ends_at
-        ]
+        crossing = [c for c in closures if c.starts_at <= starts_at < c.ends_at or c.starts_at < ends_at <= c.ends_at]
     for closure in crossing:
         reasons.append(
             Reason(
                 Code.CLOSURE,
-                _l("Le lieu est fermé du %(start)s au %(end)s : %(why)s.",
-                   start=Moment(closure.starts_at), end=Moment(closure.ends_at), why=closure.reason or "—"),
+                _l(
+                    "Le lieu est fermé du %(start)s au %(end)s : %(why)s.",
+                    start=Moment(closure.starts_at),
+                    end=Moment(closure.ends_at),
+                    why=closure.reason or "—",
+                ),
                 "starts_at",
             )
         )

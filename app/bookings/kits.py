@@ -28,8 +28,14 @@ def _checklist(booking: Booking, ticked: Mapping[str, bool]) -> tuple[list[dict]
     reasons = []
     if unanswered or unknown:
         reasons.append(
-            Reason(Code.CHECKLIST, _l("Cochez chaque élément du kit, présent ou manquant : %(items)s.",
-                                     items=", ".join(unanswered or unknown)), "checklist")
+            Reason(
+                Code.CHECKLIST,
+                _l(
+                    "Cochez chaque élément du kit, présent ou manquant : %(items)s.",
+                    items=", ".join(unanswered or unknown),
+                ),
+                "checklist",
+            )
         )
     return [{"item": item, "present": bool(ticked.get(item))} for item in items], reasons
 
@@ -53,15 +59,28 @@ def hand_over(
     if reasons:
         raise Refusal(reasons)
     check = KitCheck(
-        booking=booking, kind=KitCheckKind.HANDOVER, at=now, actor_id=actor.id, checklist=lines,
-        condition_notes=condition_notes.strip(), deposit_cents=received,
+        booking=booking,
+        kind=KitCheckKind.HANDOVER,
+        at=now,
+        actor_id=actor.id,
+        checklist=lines,
+        condition_notes=condition_notes.strip(),
+        deposit_cents=received,
     )
     db.session.add(check)
     booking.status = BookingStatus.HANDED_OVER
     booking.updated_at = now
     db.session.flush()
-    record(booking, Action.HAND_OVER, actor, BookingStatus.APPROVED, condition_notes.strip(), at=now,
-           missing=[line["item"] for line in lines if not line["present"]], deposit_cents=received)
+    record(
+        booking,
+        Action.HAND_OVER,
+        actor,
+        BookingStatus.APPROVED,
+        condition_notes.strip(),
+        at=now,
+        missing=[line["item"] for line in lines if not line["present"]],
+        deposit_cents=received,
+    )
     signals.booking_handed_over.send(booking, actor=actor, reason=condition_notes.strip())
     return check
 
@@ -89,28 +108,49 @@ def return_kit(
     notes = condition_notes.strip()
     if not 0 <= given_back <= received:
         reasons.append(
-            Reason(Code.DEPOSIT, _l("La caution rendue est comprise entre 0 et %(received)s.", received=Money(received)),
-                   "deposit")
+            Reason(
+                Code.DEPOSIT,
+                _l("La caution rendue est comprise entre 0 et %(received)s.", received=Money(received)),
+                "deposit",
+            )
         )
     elif (given_back < received or any(not line["present"] for line in lines)) and not notes:
         reasons.append(
-            Reason(Code.REASON_REQUIRED,
-                   _l("Décrivez ce qui manque ou ce qui est abîmé : la caution n'est pas rendue en entier ou un "
-                      "élément manque."), "condition_notes")
+            Reason(
+                Code.REASON_REQUIRED,
+                _l(
+                    "Décrivez ce qui manque ou ce qui est abîmé : la caution n'est pas rendue en entier ou un "
+                    "élément manque."
+                ),
+                "condition_notes",
+            )
         )
     if reasons:
         raise Refusal(reasons)
     check = KitCheck(
-        booking=booking, kind=KitCheckKind.RETURN, at=now, actor_id=actor.id, checklist=lines,
-        condition_notes=notes, deposit_cents=given_back,
+        booking=booking,
+        kind=KitCheckKind.RETURN,
+        at=now,
+        actor_id=actor.id,
+        checklist=lines,
+        condition_notes=notes,
+        deposit_cents=given_back,
     )
     db.session.add(check)
     booking.status = BookingStatus.RETURNED
     booking.updated_at = now
     db.session.flush()
-    record(booking, Action.RETURN, actor, BookingStatus.HANDED_OVER, notes, at=now,
-           missing=[line["item"] for line in lines if not line["present"]], deposit_returned_cents=given_back,
-           deposit_kept_cents=received - given_back)
+    record(
+        booking,
+        Action.RETURN,
+        actor,
+        BookingStatus.HANDED_OVER,
+        notes,
+        at=now,
+        missing=[line["item"] for line in lines if not line["present"]],
+        deposit_returned_cents=given_back,
+        deposit_kept_cents=received - given_back,
+    )
     signals.booking_returned.send(booking, actor=actor, reason=notes)
     if now < booking.holds_until:
         waitlist.offer_freed_slot(booking, now, booking.holds_until, actor, notes, now)

@@ -77,9 +77,19 @@ def request_booking(
     with holding_guard():
         db.session.add(booking)
     waitlist.fulfil(booking, now)
-    record(booking, Action.REQUEST, requester, None, to_status=BookingStatus.REQUESTED, at=now,
-           starts_at=starts_at, ends_at=ends_at, quantity=quantity, price_cents=quote.price_cents,
-           deposit_cents=quote.deposit_cents)
+    record(
+        booking,
+        Action.REQUEST,
+        requester,
+        None,
+        to_status=BookingStatus.REQUESTED,
+        at=now,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        quantity=quantity,
+        price_cents=quote.price_cents,
+        deposit_cents=quote.deposit_cents,
+    )
     if approved_now:
         _approved(booking, None, note, now)
     else:
@@ -95,8 +105,12 @@ def preview_approval(booking: Booking) -> list[Booking]:
     """
     ids = db.session.scalars(
         queries.pending_crossing(queries.on_sqlite()),
-        {"resource_id": booking.resource_id, "starts_at": booking.starts_at, "until": booking.holds_until,
-         "own": booking.id},
+        {
+            "resource_id": booking.resource_id,
+            "starts_at": booking.starts_at,
+            "until": booking.holds_until,
+            "own": booking.id,
+        },
     ).all()
     if not ids:
         return []
@@ -230,8 +244,14 @@ def check_edit(
     }
     resource = booking.resource
     check = check_booking(
-        resource, booking.requester, new["starts_at"], new["ends_at"], quantity=new["quantity"],
-        attendees=new["attendees"], now=now, exclude=[booking.id],
+        resource,
+        booking.requester,
+        new["starts_at"],
+        new["ends_at"],
+        quantity=new["quantity"],
+        attendees=new["attendees"],
+        now=now,
+        exclude=[booking.id],
     )
     reasons = check.reasons
     if new["starts_at"] == booking.starts_at:
@@ -239,18 +259,29 @@ def check_edit(
     changes: dict = {}
     if not reasons:
         quote = check.quote
-        new.update(holds_until=held_until(resource, new["ends_at"]), price_cents=quote.price_cents,
-                   deposit_cents=quote.deposit_cents, tariff_audience=quote.tariff_audience)
-        changes = {name: (getattr(booking, name), value) for name, value in new.items()
-                   if getattr(booking, name) != value}
+        new.update(
+            holds_until=held_until(resource, new["ends_at"]),
+            price_cents=quote.price_cents,
+            deposit_cents=quote.deposit_cents,
+            tariff_audience=quote.tariff_audience,
+        )
+        changes = {
+            name: (getattr(booking, name), value) for name, value in new.items() if getattr(booking, name) != value
+        }
         if not changes:
             reasons = [Reason(Code.NOTHING_TO_CHANGE, _l("Rien n'a changé."))]
     only_shortens = (
-        new["starts_at"] >= booking.starts_at and new["ends_at"] <= booking.ends_at
+        new["starts_at"] >= booking.starts_at
+        and new["ends_at"] <= booking.ends_at
         and new["quantity"] <= booking.quantity
     )
-    return EditCheck(reasons, check.quote, changes, booking.status == BookingStatus.APPROVED and not only_shortens,
-                     check.approved_at_once)
+    return EditCheck(
+        reasons,
+        check.quote,
+        changes,
+        booking.status == BookingStatus.APPROVED and not only_shortens,
+        check.approved_at_once,
+    )
 
 
 def edit_booking(
@@ -271,8 +302,9 @@ def edit_booking(
     """
     now = now or utcnow()
     begin_change(booking, Action.EDIT, actor, now, reason)
-    check = check_edit(booking, starts_at=starts_at, ends_at=ends_at, quantity=quantity, attendees=attendees,
-                       purpose=purpose, now=now)
+    check = check_edit(
+        booking, starts_at=starts_at, ends_at=ends_at, quantity=quantity, attendees=attendees, purpose=purpose, now=now
+    )
     if check.reasons:
         raise Refusal(check.reasons)
     changes, quote, back_to_manager = check.changes, check.quote, check.back_to_manager
@@ -286,8 +318,15 @@ def edit_booking(
         booking.payment_status = quote.payment_status
         booking.revision += 1
         booking.updated_at = now
-    record(booking, Action.EDIT, actor, was, reason.strip(), at=now,
-           changes={name: [old, value] for name, (old, value) in changes.items()})
+    record(
+        booking,
+        Action.EDIT,
+        actor,
+        was,
+        reason.strip(),
+        at=now,
+        changes={name: [old, value] for name, (old, value) in changes.items()},
+    )
     signals.booking_edited.send(booking, actor=actor, reason=reason.strip(), changes=changes)
     if back_to_manager:
         if check.approved_at_once:

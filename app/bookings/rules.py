@@ -22,8 +22,8 @@ from app.bookings import queries
 from app.bookings.availability import availability_reason, held_until
 from app.bookings.errors import Code, Minutes, Moment, Reason
 from app.bookings.hours import calendar_reasons, closures_over, hours_for
-from app.core.clock import to_paris
 from app.bookings.pricing import Quote, quote
+from app.core.clock import to_paris
 from app.extensions import db
 from app.models import ApprovalPolicy, Audience, Qualification, Resource, ResourceKind, User, utcnow
 
@@ -53,7 +53,10 @@ def period_reasons(resource: Resource, starts_at: datetime, ends_at: datetime, n
         reasons.append(
             Reason(
                 Code.NOTICE,
-                _l("Cette ressource se réserve au moins %(notice)s à l'avance.", notice=Minutes(resource.notice_minutes)),
+                _l(
+                    "Cette ressource se réserve au moins %(notice)s à l'avance.",
+                    notice=Minutes(resource.notice_minutes),
+                ),
                 "starts_at",
             )
         )
@@ -61,28 +64,39 @@ def period_reasons(resource: Resource, starts_at: datetime, ends_at: datetime, n
         reasons.append(
             Reason(
                 Code.HORIZON,
-                _l("Cette ressource se réserve au plus %(days)s jours à l'avance (jusqu'au %(limit)s).",
-                   days=resource.horizon_days, limit=Moment(now + timedelta(days=resource.horizon_days), "medium")),
+                _l(
+                    "Cette ressource se réserve au plus %(days)s jours à l'avance (jusqu'au %(limit)s).",
+                    days=resource.horizon_days,
+                    limit=Moment(now + timedelta(days=resource.horizon_days), "medium"),
+                ),
                 "starts_at",
             )
         )
     minutes = (ends_at - starts_at).total_seconds() / 60
     if minutes < resource.min_duration_minutes:
         reasons.append(
-            Reason(Code.TOO_SHORT, _l("Durée minimale : %(minutes)s.", minutes=Minutes(resource.min_duration_minutes)),
-                   "ends_at")
+            Reason(
+                Code.TOO_SHORT,
+                _l("Durée minimale : %(minutes)s.", minutes=Minutes(resource.min_duration_minutes)),
+                "ends_at",
+            )
         )
     if resource.max_duration_minutes is not None and minutes > resource.max_duration_minutes:
         reasons.append(
-            Reason(Code.TOO_LONG, _l("Durée maximale : %(minutes)s.", minutes=Minutes(resource.max_duration_minutes)),
-                   "ends_at")
+            Reason(
+                Code.TOO_LONG,
+                _l("Durée maximale : %(minutes)s.", minutes=Minutes(resource.max_duration_minutes)),
+                "ends_at",
+            )
         )
     if not (_on_grid(starts_at, resource.slot_minutes) and _on_grid(ends_at, resource.slot_minutes)):
         reasons.append(
             Reason(
                 Code.GRANULARITY,
-                _l("Les réservations commencent et finissent sur des tranches de %(slot)s (par exemple à l'heure pile).",
-                   slot=Minutes(resource.slot_minutes)),
+                _l(
+                    "Les réservations commencent et finissent sur des tranches de %(slot)s (par exemple à l'heure pile).",
+                    slot=Minutes(resource.slot_minutes),
+                ),
                 "starts_at",
             )
         )
@@ -103,7 +117,10 @@ def party_reasons(resource: Resource, user: User, audience: Audience | None = No
         reasons.append(Reason(Code.RESOURCE_INACTIVE, _l("Cette ressource n'est plus proposée à la réservation.")))
     if (audience or queries.audience_of(user)).rank > resource.open_to.rank:
         reasons.append(
-            Reason(Code.AUDIENCE, _l("Cette ressource est réservée %(audience)s.", audience=AUDIENCE_LABELS[resource.open_to]))
+            Reason(
+                Code.AUDIENCE,
+                _l("Cette ressource est réservée %(audience)s.", audience=AUDIENCE_LABELS[resource.open_to]),
+            )
         )
     return reasons
 
@@ -122,8 +139,11 @@ def amount_reasons(resource: Resource, quantity: int, attendees: int | None) -> 
         reasons.append(Reason(Code.ATTENDEES, _l("Indiquez au moins une personne."), "attendees"))
     elif attendees is not None and resource.capacity is not None and attendees > resource.capacity:
         reasons.append(
-            Reason(Code.CAPACITY, _l("Cet espace accueille au plus %(capacity)s personnes.", capacity=resource.capacity),
-                   "attendees")
+            Reason(
+                Code.CAPACITY,
+                _l("Cet espace accueille au plus %(capacity)s personnes.", capacity=resource.capacity),
+                "attendees",
+            )
         )
     return reasons
 
@@ -152,8 +172,11 @@ def qualification_reasons(resource: Resource, user: User, ends_at: datetime, now
         return [
             Reason(
                 Code.QUALIFICATION_EXPIRED,
-                _l("Votre habilitation sur cette machine expire le %(date)s, avant la fin de la réservation : "
-                   "renouvelez-la auprès d'un·e gestionnaire.", date=Moment(last, "medium")),
+                _l(
+                    "Votre habilitation sur cette machine expire le %(date)s, avant la fin de la réservation : "
+                    "renouvelez-la auprès d'un·e gestionnaire.",
+                    date=Moment(last, "medium"),
+                ),
             )
         ]
     return [

@@ -19,11 +19,11 @@ from sqlalchemy import select
 
 from app.bookings.availability import availability_reason, lock_resource
 from app.bookings.errors import Code, Moment, Reason, Refusal
-from app.core.clock import paris_to_utc, to_paris
 from app.bookings.lifecycle import approve, cancel, preview_approval, reject, request_booking
 from app.bookings.pricing import Quote
 from app.bookings.rules import check_booking, require_aware
 from app.bookings.transitions import Action, authorise
+from app.core.clock import paris_to_utc, to_paris
 from app.extensions import db
 from app.models import Booking, BookingStatus, Resource, Series, User, utcnow
 
@@ -56,9 +56,7 @@ class Repetition:
 def occurrences(starts_at: datetime, ends_at: datetime, repetition: Repetition) -> list[tuple[datetime, datetime]]:
     """The (start, end) of every occurrence, in UTC, the first one included."""
     require_aware(starts_at, ends_at)
-    frequency, interval, until, count = (
-        repetition.frequency, repetition.interval, repetition.until, repetition.count
-    )
+    frequency, interval, until, count = (repetition.frequency, repetition.interval, repetition.until, repetition.count)
     if (until is None) == (count is None):
         raise _series_refusal(_l("Indiquez soit une date de fin, soit un nombre d'occurrences."))
     if interval < 1:
@@ -140,8 +138,11 @@ def preview_series(
 
 def dated(occurrence_start: datetime, reason: Reason) -> Reason:
     """The reason of one occurrence, introduced by its date."""
-    return Reason(reason.code, _l("%(date)s : %(reason)s", date=Moment(occurrence_start, "medium"),
-                                  reason=reason.message), reason.field)
+    return Reason(
+        reason.code,
+        _l("%(date)s : %(reason)s", date=Moment(occurrence_start, "medium"), reason=reason.message),
+        reason.field,
+    )
 
 
 def request_series(
@@ -163,22 +164,37 @@ def request_series(
     one occurrence collides, with the reasons of each colliding occurrence.
     """
     now = now or utcnow()
-    preview = preview_series(resource, requester, starts_at, ends_at, repetition, quantity=quantity,
-                             attendees=attendees, now=now)
+    preview = preview_series(
+        resource, requester, starts_at, ends_at, repetition, quantity=quantity, attendees=attendees, now=now
+    )
     refused = [dated(o.starts_at, r) for o in preview.colliding for r in o.reasons]
     if not preview.free or (refused and not only_free):
         raise Refusal(refused)
     series = Series(
-        resource_id=resource.id, requester_id=requester.id, organisation_id=requester.organisation_id,
-        frequency=repetition.frequency.value, interval=repetition.interval, until=repetition.until,
-        count=repetition.count, purpose=purpose.strip(),
+        resource_id=resource.id,
+        requester_id=requester.id,
+        organisation_id=requester.organisation_id,
+        frequency=repetition.frequency.value,
+        interval=repetition.interval,
+        until=repetition.until,
+        count=repetition.count,
+        purpose=purpose.strip(),
         created_at=now,
     )
     db.session.add(series)
     db.session.flush()
     bookings = [
-        request_booking(resource, requester, o.starts_at, o.ends_at, quantity=quantity, attendees=attendees,
-                        purpose=purpose, series=series, now=now)
+        request_booking(
+            resource,
+            requester,
+            o.starts_at,
+            o.ends_at,
+            quantity=quantity,
+            attendees=attendees,
+            purpose=purpose,
+            series=series,
+            now=now,
+        )
         for o in preview.free
     ]
     return series, bookings
@@ -209,8 +225,9 @@ def approve_series(series: Series, actor: User, note: str = "", now: datetime | 
     reasons = []
     for booking in pending:
         authorise(booking, Action.APPROVE, actor, now)
-        taken = availability_reason(booking.resource, booking.starts_at, booking.holds_until, booking.quantity,
-                                    [booking.id])
+        taken = availability_reason(
+            booking.resource, booking.starts_at, booking.holds_until, booking.quantity, [booking.id]
+        )
         if taken is not None:
             reasons.append(dated(booking.starts_at, taken))
     if reasons:

@@ -29,8 +29,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.bookings.availability import lock_resource
-from app.bookings.queries import on_sqlite
 from app.bookings.errors import Code, Reason, Refusal, already_booked, not_allowed, reason_required
+from app.bookings.queries import on_sqlite
 from app.extensions import db
 from app.models import AuditEntry, Booking, BookingStatus, ResourceKind, User
 
@@ -69,8 +69,12 @@ TRANSITIONS: dict[tuple[BookingStatus | None, Action], Transition] = {
     (None, Action.REQUEST): Transition(S.REQUESTED, frozenset({Role.REQUESTER})),
     (S.REQUESTED, Action.APPROVE): Transition(S.APPROVED, STAFF),
     (S.REQUESTED, Action.REJECT): Transition(S.REJECTED, STAFF, staff_reason=True),
-    (S.REQUESTED, Action.CANCEL): Transition(S.CANCELLED, ANYONE_INVOLVED, requester_before_start=True, staff_reason=True),
-    (S.APPROVED, Action.CANCEL): Transition(S.CANCELLED, ANYONE_INVOLVED, requester_before_start=True, staff_reason=True),
+    (S.REQUESTED, Action.CANCEL): Transition(
+        S.CANCELLED, ANYONE_INVOLVED, requester_before_start=True, staff_reason=True
+    ),
+    (S.APPROVED, Action.CANCEL): Transition(
+        S.CANCELLED, ANYONE_INVOLVED, requester_before_start=True, staff_reason=True
+    ),
     (S.REQUESTED, Action.EDIT): Transition(None, ANYONE_INVOLVED, requester_before_start=True),
     (S.APPROVED, Action.EDIT): Transition(None, ANYONE_INVOLVED, requester_before_start=True),
     (S.APPROVED, Action.HAND_OVER): Transition(S.HANDED_OVER, STAFF, kits_only=True),
@@ -128,8 +132,11 @@ def authorise(booking: Booking, action: Action, actor: User, now: datetime, reas
         raise Refusal(
             Reason(
                 Code.TRANSITION,
-                _l("Une réservation %(status)s ne peut pas être modifiée ainsi (%(action)s).",
-                   status=STATUS_LABELS[booking.status], action=ACTION_LABELS[action]),
+                _l(
+                    "Une réservation %(status)s ne peut pas être modifiée ainsi (%(action)s).",
+                    status=STATUS_LABELS[booking.status],
+                    action=ACTION_LABELS[action],
+                ),
             )
         )
     roles = roles_of(actor, booking) & transition.roles
@@ -164,7 +171,7 @@ def begin_change(booking: Booking, action: Action, actor: User, now: datetime, r
 def allowed_actions(booking: Booking, user: User, now: datetime) -> list[Action]:
     """What this person may do with the booking now (for the buttons of a page)."""
     allowed = []
-    for (status, action) in TRANSITIONS:
+    for status, action in TRANSITIONS:
         if status != booking.status:
             continue
         try:

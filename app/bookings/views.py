@@ -148,12 +148,21 @@ def summary_of(resource: Resource, form: BookingForm) -> dict:
     if starts_at is None or ends_at is None or form.starts_at.errors or form.ends_at.errors:
         return {"ready": False}
     quantity, attendees = form.amounts()
-    summary: dict = {"ready": True, "starts_at": starts_at, "ends_at": ends_at, "quantity": quantity,
-                     "check": None, "preview": None, "series_reasons": [], "waitlist": False}
+    summary: dict = {
+        "ready": True,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "quantity": quantity,
+        "check": None,
+        "preview": None,
+        "series_reasons": [],
+        "waitlist": False,
+    }
     if form.is_series():
         try:
-            summary["preview"] = service.preview_series(resource, current_user, starts_at, ends_at,
-                                                        form.repetition(), quantity=quantity, attendees=attendees)
+            summary["preview"] = service.preview_series(
+                resource, current_user, starts_at, ends_at, form.repetition(), quantity=quantity, attendees=attendees
+            )
         except Refusal as refusal:
             summary["series_reasons"] = refusal.messages
         return summary
@@ -165,7 +174,10 @@ def summary_of(resource: Resource, form: BookingForm) -> dict:
 
 def _form_page(resource: Resource, form: BookingForm, status: int = 200):
     return render_template(
-        "bookings/new.html", resource=resource, form=form, summary=summary_of(resource, form),
+        "bookings/new.html",
+        resource=resource,
+        form=form,
+        summary=summary_of(resource, form),
         waitlist_form=WaitlistForm(formdata=None),
     ), status
 
@@ -185,12 +197,22 @@ def new(resource_id: int):
     try:
         if form.is_series():
             _series, bookings = service.request_series(
-                resource, current_user, starts_at, ends_at, form.repetition(), quantity=quantity,
-                attendees=attendees, purpose=purpose, only_free=form.only_free.data,
+                resource,
+                current_user,
+                starts_at,
+                ends_at,
+                form.repetition(),
+                quantity=quantity,
+                attendees=attendees,
+                purpose=purpose,
+                only_free=form.only_free.data,
             )
         else:
-            bookings = [service.request_booking(resource, current_user, starts_at, ends_at, quantity=quantity,
-                                                attendees=attendees, purpose=purpose)]
+            bookings = [
+                service.request_booking(
+                    resource, current_user, starts_at, ends_at, quantity=quantity, attendees=attendees, purpose=purpose
+                )
+            ]
     except Refusal as refusal:
         db.session.rollback()
         add_errors(form, refusal.by_field())
@@ -207,11 +229,16 @@ def _booked_message(bookings: list[Booking]) -> str:
             return _("Votre réservation est validée.")
         return _("Votre demande est enregistrée : elle attend la validation d'un·e gestionnaire du lieu.")
     if approved:
-        return ngettext("%(num)d occurrence réservée : la série est validée.",
-                        "%(num)d occurrences réservées : la série est validée.", len(bookings))
-    return ngettext("%(num)d occurrence demandée : la série attend la validation d'un·e gestionnaire du lieu.",
-                    "%(num)d occurrences demandées : la série attend la validation d'un·e gestionnaire du lieu.",
-                    len(bookings))
+        return ngettext(
+            "%(num)d occurrence réservée : la série est validée.",
+            "%(num)d occurrences réservées : la série est validée.",
+            len(bookings),
+        )
+    return ngettext(
+        "%(num)d occurrence demandée : la série attend la validation d'un·e gestionnaire du lieu.",
+        "%(num)d occurrences demandées : la série attend la validation d'un·e gestionnaire du lieu.",
+        len(bookings),
+    )
 
 
 @bp.post("/ressources/<int:resource_id>/reserver/verifier")
@@ -222,8 +249,12 @@ def check(resource_id: int):
     form = _fit_to(BookingForm(), resource)
     form.validate()
     if is_htmx_fragment_request(SUMMARY_TARGET):
-        return render_template("bookings/_summary.html", resource=resource, summary=summary_of(resource, form),
-                               waitlist_form=WaitlistForm(formdata=None))
+        return render_template(
+            "bookings/_summary.html",
+            resource=resource,
+            summary=summary_of(resource, form),
+            waitlist_form=WaitlistForm(formdata=None),
+        )
     return _form_page(resource, form)
 
 
@@ -235,8 +266,13 @@ def check(resource_id: int):
 def join_waitlist(resource_id: int):
     resource = _resource_or_404(resource_id)
     form = WaitlistForm()
-    back = url_for("bookings.new", resource_id=resource.id, debut=request.form.get("starts_at") or None,
-                   fin=request.form.get("ends_at") or None, quantite=request.form.get("quantity") or None)
+    back = url_for(
+        "bookings.new",
+        resource_id=resource.id,
+        debut=request.form.get("starts_at") or None,
+        fin=request.form.get("ends_at") or None,
+        quantite=request.form.get("quantity") or None,
+    )
     starts_at, ends_at = form.period() if form.validate() else (None, None)
     if starts_at is None or ends_at is None:
         flash(_("Indiquez le début et la fin du créneau attendu."), "error")
@@ -276,8 +312,9 @@ def leave_waitlist(entry_id: int):
 def mine():
     view = PAST if request.args.get("vue") == PAST else UPCOMING
     number = request.args.get("page", "1")
-    results = access.my_bookings(current_user, utcnow(), upcoming=view == UPCOMING,
-                                 number=int(number) if number.isdigit() else 1)
+    results = access.my_bookings(
+        current_user, utcnow(), upcoming=view == UPCOMING, number=int(number) if number.isdigit() else 1
+    )
     context = {"view": view, "results": results, "back_url": request.full_path.rstrip("?")}
     if is_htmx_fragment_request(LIST_TARGET):
         return render_template("bookings/_list.html", **context)
@@ -300,9 +337,14 @@ def _show_page(booking: Booking, cancel_form: CancelForm | None = None, status: 
     if agreement is not None and not can_view_agreement(current_user, agreement):
         agreement = None
     return render_template(
-        "bookings/show.html", booking=booking, actions=service.allowed_actions(booking, current_user, utcnow()),
-        history=access.history(booking), agreement=agreement, cancel_form=cancel_form or CancelForm(formdata=None),
-        desk_url=_desk_url(booking), is_requester=booking.requester_id == current_user.id,
+        "bookings/show.html",
+        booking=booking,
+        actions=service.allowed_actions(booking, current_user, utcnow()),
+        history=access.history(booking),
+        agreement=agreement,
+        cancel_form=cancel_form or CancelForm(formdata=None),
+        desk_url=_desk_url(booking),
+        is_requester=booking.requester_id == current_user.id,
     ), status
 
 
@@ -321,10 +363,13 @@ def _editable_or_404(booking_id: int) -> Booking:
 
 def _edit_values(form: EditForm) -> dict:
     starts_at, ends_at = form.period()
-    return {"starts_at": starts_at, "ends_at": ends_at,
-            "quantity": form.quantity.data if "quantity" in form else None,
-            "attendees": form.attendees.data if "attendees" in form else None,
-            "purpose": form.purpose.data or ""}
+    return {
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "quantity": form.quantity.data if "quantity" in form else None,
+        "attendees": form.attendees.data if "attendees" in form else None,
+        "purpose": form.purpose.data or "",
+    }
 
 
 def edit_summary_of(booking: Booking, form: EditForm) -> dict:
@@ -335,8 +380,9 @@ def edit_summary_of(booking: Booking, form: EditForm) -> dict:
 
 
 def _edit_page(booking: Booking, form: EditForm, status: int = 200):
-    return render_template("bookings/edit.html", booking=booking, form=form,
-                           summary=edit_summary_of(booking, form)), status
+    return render_template(
+        "bookings/edit.html", booking=booking, form=form, summary=edit_summary_of(booking, form)
+    ), status
 
 
 @bp.route("/reservations/<int:booking_id>/modifier", methods=["GET", "POST"])
@@ -345,9 +391,13 @@ def edit(booking_id: int):
     booking = _editable_or_404(booking_id)
     resource = booking.resource
     if request.method == "GET":
-        initial = {"starts_at": _read_local(paris_input(booking.starts_at)),
-                   "ends_at": _read_local(paris_input(booking.ends_at)),
-                   "quantity": booking.quantity, "attendees": booking.attendees, "purpose": booking.purpose}
+        initial = {
+            "starts_at": _read_local(paris_input(booking.starts_at)),
+            "ends_at": _read_local(paris_input(booking.ends_at)),
+            "quantity": booking.quantity,
+            "attendees": booking.attendees,
+            "purpose": booking.purpose,
+        }
         form = _fit_to(EditForm(formdata=None, data=initial), resource)
         return render_template("bookings/edit.html", booking=booking, form=form, summary={"ready": False})
     form = _fit_to(EditForm(), resource)
@@ -361,8 +411,13 @@ def edit(booking_id: int):
         return _edit_page(booking, form, 422)
     db.session.commit()
     if change.back_to_manager and booking.status == BookingStatus.REQUESTED:
-        flash(_("La modification est enregistrée : la réservation attend de nouveau la validation "
-                "d'un·e gestionnaire du lieu."), "warning")
+        flash(
+            _(
+                "La modification est enregistrée : la réservation attend de nouveau la validation "
+                "d'un·e gestionnaire du lieu."
+            ),
+            "warning",
+        )
     elif change.back_to_manager:
         flash(_("La modification est enregistrée et validée de nouveau automatiquement."), "success")
     else:
@@ -404,8 +459,9 @@ def cancel_series(series_id: int):
         add_errors(form, refusal.by_field())
         return render_template("bookings/cancel_series.html", series=series, form=form, back=back), 422
     db.session.commit()
-    message = ngettext("%(num)d occurrence de la série est annulée.", "%(num)d occurrences de la série sont annulées.",
-                       len(cancelled))
+    message = ngettext(
+        "%(num)d occurrence de la série est annulée.", "%(num)d occurrences de la série sont annulées.", len(cancelled)
+    )
     if is_htmx_fragment_request(LIST_TARGET):
         return _list_fragment(status_message=message)
     flash(message, "success")
@@ -414,13 +470,18 @@ def cancel_series(series_id: int):
 
 def _list_fragment(**messages) -> str:
     results = access.my_bookings(current_user, utcnow(), upcoming=True)
-    return render_template("bookings/_list.html", view=UPCOMING, results=results, back_url=url_for("bookings.mine"),
-                           **messages)
+    return render_template(
+        "bookings/_list.html", view=UPCOMING, results=results, back_url=url_for("bookings.mine"), **messages
+    )
 
 
 def _row(booking: Booking, **messages) -> str:
-    return render_template("bookings/_booking_row.html", booking=booking,
-                           back_url=safe_next_url(request.form.get("next"), url_for("bookings.mine")), **messages)
+    return render_template(
+        "bookings/_booking_row.html",
+        booking=booking,
+        back_url=safe_next_url(request.form.get("next"), url_for("bookings.mine")),
+        **messages,
+    )
 
 
 @bp.route("/reservations/<int:booking_id>/annuler", methods=["GET", "POST"])
@@ -435,8 +496,13 @@ def cancel(booking_id: int):
     row_target = f"booking-{booking.id}"
     if request.method == "GET":
         form = CancelForm(formdata=None)
-        return render_template("bookings/cancel.html", booking=booking, form=form, back=back,
-                               allowed=Action.CANCEL in service.allowed_actions(booking, current_user, utcnow()))
+        return render_template(
+            "bookings/cancel.html",
+            booking=booking,
+            form=form,
+            back=back,
+            allowed=Action.CANCEL in service.allowed_actions(booking, current_user, utcnow()),
+        )
     form = CancelForm()
     form.validate()
     try:
@@ -446,12 +512,10 @@ def cancel(booking_id: int):
         if is_htmx_fragment_request(row_target):
             return _row(booking, error_message=" ".join(refusal.messages)), 422
         add_errors(form, refusal.by_field())
-        return render_template("bookings/cancel.html", booking=booking, form=form, back=back,
-                               allowed=True), 422
+        return render_template("bookings/cancel.html", booking=booking, form=form, back=back, allowed=True), 422
     db.session.commit()
     message = _("La réservation de « %(name)s » est annulée.", name=booking.resource.name)
     if is_htmx_fragment_request(row_target):
         return _row(booking, status_message=message)
     flash(message, "success")
     return redirect(back, code=303)
-

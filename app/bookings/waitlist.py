@@ -51,13 +51,15 @@ def join_waitlist(
     elif starts_at <= now:
         reasons.append(Reason(Code.PAST, _l("Ce créneau est déjà commencé ou passé."), "starts_at"))
     elif _open_entries(resource.id, starts_at, ends_at, user_id=user.id):
-        reasons.append(
-            Reason(Code.ALREADY_WAITING, _l("Vous êtes déjà sur la liste d'attente pour cette période."))
-        )
+        reasons.append(Reason(Code.ALREADY_WAITING, _l("Vous êtes déjà sur la liste d'attente pour cette période.")))
     if reasons:
         raise Refusal(reasons)
     entry = WaitlistEntry(
-        resource_id=resource.id, user_id=user.id, starts_at=starts_at, ends_at=ends_at, quantity=quantity,
+        resource_id=resource.id,
+        user_id=user.id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        quantity=quantity,
         created_at=now,
     )
     db.session.add(entry)
@@ -126,8 +128,12 @@ def fulfil(booking: Booking, now: datetime) -> None:
     """The requester booked over their waiting period: their entries for it leave the list."""
     ids = db.session.scalars(
         queries.waiting_ids(),
-        {"user_id": booking.requester_id, "resource_id": booking.resource_id, "starts_at": booking.starts_at,
-         "ends_at": booking.ends_at},
+        {
+            "user_id": booking.requester_id,
+            "resource_id": booking.resource_id,
+            "starts_at": booking.starts_at,
+            "ends_at": booking.ends_at,
+        },
     ).all()
     for entry_id in ids:
         entry = db.session.get(WaitlistEntry, entry_id)

@@ -28,8 +28,8 @@ from icalendar import Calendar, Event, Timezone, vDuration
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.core.clock import PARIS
 from app.bookings.transitions import STATUS_LABELS
+from app.core.clock import PARIS
 from app.extensions import db
 from app.models import AuditEntry, Booking, BookingStatus, Resource, ResourceKind, utcnow
 from app.notifications.links import booking_url, site_domain
@@ -92,8 +92,12 @@ def _summary(booking: Booking, detail: Detail) -> str:
     resource = booking.resource
     if detail is Detail.BUSY:
         if resource.kind == ResourceKind.KIT:
-            return ngettext("Réservé : %(num)d unité sur %(units)d", "Réservé : %(num)d unités sur %(units)d",
-                            booking.quantity, units=resource.units)
+            return ngettext(
+                "Réservé : %(num)d unité sur %(units)d",
+                "Réservé : %(num)d unités sur %(units)d",
+                booking.quantity,
+                units=resource.units,
+            )
         return _("Occupé") if booking.status != BookingStatus.REQUESTED else _("Demande en attente")
     if detail is Detail.VENUE:
         return f"{resource.name} — {booking.requester.name}"
@@ -162,7 +166,9 @@ def calendar_of(name: str, rows: Iterable[tuple[Booking, int]], detail: Detail) 
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))  # an X- property: the type must be given
     if rows:
-        years = [moment.astimezone(PARIS).year for booking, _ in rows for moment in (booking.starts_at, booking.ends_at)]
+        years = [
+            moment.astimezone(PARIS).year for booking, _ in rows for moment in (booking.starts_at, booking.ends_at)
+        ]
         calendar.add_component(paris_timezone(min(years), max(years)))
     for booking, sequence in rows:
         calendar.add_component(event_for(booking, sequence, detail))

@@ -59,7 +59,12 @@ def reset():
     if EmptyForm().validate_on_submit():
         access.reset_token(current_user)
         db.session.commit()
-        flash(_("Vos liens d'agenda sont renouvelés : les anciens ne fonctionnent plus. Abonnez de nouveau vos calendriers."), "success")
+        flash(
+            _(
+                "Vos liens d'agenda sont renouvelés : les anciens ne fonctionnent plus. Abonnez de nouveau vos calendriers."
+            ),
+            "success",
+        )
     return redirect(url_for("calendars.agenda"), code=303)
 
 
@@ -68,8 +73,9 @@ def reset():
 def my_feed(token: str):
     user = _owner_or_404(token)
     with force_locale(user.locale):
-        body = feeds.calendar_of(_("Mes réservations FNT Partage"),
-                                 feeds.bookings_for(Booking.requester_id == user.id), Detail.PERSONAL)
+        body = feeds.calendar_of(
+            _("Mes réservations FNT Partage"), feeds.bookings_for(Booking.requester_id == user.id), Detail.PERSONAL
+        )
     return _ics(body, "mes-reservations.ics")
 
 

@@ -230,8 +230,15 @@ def bookings_over(resource: Resource, starts_at: datetime, ends_at: datetime) ->
     held period crossing it): one query."""
     rows = db.session.execute(
         select(
-            Booking.id, Booking.requester_id, User.name, Booking.purpose, Booking.status, Booking.starts_at,
-            Booking.ends_at, Booking.holds_until, Booking.quantity,
+            Booking.id,
+            Booking.requester_id,
+            User.name,
+            Booking.purpose,
+            Booking.status,
+            Booking.starts_at,
+            Booking.ends_at,
+            Booking.holds_until,
+            Booking.quantity,
         )
         .join(User, User.id == Booking.requester_id)
         .where(
@@ -323,5 +330,3 @@ def month_weeks(first: date) -> list[list[date | None]]:
     if week:
         weeks.append(week + [None] * (7 - len(week)))
     return weeks
-
-

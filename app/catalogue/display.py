@@ -10,9 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from app.bookings.errors import Minutes
 from app.bookings.pricing import tariff_audience
@@ -27,12 +26,22 @@ def booking_terms(resource: Resource) -> list[str]:
     if resource.max_duration_minutes is None:
         terms.append(_("Durée : %(min)s au moins.", min=Minutes(resource.min_duration_minutes)))
     else:
-        terms.append(_("Durée : de %(min)s à %(max)s.", min=Minutes(resource.min_duration_minutes),
-                       max=Minutes(resource.max_duration_minutes)))
+        terms.append(
+            _(
+                "Durée : de %(min)s à %(max)s.",
+                min=Minutes(resource.min_duration_minutes),
+                max=Minutes(resource.max_duration_minutes),
+            )
+        )
     horizon = ngettext("%(num)d jour", "%(num)d jours", resource.horizon_days)
     if resource.notice_minutes:
-        terms.append(_("À réserver au moins %(notice)s à l'avance, au plus %(horizon)s à l'avance.",
-                       notice=Minutes(resource.notice_minutes), horizon=horizon))
+        terms.append(
+            _(
+                "À réserver au moins %(notice)s à l'avance, au plus %(horizon)s à l'avance.",
+                notice=Minutes(resource.notice_minutes),
+                horizon=horizon,
+            )
+        )
     else:
         terms.append(_("À réserver au plus %(horizon)s à l'avance.", horizon=horizon))
     return terms
@@ -144,26 +153,27 @@ def resource_card(resource: Resource) -> ResourceCard:
 
 
 def day_label(day: date) -> str:
-    """"mardi 1 décembre" (French), "Tuesday 1 December" (English)."""
+    """ "mardi 1 décembre" (French), "Tuesday 1 December" (English)."""
     return format_date(day, "EEEE d MMMM")
 
 
 def short_day_label(day: date) -> str:
-    """"mar. 1 déc." / "Tue 1 Dec"."""
+    """ "mar. 1 déc." / "Tue 1 Dec"."""
     return format_date(day, "EEE d MMM")
 
 
 def clock(at: time) -> str:
-    """"10 h", "10 h 30" in French; "10:00", "10:30" in English."""
+    """ "10 h", "10 h 30" in French; "10:00", "10:30" in English."""
     if str(get_locale()).startswith("fr"):
         return f"{at.hour} h" if at.minute == 0 else f"{at.hour} h {at.minute:02d}"
     return f"{at.hour}:{at.minute:02d}"
 
 
 def period_words(first: date, last: date) -> str:
-    """"du lundi 30 novembre au dimanche 6 décembre 2026"."""
-    return _("du %(first)s au %(last)s", first=format_date(first, "EEEE d MMMM"),
-             last=format_date(last, "EEEE d MMMM y"))
+    """ "du lundi 30 novembre au dimanche 6 décembre 2026"."""
+    return _(
+        "du %(first)s au %(last)s", first=format_date(first, "EEEE d MMMM"), last=format_date(last, "EEEE d MMMM y")
+    )
 
 
 def month_label(first: date) -> str:

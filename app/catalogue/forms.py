@@ -33,7 +33,9 @@ class SearchForm(FlaskForm):
         locale = str(get_locale())
         self.venues = list(db.session.scalars(select(Venue).where(Venue.is_active.is_(True)).order_by(Venue.name)))
         self.themes = list(db.session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
-        self.lieu.choices = [SelectChoice("", _l("Tous les lieux"))] + [SelectChoice(v.slug, v.name) for v in self.venues]
+        self.lieu.choices = [SelectChoice("", _l("Tous les lieux"))] + [
+            SelectChoice(v.slug, v.name) for v in self.venues
+        ]
         self.type.choices = [SelectChoice("", _l("Tous les types"))] + [
             SelectChoice(kind.value, RESOURCE_KIND_LABELS[kind]) for kind in ResourceKind
         ]
@@ -51,7 +53,10 @@ class SearchForm(FlaskForm):
         if (self.quantite.data or "").strip():
             text = self.quantite.data.strip()
             if not text.isdigit() or not 1 <= int(text) <= 999:
-                self.quantite.errors = [*self.quantite.errors, str(_l("Indiquez un nombre d'unités entier, 1 ou plus."))]
+                self.quantite.errors = [
+                    *self.quantite.errors,
+                    str(_l("Indiquez un nombre d'unités entier, 1 ou plus.")),
+                ]
             else:
                 quantity = int(text)
         if any(f.errors for f in self):

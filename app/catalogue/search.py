@@ -19,8 +19,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.bookings import service
-from app.core.clock import PARIS, paris_to_utc
 from app.catalogue.display import TariffLine, tariff_lines
+from app.core.clock import PARIS, paris_to_utc
 from app.extensions import db
 from app.manage.search import contains
 from app.models import Resource, ResourceKind, Theme, User, Venue, venue_themes
@@ -140,8 +140,12 @@ def _matching(criteria: Criteria):
         )
     for word in criteria.text.split()[:8]:
         query = query.where(
-            or_(contains(Resource.name, word), contains(Resource.short_description, word),
-                contains(Resource.description, word), contains(Venue.name, word))
+            or_(
+                contains(Resource.name, word),
+                contains(Resource.short_description, word),
+                contains(Resource.description, word),
+                contains(Venue.name, word),
+            )
         )
     return query
 
@@ -150,7 +154,8 @@ def _with_details(ids: list[int]) -> dict[int, Resource]:
     if not ids:
         return {}
     rows = db.session.scalars(
-        select(Resource).where(Resource.id.in_(ids))
+        select(Resource)
+        .where(Resource.id.in_(ids))
         .options(selectinload(Resource.venue), selectinload(Resource.tariffs), selectinload(Resource.photos))
     )
     return {resource.id: resource for resource in rows}
@@ -162,9 +167,9 @@ def search(criteria: Criteria, user: User | None, page: int = 1) -> ResultPage:
     ordered = _matching(criteria).order_by(Venue.name, Resource.name)
     if not criteria.has_period:
         total = db.session.scalar(select(db.func.count()).select_from(_matching(criteria).subquery())) or 0
-        ids = list(db.session.scalars(
-            ordered.with_only_columns(Resource.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        ))
+        ids = list(
+            db.session.scalars(ordered.with_only_columns(Resource.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+        )
         free_units: dict[int, int | None] = {resource_id: None for resource_id in ids}
     else:
         wanted = set(db.session.scalars(ordered.with_only_columns(Resource.id)))
@@ -173,12 +178,13 @@ def search(criteria: Criteria, user: User | None, page: int = 1) -> ResultPage:
         found: list[service.FreeResource] = []
         for kind in kinds:
             quantity = criteria.quantity if kind == ResourceKind.KIT else 1
-            found += service.free_resources(kind, criteria.starts_at, criteria.ends_at, quantity=quantity,
-                                            venue_ids=venue_ids)
+            found += service.free_resources(
+                kind, criteria.starts_at, criteria.ends_at, quantity=quantity, venue_ids=venue_ids
+            )
         found = [free for free in found if free.resource.id in wanted]
         found.sort(key=lambda free: (free.resource.venue.name, free.resource.name))
         total = len(found)
-        chosen = found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        chosen = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         ids = [free.resource.id for free in chosen]
         free_units = {
             free.resource.id: free.free_units if free.resource.kind == ResourceKind.KIT else None for free in chosen

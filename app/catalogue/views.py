@@ -9,9 +9,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.bookings.errors import Minutes
 from app.bookings.rules import qualifications_for
 from app.catalogue import calendar, search
-from app.bookings.errors import Minutes
 from app.catalogue.display import (
     clock,
     day_label,
@@ -71,15 +71,18 @@ def search_page():
     results = search.search(criteria, user, page_number) if criteria is not None else None
     status = 200 if criteria is not None else 422
     context = {
-        "form": form, "criteria": criteria, "results": results, "kind_labels": RESOURCE_KIND_LABELS,
+        "form": form,
+        "criteria": criteria,
+        "results": results,
+        "kind_labels": RESOURCE_KIND_LABELS,
         "booking_url": booking_url,
         "result_week": calendar.iso_week(paris_today(criteria.starts_at))
-        if criteria is not None and criteria.has_period else None,
+        if criteria is not None and criteria.has_period
+        else None,
     }
     if is_htmx_fragment_request("resultats"):
         return render_template("catalogue/_results.html", oob=True, **context), status
     return render_template("catalogue/search.html", **context), status
-
 
 
 def _viewer(resource: Resource) -> calendar.Viewer:
@@ -99,20 +102,30 @@ def _calendar_context(resource: Resource, viewer: calendar.Viewer) -> dict:
         _, columns = calendar.load_calendar(resource, days, now, viewer)
         by_day = {column.day: column for column in columns}
         return {
-            "view": "month", "month": month, "weeks": calendar.month_weeks(month), "by_day": by_day,
+            "view": "month",
+            "month": month,
+            "weeks": calendar.month_weeks(month),
+            "by_day": by_day,
             "previous_month": calendar.month_text(calendar.shift_month(month, -1)),
             "next_month": calendar.month_text(calendar.shift_month(month, 1)),
-            "this_month": calendar.month_text(today.replace(day=1)), "today": today,
+            "this_month": calendar.month_text(today.replace(day=1)),
+            "today": today,
             "week_of_month": calendar.iso_week(today if today.replace(day=1) == month else month),
         }
     monday = calendar.parse_week(request.args.get("semaine")) or calendar.monday_of(today)
     times, columns = calendar.load_calendar(resource, calendar.week_days(monday), now, viewer)
     return {
-        "view": "week", "monday": monday, "sunday": monday + timedelta(days=6), "times": times, "columns": columns,
+        "view": "week",
+        "monday": monday,
+        "sunday": monday + timedelta(days=6),
+        "times": times,
+        "columns": columns,
         "week": calendar.iso_week(monday),
         "previous_week": calendar.iso_week(monday - timedelta(days=7)),
         "next_week": calendar.iso_week(monday + timedelta(days=7)),
-        "this_week": calendar.iso_week(today), "month_of_week": calendar.month_text(monday), "today": today,
+        "this_week": calendar.iso_week(today),
+        "month_of_week": calendar.month_text(monday),
+        "today": today,
     }
 
 
@@ -122,8 +135,12 @@ def resource(resource_id: int):
     resource = db.session.scalar(
         select(Resource)
         .where(Resource.id == resource_id)
-        .options(selectinload(Resource.venue).selectinload(Venue.opening_hours), selectinload(Resource.tariffs),
-                 selectinload(Resource.photos), selectinload(Resource.opening_hours))
+        .options(
+            selectinload(Resource.venue).selectinload(Venue.opening_hours),
+            selectinload(Resource.tariffs),
+            selectinload(Resource.photos),
+            selectinload(Resource.opening_hours),
+        )
     )
     if resource is None:
         abort(404)
@@ -131,10 +148,20 @@ def resource(resource_id: int):
     if not (resource.is_active and resource.venue.is_active) and not viewer.staff:
         abort(404)
     context = {
-        "resource": resource, "viewer": viewer, "booking_url": booking_url, "local_text": search.local_text,
-        "weekday_labels": WEEKDAY_LABELS, "CellState": calendar.CellState, "paris": PARIS,
-        "iso_week": calendar.iso_week, "day_label": day_label, "short_day_label": short_day_label, "clock": clock,
-        "period_words": period_words, "month_label": month_label, "minutes": Minutes,
+        "resource": resource,
+        "viewer": viewer,
+        "booking_url": booking_url,
+        "local_text": search.local_text,
+        "weekday_labels": WEEKDAY_LABELS,
+        "CellState": calendar.CellState,
+        "paris": PARIS,
+        "iso_week": calendar.iso_week,
+        "day_label": day_label,
+        "short_day_label": short_day_label,
+        "clock": clock,
+        "period_words": period_words,
+        "month_label": month_label,
+        "minutes": Minutes,
         **_calendar_context(resource, viewer),
     }
     if is_htmx_fragment_request("calendrier"):

@@ -12,7 +12,7 @@ be tested, including the days the clocks change.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -20,7 +20,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def utcnow() -> datetime:
     """The current instant, as an aware UTC datetime."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_paris(moment: datetime) -> datetime:
@@ -44,7 +44,7 @@ def paris_to_utc(day: date, at: time) -> datetime:
     moment it would be by the clock before the change (3:30 summer time); an
     ambiguous one (2:30 on the last Sunday of October) as its first occurrence.
     """
-    return datetime.combine(day, at, tzinfo=PARIS).astimezone(timezone.utc)
+    return datetime.combine(day, at, tzinfo=PARIS).astimezone(UTC)
 
 
 def paris_midnight(day: date) -> datetime:

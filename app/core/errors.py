@@ -44,12 +44,17 @@ def register_error_handlers(app: Flask) -> None:
         return _page(
             413,
             _("Envoi trop volumineux"),
-            _("Ce que vous avez envoyé dépasse %(size)s Mo. Choisissez un fichier plus petit.", size=limit // (1024 * 1024)),
+            _(
+                "Ce que vous avez envoyé dépasse %(size)s Mo. Choisissez un fichier plus petit.",
+                size=limit // (1024 * 1024),
+            ),
         )
 
     @app.errorhandler(429)
     def too_many_requests(_error):
-        return _page(429, _("Trop de tentatives"), _("Trop de demandes en peu de temps. Réessayez dans quelques minutes."))
+        return _page(
+            429, _("Trop de tentatives"), _("Trop de demandes en peu de temps. Réessayez dans quelques minutes.")
+        )
 
     @app.errorhandler(500)
     def internal_error(_error):
@@ -58,5 +63,7 @@ def register_error_handlers(app: Flask) -> None:
         return _page(
             500,
             _("Erreur du serveur"),
-            _("Une erreur inattendue s'est produite. Réessayez dans un instant ; si cela continue, écrivez à la coordination."),
+            _(
+                "Une erreur inattendue s'est produite. Réessayez dans un instant ; si cela continue, écrivez à la coordination."
+            ),
         )

@@ -38,7 +38,9 @@ class Rates:
 FREE = Rates(hour=0, half_day=0, day=0)
 
 
-def tariffs(consortium: Rates, partner: Rates | None = None, external: Rates | None = None) -> dict[TariffAudience, Rates]:
+def tariffs(
+    consortium: Rates, partner: Rates | None = None, external: Rates | None = None
+) -> dict[TariffAudience, Rates]:
     given = {TariffAudience.CONSORTIUM: consortium, TariffAudience.PARTNER: partner, TariffAudience.EXTERNAL: external}
     return {audience: rates for audience, rates in given.items() if rates is not None}
 
@@ -134,7 +136,9 @@ class DemoQualification:
 # --- Themes --------------------------------------------------------------------------------------
 
 THEMES: tuple[DemoTheme, ...] = (
-    DemoTheme("ecologie-maraichage-bio", "Écologie et maraîchage biologique", "Ecology and organic market gardening", 1),
+    DemoTheme(
+        "ecologie-maraichage-bio", "Écologie et maraîchage biologique", "Ecology and organic market gardening", 1
+    ),
     DemoTheme("experimentation-artistique", "Expérimentation artistique", "Artistic experimentation", 2),
     DemoTheme("fablab", "Création et gestion de FabLab", "FabLab creation and management", 3),
     DemoTheme("mediation-scientifique", "Médiation scientifique et technique", "Scientific and technical mediation", 4),
@@ -663,20 +667,55 @@ JARDINS_PIGEONNIER = "Jardins partagés du Pigeonnier"
 ATELIER_LUMEN = "Atelier Lumen"
 
 ORGANISATIONS: tuple[DemoOrganisation, ...] = (
-    DemoOrganisation(BIDOUILLEURS, OrganisationKind.ASSOCIATION, Audience.CONSORTIUM,
-                     "18 rue Jules Barni", "80000", "bonjour@bidouilleurs.example.org", "06 12 34 56 78",
-                     "84213975600015"),
-    DemoOrganisation(RUE_LIBRE, OrganisationKind.COLLECTIVE, Audience.CONSORTIUM,
-                     "5 rue de la Dodane", "80000", "collectif@ruelibre.example.org", "06 98 76 54 32"),
-    DemoOrganisation(NUMERIQUE_SOLIDAIRE, OrganisationKind.ASSOCIATION, Audience.CONSORTIUM,
-                     "9 place Parmentier", "80000", "contact@numerique-solidaire.example.org", "03 22 80 14 27",
-                     "90156284300012"),
-    DemoOrganisation(JARDINS_PIGEONNIER, OrganisationKind.ASSOCIATION, Audience.PARTNER,
-                     "40 rue du Pigeonnier", "80080", "jardins@pigeonnier.example.org", "07 61 22 48 90",
-                     "79832114500021"),
-    DemoOrganisation(ATELIER_LUMEN, OrganisationKind.COMPANY, Audience.EXTERNAL,
-                     "113 boulevard de Beauvillé", "80090", "studio@atelier-lumen.example.org", "03 22 50 62 19",
-                     "88347156200034"),
+    DemoOrganisation(
+        BIDOUILLEURS,
+        OrganisationKind.ASSOCIATION,
+        Audience.CONSORTIUM,
+        "18 rue Jules Barni",
+        "80000",
+        "bonjour@bidouilleurs.example.org",
+        "06 12 34 56 78",
+        "84213975600015",
+    ),
+    DemoOrganisation(
+        RUE_LIBRE,
+        OrganisationKind.COLLECTIVE,
+        Audience.CONSORTIUM,
+        "5 rue de la Dodane",
+        "80000",
+        "collectif@ruelibre.example.org",
+        "06 98 76 54 32",
+    ),
+    DemoOrganisation(
+        NUMERIQUE_SOLIDAIRE,
+        OrganisationKind.ASSOCIATION,
+        Audience.CONSORTIUM,
+        "9 place Parmentier",
+        "80000",
+        "contact@numerique-solidaire.example.org",
+        "03 22 80 14 27",
+        "90156284300012",
+    ),
+    DemoOrganisation(
+        JARDINS_PIGEONNIER,
+        OrganisationKind.ASSOCIATION,
+        Audience.PARTNER,
+        "40 rue du Pigeonnier",
+        "80080",
+        "jardins@pigeonnier.example.org",
+        "07 61 22 48 90",
+        "79832114500021",
+    ),
+    DemoOrganisation(
+        ATELIER_LUMEN,
+        OrganisationKind.COMPANY,
+        Audience.EXTERNAL,
+        "113 boulevard de Beauvillé",
+        "80090",
+        "studio@atelier-lumen.example.org",
+        "03 22 50 62 19",
+        "88347156200034",
+    ),
 )
 
 
@@ -688,38 +727,82 @@ def _manager(email: str, name: str, venue: DemoVenue, who: str) -> DemoAccount:
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("coordination@example.org", "Claire Vasseur", "Coordination du consortium (administration de tous les lieux)",
-                LA_MACHINERIE.name, is_coordinator=True),
+    DemoAccount(
+        "coordination@example.org",
+        "Claire Vasseur",
+        "Coordination du consortium (administration de tous les lieux)",
+        LA_MACHINERIE.name,
+        is_coordinator=True,
+    ),
     _manager("gestion.machinerie@example.org", "Julien Moreau", LA_MACHINERIE, "Gestionnaire de La Machinerie"),
     _manager("gestion.ileauxfruits@example.org", "Aline Dupuis", ILE_AUX_FRUITS, "Gestionnaire de L'Île aux Fruits"),
     _manager("gestion.colonel@example.org", "Karim Benali", MAISON_DU_COLONEL, "Gestionnaire de La Maison du Colonel"),
     _manager("gestion.alco@example.org", "Nadia Hamdi", ALCO, "Gestionnaire d'ALCO"),
     _manager("gestion.briqueterie@example.org", "Thomas Leroux", LA_BRIQUETERIE, "Gestionnaire de La Briqueterie"),
     _manager("gestion.lam@example.org", "Élise Carpentier", LAM, "Gestionnaire du LAM"),
-    DemoAccount("membre@example.org", "Camille Lefebvre",
-                f"Membre de l'association {BIDOUILLEURS} (consortium) et de La Machinerie, habilitée à la découpeuse laser",
-                BIDOUILLEURS, memberships=((LA_MACHINERIE.slug, VenueRole.MEMBER),)),
-    DemoAccount("artiste@example.org", "Hugo Delattre",
-                f"Membre du {RUE_LIBRE} (consortium), de La Briqueterie et du LAM, habilité à la fraiseuse CNC",
-                RUE_LIBRE, memberships=((LA_BRIQUETERIE.slug, VenueRole.MEMBER), (LAM.slug, VenueRole.MEMBER))),
-    DemoAccount("mediation@example.org", "Fatou Diallo",
-                f"Membre de l'association {NUMERIQUE_SOLIDAIRE} (consortium) et d'ALCO",
-                NUMERIQUE_SOLIDAIRE, memberships=((ALCO.slug, VenueRole.MEMBER),)),
-    DemoAccount("partenaire@example.org", "Lucie Masson",
-                f"Membre des {JARDINS_PIGEONNIER} (partenaire) et de L'Île aux Fruits ; habilitation laser expirée",
-                JARDINS_PIGEONNIER, memberships=((ILE_AUX_FRUITS.slug, VenueRole.MEMBER),)),
-    DemoAccount("externe@example.org", "Marc Petit", f"Salarié de l'entreprise {ATELIER_LUMEN} (extérieur)", ATELIER_LUMEN),
+    DemoAccount(
+        "membre@example.org",
+        "Camille Lefebvre",
+        f"Membre de l'association {BIDOUILLEURS} (consortium) et de La Machinerie, habilitée à la découpeuse laser",
+        BIDOUILLEURS,
+        memberships=((LA_MACHINERIE.slug, VenueRole.MEMBER),),
+    ),
+    DemoAccount(
+        "artiste@example.org",
+        "Hugo Delattre",
+        f"Membre du {RUE_LIBRE} (consortium), de La Briqueterie et du LAM, habilité à la fraiseuse CNC",
+        RUE_LIBRE,
+        memberships=((LA_BRIQUETERIE.slug, VenueRole.MEMBER), (LAM.slug, VenueRole.MEMBER)),
+    ),
+    DemoAccount(
+        "mediation@example.org",
+        "Fatou Diallo",
+        f"Membre de l'association {NUMERIQUE_SOLIDAIRE} (consortium) et d'ALCO",
+        NUMERIQUE_SOLIDAIRE,
+        memberships=((ALCO.slug, VenueRole.MEMBER),),
+    ),
+    DemoAccount(
+        "partenaire@example.org",
+        "Lucie Masson",
+        f"Membre des {JARDINS_PIGEONNIER} (partenaire) et de L'Île aux Fruits ; habilitation laser expirée",
+        JARDINS_PIGEONNIER,
+        memberships=((ILE_AUX_FRUITS.slug, VenueRole.MEMBER),),
+    ),
+    DemoAccount(
+        "externe@example.org", "Marc Petit", f"Salarié de l'entreprise {ATELIER_LUMEN} (extérieur)", ATELIER_LUMEN
+    ),
 )
 
 
 # --- Qualifications ------------------------------------------------------------------------------
 
 QUALIFICATIONS: tuple[DemoQualification, ...] = (
-    DemoQualification("membre@example.org", LA_MACHINERIE.slug, "decoupeuse-laser", "gestion.machinerie@example.org",
-                      granted_days_ago=20, expires_in_days=365, note="Formation initiale découpeuse laser (2 h)"),
-    DemoQualification("artiste@example.org", LA_MACHINERIE.slug, "fraiseuse-cnc", "gestion.machinerie@example.org",
-                      granted_days_ago=45, expires_in_days=320, note="Formation CNC et premier usinage accompagné",
-                      recognised_consortium_wide=True),
-    DemoQualification("partenaire@example.org", LA_MACHINERIE.slug, "decoupeuse-laser", "gestion.machinerie@example.org",
-                      granted_days_ago=400, expires_in_days=-35, note="Formation initiale découpeuse laser (2 h)"),
+    DemoQualification(
+        "membre@example.org",
+        LA_MACHINERIE.slug,
+        "decoupeuse-laser",
+        "gestion.machinerie@example.org",
+        granted_days_ago=20,
+        expires_in_days=365,
+        note="Formation initiale découpeuse laser (2 h)",
+    ),
+    DemoQualification(
+        "artiste@example.org",
+        LA_MACHINERIE.slug,
+        "fraiseuse-cnc",
+        "gestion.machinerie@example.org",
+        granted_days_ago=45,
+        expires_in_days=320,
+        note="Formation CNC et premier usinage accompagné",
+        recognised_consortium_wide=True,
+    ),
+    DemoQualification(
+        "partenaire@example.org",
+        LA_MACHINERIE.slug,
+        "decoupeuse-laser",
+        "gestion.machinerie@example.org",
+        granted_days_ago=400,
+        expires_in_days=-35,
+        note="Formation initiale découpeuse laser (2 h)",
+    ),
 )

@@ -69,18 +69,29 @@ def load_demo(production: bool = False) -> bool:
 def _create_consortium(now: datetime) -> None:
     from app.newcomers.routing import install_default_routing
 
-    themes = {theme.slug: Theme(slug=theme.slug, name_fr=theme.name_fr, name_en=theme.name_en, position=theme.position)
-              for theme in THEMES}
+    themes = {
+        theme.slug: Theme(slug=theme.slug, name_fr=theme.name_fr, name_en=theme.name_en, position=theme.position)
+        for theme in THEMES
+    }
     db.session.add_all(themes.values())
     venues = {data.slug: _create_venue(data, themes) for data in VENUES}
     organisations = {venue.name: _venue_organisation(venue) for venue in venues.values()}
-    organisations.update({
-        data.name: Organisation(
-            name=data.name, kind=data.kind, audience=data.audience, street=data.street,
-            postal_code=data.postal_code, city="Amiens", email=data.email, phone=data.phone, siret=data.siret,
-        )
-        for data in ORGANISATIONS
-    })
+    organisations.update(
+        {
+            data.name: Organisation(
+                name=data.name,
+                kind=data.kind,
+                audience=data.audience,
+                street=data.street,
+                postal_code=data.postal_code,
+                city="Amiens",
+                email=data.email,
+                phone=data.phone,
+                siret=data.siret,
+            )
+            for data in ORGANISATIONS
+        }
+    )
     db.session.add_all(organisations.values())
     users = _create_accounts(venues, organisations)
     _create_qualifications(now, venues, users)
@@ -90,11 +101,20 @@ def _create_consortium(now: datetime) -> None:
 
 def _create_venue(data: DemoVenue, themes: dict[str, Theme]) -> Venue:
     venue = Venue(
-        slug=data.slug, name=data.name, is_lead=data.is_lead, themes=[themes[slug] for slug in data.themes],
-        short_description=data.short_description, description=data.description,
-        street=data.street, postal_code=data.postal_code, city="Amiens",
-        email=data.email, phone=data.phone, website=data.website,
-        representative_name=data.representative_name, representative_role=data.representative_role,
+        slug=data.slug,
+        name=data.name,
+        is_lead=data.is_lead,
+        themes=[themes[slug] for slug in data.themes],
+        short_description=data.short_description,
+        description=data.description,
+        street=data.street,
+        postal_code=data.postal_code,
+        city="Amiens",
+        email=data.email,
+        phone=data.phone,
+        website=data.website,
+        representative_name=data.representative_name,
+        representative_role=data.representative_role,
     )
     db.session.add(venue)
     db.session.flush()
@@ -107,14 +127,28 @@ def _create_venue(data: DemoVenue, themes: dict[str, Theme]) -> Venue:
 
 def _create_resource(data: DemoResource, venue: Venue) -> Resource:
     resource = Resource(
-        venue=venue, slug=data.slug, name=data.name, kind=data.kind,
-        short_description=data.short_description, description=data.description, documentation=data.documentation,
-        capacity=data.capacity, units=data.units, checklist="\n".join(data.checklist),
-        machine_type=data.machine_type, requires_training=data.requires_training,
-        min_duration_minutes=data.min_duration_minutes, max_duration_minutes=data.max_duration_minutes,
-        slot_minutes=data.slot_minutes, notice_minutes=data.notice_minutes, horizon_days=data.horizon_days,
-        buffer_minutes=data.buffer_minutes, open_to=data.open_to, approval_policy=data.approval_policy,
-        deposit_cents=data.deposit_cents, is_test_space=data.is_test_space,
+        venue=venue,
+        slug=data.slug,
+        name=data.name,
+        kind=data.kind,
+        short_description=data.short_description,
+        description=data.description,
+        documentation=data.documentation,
+        capacity=data.capacity,
+        units=data.units,
+        checklist="\n".join(data.checklist),
+        machine_type=data.machine_type,
+        requires_training=data.requires_training,
+        min_duration_minutes=data.min_duration_minutes,
+        max_duration_minutes=data.max_duration_minutes,
+        slot_minutes=data.slot_minutes,
+        notice_minutes=data.notice_minutes,
+        horizon_days=data.horizon_days,
+        buffer_minutes=data.buffer_minutes,
+        open_to=data.open_to,
+        approval_policy=data.approval_policy,
+        deposit_cents=data.deposit_cents,
+        is_test_space=data.is_test_space,
         tariffs=[
             Tariff(audience=audience, hour_cents=rates.hour, half_day_cents=rates.half_day, day_cents=rates.day)
             for audience, rates in data.tariffs.items()
@@ -133,16 +167,25 @@ def _opening_hours(week: Week, venue_id: int, resource_id: int | None = None) ->
         for weekday in weekdays:
             for interval in intervals:
                 opens, closes = (time.fromisoformat(moment) for moment in interval.split("-"))
-                rows.append(OpeningHours(venue_id=venue_id, resource_id=resource_id, weekday=weekday,
-                                         opens=opens, closes=closes))
+                rows.append(
+                    OpeningHours(
+                        venue_id=venue_id, resource_id=resource_id, weekday=weekday, opens=opens, closes=closes
+                    )
+                )
     return rows
 
 
 def _venue_organisation(venue: Venue) -> Organisation:
     """The venue itself as a party to agreements (when its own people book elsewhere)."""
     return Organisation(
-        name=venue.name, kind=OrganisationKind.VENUE, audience=Audience.CONSORTIUM, street=venue.street,
-        postal_code=venue.postal_code, city=venue.city, email=venue.email, phone=venue.phone,
+        name=venue.name,
+        kind=OrganisationKind.VENUE,
+        audience=Audience.CONSORTIUM,
+        street=venue.street,
+        postal_code=venue.postal_code,
+        city=venue.city,
+        email=venue.email,
+        phone=venue.phone,
     )
 
 
@@ -151,8 +194,11 @@ def _create_accounts(venues: dict[str, Venue], organisations: dict[str, Organisa
     users = {}
     for account in DEMO_ACCOUNTS:
         users[account.email] = User(
-            email=account.email, name=account.name, password_hash=password_hash,
-            organisation=organisations[account.organisation], is_coordinator=account.is_coordinator,
+            email=account.email,
+            name=account.name,
+            password_hash=password_hash,
+            organisation=organisations[account.organisation],
+            is_coordinator=account.is_coordinator,
             memberships=[VenueMembership(venue=venues[slug], role=role) for slug, role in account.memberships],
         )
     db.session.add_all(users.values())
@@ -162,10 +208,15 @@ def _create_accounts(venues: dict[str, Venue], organisations: dict[str, Organisa
 def _create_qualifications(now: datetime, venues: dict[str, Venue], users: dict[str, User]) -> None:
     for data in QUALIFICATIONS:
         resource = next(r for r in venues[data.venue].resources if r.slug == data.resource)
-        db.session.add(Qualification(
-            user=users[data.email], resource=resource, machine_type=resource.machine_type,
-            recognised_consortium_wide=data.recognised_consortium_wide, granted_by=users[data.granted_by],
-            granted_at=now - timedelta(days=data.granted_days_ago),
-            expires_at=None if data.expires_in_days is None else now + timedelta(days=data.expires_in_days),
-            note=data.note,
-        ))
+        db.session.add(
+            Qualification(
+                user=users[data.email],
+                resource=resource,
+                machine_type=resource.machine_type,
+                recognised_consortium_wide=data.recognised_consortium_wide,
+                granted_by=users[data.granted_by],
+                granted_at=now - timedelta(days=data.granted_days_ago),
+                expires_at=None if data.expires_in_days is None else now + timedelta(days=data.expires_in_days),
+                note=data.note,
+            )
+        )

@@ -19,8 +19,9 @@ class DecisionForm(FlaskForm):
 
 
 class BulkForm(FlaskForm):
-    note = TextAreaField(_l("Note pour toutes les demandes cochées (obligatoire pour refuser)"),
-                         validators=[Length(max=1000)])
+    note = TextAreaField(
+        _l("Note pour toutes les demandes cochées (obligatoire pour refuser)"), validators=[Length(max=1000)]
+    )
 
     def booking_ids(self, raw: list[str]) -> list[int]:
         return [int(value) for value in raw if value.isdigit()][:200]
@@ -32,8 +33,9 @@ class HandOverForm(FlaskForm):
 
 
 class ReturnForm(FlaskForm):
-    condition_notes = TextAreaField(_l("État du kit au retour, ce qui manque ou est abîmé"),
-                                    validators=[Length(max=2000)])
+    condition_notes = TextAreaField(
+        _l("État du kit au retour, ce qui manque ou est abîmé"), validators=[Length(max=2000)]
+    )
     deposit = EurosField(_l("Caution rendue (€)"))
 
 

@@ -14,9 +14,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.core.clock import paris_today
 from app.extensions import db
 from app.manage.parsing import paris_moment
-from app.core.clock import paris_today
 from app.models import Booking, BookingStatus, KitCheckKind, Resource, ResourceKind, Venue
 
 SHOWN = (BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.HANDED_OVER, BookingStatus.RETURNED)
@@ -44,23 +44,31 @@ class Day:
 
 def _loaded(query):
     return query.options(
-        selectinload(Booking.resource), selectinload(Booking.requester), selectinload(Booking.organisation),
+        selectinload(Booking.resource),
+        selectinload(Booking.requester),
+        selectinload(Booking.organisation),
         selectinload(Booking.kit_checks),
     )
 
 
 def venue_resources(venue: Venue) -> list[Resource]:
-    return list(db.session.scalars(
-        select(Resource).where(Resource.venue_id == venue.id).order_by(Resource.kind, Resource.name, Resource.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Resource).where(Resource.venue_id == venue.id).order_by(Resource.kind, Resource.name, Resource.id)
+        )
+    )
 
 
 def bookings_between(venue: Venue, starts_at: datetime, ends_at: datetime) -> list[Booking]:
     query = (
         select(Booking)
         .join(Resource, Booking.resource_id == Resource.id)
-        .where(Resource.venue_id == venue.id, Booking.status.in_(SHOWN),
-               Booking.starts_at < ends_at, Booking.ends_at > starts_at)
+        .where(
+            Resource.venue_id == venue.id,
+            Booking.status.in_(SHOWN),
+            Booking.starts_at < ends_at,
+            Booking.ends_at > starts_at,
+        )
         .order_by(Booking.starts_at, Booking.id)
     )
     return list(db.session.scalars(_loaded(query)))
@@ -99,15 +107,17 @@ def _kit_bookings(venue_ids: list[int], *conditions) -> list[Booking]:
 def to_hand_over(venue_ids: list[int], now: datetime) -> list[Booking]:
     """Approved kits whose loan has begun or begins today and has not ended: to hand over."""
     _, end_of_today = day_bounds(paris_today(now))
-    return _kit_bookings(venue_ids, Booking.status == BookingStatus.APPROVED,
-                         Booking.starts_at < end_of_today, Booking.ends_at > now)
+    return _kit_bookings(
+        venue_ids, Booking.status == BookingStatus.APPROVED, Booking.starts_at < end_of_today, Booking.ends_at > now
+    )
 
 
 def to_take_back(venue_ids: list[int], now: datetime) -> list[Booking]:
     """Kits handed over whose loan ends later today: to take back today."""
     _, end_of_today = day_bounds(paris_today(now))
-    return _kit_bookings(venue_ids, Booking.status == BookingStatus.HANDED_OVER,
-                         Booking.ends_at >= now, Booking.ends_at < end_of_today)
+    return _kit_bookings(
+        venue_ids, Booking.status == BookingStatus.HANDED_OVER, Booking.ends_at >= now, Booking.ends_at < end_of_today
+    )
 
 
 def overdue(venue_ids: list[int], now: datetime) -> list[Booking]:

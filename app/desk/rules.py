@@ -109,8 +109,11 @@ def _collisions(pending: list[Booking]) -> dict[int, list[Booking]]:
     for group in by_resource.values():
         for booking in group:
             found[booking.id] = [
-                other for other in group
-                if other.id != booking.id and other.starts_at < booking.holds_until and booking.starts_at < other.holds_until
+                other
+                for other in group
+                if other.id != booking.id
+                and other.starts_at < booking.holds_until
+                and booking.starts_at < other.holds_until
             ]
     return found
 
@@ -135,8 +138,12 @@ def recently_decided(venue_ids: list[int], now: datetime, limit: int = 20) -> li
     query = (
         select(Booking)
         .join(Resource, Booking.resource_id == Resource.id)
-        .where(Resource.venue_id.in_(venue_ids), Booking.decided_at.is_not(None), Booking.decided_at >= now - RECENT,
-               Booking.status != BookingStatus.REQUESTED)
+        .where(
+            Resource.venue_id.in_(venue_ids),
+            Booking.decided_at.is_not(None),
+            Booking.decided_at >= now - RECENT,
+            Booking.status != BookingStatus.REQUESTED,
+        )
         .order_by(Booking.decided_at.desc(), Booking.id.desc())
         .limit(limit)
     )
@@ -155,8 +162,10 @@ def make_row(booking: Booking, collisions: list[Booking] | None = None) -> Row:
 def pending_with(booking: Booking) -> list[Booking]:
     """The pending requests of the booking's resource crossing it, the booking included."""
     query = select(Booking).where(
-        Booking.resource_id == booking.resource_id, Booking.status == BookingStatus.REQUESTED,
-        Booking.starts_at < booking.holds_until, Booking.holds_until > booking.starts_at,
+        Booking.resource_id == booking.resource_id,
+        Booking.status == BookingStatus.REQUESTED,
+        Booking.starts_at < booking.holds_until,
+        Booking.holds_until > booking.starts_at,
     )
     found = list(db.session.scalars(_loaded(query)))
     if booking not in found:
@@ -230,8 +239,9 @@ def decide(booking: Booking, actor: User, approve: bool, note: str, now: datetim
     return Outcome(booking, True, rejected)
 
 
-def decide_many(bookings: list[Booking], actor: User, approve: bool, note: str,
-                now: datetime | None = None) -> list[Outcome]:
+def decide_many(
+    bookings: list[Booking], actor: User, approve: bool, note: str, now: datetime | None = None
+) -> list[Outcome]:
     """Decide on several requests, oldest first; each in its own savepoint, so one refused approval
     keeps the others. The caller commits once. A request already turned down by an earlier approval
     of the batch is reported as such."""
@@ -248,8 +258,9 @@ def decide_many(bookings: list[Booking], actor: User, approve: bool, note: str,
     return outcomes
 
 
-def decide_series(series: Series, actor: User, approve: bool, note: str,
-                  now: datetime | None = None) -> tuple[list[Booking], list[Booking]]:
+def decide_series(
+    series: Series, actor: User, approve: bool, note: str, now: datetime | None = None
+) -> tuple[list[Booking], list[Booking]]:
     """Approve or reject every pending occurrence (all or none): (the occurrences decided, the other requests
     rejected by the approval). Raises ``Refusal``; nothing is written then (the savepoint is rolled back)."""
     now = now or utcnow()

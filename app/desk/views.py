@@ -13,9 +13,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from app.bookings import service
@@ -119,8 +118,12 @@ def _desk_context(venues, venue, venue_ids, touched=(), reasons=None, outcomes=N
     items = rules.desk_items(venue_ids, touched)
     _attach(items, reasons or {}, outcomes or {}, group_reasons)
     return {
-        "venues": venues, "venue": venue, "items": items, "bulk_form": extra.pop("bulk_form", None) or BulkForm(),
-        "recent": rules.recently_decided(venue_ids, utcnow()), "back_url": _desk_url(venue),
+        "venues": venues,
+        "venue": venue,
+        "items": items,
+        "bulk_form": extra.pop("bulk_form", None) or BulkForm(),
+        "recent": rules.recently_decided(venue_ids, utcnow()),
+        "back_url": _desk_url(venue),
         "pending_total": sum(
             len(item.pending_rows) if isinstance(item, rules.Group) else int(item.pending) for item in items
         ),
@@ -144,8 +147,11 @@ def _outcome_text(outcome: rules.Outcome, approve: bool) -> str:
         return _("Non validée.") if approve else _("Non refusée.")
     if approve:
         if outcome.rejected:
-            return ngettext("Validée ; %(num)d demande en conflit a été refusée.",
-                            "Validée ; %(num)d demandes en conflit ont été refusées.", len(outcome.rejected))
+            return ngettext(
+                "Validée ; %(num)d demande en conflit a été refusée.",
+                "Validée ; %(num)d demandes en conflit ont été refusées.",
+                len(outcome.rejected),
+            )
         return _("Validée.")
     return _("Refusée.")
 
@@ -162,8 +168,9 @@ def _oob_rows(bookings, outcomes: dict[int, str]) -> str:
     return "".join(html)
 
 
-def _inline_answer(main_html: str, others: list[Booking], others_outcomes: dict[int, str], message: str,
-                   error: bool, status: int):
+def _inline_answer(
+    main_html: str, others: list[Booking], others_outcomes: dict[int, str], message: str, error: bool, status: int
+):
     """The row (or series) swapped in place, the other rows it changed and the menu's counter out of band."""
     body = [
         main_html,
@@ -188,19 +195,26 @@ def _decide_one(booking_id: int, approve: bool):
     if not form.validate():
         db.session.rollback()
         errors = [Reason(Code.REASON_REQUIRED, message, "note") for message in form.note.errors] or [
-            Reason(Code.NOT_ALLOWED, _("Le formulaire a expiré ; rechargez la page."))]
+            Reason(Code.NOT_ALLOWED, _("Le formulaire a expiré ; rechargez la page."))
+        ]
         outcome = rules.Outcome(booking, False, reasons=errors)
     else:
         collisions = rules.make_row(booking).collisions
         # The rows that list one of those in their own collisions change too once it is turned down.
-        mentioning = [other for collision in collisions for other in rules.make_row(collision).collisions
-                      if other.id != booking.id]
+        mentioning = [
+            other
+            for collision in collisions
+            for other in rules.make_row(collision).collisions
+            if other.id != booking.id
+        ]
         outcome = rules.decide(booking, current_user, approve, form.note.data or "")
     series_target = f"series-{booking.series_id}" if booking.series_id else None
     if not outcome.done:
         db.session.rollback()
-        message = _("La demande n'a pas pu être traitée : %(reasons)s",
-                    reasons=" ".join(str(r.message) for r in outcome.reasons))
+        message = _(
+            "La demande n'a pas pu être traitée : %(reasons)s",
+            reasons=" ".join(str(r.message) for r in outcome.reasons),
+        )
         if series_target and is_htmx_fragment_request(series_target):
             return _inline_answer(_occurrence_in_series(booking, reasons=outcome.reasons), [], {}, message, True, 422)
         if is_htmx_fragment_request(target):
@@ -221,9 +235,12 @@ def _decide_one(booking_id: int, approve: bool):
         row.outcome = message
         rejected_ids = {b.id for b in outcome.rejected}
         others = {b.id: b for b in [*outcome.rejected, *collisions, *mentioning]}
-        outcomes = {i: _("Refusée automatiquement : le créneau a été attribué à une autre demande.") for i in rejected_ids}
-        return _inline_answer(render_template("desk/_row.html", row=row, focus=True), list(others.values()),
-                              outcomes, message, False, 200)
+        outcomes = {
+            i: _("Refusée automatiquement : le créneau a été attribué à une autre demande.") for i in rejected_ids
+        }
+        return _inline_answer(
+            render_template("desk/_row.html", row=row, focus=True), list(others.values()), outcomes, message, False, 200
+        )
     flash(message, "success")
     return redirect(_back(_desk_url()), code=303)
 
@@ -281,14 +298,27 @@ def _bulk(approve: bool):
     else:
         summary = ngettext("%(num)d demande refusée.", "%(num)d demandes refusées.", len(done))
     if superseded:
-        summary += " " + ngettext("%(num)d était déjà refusée : son créneau a été attribué à une demande validée juste avant.",
-                                  "%(num)d étaient déjà refusées : leur créneau a été attribué à une demande validée juste avant.",
-                                  len(superseded))
+        summary += " " + ngettext(
+            "%(num)d était déjà refusée : son créneau a été attribué à une demande validée juste avant.",
+            "%(num)d étaient déjà refusées : leur créneau a été attribué à une demande validée juste avant.",
+            len(superseded),
+        )
     if refused:
-        summary += " " + ngettext("%(num)d n'a pas pu l'être : voyez la raison sur sa ligne.",
-                                  "%(num)d n'ont pas pu l'être : voyez la raison sur leur ligne.", len(refused))
-    context = _desk_context(venues, venue, venue_ids, touched=touched, reasons=reasons, outcomes=texts,
-                            bulk_summary=summary, bulk_refused=bool(refused))
+        summary += " " + ngettext(
+            "%(num)d n'a pas pu l'être : voyez la raison sur sa ligne.",
+            "%(num)d n'ont pas pu l'être : voyez la raison sur leur ligne.",
+            len(refused),
+        )
+    context = _desk_context(
+        venues,
+        venue,
+        venue_ids,
+        touched=touched,
+        reasons=reasons,
+        outcomes=texts,
+        bulk_summary=summary,
+        bulk_refused=bool(refused),
+    )
     if is_htmx_fragment_request(LIST_TARGET):
         body = render_template("desk/_list.html", **context)
         body += render_template("desk/_counter.html", count=_fresh_count(), oob=True)
@@ -319,28 +349,40 @@ def _decide_series(series_id: int, approve: bool):
     form = DecisionForm()
     target = f"series-{series.id}"
     occurrences = rules.series_bookings(series)
-    collisions = {b.id: b for row in map(rules.make_row, occurrences) for b in row.collisions
-                  if b.series_id != series.id}
+    collisions = {
+        b.id: b for row in map(rules.make_row, occurrences) for b in row.collisions if b.series_id != series.id
+    }
     try:
         if not form.validate():
-            raise Refusal(Reason(Code.REASON_REQUIRED, " ".join(form.note.errors) or _("Le formulaire a expiré ; rechargez la page."), "note"))
+            raise Refusal(
+                Reason(
+                    Code.REASON_REQUIRED,
+                    " ".join(form.note.errors) or _("Le formulaire a expiré ; rechargez la page."),
+                    "note",
+                )
+            )
         decided, rejected = rules.decide_series(series, current_user, approve, form.note.data or "")
     except Refusal as refusal:
         db.session.rollback()
-        message = _("La série n'a pas pu être traitée : %(reasons)s",
-                    reasons=" ".join(str(r.message) for r in refusal.reasons))
+        message = _(
+            "La série n'a pas pu être traitée : %(reasons)s", reasons=" ".join(str(r.message) for r in refusal.reasons)
+        )
         if is_htmx_fragment_request(target):
             group = rules.make_group(series, rules.series_bookings(series))
             group.reasons = refusal.reasons
-            return _inline_answer(render_template("desk/_group.html", group=group, focus=True), [], {},
-                                  message, True, 422)
+            return _inline_answer(
+                render_template("desk/_group.html", group=group, focus=True), [], {}, message, True, 422
+            )
         return _refused_page(group_reasons={series.id: refusal.reasons})
     db.session.commit()
     if approve:
         message = ngettext("Série validée : %(num)d occurrence.", "Série validée : %(num)d occurrences.", len(decided))
         if rejected:
-            message += " " + ngettext("%(num)d demande en conflit a été refusée.",
-                                      "%(num)d demandes en conflit ont été refusées.", len(rejected))
+            message += " " + ngettext(
+                "%(num)d demande en conflit a été refusée.",
+                "%(num)d demandes en conflit ont été refusées.",
+                len(rejected),
+            )
     else:
         message = ngettext("Série refusée : %(num)d occurrence.", "Série refusée : %(num)d occurrences.", len(decided))
     if is_htmx_fragment_request(target):
@@ -351,8 +393,14 @@ def _decide_series(series_id: int, approve: bool):
         for row in group.rows:
             row.outcome = auto if row.booking in rejected else (_("Validée.") if approve else _("Refusée."))
         others = {b.id: b for b in [*rejected, *collisions.values()] if b.series_id != series.id}
-        return _inline_answer(render_template("desk/_group.html", group=group, focus=True), list(others.values()),
-                              {b.id: auto for b in rejected}, message, False, 200)
+        return _inline_answer(
+            render_template("desk/_group.html", group=group, focus=True),
+            list(others.values()),
+            {b.id: auto for b in rejected},
+            message,
+            False,
+            200,
+        )
     flash(message, "success")
     return redirect(_back(_desk_url()), code=303)
 
@@ -396,26 +444,38 @@ def _planning_context():
     if monday is not None:
         days = [monday + timedelta(days=n) for n in range(7)]
         view = {
-            "mode": "week", "title": _("Semaine du %(start)s au %(end)s", start=format_date(days[0], "long"),
-                                        end=format_date(days[-1], "long")),
+            "mode": "week",
+            "title": _(
+                "Semaine du %(start)s au %(end)s", start=format_date(days[0], "long"), end=format_date(days[-1], "long")
+            ),
             "previous": {"semaine": iso_week(monday - timedelta(days=7))},
             "next": {"semaine": iso_week(monday + timedelta(days=7))},
-            "current": {"semaine": iso_week(today)}, "other": {"jour": (today if monday == monday_of(today) else monday).isoformat()},
+            "current": {"semaine": iso_week(today)},
+            "other": {"jour": (today if monday == monday_of(today) else monday).isoformat()},
         }
     else:
         day = _parse_day(request.args.get("jour")) or today
         days = [day]
         view = {
-            "mode": "day", "title": format_date(day, "full"),
+            "mode": "day",
+            "title": format_date(day, "full"),
             "previous": {"jour": (day - timedelta(days=1)).isoformat()},
             "next": {"jour": (day + timedelta(days=1)).isoformat()},
-            "current": {"jour": today.isoformat()}, "other": {"semaine": iso_week(day)},
+            "current": {"jour": today.isoformat()},
+            "other": {"semaine": iso_week(day)},
         }
     return {
-        "venues": venues, "venue": venue, "view": view, "days": plan_rules.plan(venue, days), "today": today,
-        "now": now, "to_hand_over": plan_rules.to_hand_over([venue.id], now),
-        "to_take_back": plan_rules.to_take_back([venue.id], now), "overdue": plan_rules.overdue([venue.id], now),
-        "handover_of": plan_rules.handover_of, "format_day": lambda day: format_date(day, "full"),
+        "venues": venues,
+        "venue": venue,
+        "view": view,
+        "days": plan_rules.plan(venue, days),
+        "today": today,
+        "now": now,
+        "to_hand_over": plan_rules.to_hand_over([venue.id], now),
+        "to_take_back": plan_rules.to_take_back([venue.id], now),
+        "overdue": plan_rules.overdue([venue.id], now),
+        "handover_of": plan_rules.handover_of,
+        "format_day": lambda day: format_date(day, "full"),
     }
 
 
@@ -454,11 +514,21 @@ def _kit_action(booking_id: int, returning: bool):
         present = ticked(items, request.form.getlist("present"))
         try:
             if returning:
-                service.return_kit(booking, current_user, checklist=present,
-                                   condition_notes=form.condition_notes.data or "", deposit_returned_cents=form.deposit.data)
+                service.return_kit(
+                    booking,
+                    current_user,
+                    checklist=present,
+                    condition_notes=form.condition_notes.data or "",
+                    deposit_returned_cents=form.deposit.data,
+                )
             else:
-                service.hand_over(booking, current_user, checklist=present,
-                                  condition_notes=form.condition_notes.data or "", deposit_cents=form.deposit.data)
+                service.hand_over(
+                    booking,
+                    current_user,
+                    checklist=present,
+                    condition_notes=form.condition_notes.data or "",
+                    deposit_cents=form.deposit.data,
+                )
         except Refusal as refusal:
             db.session.rollback()
             reasons = refusal.reasons
@@ -467,8 +537,14 @@ def _kit_action(booking_id: int, returning: bool):
             if returning:
                 flash(_("Le retour du kit « %(kit)s » est enregistré.", kit=booking.resource.name), "success")
             else:
-                flash(_("Le kit « %(kit)s » est remis à %(name)s.", kit=booking.resource.name,
-                        name=booking.requester.name), "success")
+                flash(
+                    _(
+                        "Le kit « %(kit)s » est remis à %(name)s.",
+                        kit=booking.resource.name,
+                        name=booking.requester.name,
+                    ),
+                    "success",
+                )
             return redirect(_planning_url(booking), code=303)
     elif request.method == "POST":
         present = ticked(items, request.form.getlist("present"))
@@ -480,9 +556,17 @@ def _kit_action(booking_id: int, returning: bool):
     other_errors = [str(r.message) for r in reasons if r.field not in ("checklist", "condition_notes", "deposit")]
     failed = request.method == "POST"
     return render_template(
-        "desk/kit.html", booking=booking, form=form, returning=returning, items=items, present=present,
-        handover=handover, checklist_errors=checklist_errors, other_errors=other_errors,
-        back_url=_planning_url(booking), now_utc=utcnow(),
+        "desk/kit.html",
+        booking=booking,
+        form=form,
+        returning=returning,
+        items=items,
+        present=present,
+        handover=handover,
+        checklist_errors=checklist_errors,
+        other_errors=other_errors,
+        back_url=_planning_url(booking),
+        now_utc=utcnow(),
     ), (422 if failed else 200)
 
 

@@ -23,7 +23,9 @@ def plain(value: Any) -> Any:
     return value
 
 
-def record(actor: User | None, subject_type: str, subject_id: int, action: str, reason: str = "", **details: Any) -> AuditEntry:
+def record(
+    actor: User | None, subject_type: str, subject_id: int, action: str, reason: str = "", **details: Any
+) -> AuditEntry:
     """Add an audit entry to the session (the caller commits with the change itself)."""
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,

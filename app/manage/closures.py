@@ -55,41 +55,62 @@ def affected_bookings(venue_ids: list[int], starts_at: datetime, ends_at: dateti
     """How many live bookings of these venues' resources cross the period."""
     if not venue_ids:
         return 0
-    return db.session.scalar(
-        select(func.count(Booking.id))
-        .join(Resource, Booking.resource_id == Resource.id)
-        .where(
-            Resource.venue_id.in_(venue_ids),
-            Booking.status.in_(LIVE_STATUSES),
-            Booking.starts_at < ends_at,
-            Booking.ends_at > starts_at,
+    return (
+        db.session.scalar(
+            select(func.count(Booking.id))
+            .join(Resource, Booking.resource_id == Resource.id)
+            .where(
+                Resource.venue_id.in_(venue_ids),
+                Booking.status.in_(LIVE_STATUSES),
+                Booking.starts_at < ends_at,
+                Booking.ends_at > starts_at,
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
-def add_closure(venue: Venue, starts_at: datetime, ends_at: datetime, reason: str, actor: User, now: datetime) -> Closure:
+def add_closure(
+    venue: Venue, starts_at: datetime, ends_at: datetime, reason: str, actor: User, now: datetime
+) -> Closure:
     """A closure of the venue, in force at once. Raises ``InvalidClosure``; the caller commits."""
     reason = " ".join(reason.split())
     errors = check_period(starts_at, ends_at, reason, now)
     if errors:
         raise InvalidClosure(errors)
     closure = Closure(
-        venue=venue, starts_at=starts_at, ends_at=ends_at, reason=reason, status=ClosureStatus.CONFIRMED,
-        decided_by_id=actor.id, decided_at=now,
+        venue=venue,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason,
+        status=ClosureStatus.CONFIRMED,
+        decided_by_id=actor.id,
+        decided_at=now,
     )
     db.session.add(closure)
     db.session.flush()
-    audit.record(actor, "closure", closure.id, "created", venue=venue.slug, starts_at=starts_at, ends_at=ends_at,
-                 reason=reason)
+    audit.record(
+        actor, "closure", closure.id, "created", venue=venue.slug, starts_at=starts_at, ends_at=ends_at, reason=reason
+    )
     return closure
 
 
 def remove_closure(closure: Closure, actor: User) -> None:
     """Delete a venue's own closure. A consortium closure is declined, never deleted by a venue."""
     if closure.consortium_closure_id is not None:
-        raise ClosureRefused(_l("Cette fermeture est proposée par la coordination : refusez-la plutôt que de la supprimer."))
-    audit.record(actor, "closure", closure.id, "deleted", venue=closure.venue.slug, starts_at=closure.starts_at,
-                 ends_at=closure.ends_at, reason=closure.reason)
+        raise ClosureRefused(
+            _l("Cette fermeture est proposée par la coordination : refusez-la plutôt que de la supprimer.")
+        )
+    audit.record(
+        actor,
+        "closure",
+        closure.id,
+        "deleted",
+        venue=closure.venue.slug,
+        starts_at=closure.starts_at,
+        ends_at=closure.ends_at,
+        reason=closure.reason,
+    )
     db.session.delete(closure)
 
 
@@ -136,8 +157,16 @@ def propose_consortium_closure(
             Closure(venue=venue, starts_at=starts_at, ends_at=ends_at, reason=reason, status=ClosureStatus.PROPOSED)
         )
     db.session.flush()
-    audit.record(actor, "consortium_closure", proposal.id, "proposed", venues=[v.slug for v in venues],
-                 starts_at=starts_at, ends_at=ends_at, reason=reason)
+    audit.record(
+        actor,
+        "consortium_closure",
+        proposal.id,
+        "proposed",
+        venues=[v.slug for v in venues],
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason,
+    )
     return proposal
 
 
@@ -145,6 +174,11 @@ def pending_proposals(venue_ids: list[int]) -> int:
     """How many consortium closures wait for a decision in these venues."""
     if not venue_ids:
         return 0
-    return db.session.scalar(
-        select(func.count(Closure.id)).where(Closure.venue_id.in_(venue_ids), Closure.status == ClosureStatus.PROPOSED)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(Closure.id)).where(
+                Closure.venue_id.in_(venue_ids), Closure.status == ClosureStatus.PROPOSED
+            )
+        )
+        or 0
+    )

@@ -15,6 +15,7 @@ from app.manage.parsing import SLUG_PATTERN, Interval, slugify
 from app.manage.search import Page, contains, page_of
 from app.models import Audience, OpeningHours, Organisation, Theme, User, Venue, VenueMembership
 
+
 class InvalidChange(ValueError):
     """``errors`` maps a form field to its message; ``errors[None]`` is a message for the page."""
 
@@ -59,8 +60,18 @@ class VenueData:
     opening_hours: dict[int, list[Interval]] = field(default_factory=dict)
 
     TEXT_FIELDS = (
-        "name", "slug", "short_description", "description", "street", "postal_code", "city", "email", "phone",
-        "website", "representative_name", "representative_role",
+        "name",
+        "slug",
+        "short_description",
+        "description",
+        "street",
+        "postal_code",
+        "city",
+        "email",
+        "phone",
+        "website",
+        "representative_name",
+        "representative_role",
     )
 
 
@@ -96,7 +107,8 @@ def save_venue(venue: Venue | None, data: VenueData, actor: User) -> Venue:
         venue = Venue(name=data.name, slug=data.slug)
         db.session.add(venue)
     values = {name: getattr(data, name) for name in VenueData.TEXT_FIELDS} | {
-        "is_lead": data.is_lead, "is_active": data.is_active,
+        "is_lead": data.is_lead,
+        "is_active": data.is_active,
     }
     changed = audit.changes(venue, values)
     before_themes = sorted(t.slug for t in venue.themes)

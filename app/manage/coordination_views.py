@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -98,7 +97,9 @@ def _save_venue(venue: Venue | None):
         else:
             db.session.commit()
             if venue is None:
-                flash(_("Le lieu « %(name)s » est créé. Nommez maintenant ses gestionnaires.", name=saved.name), "success")
+                flash(
+                    _("Le lieu « %(name)s » est créé. Nommez maintenant ses gestionnaires.", name=saved.name), "success"
+                )
             else:
                 flash(_("Le lieu « %(name)s » est enregistré.", name=saved.name), "success")
             return redirect(url_for("manage.venues"), code=303)
@@ -139,8 +140,9 @@ def managers():
                 db.session.commit()
                 flash(_("%(name)s gère maintenant %(venue)s.", name=membership.user.name, venue=venue.name), "success")
                 return redirect(url_for("manage.managers"), code=303)
-    return form_page("manage/managers.html", form, by_venue=membership_rules.managers_by_venue(),
-                     back_url=url_for("manage.managers"))
+    return form_page(
+        "manage/managers.html", form, by_venue=membership_rules.managers_by_venue(), back_url=url_for("manage.managers")
+    )
 
 
 @bp.post("/coordination/gestionnaires/<int:membership_id>/retirer")
@@ -152,9 +154,13 @@ def remove_manager(membership_id: int):
     membership_rules.remove_manager(membership, current_user)
     db.session.commit()
     return action_done(
-        _("%(name)s ne gère plus %(venue)s (reste membre du lieu).", name=membership.user.name,
-          venue=membership.venue.name),
-        url_for("manage.managers"), f"manager-{membership.id}",
+        _(
+            "%(name)s ne gère plus %(venue)s (reste membre du lieu).",
+            name=membership.user.name,
+            venue=membership.venue.name,
+        ),
+        url_for("manage.managers"),
+        f"manager-{membership.id}",
         lambda **messages: render_template("manage/_status.html", **messages),
     )
 
@@ -165,8 +171,12 @@ def remove_manager(membership_id: int):
 def _save_theme(theme: Theme | None, form: ThemeForm):
     try:
         saved = coordination.save_theme(
-            theme, name_fr=form.name_fr.data, name_en=form.name_en.data, slug=form.slug.data or "",
-            position=form.position.data, actor=current_user,
+            theme,
+            name_fr=form.name_fr.data,
+            name_en=form.name_en.data,
+            slug=form.slug.data or "",
+            position=form.position.data,
+            actor=current_user,
         )
     except coordination.InvalidChange as error:
         add_errors(form, error.errors)
@@ -208,15 +218,20 @@ def _search_page(search, template: str, rows_template: str, rows_target: str):
     filters.validate()
     number = request.args.get("page", "1")
     results = search(filters.q.data or "", int(number) if number.isdigit() else 1)
-    return list_page(template, rows_template, rows_target, filters=filters, results=results,
-                     back_url=request.full_path.rstrip("?"))
+    return list_page(
+        template, rows_template, rows_target, filters=filters, results=results, back_url=request.full_path.rstrip("?")
+    )
 
 
 @bp.get("/coordination/structures")
 @coordinator_only
 def organisations():
-    return _search_page(coordination.search_organisations, "manage/organisations.html",
-                        "manage/_organisation_rows.html", "organisation-rows")
+    return _search_page(
+        coordination.search_organisations,
+        "manage/organisations.html",
+        "manage/_organisation_rows.html",
+        "organisation-rows",
+    )
 
 
 @bp.post("/coordination/structures/<int:organisation_id>/public")
@@ -227,15 +242,25 @@ def set_audience(organisation_id: int):
     target = f"organisation-{organisation.id}"
 
     def render_row(**messages):
-        return render_template("manage/_organisation_row.html", organisation=organisation,
-                               back_url=back_to(url_for("manage.organisations")), **messages)
+        return render_template(
+            "manage/_organisation_row.html",
+            organisation=organisation,
+            back_url=back_to(url_for("manage.organisations")),
+            **messages,
+        )
 
     if not form.validate_on_submit():
-        return action_refused(_("Choisissez un public de la liste."), url_for("manage.organisations"), target, render_row)
+        return action_refused(
+            _("Choisissez un public de la liste."), url_for("manage.organisations"), target, render_row
+        )
     coordination.set_audience(organisation, Audience(form.audience.data), current_user)
     db.session.commit()
-    return action_done(_("Le public de « %(name)s » est enregistré.", name=organisation.name),
-                       url_for("manage.organisations"), target, render_row)
+    return action_done(
+        _("Le public de « %(name)s » est enregistré.", name=organisation.name),
+        url_for("manage.organisations"),
+        target,
+        render_row,
+    )
 
 
 # --- Consortium closures ---------------------------------------------------------------------------
@@ -257,9 +282,14 @@ def consortium_closures():
             add_errors(form, error.errors)
         else:
             db.session.commit()
-            flash(ngettext("La fermeture est proposée à %(num)d lieu ; elle s'appliquera quand son ou sa gestionnaire la confirmera.",
-                           "La fermeture est proposée à %(num)d lieux ; elle s'appliquera dans chaque lieu quand ses gestionnaires la confirmeront.",
-                           len(chosen)), "success")
+            flash(
+                ngettext(
+                    "La fermeture est proposée à %(num)d lieu ; elle s'appliquera quand son ou sa gestionnaire la confirmera.",
+                    "La fermeture est proposée à %(num)d lieux ; elle s'appliquera dans chaque lieu quand ses gestionnaires la confirmeront.",
+                    len(chosen),
+                ),
+                "success",
+            )
             return redirect(url_for("manage.consortium_closures"), code=303)
     proposals = db.session.scalars(
         select(ConsortiumClosure)
@@ -306,7 +336,9 @@ def user_action(user_id: int, action: str):
     target = f"user-{user.id}"
 
     def render_row(**messages):
-        return render_template("manage/_user_row.html", user=user, back_url=back_to(url_for("manage.users")), **messages)
+        return render_template(
+            "manage/_user_row.html", user=user, back_url=back_to(url_for("manage.users")), **messages
+        )
 
     try:
         rule(user, value, current_user)

@@ -28,13 +28,13 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.catalogue.labels import WEEKDAY_LABELS
+from app.core.clock import paris_end_of_day
 from app.manage.parsing import (
     SLUG_PATTERN,
     ParseError,
     format_duration,
     format_euros,
     format_hours,
-    paris_end_of_day,
     paris_moment,
     parse_duration,
     parse_euros,
@@ -64,7 +64,9 @@ OPEN_TO_CHOICES = [
 ]
 APPROVAL_CHOICES = [
     SelectChoice(ApprovalPolicy.MANAGER.value, _l("Chaque demande attend la validation d'un·e gestionnaire")),
-    SelectChoice(ApprovalPolicy.VENUE_MEMBERS.value, _l("Les membres du lieu sont acceptés d'office, les autres attendent")),
+    SelectChoice(
+        ApprovalPolicy.VENUE_MEMBERS.value, _l("Les membres du lieu sont acceptés d'office, les autres attendent")
+    ),
     SelectChoice(ApprovalPolicy.CONSORTIUM.value, _l("Les membres du consortium sont acceptés d'office")),
 ]
 TARIFF_AUDIENCE_LABELS = {
@@ -289,8 +291,14 @@ class ResourceForm(FlaskForm):
             defaults = ResourceData(kind=ResourceKind.SPACE, name="")
             return {
                 name: getattr(defaults, name)
-                for name in ("min_duration_minutes", "max_duration_minutes", "slot_minutes", "notice_minutes",
-                             "horizon_days", "buffer_minutes")
+                for name in (
+                    "min_duration_minutes",
+                    "max_duration_minutes",
+                    "slot_minutes",
+                    "notice_minutes",
+                    "horizon_days",
+                    "buffer_minutes",
+                )
             } | {"units": 1}
         data = {name: getattr(resource, name) for name in cls._fields_from_model()}
         data["kind"] = resource.kind.value
@@ -305,9 +313,23 @@ class ResourceForm(FlaskForm):
     @staticmethod
     def _fields_from_model():
         return (
-            "name", "slug", "short_description", "description", "documentation", "capacity", "is_test_space",
-            "machine_type", "requires_training", "units", "checklist", "min_duration_minutes",
-            "max_duration_minutes", "slot_minutes", "notice_minutes", "horizon_days", "buffer_minutes",
+            "name",
+            "slug",
+            "short_description",
+            "description",
+            "documentation",
+            "capacity",
+            "is_test_space",
+            "machine_type",
+            "requires_training",
+            "units",
+            "checklist",
+            "min_duration_minutes",
+            "max_duration_minutes",
+            "slot_minutes",
+            "notice_minutes",
+            "horizon_days",
+            "buffer_minutes",
             "deposit_cents",
         )
 
@@ -317,7 +339,9 @@ class PhotoForm(FlaskForm):
     alt_text = StringField(
         _l("Description de la photo"),
         validators=[
-            DataRequired(message=_l("Décrivez la photo en quelques mots : ce texte est lu aux personnes qui ne la voient pas.")),
+            DataRequired(
+                message=_l("Décrivez la photo en quelques mots : ce texte est lu aux personnes qui ne la voient pas.")
+            ),
             Length(max=255),
         ],
     )
@@ -391,9 +415,7 @@ class QualificationForm(FlaskForm):
     email = _user_email_field(_l("Adresse e-mail du membre"))
     resource_id = SelectField(_l("Machine"), coerce=int, validate_choice=False)
     expires_on = DateField(_l("Valable jusqu'au (inclus, facultatif)"), validators=[Optional()])
-    recognised_consortium_wide = BooleanField(
-        _l("Reconnue pour toutes les machines du même type dans le consortium")
-    )
+    recognised_consortium_wide = BooleanField(_l("Reconnue pour toutes les machines du même type dans le consortium"))
     note = StringField(_l("Note (formation suivie, formateur…)"), validators=[Length(max=255)])
 
 
@@ -414,12 +436,17 @@ class VenueForm(FlaskForm):
     city = StringField(_l("Commune"), validators=[Length(max=120)])
     email = EmailField(
         _l("E-mail de contact"),
-        validators=[Optional(), Email(message=_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
-                    Length(max=255)],
+        validators=[
+            Optional(),
+            Email(message=_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+            Length(max=255),
+        ],
     )
     phone = StringField(_l("Téléphone"), validators=[Length(max=40)])
     website = StringField(_l("Site web"), validators=[Length(max=255)])
-    representative_name = StringField(_l("Représentant·e légal·e (signe les conventions)"), validators=[Length(max=120)])
+    representative_name = StringField(
+        _l("Représentant·e légal·e (signe les conventions)"), validators=[Length(max=120)]
+    )
     representative_role = StringField(_l("Fonction du ou de la représentant·e"), validators=[Length(max=120)])
     theme_ids = MultiCheckboxField(_l("Thématiques"), coerce=int)
     is_lead = BooleanField(_l("Lieu porteur du consortium"))
@@ -433,13 +460,20 @@ class ManagerForm(FlaskForm):
 
 
 class ThemeForm(FlaskForm):
-    name_fr = StringField(_l("Nom en français"), validators=[DataRequired(message=_l("Indiquez le nom en français.")), Length(max=120)])
-    name_en = StringField(_l("Nom en anglais"), validators=[DataRequired(message=_l("Indiquez le nom en anglais.")), Length(max=120)])
+    name_fr = StringField(
+        _l("Nom en français"), validators=[DataRequired(message=_l("Indiquez le nom en français.")), Length(max=120)]
+    )
+    name_en = StringField(
+        _l("Nom en anglais"), validators=[DataRequired(message=_l("Indiquez le nom en anglais.")), Length(max=120)]
+    )
     slug = _slug_field(_l("Identifiant (facultatif)"), 60)
     position = IntegerField(
         _l("Ordre d'affichage"),
         default=0,
-        validators=[InputRequired(message=_l("Indiquez un nombre.")), NumberRange(min=0, max=999, message=_l("Entre 0 et 999."))],
+        validators=[
+            InputRequired(message=_l("Indiquez un nombre.")),
+            NumberRange(min=0, max=999, message=_l("Entre 0 et 999.")),
+        ],
     )
 
 

@@ -59,8 +59,10 @@ def add_member(venue: Venue, user: User | None, actor: User) -> VenueMembership:
 def remove_member(membership: VenueMembership, actor: User) -> None:
     if membership.role == VenueRole.MANAGER:
         raise MembershipRefused(
-            _l("%(name)s est gestionnaire de ce lieu : seule la coordination peut lui retirer ce rôle.",
-               name=membership.user.name),
+            _l(
+                "%(name)s est gestionnaire de ce lieu : seule la coordination peut lui retirer ce rôle.",
+                name=membership.user.name,
+            ),
             field=None,
         )
     audit.record(actor, "venue", membership.venue_id, "member_removed", user=membership.user.email)

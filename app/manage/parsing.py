@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from app.core.clock import PARIS, paris_end_of_day, paris_to_utc, paris_today, to_paris
-
+from app.core.clock import paris_to_utc
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_EUROS_DIGITS = 7  # up to 9 999 999,99 €
@@ -25,7 +24,7 @@ class ParseError(ValueError):
 
 # --- Money -----------------------------------------------------------------------------------
 
-_EUROS = re.compile(r"^\d{1,%d}(?:[.,]\d{1,2})?$" % MAX_EUROS_DIGITS)
+_EUROS = re.compile(rf"^\d{{1,{MAX_EUROS_DIGITS}}}(?:[.,]\d{{1,2}})?$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
@@ -120,7 +119,7 @@ def parse_hours(text: str | None) -> list[Interval]:
             raise ParseError(_l("« %(part)s » : l'heure de fermeture doit suivre l'heure d'ouverture.", part=part))
         intervals.append((opens, closes))
     intervals.sort()
-    for (_, previous_closes), (next_opens, _) in zip(intervals, intervals[1:]):
+    for (_, previous_closes), (next_opens, _) in zip(intervals, intervals[1:], strict=False):
         if next_opens < previous_closes:
             raise ParseError(_l("Les plages horaires se chevauchent."))
     return intervals

@@ -79,8 +79,14 @@ def _decode(content: bytes) -> tuple[Image.Image, ImageFormat]:
                 probe.verify()
             image = Image.open(BytesIO(content))
             image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError) as error:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+    ) as error:
         if isinstance(error, InvalidPhoto):
             raise
         raise unreadable from error
@@ -127,8 +133,14 @@ def add_photo(
     (folder / filename).write_bytes(encoded)
     last = db.session.scalar(select(func.max(ResourcePhoto.position)).where(ResourcePhoto.resource_id == resource.id))
     photo = ResourcePhoto(
-        filename=filename, content_type=kind.content_type, alt_text=" ".join(alt_text.split()), width=width,
-        height=height, size_bytes=len(encoded), position=(last or 0) + 1, uploaded_by_id=actor.id,
+        filename=filename,
+        content_type=kind.content_type,
+        alt_text=" ".join(alt_text.split()),
+        width=width,
+        height=height,
+        size_bytes=len(encoded),
+        position=(last or 0) + 1,
+        uploaded_by_id=actor.id,
     )
     resource.photos.append(photo)
     db.session.flush()

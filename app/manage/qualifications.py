@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.core.clock import paris_end_of_day, paris_today
 from app.extensions import db
 from app.manage import audit
-from app.core.clock import paris_end_of_day, paris_today
 from app.models import Qualification, Resource, ResourceKind, User, Venue
 
 
@@ -93,8 +93,17 @@ def grant(
     )
     db.session.add(qualification)
     db.session.flush()
-    audit.record(actor, "qualification", qualification.id, "granted", user=user.email, resource=resource.slug,
-                 venue=venue.slug, expires_at=qualification.expires_at, consortium_wide=recognised_consortium_wide)
+    audit.record(
+        actor,
+        "qualification",
+        qualification.id,
+        "granted",
+        user=user.email,
+        resource=resource.slug,
+        venue=venue.slug,
+        expires_at=qualification.expires_at,
+        consortium_wide=recognised_consortium_wide,
+    )
     return qualification
 
 
@@ -103,6 +112,12 @@ def revoke(qualification: Qualification, actor: User, now: datetime) -> bool:
     if qualification.revoked_at is not None:
         return False
     qualification.revoked_at = now
-    audit.record(actor, "qualification", qualification.id, "revoked", user_id=qualification.user_id,
-                 resource_id=qualification.resource_id)
+    audit.record(
+        actor,
+        "qualification",
+        qualification.id,
+        "revoked",
+        user_id=qualification.user_id,
+        resource_id=qualification.resource_id,
+    )
     return True

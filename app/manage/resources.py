@@ -79,9 +79,25 @@ class InvalidResource(ValueError):
 
 # The fields copied as they are from ResourceData onto Resource.
 _PLAIN_FIELDS = (
-    "name", "slug", "short_description", "description", "documentation", "capacity", "units", "checklist",
-    "machine_type", "requires_training", "min_duration_minutes", "max_duration_minutes", "slot_minutes",
-    "notice_minutes", "horizon_days", "buffer_minutes", "open_to", "approval_policy", "deposit_cents",
+    "name",
+    "slug",
+    "short_description",
+    "description",
+    "documentation",
+    "capacity",
+    "units",
+    "checklist",
+    "machine_type",
+    "requires_training",
+    "min_duration_minutes",
+    "max_duration_minutes",
+    "slot_minutes",
+    "notice_minutes",
+    "horizon_days",
+    "buffer_minutes",
+    "open_to",
+    "approval_policy",
+    "deposit_cents",
     "is_test_space",
 )
 
@@ -97,7 +113,7 @@ def normalise(data: ResourceData) -> ResourceData:
     machines have a type and may require a training.
     """
     data.name = " ".join(data.name.split())
-    data.slug = (data.slug.strip().lower() or slugify(data.name))
+    data.slug = data.slug.strip().lower() or slugify(data.name)
     for name in ("short_description", "description", "documentation", "checklist"):
         setattr(data, name, _clean_text(getattr(data, name)))
     data.machine_type = " ".join(data.machine_type.split()).lower()
@@ -119,11 +135,11 @@ def check(venue: Venue, data: ResourceData, resource: Resource | None = None) ->
     if not data.name:
         errors["name"] = _l("Indiquez le nom de la ressource.")
     if not data.slug or not re.match(SLUG_PATTERN, data.slug):
-        errors["slug"] = _l("L'identifiant d'adresse ne contient que des minuscules sans accent, des chiffres et des tirets.")
-    else:
-        clash = db.session.scalar(
-            select(Resource.id).where(Resource.venue_id == venue.id, Resource.slug == data.slug)
+        errors["slug"] = _l(
+            "L'identifiant d'adresse ne contient que des minuscules sans accent, des chiffres et des tirets."
         )
+    else:
+        clash = db.session.scalar(select(Resource.id).where(Resource.venue_id == venue.id, Resource.slug == data.slug))
         if clash is not None and (resource is None or clash != resource.id):
             errors["slug"] = _l("Une autre ressource de ce lieu a déjà l'identifiant « %(slug)s ».", slug=data.slug)
     if data.kind == ResourceKind.KIT and data.units < 1:

@@ -49,7 +49,9 @@ def index():
     venues = permissions.manageable_venues(current_user)
     ids = [venue.id for venue in venues]
     proposals = {venue.id: closure_rules.pending_proposals([venue.id]) for venue in venues}
-    return page("manage/index.html", venues=venues, active_counts=resource_rules.active_counts(ids), proposals=proposals)
+    return page(
+        "manage/index.html", venues=venues, active_counts=resource_rules.active_counts(ids), proposals=proposals
+    )
 
 
 # --- Resources -------------------------------------------------------------------------------------
@@ -65,17 +67,30 @@ def resources(slug: str):
     filters = ResourceFilterForm(formdata=request.args)
     filters.validate()
     return list_page(
-        "manage/resources.html", "manage/_resource_rows.html", "resource-rows",
-        venue=venue, resources=resource_rules.venue_resources(venue, filters.state.data, filters.q.data or ""),
-        filters=filters, back_url=request.full_path.rstrip("?"),
+        "manage/resources.html",
+        "manage/_resource_rows.html",
+        "resource-rows",
+        venue=venue,
+        resources=resource_rules.venue_resources(venue, filters.state.data, filters.q.data or ""),
+        filters=filters,
+        back_url=request.full_path.rstrip("?"),
     )
 
 
-def _resource_form_page(venue: Venue, resource: Resource | None, form: ResourceForm, photo_form: PhotoForm | None = None,
-                        status: int | None = None):
+def _resource_form_page(
+    venue: Venue,
+    resource: Resource | None,
+    form: ResourceForm,
+    photo_form: PhotoForm | None = None,
+    status: int | None = None,
+):
     response = form_page(
-        "manage/resource_form.html", form, venue=venue, resource=resource,
-        photo_form=photo_form or PhotoForm(formdata=None), max_photo_mb=photos.max_bytes(current_app) // (1024 * 1024),
+        "manage/resource_form.html",
+        form,
+        venue=venue,
+        resource=resource,
+        photo_form=photo_form or PhotoForm(formdata=None),
+        max_photo_mb=photos.max_bytes(current_app) // (1024 * 1024),
     )
     return (response[0], status) if status else response
 
@@ -91,7 +106,9 @@ def new_resource(slug: str):
             add_errors(form, error.errors)
         else:
             db.session.commit()
-            flash(_("La ressource « %(name)s » est créée. Vous pouvez ajouter des photos.", name=resource.name), "success")
+            flash(
+                _("La ressource « %(name)s » est créée. Vous pouvez ajouter des photos.", name=resource.name), "success"
+            )
             return redirect(url_for("manage.edit_resource", slug=venue.slug, resource_id=resource.id), code=303)
     return _resource_form_page(venue, None, form)
 
@@ -145,7 +162,9 @@ def _resource_state(slug: str, resource_id: int, retire: bool):
     if changed:
         db.session.commit()
     return action_done(
-        message, _resources_url(venue), f"resource-{resource.id}",
+        message,
+        _resources_url(venue),
+        f"resource-{resource.id}",
         lambda **messages: _resource_row(venue, resource, **messages),
     )
 
@@ -171,7 +190,11 @@ def add_photo(slug: str, resource_id: int):
     if photo_form.validate_on_submit():
         try:
             photo = photos.add_photo(
-                resource, photo_form.photo.data, photo_form.alt_text.data, current_user, folder,
+                resource,
+                photo_form.photo.data,
+                photo_form.alt_text.data,
+                current_user,
+                folder,
                 photos.max_bytes(current_app),
             )
         except photos.InvalidPhoto as error:
@@ -184,7 +207,9 @@ def add_photo(slug: str, resource_id: int):
                 photos.discard_file(folder, photo.filename)
                 raise
             flash(_("La photo est ajoutée."), "success")
-            return redirect(url_for("manage.edit_resource", slug=venue.slug, resource_id=resource.id) + "#photos", code=303)
+            return redirect(
+                url_for("manage.edit_resource", slug=venue.slug, resource_id=resource.id) + "#photos", code=303
+            )
     return _resource_form_page(venue, resource, _edit_form(resource, submitted=False), photo_form, status=422)
 
 
@@ -222,19 +247,29 @@ def closures(slug: str):
             db.session.commit()
             flash(_("La fermeture est enregistrée."), "success")
             if affected:
-                flash(ngettext("Attention : %(num)d réservation en cours tombe pendant cette fermeture ; prévenez la personne.",
-                               "Attention : %(num)d réservations en cours tombent pendant cette fermeture ; prévenez les personnes.",
-                               affected), "warning")
+                flash(
+                    ngettext(
+                        "Attention : %(num)d réservation en cours tombe pendant cette fermeture ; prévenez la personne.",
+                        "Attention : %(num)d réservations en cours tombent pendant cette fermeture ; prévenez les personnes.",
+                        affected,
+                    ),
+                    "warning",
+                )
             return redirect(_closures_url(venue), code=303)
     return form_page(
-        "manage/closures.html", form, venue=venue, back_url=_closures_url(venue),
-        upcoming=closure_rules.venue_closures(venue, now), past=closure_rules.venue_closures(venue, now, past=True),
+        "manage/closures.html",
+        form,
+        venue=venue,
+        back_url=_closures_url(venue),
+        upcoming=closure_rules.venue_closures(venue, now),
+        past=closure_rules.venue_closures(venue, now, past=True),
     )
 
 
 def _closure_row(venue, closure, **messages):
-    return render_template("manage/_closure_row.html", venue=venue, closure=closure,
-                           back_url=back_to(_closures_url(venue)), **messages)
+    return render_template(
+        "manage/_closure_row.html", venue=venue, closure=closure, back_url=back_to(_closures_url(venue)), **messages
+    )
 
 
 @bp.post("/lieux/<slug>/fermetures/<int:closure_id>/supprimer")
@@ -245,11 +280,16 @@ def remove_closure(slug: str, closure_id: int):
     try:
         closure_rules.remove_closure(closure, current_user)
     except closure_rules.ClosureRefused as error:
-        return action_refused(str(error), _closures_url(venue), target,
-                              lambda **messages: _closure_row(venue, closure, **messages))
+        return action_refused(
+            str(error), _closures_url(venue), target, lambda **messages: _closure_row(venue, closure, **messages)
+        )
     db.session.commit()
-    return action_done(_("La fermeture est supprimée."), _closures_url(venue), target,
-                       lambda **messages: render_template("manage/_status.html", **messages))
+    return action_done(
+        _("La fermeture est supprimée."),
+        _closures_url(venue),
+        target,
+        lambda **messages: render_template("manage/_status.html", **messages),
+    )
 
 
 def _decide_closure(slug: str, closure_id: int, confirm: bool):
@@ -306,12 +346,23 @@ def qualifications(slug: str):
             add_errors(form, error.errors)
         else:
             db.session.commit()
-            flash(_("%(name)s est habilité·e sur « %(machine)s ».", name=qualification.user.name,
-                    machine=qualification.resource.name), "success")
+            flash(
+                _(
+                    "%(name)s est habilité·e sur « %(machine)s ».",
+                    name=qualification.user.name,
+                    machine=qualification.resource.name,
+                ),
+                "success",
+            )
             return redirect(_qualifications_url(venue), code=303)
     return form_page(
-        "manage/qualifications.html", form, venue=venue, machines=machines, now=now,
-        qualifications=qualification_rules.venue_qualifications(venue), back_url=_qualifications_url(venue),
+        "manage/qualifications.html",
+        form,
+        venue=venue,
+        machines=machines,
+        now=now,
+        qualifications=qualification_rules.venue_qualifications(venue),
+        back_url=_qualifications_url(venue),
     )
 
 
@@ -323,11 +374,16 @@ def revoke_qualification(slug: str, qualification_id: int):
     if qualification_rules.revoke(qualification, current_user, now):
         db.session.commit()
     return action_done(
-        _("L'habilitation de %(name)s est retirée.", name=qualification.user.name), _qualifications_url(venue),
+        _("L'habilitation de %(name)s est retirée.", name=qualification.user.name),
+        _qualifications_url(venue),
         f"qualification-{qualification.id}",
         lambda **messages: render_template(
-            "manage/_qualification_row.html", venue=venue, qualification=qualification, now=now,
-            back_url=back_to(_qualifications_url(venue)), **messages,
+            "manage/_qualification_row.html",
+            venue=venue,
+            qualification=qualification,
+            now=now,
+            back_url=back_to(_qualifications_url(venue)),
+            **messages,
         ),
     )
 
@@ -350,10 +406,18 @@ def members(slug: str):
             add_errors(form, {error.field: str(error)})
         else:
             db.session.commit()
-            flash(_("%(name)s est maintenant membre de %(venue)s.", name=membership.user.name, venue=venue.name), "success")
+            flash(
+                _("%(name)s est maintenant membre de %(venue)s.", name=membership.user.name, venue=venue.name),
+                "success",
+            )
             return redirect(_members_url(venue), code=303)
-    return form_page("manage/members.html", form, venue=venue, memberships=membership_rules.venue_memberships(venue),
-                     back_url=_members_url(venue))
+    return form_page(
+        "manage/members.html",
+        form,
+        venue=venue,
+        memberships=membership_rules.venue_memberships(venue),
+        back_url=_members_url(venue),
+    )
 
 
 @bp.post("/lieux/<slug>/membres/<int:membership_id>/retirer")
@@ -366,10 +430,21 @@ def remove_member(slug: str, membership_id: int):
         membership_rules.remove_member(membership, current_user)
     except membership_rules.MembershipRefused as error:
         return action_refused(
-            str(error), _members_url(venue), target,
-            lambda **messages: render_template("manage/_member_row.html", venue=venue, membership=membership,
-                                               back_url=back_to(_members_url(venue)), **messages),
+            str(error),
+            _members_url(venue),
+            target,
+            lambda **messages: render_template(
+                "manage/_member_row.html",
+                venue=venue,
+                membership=membership,
+                back_url=back_to(_members_url(venue)),
+                **messages,
+            ),
         )
     db.session.commit()
-    return action_done(_("%(name)s ne fait plus partie de %(venue)s.", name=name, venue=venue.name), _members_url(venue),
-                       target, lambda **messages: render_template("manage/_status.html", **messages))
+    return action_done(
+        _("%(name)s ne fait plus partie de %(venue)s.", name=name, venue=venue.name),
+        _members_url(venue),
+        target,
+        lambda **messages: render_template("manage/_status.html", **messages),
+    )

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.catalogue.labels import RESOURCE_KIND_LABELS, WEEKDAY_LABELS
+from app.core.clock import to_paris
 from app.extensions import db
 from app.manage import coordination_views, permissions, photos, venue_views  # noqa: F401 - registers the routes
 from app.manage.forms import AUDIENCE_LABELS, TARIFF_AUDIENCE_LABELS
-from app.core.clock import to_paris
 from app.manage.web import bp
 from app.models import ResourcePhoto
 
@@ -43,8 +43,12 @@ def period_label(starts_at: datetime, ends_at: datetime) -> str:
         last = (end - timedelta(days=1)).date()
         if last == start.date():
             return _("le %(day)s", day=format_date(start.date(), "medium"))
-        return _("du %(start)s au %(end)s inclus", start=format_date(start.date(), "medium"), end=format_date(last, "medium"))
-    return _("du %(start)s au %(end)s", start=format_datetime(starts_at, "short"), end=format_datetime(ends_at, "short"))
+        return _(
+            "du %(start)s au %(end)s inclus", start=format_date(start.date(), "medium"), end=format_date(last, "medium")
+        )
+    return _(
+        "du %(start)s au %(end)s", start=format_datetime(starts_at, "short"), end=format_datetime(ends_at, "short")
+    )
 
 
 @bp.context_processor

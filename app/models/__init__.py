@@ -47,6 +47,7 @@ __all__ = [
     "User",
     "Venue",
     "VenueMembership",
+    "VenueRole",
     "WaitlistEntry",
     "WaitlistStatus",
     "venue_themes",

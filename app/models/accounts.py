@@ -76,9 +76,7 @@ class User(UserMixin, db.Model):
     daily_digest: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
-    memberships: Mapped[list[VenueMembership]] = relationship(
-        back_populates="user", cascade="all, delete-orphan"
-    )
+    memberships: Mapped[list[VenueMembership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     # Flask-Login: the session stores "id:token", so a rotated token logs every session out.
     def get_id(self) -> str:

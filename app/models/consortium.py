@@ -79,12 +79,8 @@ class Venue(db.Model):
     closures: Mapped[list[Closure]] = relationship(
         back_populates="venue", cascade="all, delete-orphan", order_by="Closure.starts_at"
     )
-    resources: Mapped[list[Resource]] = relationship(
-        back_populates="venue", order_by="(Resource.kind, Resource.name)"
-    )
-    memberships: Mapped[list[VenueMembership]] = relationship(
-        back_populates="venue", cascade="all, delete-orphan"
-    )
+    resources: Mapped[list[Resource]] = relationship(back_populates="venue", order_by="(Resource.kind, Resource.name)")
+    memberships: Mapped[list[VenueMembership]] = relationship(back_populates="venue", cascade="all, delete-orphan")
 
     @property
     def address(self) -> str:

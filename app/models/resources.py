@@ -161,9 +161,7 @@ class ResourcePhoto(db.Model):
     """A photo of a resource. The image file lives under ``instance/uploads/``; the row says how to show it."""
 
     __tablename__ = "resource_photos"
-    __table_args__ = (
-        sa.CheckConstraint("width >= 1 AND height >= 1 AND size_bytes >= 1", name="dimensions_positive"),
-    )
+    __table_args__ = (sa.CheckConstraint("width >= 1 AND height >= 1 AND size_bytes >= 1", name="dimensions_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resource_id: Mapped[int] = mapped_column(sa.ForeignKey("resources.id", ondelete="CASCADE"), index=True)

@@ -137,8 +137,9 @@ def _carry_over_account(request: TestSpaceRequest) -> tuple[User, bool]:
     return user, False
 
 
-def _book_sessions(request: TestSpaceRequest, user: User, actor: User, space: Resource, schedule: Schedule,
-                   note: str, now: datetime) -> list[Booking]:
+def _book_sessions(
+    request: TestSpaceRequest, user: User, actor: User, space: Resource, schedule: Schedule, note: str, now: datetime
+) -> list[Booking]:
     """Book every session through the engine and approve them as the accepting manager."""
     if schedule.until < schedule.first_day:
         raise AcceptanceRefused([_("La dernière séance ne peut pas précéder la première.")])
@@ -197,8 +198,16 @@ def accept(
         request.account_created_at = user.created_at
     _venue_answered(request, now)
     db.session.flush()
-    _record(request, actor, "accepted", before, note,
-            test_space=test_space.slug if test_space else None, user_id=user.id, bookings=len(bookings))
+    _record(
+        request,
+        actor,
+        "accepted",
+        before,
+        note,
+        test_space=test_space.slug if test_space else None,
+        user_id=user.id,
+        bookings=len(bookings),
+    )
     notices.accepted(request, note, account_exists, bookings)
     return user
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -22,9 +22,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.clock import paris_today
 from app.auth.forms import ORGANISATION_KINDS, _email_field, _password_field
 from app.bookings.service import Frequency
+from app.core.clock import paris_today
 from app.newcomers.models import SpaceKind, SupportKind
 
 MAX_PERIOD_DAYS = 366
@@ -86,7 +86,10 @@ class NewcomerRequestForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=40, message=_l("%(max)d caractères au plus.", max=40)),
-            Regexp(r"^[0-9+ .()\-]*$", message=_l("Un numéro de téléphone ne contient que des chiffres, espaces et + . ( ) -")),
+            Regexp(
+                r"^[0-9+ .()\-]*$",
+                message=_l("Un numéro de téléphone ne contient que des chiffres, espaces et + . ( ) -"),
+            ),
         ],
     )
     organisation = _text(_l("Structure (facultatif : association, collectif, entreprise…)"), None, 160)
@@ -95,7 +98,9 @@ class NewcomerRequestForm(FlaskForm):
         _l("Description du projet"), _l("Décrivez votre projet en quelques lignes."), 5000, min_length=30
     )
     themes = MultiCheckboxField(
-        _l("Thématiques du projet"), coerce=int, validate_choice=True,
+        _l("Thématiques du projet"),
+        coerce=int,
+        validate_choice=True,
         validators=[DataRequired(message=_l("Choisissez au moins une thématique."))],
     )
     support_kind = RadioField(
@@ -183,8 +188,10 @@ class AcceptForm(FlaskForm):
     session_end = TimeField(_l("À"), validators=[Optional()])
     frequency = SelectField(
         _l("Répétition"),
-        choices=[SelectChoice(Frequency.WEEKLY.value, _l("Chaque semaine")),
-                 SelectChoice(Frequency.DAILY.value, _l("Chaque jour"))],
+        choices=[
+            SelectChoice(Frequency.WEEKLY.value, _l("Chaque semaine")),
+            SelectChoice(Frequency.DAILY.value, _l("Chaque jour")),
+        ],
         default=Frequency.WEEKLY.value,
     )
     last_day = DateField(_l("Dernière séance au plus tard le"), validators=[Optional()])

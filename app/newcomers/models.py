@@ -133,7 +133,9 @@ class TestSpaceRequest(db.Model):
     themes: Mapped[list[Theme]] = relationship(secondary=request_themes, order_by=Theme.position)
     visible_to: Mapped[list[Venue]] = relationship(secondary=request_venues, order_by=Venue.name)
     messages: Mapped[list[RequestMessage]] = relationship(
-        back_populates="request", cascade="all, delete-orphan", order_by="(RequestMessage.created_at, RequestMessage.id)"
+        back_populates="request",
+        cascade="all, delete-orphan",
+        order_by="(RequestMessage.created_at, RequestMessage.id)",
     )
     test_space: Mapped[Resource | None] = relationship()
     user: Mapped[User | None] = relationship()
@@ -157,9 +159,7 @@ class RequestMessage(db.Model):
     __tablename__ = "test_space_request_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("test_space_requests.id", ondelete="CASCADE"), index=True
-    )
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("test_space_requests.id", ondelete="CASCADE"), index=True)
     author: Mapped[MessageAuthor] = mapped_column(str_enum(MessageAuthor, "message_author"))
     # The manager who wrote it (None for the newcomer).
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

@@ -15,14 +15,20 @@ from app.notifications.subscribers import venue_staff
 
 EMAILS = "newcomers/email/"
 
+
 def status_link(request: TestSpaceRequest) -> str:
     return absolute_url("newcomers.status", token=make_status_token(request))
 
 
 def _to_newcomer(request: TestSpaceRequest, template: str, **context) -> None:
     """To the newcomer, who has no account (or not yet): their private link goes with every email."""
-    notify(Recipient(request.email, request.locale, request.name), EMAILS + template,
-           req=request, link=status_link(request), **context)
+    notify(
+        Recipient(request.email, request.locale, request.name),
+        EMAILS + template,
+        req=request,
+        link=status_link(request),
+        **context,
+    )
 
 
 def _to_venue(request: TestSpaceRequest, template: str, **context) -> None:
@@ -62,8 +68,9 @@ def redirected(request: TestSpaceRequest, previous, note: str) -> None:
 
 def accepted(request: TestSpaceRequest, note: str, account_exists: bool, bookings=()) -> None:
     invitation = None if account_exists else absolute_url("newcomers.invitation", token=make_invitation_token(request))
-    _to_newcomer(request, "accepted", note=note, invitation=invitation, login=absolute_url("auth.login"),
-                 bookings=list(bookings))
+    _to_newcomer(
+        request, "accepted", note=note, invitation=invitation, login=absolute_url("auth.login"), bookings=list(bookings)
+    )
 
 
 def withdrawn(request: TestSpaceRequest, reason: str) -> None:

@@ -82,7 +82,9 @@ def add_route(theme: Theme, venue: Venue, support_kind: SupportKind | None = Non
         select(NewcomerRoute).where(
             NewcomerRoute.theme_id == theme.id,
             NewcomerRoute.venue_id == venue.id,
-            NewcomerRoute.support_kind.is_(None) if support_kind is None else NewcomerRoute.support_kind == support_kind,
+            NewcomerRoute.support_kind.is_(None)
+            if support_kind is None
+            else NewcomerRoute.support_kind == support_kind,
         )
     )
     if duplicate is not None:

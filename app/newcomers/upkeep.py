@@ -26,7 +26,6 @@ from app.newcomers.models import OPEN_STATUSES, TestSpaceRequest, new_link_nonce
 from app.newcomers.workflow import AUDIT_SUBJECT, _record
 
 
-
 def send_reminders(now: datetime | None = None) -> list[TestSpaceRequest]:
     """Remind venues of the requests that wait for their answer; returns the requests reminded."""
     now = now or utcnow()
@@ -115,10 +114,12 @@ def purge(now: datetime | None = None) -> list[TestSpaceRequest]:
     if shortest is None:
         return []
     candidates = db.session.scalars(
-        select(TestSpaceRequest).where(
+        select(TestSpaceRequest)
+        .where(
             TestSpaceRequest.anonymised_at.is_(None),
             TestSpaceRequest.last_activity_at < now - timedelta(days=shortest),
-        ).order_by(TestSpaceRequest.id)
+        )
+        .order_by(TestSpaceRequest.id)
     ).all()
     purged = [request for request in candidates if purge_due(request, now)]
     for request in purged:

@@ -72,6 +72,7 @@ def _theme_choices() -> list[tuple[int, str]]:
 
 # --- the newcomer --------------------------------------------------------------------------------
 
+
 @bp.route("/proposer", methods=["GET", "POST"])
 @limiter.limit(_rate_limit, methods=["POST"])
 def new_request():
@@ -203,7 +204,10 @@ def lost_link():
             notices.links_resent(email, found[-1].locale, list(found))
             db.session.commit()
         # Same answer whether or not the address made a request.
-        flash(_("Si une demande a été faite avec cette adresse, un e-mail avec son lien de suivi vient d'être envoyé."), "info")
+        flash(
+            _("Si une demande a été faite avec cette adresse, un e-mail avec son lien de suivi vient d'être envoyé."),
+            "info",
+        )
         return redirect(url_for("newcomers.lost_link"), code=303)
     return render_template("newcomers/lost_link.html", form=form), _status(form)
 
@@ -250,6 +254,7 @@ def invitation(token: str):
 
 # --- the managers' desk ----------------------------------------------------------------------------
 
+
 def _require_desk_access() -> None:
     if not (current_user.is_coordinator or current_user.is_manager):
         abort(403)
@@ -292,8 +297,11 @@ def desk():
 def _desk_page(found: TestSpaceRequest, status: int = 200, **forms):
     spaces = acceptance.offered_test_spaces(found)
     accept_form = forms.get("accept_form") or AcceptForm(
-        formdata=None, first_day=found.period_start, last_day=found.period_end,
-        session_start=time(9, 0), session_end=time(12, 0),
+        formdata=None,
+        first_day=found.period_start,
+        last_day=found.period_end,
+        session_start=time(9, 0),
+        session_end=time(12, 0),
     )
     accept_form.test_space.choices = [(0, _("Sans espace test"))] + [(space.id, space.name) for space in spaces]
     redirect_form = forms.get("redirect_form") or RedirectForm(formdata=None)
@@ -387,9 +395,12 @@ def desk_message(request_id: int):
     found = _visible_request(request_id, for_update=True)
     form = MessageForm()
     return _act(
-        found, "message_form", form,
+        found,
+        "message_form",
+        form,
         lambda: workflow.post_venue_message(found, current_user, form.body.data),
-        _("Votre message est envoyé au porteur de projet."), form.body,
+        _("Votre message est envoyé au porteur de projet."),
+        form.body,
     )
 
 
@@ -399,9 +410,12 @@ def desk_decline(request_id: int):
     found = _visible_request(request_id, for_update=True)
     form = DeclineForm()
     return _act(
-        found, "decline_form", form,
+        found,
+        "decline_form",
+        form,
         lambda: workflow.decline(found, current_user, form.decline_note.data),
-        _("La demande est déclinée ; le porteur de projet en est informé."), form.decline_note,
+        _("La demande est déclinée ; le porteur de projet en est informé."),
+        form.decline_note,
     )
 
 
@@ -412,9 +426,12 @@ def desk_redirect(request_id: int):
     form = RedirectForm()
     form.venue.choices = _redirect_choices(found)
     return _act(
-        found, "redirect_form", form,
+        found,
+        "redirect_form",
+        form,
         lambda: workflow.redirect(found, current_user, db.session.get(Venue, form.venue.data), form.redirect_note.data),
-        _("La demande est confiée à un autre lieu ; le porteur de projet et ce lieu en sont informés."), form.venue,
+        _("La demande est confiée à un autre lieu ; le porteur de projet et ce lieu en sont informés."),
+        form.venue,
     )
 
 
@@ -430,18 +447,26 @@ def desk_accept(request_id: int):
         if form.test_space.data:
             space = db.session.get(Resource, form.test_space.data)
             schedule = acceptance.Schedule(
-                first_day=form.first_day.data, starts=form.session_start.data, ends=form.session_end.data,
-                until=form.last_day.data, frequency=Frequency(form.frequency.data),
+                first_day=form.first_day.data,
+                starts=form.session_start.data,
+                ends=form.session_end.data,
+                until=form.last_day.data,
+                frequency=Frequency(form.frequency.data),
             )
         acceptance.accept(found, current_user, form.accept_note.data or "", test_space=space, schedule=schedule)
 
     return _act(
-        found, "accept_form", form, accept,
-        _("La demande est acceptée ; le porteur de projet reçoit son invitation."), form.test_space,
+        found,
+        "accept_form",
+        form,
+        accept,
+        _("La demande est acceptée ; le porteur de projet reçoit son invitation."),
+        form.test_space,
     )
 
 
 # --- the coordination's routing table --------------------------------------------------------------
+
 
 def _require_coordinator() -> None:
     if not current_user.is_coordinator:
@@ -513,4 +538,3 @@ def routing_defaults():
     if missing:
         flash(_("Introuvables, donc ignorés : %(slugs)s.", slugs=", ".join(missing)), "warning")
     return redirect(url_for("newcomers.routing_table"), code=303)
-

@@ -52,8 +52,14 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _record(request: TestSpaceRequest, actor: User | None, action: str, before: RequestStatus | None,
-            reason: str = "", **details) -> None:
+def _record(
+    request: TestSpaceRequest,
+    actor: User | None,
+    action: str,
+    before: RequestStatus | None,
+    reason: str = "",
+    **details,
+) -> None:
     db.session.add(
         AuditEntry(
             actor_id=actor.id if actor else None,
@@ -145,6 +151,7 @@ def submit_request(
 
 # --- who may do what ---------------------------------------------------------------------------
 
+
 def can_view(user: User, request: TestSpaceRequest) -> bool:
     if user.is_coordinator:
         return True
@@ -183,6 +190,7 @@ def _require_open(request: TestSpaceRequest) -> None:
 
 
 # --- the venue's side --------------------------------------------------------------------------
+
 
 def take_under_review(request: TestSpaceRequest, actor: User, now: datetime | None = None) -> None:
     _require(can_act(actor, request))
@@ -230,8 +238,9 @@ def redirect(request: TestSpaceRequest, actor: User, venue: Venue, note: str, no
     request.awaiting_venue_since = now
     request.reminded_at = None
     _touch(request, now)
-    _record(request, actor, "redirected", before, note,
-            from_venue=previous.slug if previous else None, to_venue=venue.slug)
+    _record(
+        request, actor, "redirected", before, note, from_venue=previous.slug if previous else None, to_venue=venue.slug
+    )
     db.session.flush()
     notices.redirected(request, previous, note)
 
@@ -245,6 +254,7 @@ def post_venue_message(request: TestSpaceRequest, actor: User, body: str) -> Req
 
 
 # --- the newcomer's side -----------------------------------------------------------------------
+
 
 def post_newcomer_message(request: TestSpaceRequest, body: str) -> RequestMessage:
     message = _add_message(request, MessageAuthor.NEWCOMER, body, None)

@@ -22,7 +22,6 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.extensions import db
 
-
 outbox_cli = AppGroup("outbox", help="Envoi des e-mails en attente / sending queued emails.")
 notifications_cli = AppGroup("notifications", help="Résumés quotidiens / daily digests.")
 
@@ -36,8 +35,9 @@ def send_command(loop: bool, interval: float | None) -> None:
 
     if not loop:
         report = send_due()
-        click.echo(f"{report.sent} envoyé(s) (sent), {report.retried} à réessayer (to retry), "
-                   f"{report.dead} en échec (dead).")
+        click.echo(
+            f"{report.sent} envoyé(s) (sent), {report.retried} à réessayer (to retry), {report.dead} en échec (dead)."
+        )
         return
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -53,8 +53,10 @@ def dead_command() -> None:
 
     messages = dead_letters()
     for message in messages:
-        click.echo(f"{message.id}\t{message.created_at:%Y-%m-%d %H:%M}Z\t{message.to_address}\t"
-                   f"{message.subject}\t{message.attempts}\t{message.last_error}")
+        click.echo(
+            f"{message.id}\t{message.created_at:%Y-%m-%d %H:%M}Z\t{message.to_address}\t"
+            f"{message.subject}\t{message.attempts}\t{message.last_error}"
+        )
     click.echo(f"{len(messages)} message(s) en échec (dead).")
 
 

@@ -56,7 +56,7 @@ def recipient_of(who: User | Recipient | str) -> Recipient | None:
 
 
 def period_text(starts_at: datetime, ends_at: datetime) -> str:
-    """"lundi 29 mars 2027, 10:00 – 12:00" (or over two days), in Paris time and the current language."""
+    """ "lundi 29 mars 2027, 10:00 – 12:00" (or over two days), in Paris time and the current language."""
     start_day, end_day = format_date(starts_at, "full"), format_date(ends_at, "full")
     start_time, end_time = format_time(starts_at, "short"), format_time(ends_at, "short")
     if start_day == end_day:
@@ -68,7 +68,10 @@ def text_to_html(text: str) -> Markup:
     """Paragraphs and line breaks of a plain-text email, with its links made clickable."""
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', str(escape(line))) for line in block.splitlines()]
+        lines = [
+            _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', str(escape(line)))
+            for line in block.splitlines()
+        ]
         paragraphs.append("<p>" + "<br>\n".join(lines) + "</p>")
     return Markup("\n".join(paragraphs))
 
@@ -87,8 +90,9 @@ def render(template_name: str, locale: str, **context) -> tuple[str, str, str]:
         try:
             html = env.get_template(f"{template_name}.html").render(context, subject=subject)
         except TemplateNotFound:
-            html = render_template("notifications/email/layout.html", subject=subject, body=text_to_html(text),
-                                   lang=locale)
+            html = render_template(
+                "notifications/email/layout.html", subject=subject, body=text_to_html(text), lang=locale
+            )
     return subject, text, html
 
 

@@ -8,6 +8,7 @@ from flask import current_app
 
 from app.models import Booking
 
+
 def absolute_url(endpoint: str, **values) -> str:
     adapter = current_app.url_map.bind("localhost", url_scheme="http")
     return current_app.config["BASE_URL"] + adapter.build(endpoint, values)

@@ -36,7 +36,9 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Chosen when the message is queued, so that a retry carries the same Message-ID.
     message_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
-    kind: Mapped[str] = mapped_column(sa.String(80), default="")  # the template, e.g. "notifications/email/booking_approved"
+    kind: Mapped[str] = mapped_column(
+        sa.String(80), default=""
+    )  # the template, e.g. "notifications/email/booking_approved"
     recipient_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     to_address: Mapped[str] = mapped_column(sa.Text)
     locale: Mapped[str] = mapped_column(sa.String(5), default="fr")

@@ -169,7 +169,9 @@ def send_due(
     return report
 
 
-def run_worker(stop: threading.Event, poll_seconds: float | None = None, echo: Callable[[str], None] | None = None) -> None:
+def run_worker(
+    stop: threading.Event, poll_seconds: float | None = None, echo: Callable[[str], None] | None = None
+) -> None:
     """Send what is due, again and again, until ``stop`` is set; pause when there is nothing to do."""
     pause = setting("OUTBOX_POLL_SECONDS") if poll_seconds is None else poll_seconds
     while not stop.is_set():

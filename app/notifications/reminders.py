@@ -62,7 +62,9 @@ def _new_only(kind: str, bookings: Iterable[Booking], now: datetime) -> dict[Use
 def _bookings(*conditions) -> list[Booking]:
     return list(
         db.session.scalars(
-            select(Booking).join(Resource, Booking.resource_id == Resource.id).where(*conditions)
+            select(Booking)
+            .join(Resource, Booking.resource_id == Resource.id)
+            .where(*conditions)
             .order_by(Booking.starts_at, Booking.id)
         )
     )
@@ -70,8 +72,9 @@ def _bookings(*conditions) -> list[Booking]:
 
 def _remind(kind: str, by_person: dict[User, list[Booking]]) -> int:
     for person, bookings in by_person.items():
-        notify(person, EMAILS + "reminder_" + kind, bookings=bookings, booking=bookings[0],
-               link=booking_url(bookings[0]))
+        notify(
+            person, EMAILS + "reminder_" + kind, bookings=bookings, booking=bookings[0], link=booking_url(bookings[0])
+        )
     return sum(len(bookings) for bookings in by_person.values())
 
 
@@ -83,20 +86,30 @@ def bookings_tomorrow(now: datetime) -> int:
 
 def kits_due_today(now: datetime) -> int:
     start, end = _paris_day(now)
-    due = _bookings(Booking.status == BookingStatus.HANDED_OVER, Resource.kind == ResourceKind.KIT,
-                    Booking.ends_at >= max(start, now), Booking.ends_at < end)
+    due = _bookings(
+        Booking.status == BookingStatus.HANDED_OVER,
+        Resource.kind == ResourceKind.KIT,
+        Booking.ends_at >= max(start, now),
+        Booking.ends_at < end,
+    )
     return _remind("kit_due_today", _new_only("kit_due_today", due, now))
 
 
 def kits_overdue(now: datetime) -> int:
-    late = _bookings(Booking.status == BookingStatus.HANDED_OVER, Resource.kind == ResourceKind.KIT,
-                     Booking.ends_at < now)
+    late = _bookings(
+        Booking.status == BookingStatus.HANDED_OVER, Resource.kind == ResourceKind.KIT, Booking.ends_at < now
+    )
     by_person = _new_only("kit_overdue", late, now)
     for bookings in by_person.values():
         for booking in bookings:
             for staff in venue_staff(booking.resource.venue):
-                notify(staff, EMAILS + "reminder_kit_overdue_for_venue", booking=booking, bookings=[booking],
-                       link=booking_url(booking))
+                notify(
+                    staff,
+                    EMAILS + "reminder_kit_overdue_for_venue",
+                    booking=booking,
+                    bookings=[booking],
+                    link=booking_url(booking),
+                )
     return _remind("kit_overdue", by_person)
 
 
@@ -112,8 +125,12 @@ def agreements_waiting(now: datetime) -> int:
     count = 0
     for agreement in waiting:
         if record_once("agreement_waiting", agreement.id, now):
-            notify(agreement.borrower, EMAILS + "reminder_agreement_waiting", agreement=agreement,
-                   link=absolute_url("agreements.show", agreement_id=agreement.id))
+            notify(
+                agreement.borrower,
+                EMAILS + "reminder_agreement_waiting",
+                agreement=agreement,
+                link=absolute_url("agreements.show", agreement_id=agreement.id),
+            )
             count += 1
     return count
 

@@ -87,22 +87,38 @@ def _rejected(booking: Booking, actor: User | None = None, reason: str = "", **_
 def _cancelled(booking: Booking, actor: User | None = None, reason: str = "", **_) -> None:
     _note("booking_cancelled", [booking.requester], booking, reason=reason)
     if _by_requester(booking, actor):
-        _note("booking_cancelled_for_venue", venue_staff(booking.resource.venue, actor), booking, reason=reason,
-              digest=True)
+        _note(
+            "booking_cancelled_for_venue",
+            venue_staff(booking.resource.venue, actor),
+            booking,
+            reason=reason,
+            digest=True,
+        )
 
 
 @signals.booking_edited.connect
 def _edited(booking: Booking, actor: User | None = None, reason: str = "", changes: dict | None = None, **_) -> None:
     _note("booking_edited", [booking.requester], booking, reason=reason, changes=changes or {})
     if _by_requester(booking, actor):
-        _note("booking_edited_for_venue", venue_staff(booking.resource.venue, actor), booking, reason=reason,
-              changes=changes or {}, digest=True)
+        _note(
+            "booking_edited_for_venue",
+            venue_staff(booking.resource.venue, actor),
+            booking,
+            reason=reason,
+            changes=changes or {},
+            digest=True,
+        )
 
 
 @signals.waitlist_offered.connect
 def _offered(entry, booking: Booking | None = None, **_) -> None:
-    notify(entry.user, EMAILS + "waitlist_offered", entry=entry, resource=entry.resource,
-           link=absolute_url("catalogue.venue", slug=entry.resource.venue.slug))
+    notify(
+        entry.user,
+        EMAILS + "waitlist_offered",
+        entry=entry,
+        resource=entry.resource,
+        link=absolute_url("catalogue.venue", slug=entry.resource.venue.slug),
+    )
 
 
 def _kept(notes: list[Note]) -> list[Note]:

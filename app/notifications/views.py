@@ -12,8 +12,10 @@ from flask_login import current_user, login_required
 
 from app.core.forms import EmptyForm
 from app.extensions import db
-from app.notifications import outbox
-from app.notifications import subscribers  # noqa: F401 - connects the receivers of the booking signals
+from app.notifications import (
+    outbox,
+    subscribers,  # noqa: F401 - connects the receivers of the booking signals
+)
 from app.notifications.forms import DAILY, IMMEDIATE, DeliveryForm
 from app.notifications.models import OutboxMessage
 
@@ -59,5 +61,7 @@ def retry(message_id: int):
         abort(404)
     if EmptyForm().validate_on_submit() and outbox.retry_dead(message):
         db.session.commit()
-        flash(_("Le message à %(to)s repart : il sera envoyé dans quelques instants.", to=message.to_address), "success")
+        flash(
+            _("Le message à %(to)s repart : il sera envoyé dans quelques instants.", to=message.to_address), "success"
+        )
     return redirect(url_for("notifications.dead_letters"), code=303)

@@ -19,8 +19,16 @@ def signals_sent():
 
     sent: list[tuple[str, object, dict]] = []
     receivers = []
-    for name in ("booking_requested", "booking_approved", "booking_rejected", "booking_cancelled",
-                 "booking_edited", "booking_handed_over", "booking_returned", "waitlist_offered"):
+    for name in (
+        "booking_requested",
+        "booking_approved",
+        "booking_rejected",
+        "booking_cancelled",
+        "booking_edited",
+        "booking_handed_over",
+        "booking_returned",
+        "waitlist_offered",
+    ):
         signal = getattr(signals, name)
 
         def receiver(sender, _name=name, **kwargs):

@@ -28,16 +28,24 @@ def test_spaces_free_across_the_consortium(world):
     assert len(free_resources(ResourceKind.SPACE, TUE_10, TUE_12)) == 2  # a pending request holds nothing
     approve(booking, world.manager, now=NOW)
     assert _names(free_resources(ResourceKind.SPACE, TUE_10, TUE_12)) == [("Grande salle", 1)]
-    db.session.add(Closure(venue=world.other_venue, starts_at=paris(2027, 3, 2), ends_at=paris(2027, 3, 3),
-                           reason="Travaux", status=ClosureStatus.CONFIRMED))
+    db.session.add(
+        Closure(
+            venue=world.other_venue,
+            starts_at=paris(2027, 3, 2),
+            ends_at=paris(2027, 3, 3),
+            reason="Travaux",
+            status=ClosureStatus.CONFIRMED,
+        )
+    )
     db.session.flush()
     assert free_resources(ResourceKind.SPACE, TUE_10, TUE_12) == []
     # On Saturday only the café is open; ignoring the calendar, the other rooms are free too.
     saturday = (paris(2027, 3, 6, 10), paris(2027, 3, 6, 12))
     assert _names(free_resources(ResourceKind.SPACE, *saturday)) == [("Café associatif", 1)]
     assert len(free_resources(ResourceKind.SPACE, *saturday, respect_calendar=False)) == 3
-    assert _names(free_resources(ResourceKind.SPACE, *saturday, venue_ids=[hall.venue_id],
-                                 respect_calendar=False)) == [("Grande salle", 1)]
+    assert _names(free_resources(ResourceKind.SPACE, *saturday, venue_ids=[hall.venue_id], respect_calendar=False)) == [
+        ("Grande salle", 1)
+    ]
 
 
 def test_machines_buffers_count(world):

@@ -52,8 +52,9 @@ def _members(count):
 
 
 def _request(resource_id, user_id, quantity=1):
-    booking = request_booking(db.session.get(Resource, resource_id), db.session.get(User, user_id), START, END,
-                              quantity=quantity, now=NOW)
+    booking = request_booking(
+        db.session.get(Resource, resource_id), db.session.get(User, user_id), START, END, quantity=quantity, now=NOW
+    )
     return booking.status
 
 
@@ -65,8 +66,9 @@ def _holders(resource_id):
 
 def test_twenty_requests_for_one_machine_slot_give_one_booking(app):
     world = build_world()
-    printer = make_resource(world.venue, "imprimante", "Imprimante 3D", kind=ResourceKind.MACHINE,
-                            approval_policy=ApprovalPolicy.CONSORTIUM)  # approved at once
+    printer = make_resource(
+        world.venue, "imprimante", "Imprimante 3D", kind=ResourceKind.MACHINE, approval_policy=ApprovalPolicy.CONSORTIUM
+    )  # approved at once
     arguments = [(printer.id, member) for member in _members(THREADS)]
     db.session.commit()  # from here on the test's session reads nothing: on SQLite a read would take the lock
 
@@ -95,9 +97,7 @@ def test_twenty_managers_approving_colliding_requests_at_once_approve_one(app):
     world = build_world()
     world.laser.requires_training = False
     members = _members(THREADS)
-    pending = [
-        request_booking(world.laser, db.session.get(User, member), START, END, now=NOW).id for member in members
-    ]
+    pending = [request_booking(world.laser, db.session.get(User, member), START, END, now=NOW).id for member in members]
     manager_id = world.manager.id
     db.session.commit()
 
@@ -108,8 +108,10 @@ def test_twenty_managers_approving_colliding_requests_at_once_approve_one(app):
 
     assert Counter(outcome for outcome, _ in results) == {"ok": 1, "refused": THREADS - 1}
     # Refused because the slot is now held, or because the request was already turned down.
-    assert {result for outcome, result in results if outcome == "refused"} <= {(Code.ALREADY_BOOKED,),
-                                                                                (Code.TRANSITION,)}
+    assert {result for outcome, result in results if outcome == "refused"} <= {
+        (Code.ALREADY_BOOKED,),
+        (Code.TRANSITION,),
+    }
     db.session.expire_all()
     statuses = Counter(db.session.get(Booking, booking_id).status for booking_id in pending)
     assert statuses == {BookingStatus.APPROVED: 1, BookingStatus.REJECTED: THREADS - 1}
@@ -147,23 +149,54 @@ def test_twenty_managers_deciding_one_request_at_once_make_one_decision(app):
 def test_the_exclusion_constraint_catches_what_a_check_missed(app):
     """The database itself refuses two holders of one slot; the engine reports it as "already booked"."""
     world = build_world()
-    first = Booking(resource=world.room, requester=world.member, starts_at=START, ends_at=END, holds_until=END,
-                    exclusive=True, status=BookingStatus.APPROVED)
+    first = Booking(
+        resource=world.room,
+        requester=world.member,
+        starts_at=START,
+        ends_at=END,
+        holds_until=END,
+        exclusive=True,
+        status=BookingStatus.APPROVED,
+    )
     db.session.add(first)
     db.session.flush()
-    with pytest.raises(Refusal) as refused:
-        with holding_guard():
-            db.session.add(Booking(resource=world.room, requester=world.other_member, starts_at=paris(2027, 3, 2, 11),
-                                   ends_at=paris(2027, 3, 2, 13), holds_until=paris(2027, 3, 2, 13), exclusive=True,
-                                   status=BookingStatus.APPROVED))
+    with pytest.raises(Refusal) as refused, holding_guard():
+        db.session.add(
+            Booking(
+                resource=world.room,
+                requester=world.other_member,
+                starts_at=paris(2027, 3, 2, 11),
+                ends_at=paris(2027, 3, 2, 13),
+                holds_until=paris(2027, 3, 2, 13),
+                exclusive=True,
+                status=BookingStatus.APPROVED,
+            )
+        )
     assert refused.value.codes == [Code.ALREADY_BOOKED]
     # Only the savepoint was rolled back: the transaction goes on, back-to-back bookings and kits are fine.
     with holding_guard():
-        db.session.add(Booking(resource=world.room, requester=world.other_member, starts_at=END,
-                               ends_at=paris(2027, 3, 2, 13), holds_until=paris(2027, 3, 2, 13), exclusive=True,
-                               status=BookingStatus.APPROVED))
+        db.session.add(
+            Booking(
+                resource=world.room,
+                requester=world.other_member,
+                starts_at=END,
+                ends_at=paris(2027, 3, 2, 13),
+                holds_until=paris(2027, 3, 2, 13),
+                exclusive=True,
+                status=BookingStatus.APPROVED,
+            )
+        )
         for _ in range(2):
-            db.session.add(Booking(resource=world.kit, requester=world.member, starts_at=START, ends_at=END,
-                                   holds_until=END, exclusive=False, status=BookingStatus.APPROVED))
+            db.session.add(
+                Booking(
+                    resource=world.kit,
+                    requester=world.member,
+                    starts_at=START,
+                    ends_at=END,
+                    holds_until=END,
+                    exclusive=False,
+                    status=BookingStatus.APPROVED,
+                )
+            )
     db.session.commit()
     assert len(_holders(world.room.id)) == 2

@@ -31,8 +31,9 @@ def test_the_peak_is_a_sweep_not_a_sum():
 def test_free_units_over_a_week(world):
     kit = world.kit
     for day, quantity in ((2, 1), (3, 2), (4, 1)):
-        booking = request_booking(kit, world.member, paris(2027, 3, day, 10), paris(2027, 3, day, 12),
-                                  quantity=quantity, now=NOW)
+        booking = request_booking(
+            kit, world.member, paris(2027, 3, day, 10), paris(2027, 3, day, 12), quantity=quantity, now=NOW
+        )
         approve(booking, world.manager, now=NOW)
     assert free_units(kit, paris(2027, 3, 1), paris(2027, 3, 8)) == 1
     assert free_units(kit, paris(2027, 3, 4), paris(2027, 3, 8)) == 2
@@ -40,8 +41,9 @@ def test_free_units_over_a_week(world):
 
 
 def _approved_loan(world, quantity=1):
-    booking = request_booking(world.kit, world.member, paris(2027, 3, 2, 10), paris(2027, 3, 4, 17),
-                              quantity=quantity, now=NOW)
+    booking = request_booking(
+        world.kit, world.member, paris(2027, 3, 2, 10), paris(2027, 3, 4, 17), quantity=quantity, now=NOW
+    )
     approve(booking, world.manager, now=NOW)
     return booking
 
@@ -49,14 +51,21 @@ def _approved_loan(world, quantity=1):
 def test_hand_over_and_return_with_checklist_notes_and_deposit(world, signals_sent):
     loan = _approved_loan(world, quantity=2)
     assert loan.deposit_cents == 40000
-    out = hand_over(loan, world.manager, checklist=ALL_THERE, condition_notes="Rayure sur l'écran",
-                    now=paris(2027, 3, 2, 10))
+    out = hand_over(
+        loan, world.manager, checklist=ALL_THERE, condition_notes="Rayure sur l'écran", now=paris(2027, 3, 2, 10)
+    )
     assert loan.status == BookingStatus.HANDED_OVER and out.kind == KitCheckKind.HANDOVER
     assert out.deposit_cents == 40000 and out.missing_items == []
     assert signals_sent[-1][0] == "booking_handed_over"
 
-    back = return_kit(loan, world.manager, checklist={"Caméra": True, "Trépied": True, "Micro": False},
-                      condition_notes="Micro perdu", deposit_returned_cents=35000, now=paris(2027, 3, 4, 16))
+    back = return_kit(
+        loan,
+        world.manager,
+        checklist={"Caméra": True, "Trépied": True, "Micro": False},
+        condition_notes="Micro perdu",
+        deposit_returned_cents=35000,
+        now=paris(2027, 3, 4, 16),
+    )
     assert loan.status == BookingStatus.RETURNED
     assert back.missing_items == ["Micro"] and back.deposit_cents == 35000
     assert [c.kind for c in loan.kit_checks] == [KitCheckKind.HANDOVER, KitCheckKind.RETURN]

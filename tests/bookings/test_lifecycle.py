@@ -30,14 +30,17 @@ TUE_10, TUE_11, TUE_12 = paris(2027, 3, 2, 10), paris(2027, 3, 2, 11), paris(202
 
 def trail(booking):
     entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.subject_type == "booking", AuditEntry.subject_id == booking.id)
+        select(AuditEntry)
+        .where(AuditEntry.subject_type == "booking", AuditEntry.subject_id == booking.id)
         .order_by(AuditEntry.id)
     )
     return [(e.action, e.from_status, e.to_status, e.actor_id, e.reason) for e in entries]
 
 
 def test_the_transition_table_is_the_single_source_of_allowed_moves():
-    moves = {(status.value if status else None, action.value): rule.to for (status, action), rule in TRANSITIONS.items()}
+    moves = {
+        (status.value if status else None, action.value): rule.to for (status, action), rule in TRANSITIONS.items()
+    }
     assert moves == {
         (None, "request"): BookingStatus.REQUESTED,
         ("requested", "approve"): BookingStatus.APPROVED,
@@ -62,8 +65,11 @@ def test_a_request_waits_for_a_manager_who_approves_it(world, signals_sent):
             approve(booking, stranger, now=NOW)
         assert refused.value.codes == [Code.NOT_ALLOWED]
     assert approve(booking, world.manager, "Bonne réunion", now=NOW) == []
-    assert (booking.status, booking.decided_by_id, booking.decided_at) == (BookingStatus.APPROVED,
-                                                                         world.manager.id, NOW)
+    assert (booking.status, booking.decided_by_id, booking.decided_at) == (
+        BookingStatus.APPROVED,
+        world.manager.id,
+        NOW,
+    )
     assert signals_sent[-1][0] == "booking_approved" and signals_sent[-1][2]["reason"] == "Bonne réunion"
     assert trail(booking) == [
         ("requested", None, "requested", world.member.id, ""),
@@ -92,7 +98,7 @@ def test_approval_policy(world, signals_sent, policy, approved_for):
     world.kit.approval_policy = policy
     db.session.flush()
     approved = set()
-    for day, name in zip((3, 4, 5, 8, 9), ("member", "other_member", "partner", "outsider", "manager")):
+    for day, name in zip((3, 4, 5, 8, 9), ("member", "other_member", "partner", "outsider", "manager"), strict=True):
         start = paris(2027, 3, day, 10)
         booking = request_booking(world.kit, getattr(world, name), start, start + timedelta(hours=2), now=NOW)
         if booking.status == BookingStatus.APPROVED:
@@ -113,7 +119,9 @@ def test_requests_may_overlap_until_one_is_approved_which_rejects_the_others_wit
     assert second.status == BookingStatus.REJECTED and later.status == BookingStatus.REQUESTED
     assert second.decision_note == "Le créneau a été attribué à une autre demande."
     assert trail(second)[-1] == ("rejected", "requested", "rejected", world.manager.id, second.decision_note)
-    rejected_signal = [kwargs for name, sender, kwargs in signals_sent if name == "booking_rejected" and sender is second]
+    rejected_signal = [
+        kwargs for name, sender, kwargs in signals_sent if name == "booking_rejected" and sender is second
+    ]
     assert rejected_signal[0]["reason"] == second.decision_note
     # A request can never overlap an approved booking.
     with pytest.raises(Refusal) as refused:
@@ -144,8 +152,17 @@ def test_an_automatic_approval_also_rejects_the_requests_it_collides_with(world)
 def test_approval_is_refused_when_the_slot_is_held_meanwhile(world):
     pending = request_booking(world.room, world.member, TUE_10, TUE_12, now=NOW)
     # A booking approved outside this request's sight (an import, another path): the check still holds.
-    db.session.add(Booking(resource=world.room, requester=world.other_member, starts_at=TUE_11, ends_at=TUE_12,
-                           holds_until=TUE_12, exclusive=True, status=BookingStatus.APPROVED))
+    db.session.add(
+        Booking(
+            resource=world.room,
+            requester=world.other_member,
+            starts_at=TUE_11,
+            ends_at=TUE_12,
+            holds_until=TUE_12,
+            exclusive=True,
+            status=BookingStatus.APPROVED,
+        )
+    )
     db.session.flush()
     with pytest.raises(Refusal) as refused:
         approve(pending, world.manager, now=NOW)
@@ -195,8 +212,12 @@ def test_cancelling_requester_before_the_start_managers_any_time_with_a_reason(w
 def test_allowed_actions_for_the_buttons(world):
     booking = request_booking(world.kit, world.member, TUE_10, TUE_12, now=NOW)
     assert set(allowed_actions(booking, world.member, NOW)) == {Action.CANCEL, Action.EDIT}
-    assert set(allowed_actions(booking, world.manager, NOW)) == {Action.APPROVE, Action.REJECT, Action.CANCEL,
-                                                                 Action.EDIT}
+    assert set(allowed_actions(booking, world.manager, NOW)) == {
+        Action.APPROVE,
+        Action.REJECT,
+        Action.CANCEL,
+        Action.EDIT,
+    }
     assert allowed_actions(booking, world.outsider, NOW) == []
     approve(booking, world.manager, now=NOW)
     assert set(allowed_actions(booking, world.manager, NOW)) == {Action.CANCEL, Action.EDIT, Action.HAND_OVER}
@@ -256,8 +277,7 @@ def test_an_edit_is_checked_like_a_new_request_but_does_not_collide_with_itself(
     approve(booking, world.manager, now=NOW)
     edit_booking(booking, world.member, ends_at=paris(2027, 3, 2, 11, 30), now=NOW)
     with pytest.raises(Refusal) as refused:
-        edit_booking(booking, world.member, starts_at=paris(2027, 3, 2, 14), ends_at=paris(2027, 3, 2, 18, 30),
-                     now=NOW)
+        edit_booking(booking, world.member, starts_at=paris(2027, 3, 2, 14), ends_at=paris(2027, 3, 2, 18, 30), now=NOW)
     assert refused.value.codes == [Code.OUTSIDE_HOURS]
     with pytest.raises(Refusal) as refused:
         edit_booking(booking, world.member, ends_at=paris(2027, 3, 2, 11, 30), now=NOW)

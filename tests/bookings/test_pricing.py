@@ -85,7 +85,9 @@ def test_a_kit_is_priced_and_deposited_per_unit(world):
 def test_the_price_is_fixed_at_booking_and_not_recomputed_when_the_tariff_changes(world):
     booking = request_booking(world.room, world.member, paris(2027, 3, 2, 10), paris(2027, 3, 2, 12), now=NOW)
     assert (booking.price_cents, booking.tariff_audience, booking.payment_status) == (
-        2000, TariffAudience.CONSORTIUM, PaymentStatus.PENDING
+        2000,
+        TariffAudience.CONSORTIUM,
+        PaymentStatus.PENDING,
     )
     world.room.tariff_for(TariffAudience.CONSORTIUM).hour_cents = 9900
     db.session.commit()

@@ -42,9 +42,7 @@ def test_a_valid_request_has_no_reason_against_it_and_a_quote(world):
 def test_period_rules(world):
     room, member = world.room, world.member
     assert codes(room, member, TUESDAY_12, TUESDAY_10) == [Code.INVALID_PERIOD]
-    assert codes(room, member, NOW - timedelta(hours=1), NOW + timedelta(hours=1)) == [
-        Code.PAST, Code.OUTSIDE_HOURS
-    ]
+    assert codes(room, member, NOW - timedelta(hours=1), NOW + timedelta(hours=1)) == [Code.PAST, Code.OUTSIDE_HOURS]
     # 60 minutes of notice: 9:00 today is 1 hour ahead of 8:00, 8:30 is not (and before opening).
     assert codes(room, member, paris(2027, 3, 1, 9), paris(2027, 3, 1, 10)) == []
     assert Code.NOTICE in codes(room, member, paris(2027, 3, 1, 8, 30), paris(2027, 3, 1, 10))
@@ -71,8 +69,15 @@ def test_opening_hours_of_the_venue_or_of_the_resource(world):
 
 
 def test_a_venue_closure_refuses_and_says_why(world, app):
-    db.session.add(Closure(venue=world.venue, starts_at=paris(2027, 3, 2), ends_at=paris(2027, 3, 3),
-                           reason="Inventaire", status=ClosureStatus.CONFIRMED))
+    db.session.add(
+        Closure(
+            venue=world.venue,
+            starts_at=paris(2027, 3, 2),
+            ends_at=paris(2027, 3, 3),
+            reason="Inventaire",
+            status=ClosureStatus.CONFIRMED,
+        )
+    )
     db.session.flush()
     check = check_booking(world.room, world.member, TUESDAY_10, TUESDAY_12, now=NOW)
     assert check.codes == [Code.CLOSURE]
@@ -83,8 +88,13 @@ def test_a_venue_closure_refuses_and_says_why(world, app):
 
 def test_a_consortium_closure_applies_once_the_venue_confirms_it(world):
     proposal = ConsortiumClosure(starts_at=paris(2027, 3, 2), ends_at=paris(2027, 3, 3), reason="Journée FNT")
-    closure = Closure(venue=world.venue, starts_at=proposal.starts_at, ends_at=proposal.ends_at,
-                      reason=proposal.reason, status=ClosureStatus.PROPOSED)
+    closure = Closure(
+        venue=world.venue,
+        starts_at=proposal.starts_at,
+        ends_at=proposal.ends_at,
+        reason=proposal.reason,
+        status=ClosureStatus.PROPOSED,
+    )
     proposal.closures.append(closure)
     db.session.add(proposal)
     db.session.flush()
@@ -105,12 +115,26 @@ def test_a_kit_is_taken_and_brought_back_in_opening_hours_and_may_stay_out_over_
     assert codes(kit, member, paris(2027, 3, 5, 18), monday_10) == [Code.OUTSIDE_HOURS]  # taken at closing time
     assert codes(kit, member, friday_17, paris(2027, 3, 8, 18)) == []  # brought back at closing time
     # A closure over the weekend does not matter; one on Monday, when the kit comes back, does.
-    db.session.add(Closure(venue=world.venue, starts_at=paris(2027, 3, 6), ends_at=paris(2027, 3, 8),
-                           reason="Week-end", status=ClosureStatus.CONFIRMED))
+    db.session.add(
+        Closure(
+            venue=world.venue,
+            starts_at=paris(2027, 3, 6),
+            ends_at=paris(2027, 3, 8),
+            reason="Week-end",
+            status=ClosureStatus.CONFIRMED,
+        )
+    )
     db.session.flush()
     assert codes(kit, member, friday_17, monday_10) == []
-    db.session.add(Closure(venue=world.venue, starts_at=paris(2027, 3, 8), ends_at=paris(2027, 3, 9),
-                           reason="Travaux", status=ClosureStatus.CONFIRMED))
+    db.session.add(
+        Closure(
+            venue=world.venue,
+            starts_at=paris(2027, 3, 8),
+            ends_at=paris(2027, 3, 9),
+            reason="Travaux",
+            status=ClosureStatus.CONFIRMED,
+        )
+    )
     db.session.flush()
     assert codes(kit, member, friday_17, monday_10) == [Code.CLOSURE]
 
@@ -120,14 +144,15 @@ def test_who_may_book(world):
     assert codes(room_for_consortium, world.partner, TUESDAY_10, TUESDAY_12) == [Code.AUDIENCE]
     assert Code.AUDIENCE not in codes(laser_open_to_partners, world.partner, TUESDAY_10, TUESDAY_12)
     assert codes(laser_open_to_partners, world.outsider, TUESDAY_10, TUESDAY_12) == [
-        Code.AUDIENCE, Code.QUALIFICATION_REQUIRED
+        Code.AUDIENCE,
+        Code.QUALIFICATION_REQUIRED,
     ]
     assert codes(kit_for_all, world.outsider, TUESDAY_10, TUESDAY_12) == []
     # Newcomers: test spaces open to them.
-    newcomer = make_user("porteur@test.example", "Lila Nguyen",
-                         organisation=make_organisation("Projet L", Audience.NEWCOMER))
-    test_space = make_resource(world.venue, "espace-test", "Espace test", is_test_space=True,
-                               open_to=Audience.NEWCOMER)
+    newcomer = make_user(
+        "porteur@test.example", "Lila Nguyen", organisation=make_organisation("Projet L", Audience.NEWCOMER)
+    )
+    test_space = make_resource(world.venue, "espace-test", "Espace test", is_test_space=True, open_to=Audience.NEWCOMER)
     assert codes(test_space, newcomer, TUESDAY_10, TUESDAY_12) == []
     assert codes(room_for_consortium, newcomer, TUESDAY_10, TUESDAY_12) == [Code.AUDIENCE]
     # Inactive account, retired resource, venue closed down.
@@ -149,8 +174,9 @@ def test_quantity_and_capacity(world):
 
 
 def _qualify(user, machine, **fields):
-    qualification = Qualification(user=user, resource=machine, machine_type=machine.machine_type,
-                                  granted_at=NOW - timedelta(days=30), **fields)
+    qualification = Qualification(
+        user=user, resource=machine, machine_type=machine.machine_type, granted_at=NOW - timedelta(days=30), **fields
+    )
     db.session.add(qualification)
     db.session.flush()
     return qualification
@@ -173,10 +199,22 @@ def test_a_machine_that_needs_a_training_needs_a_valid_qualification(world):
 
 
 def test_a_qualification_is_recognised_across_the_consortium_when_the_manager_says_so(world):
-    other_laser = make_resource(world.other_venue, "laser-b", "Laser de la Briqueterie", kind=ResourceKind.MACHINE,
-                                machine_type="decoupe-laser", requires_training=True)
-    other_printer = make_resource(world.other_venue, "imprimante", "Imprimante 3D", kind=ResourceKind.MACHINE,
-                                  machine_type="impression-3d", requires_training=True)
+    other_laser = make_resource(
+        world.other_venue,
+        "laser-b",
+        "Laser de la Briqueterie",
+        kind=ResourceKind.MACHINE,
+        machine_type="decoupe-laser",
+        requires_training=True,
+    )
+    other_printer = make_resource(
+        world.other_venue,
+        "imprimante",
+        "Imprimante 3D",
+        kind=ResourceKind.MACHINE,
+        machine_type="impression-3d",
+        requires_training=True,
+    )
     qualification = _qualify(world.member, world.laser)
     assert codes(other_laser, world.member, TUESDAY_10, TUESDAY_12) == [Code.QUALIFICATION_REQUIRED]
     qualification.recognised_consortium_wide = True
@@ -186,9 +224,16 @@ def test_a_qualification_is_recognised_across_the_consortium_when_the_manager_sa
 
 
 def _holding(resource, user, starts_at, ends_at, quantity=1, status=BookingStatus.APPROVED):
-    booking = Booking(resource=resource, requester=user, starts_at=starts_at, ends_at=ends_at,
-                      holds_until=ends_at + timedelta(minutes=resource.buffer_minutes),
-                      exclusive=resource.is_exclusive, quantity=quantity, status=status)
+    booking = Booking(
+        resource=resource,
+        requester=user,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        holds_until=ends_at + timedelta(minutes=resource.buffer_minutes),
+        exclusive=resource.is_exclusive,
+        quantity=quantity,
+        status=status,
+    )
     db.session.add(booking)
     db.session.flush()
     return booking
@@ -224,8 +269,15 @@ def test_kit_units_are_counted_at_the_busiest_instant(world):
 
 
 def test_every_reason_can_be_read_in_french(world, app):
-    check = check_booking(world.laser, world.outsider, paris(2027, 3, 6, 10, 15), paris(2027, 3, 6, 10, 30),
-                          attendees=0, quantity=2, now=NOW)
+    check = check_booking(
+        world.laser,
+        world.outsider,
+        paris(2027, 3, 6, 10, 15),
+        paris(2027, 3, 6, 10, 30),
+        attendees=0,
+        quantity=2,
+        now=NOW,
+    )
     assert len(check.reasons) >= 6
     with app.test_request_context():
         messages = [str(reason.message) for reason in check.reasons]

@@ -36,8 +36,13 @@ def test_weekly_and_daily_occurrences():
 
 
 def test_a_series_needs_an_end_and_stays_reasonable():
-    for kwargs in ({}, {"count": 3, "until": date(2027, 4, 1)}, {"until": date(2027, 3, 1)},
-                   {"count": MAX_OCCURRENCES + 1}, {"count": 2, "interval": 0}):
+    for kwargs in (
+        {},
+        {"count": 3, "until": date(2027, 4, 1)},
+        {"until": date(2027, 3, 1)},
+        {"count": MAX_OCCURRENCES + 1},
+        {"count": 2, "interval": 0},
+    ):
         with pytest.raises(Refusal) as refused:
             occurrences(TUE_10, TUE_12, Repetition(Frequency.WEEKLY, **kwargs))
         assert refused.value.codes == [Code.SERIES]
@@ -47,8 +52,15 @@ def test_a_series_needs_an_end_and_stays_reasonable():
 def _block_second_tuesday(world):
     taken = request_booking(world.room, world.other_member, paris(2027, 3, 9, 11), paris(2027, 3, 9, 13), now=NOW)
     approve(taken, world.manager, now=NOW)
-    db.session.add(Closure(venue=world.venue, starts_at=paris(2027, 3, 16), ends_at=paris(2027, 3, 17),
-                           reason="Assemblée générale", status=ClosureStatus.CONFIRMED))
+    db.session.add(
+        Closure(
+            venue=world.venue,
+            starts_at=paris(2027, 3, 16),
+            ends_at=paris(2027, 3, 17),
+            reason="Assemblée générale",
+            status=ClosureStatus.CONFIRMED,
+        )
+    )
     db.session.flush()
 
 
@@ -65,8 +77,9 @@ def test_the_preview_shows_each_occurrence_free_or_colliding_and_why(world, app)
 
 def test_book_the_free_occurrences(world, signals_sent):
     _block_second_tuesday(world)
-    series, bookings = request_series(world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=4),
-                                      purpose="Atelier", now=NOW)
+    series, bookings = request_series(
+        world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=4), purpose="Atelier", now=NOW
+    )
     assert [b.starts_at for b in bookings] == [TUE_10, paris(2027, 3, 23, 10)]
     assert all(b.series_id == series.id and b.purpose == "Atelier" for b in bookings)
     assert (series.frequency, series.count, series.requester_id) == ("weekly", 4, world.member.id)
@@ -76,21 +89,30 @@ def test_book_the_free_occurrences(world, signals_sent):
 def test_or_book_none_when_one_collides(world):
     _block_second_tuesday(world)
     with pytest.raises(Refusal) as refused:
-        request_series(world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=4), only_free=False,
-                       now=NOW)
+        request_series(
+            world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=4), only_free=False, now=NOW
+        )
     assert refused.value.codes == [Code.ALREADY_BOOKED, Code.CLOSURE]
     assert db.session.query(Series).count() == 0 and db.session.query(Booking).count() == 1
 
 
 def test_nothing_free_nothing_booked(world):
     with pytest.raises(Refusal) as refused:
-        request_series(world.room, world.member, paris(2027, 3, 6, 10), paris(2027, 3, 6, 12),
-                       Repetition(Frequency.WEEKLY, count=3), now=NOW)  # Saturdays: closed
+        request_series(
+            world.room,
+            world.member,
+            paris(2027, 3, 6, 10),
+            paris(2027, 3, 6, 12),
+            Repetition(Frequency.WEEKLY, count=3),
+            now=NOW,
+        )  # Saturdays: closed
     assert refused.value.codes == [Code.OUTSIDE_HOURS] * 3
 
 
 def test_approve_a_series_as_a_whole(world, signals_sent):
-    series, bookings = request_series(world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=3), now=NOW)
+    series, bookings = request_series(
+        world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=3), now=NOW
+    )
     rival = request_booking(world.room, world.other_member, paris(2027, 3, 9, 11), paris(2027, 3, 9, 13), now=NOW)
     assert preview_series_approval(series) == [rival]
     with pytest.raises(Refusal) as refused:
@@ -103,10 +125,20 @@ def test_approve_a_series_as_a_whole(world, signals_sent):
 
 
 def test_a_series_is_approved_whole_or_not_at_all(world):
-    series, bookings = request_series(world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=3), now=NOW)
-    db.session.add(Booking(resource=world.room, requester=world.other_member, starts_at=paris(2027, 3, 16, 9),
-                           ends_at=paris(2027, 3, 16, 11), holds_until=paris(2027, 3, 16, 11), exclusive=True,
-                           status=BookingStatus.APPROVED))
+    series, bookings = request_series(
+        world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=3), now=NOW
+    )
+    db.session.add(
+        Booking(
+            resource=world.room,
+            requester=world.other_member,
+            starts_at=paris(2027, 3, 16, 9),
+            ends_at=paris(2027, 3, 16, 11),
+            holds_until=paris(2027, 3, 16, 11),
+            exclusive=True,
+            status=BookingStatus.APPROVED,
+        )
+    )
     db.session.flush()
     with pytest.raises(Refusal) as refused:
         approve_series(series, world.manager, now=NOW)
@@ -118,13 +150,21 @@ def test_a_series_is_approved_whole_or_not_at_all(world):
 
 
 def test_reject_and_cancel_a_series(world):
-    series, bookings = request_series(world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=3), now=NOW)
+    series, bookings = request_series(
+        world.room, world.member, TUE_10, TUE_12, Repetition(Frequency.WEEKLY, count=3), now=NOW
+    )
     approve(bookings[0], world.manager, now=NOW)
     assert reject_series(series, world.manager, "Salle en travaux", now=NOW) == bookings[1:]
     assert [b.status for b in bookings] == [BookingStatus.APPROVED, BookingStatus.REJECTED, BookingStatus.REJECTED]
 
-    other, occurrences_ = request_series(world.room, world.member, paris(2027, 3, 3, 10), paris(2027, 3, 3, 12),
-                                         Repetition(Frequency.WEEKLY, count=3), now=NOW)
+    other, occurrences_ = request_series(
+        world.room,
+        world.member,
+        paris(2027, 3, 3, 10),
+        paris(2027, 3, 3, 12),
+        Repetition(Frequency.WEEKLY, count=3),
+        now=NOW,
+    )
     approve_series(other, world.manager, now=NOW)
     after_first = paris(2027, 3, 3, 13)
     cancelled = cancel_series(other, world.member, now=after_first)

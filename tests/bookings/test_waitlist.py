@@ -56,8 +56,11 @@ def test_a_cancelled_slot_is_offered_to_the_waiting_members_in_order(world, sign
     elsewhere = join_waitlist(world.room, world.coordinator, paris(2027, 3, 3, 10), paris(2027, 3, 3, 11), now=NOW)
     cancel(booking, world.member, now=NOW)
     assert _offers(signals_sent) == [(first, booking), (second, booking)]
-    assert (first.status, second.status, elsewhere.status) == (WaitlistStatus.OFFERED, WaitlistStatus.OFFERED,
-                                                               WaitlistStatus.WAITING)
+    assert (first.status, second.status, elsewhere.status) == (
+        WaitlistStatus.OFFERED,
+        WaitlistStatus.OFFERED,
+        WaitlistStatus.WAITING,
+    )
     assert first.offered_booking_id == booking.id and first.offered_at == NOW
     # The first to book takes the slot; their entry is fulfilled.
     request_booking(world.room, world.other_member, TUE_11, TUE_12, now=NOW)

@@ -92,9 +92,11 @@ def browser_page(browser, base_url: str):
     # (hx-sync "replace"): not an error either (a failed request logs htmx:responseError/sendError).
     page.on(
         "console",
-        lambda message: errors.append(message.text)
-        if message.type == "error" and not message.text.startswith(BENIGN_CONSOLE_ERRORS)
-        else None,
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not message.text.startswith(BENIGN_CONSOLE_ERRORS)
+            else None
+        ),
     )
     yield page
     context.close()

@@ -17,7 +17,6 @@ from tests.e2e.conftest import assert_no_axe_violations, read_from_database
 from tests.factories import PASSWORD
 
 
-
 def _local(day: date, hour: int) -> str:
     return f"{day:%Y-%m-%d}T{hour:02d}:00"
 

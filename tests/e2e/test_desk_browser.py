@@ -97,8 +97,12 @@ def test_a_manager_approves_rejects_and_approves_several_inline(page):
     assert_no_axe_violations(page, "desk after a bulk approval")
 
     assert _statuses(chosen, loser, declined, first, second) == [
-        BookingStatus.APPROVED, BookingStatus.REJECTED, BookingStatus.REJECTED, BookingStatus.APPROVED,
-        BookingStatus.APPROVED]
+        BookingStatus.APPROVED,
+        BookingStatus.REJECTED,
+        BookingStatus.REJECTED,
+        BookingStatus.APPROVED,
+        BookingStatus.APPROVED,
+    ]
 
 
 def test_a_refusal_shows_on_the_row_without_reload(page):
@@ -121,8 +125,14 @@ def test_the_planning_moves_by_day_and_week_with_the_url_following(page):
     world = build()
     today = paris_today()
     tomorrow = today + timedelta(days=1)
-    request(world.room, world.member, moment(tomorrow, 10), moment(tomorrow, 12), purpose="Réunion de demain",
-            now=moment(today, 0) - timedelta(days=1))
+    request(
+        world.room,
+        world.member,
+        moment(tomorrow, 10),
+        moment(tomorrow, 12),
+        purpose="Réunion de demain",
+        now=moment(today, 0) - timedelta(days=1),
+    )
     manager_email = world.manager.email
     db.session.commit()
     _log_in(page, manager_email, "/gestion/planning")

@@ -42,8 +42,9 @@ def set_up() -> dict:
     """The booking engine's small consortium; the member is trained on the laser cutter, whose
     requests wait for a manager."""
     world = build_world()
-    db.session.add(Qualification(user_id=world.other_member.id, resource_id=world.laser.id,
-                                 machine_type=world.laser.machine_type))
+    db.session.add(
+        Qualification(user_id=world.other_member.id, resource_id=world.laser.id, machine_type=world.laser.machine_type)
+    )
     people = {"member": world.other_member.email, "manager": world.manager.email}
     db.session.commit()  # and no read after it: on SQLite a transaction holds the lock the server needs
     return people
@@ -212,7 +213,8 @@ def test_the_same_journey_with_the_keyboard_alone(browser, live_server, locale):
         tab_to(manager, manager.get_by_role("link", name=re.compile(t("Demandes"))))
         manager.keyboard.press("Enter")
         approve = manager.locator(f"#booking-{booking_id}").get_by_role(
-            "button", name=re.compile("^" + re.escape(t("Valider"))))
+            "button", name=re.compile("^" + re.escape(t("Valider")))
+        )
         tab_to(manager, approve)
         manager.keyboard.press("Enter")
         expect(manager.locator(f"#booking-{booking_id}")).to_contain_text(t("validée"))

@@ -57,7 +57,13 @@ def test_keyboard_only_log_in(page):
 
 def test_public_pages_pass_axe(page):
     _data()
-    for path in ["/", "/lieux/la-machinerie", "/compte/connexion", "/compte/inscription", "/compte/mot-de-passe-oublie"]:
+    for path in [
+        "/",
+        "/lieux/la-machinerie",
+        "/compte/connexion",
+        "/compte/inscription",
+        "/compte/mot-de-passe-oublie",
+    ]:
         page.goto(path)
         assert_no_axe_violations(page, path)
     page.goto("/compte/inscription")

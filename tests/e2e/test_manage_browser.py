@@ -79,8 +79,12 @@ def test_a_manager_creates_a_resource_with_a_tariff_and_the_pages_pass_axe(page)
 
 def _printer_facts():
     printer = db.session.scalar(db.select(Resource).where(Resource.slug == "imprimante-3d"))
-    return (printer.id, printer.requires_training, printer.tariff_for(TariffAudience.CONSORTIUM).hour_cents,
-            printer.tariff_for(TariffAudience.EXTERNAL).day_cents)
+    return (
+        printer.id,
+        printer.requires_training,
+        printer.tariff_for(TariffAudience.CONSORTIUM).hour_cents,
+        printer.tariff_for(TariffAudience.EXTERNAL).day_cents,
+    )
 
 
 def test_every_administration_page_passes_axe(page):
@@ -92,10 +96,20 @@ def test_every_administration_page_passes_axe(page):
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Gestion")
     base = "/gestion/lieux/la-machinerie"
-    for path in ["/gestion/", f"{base}/ressources/{room_id}", f"{base}/fermetures", f"{base}/habilitations",
-                 f"{base}/membres", "/gestion/coordination/lieux", f"/gestion/coordination/lieux/{venue_id}",
-                 "/gestion/coordination/gestionnaires", "/gestion/coordination/thematiques",
-                 "/gestion/coordination/structures", "/gestion/coordination/fermetures", "/gestion/coordination/utilisateurs"]:
+    for path in [
+        "/gestion/",
+        f"{base}/ressources/{room_id}",
+        f"{base}/fermetures",
+        f"{base}/habilitations",
+        f"{base}/membres",
+        "/gestion/coordination/lieux",
+        f"/gestion/coordination/lieux/{venue_id}",
+        "/gestion/coordination/gestionnaires",
+        "/gestion/coordination/thematiques",
+        "/gestion/coordination/structures",
+        "/gestion/coordination/fermetures",
+        "/gestion/coordination/utilisateurs",
+    ]:
         page.goto(path)
         assert_no_axe_violations(page, path)
     # A form sent back with its errors.

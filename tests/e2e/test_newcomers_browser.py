@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
@@ -23,8 +22,9 @@ def _link(outbox, to: str, path: str) -> str:
 
 def test_newcomer_journey_in_the_browser(page, outbox, clock):
     _themes, venues, managers = consortium()
-    make_resource(venues["la-machinerie"], slug="espace-test", name="Atelier test", is_test_space=True,
-                  open_to=Audience.NEWCOMER)
+    make_resource(
+        venues["la-machinerie"], slug="espace-test", name="Atelier test", is_test_space=True, open_to=Audience.NEWCOMER
+    )
     manager_email = managers["la-machinerie"].email
     # End the test's transaction: on SQLite it would hold the write lock the served app needs.
     db.session.commit()
