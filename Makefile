@@ -1,6 +1,7 @@
 # FNT Partage — the two commands of the README:
 #   make run    set everything up (virtual environment, install, migrations, demo data) and serve on SQLite
 #   make test   set up with the development extras and run the whole suite (SQLite, then PostgreSQL if it answers)
+# CI also runs `make lint` and `make sweep` (see .ci/run).
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -12,7 +13,7 @@ export FLASK_APP := app
 PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install install-dev translations extract-messages bench clean
+.PHONY: run test lint sweep install install-dev translations extract-messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required (found %s); set PYTHON=python3.11" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -42,6 +43,16 @@ run: install translations
 
 test: install-dev translations
 	bash scripts/run-tests
+
+# ruff (lint and format) over the tree, mypy over the core and the booking engine.
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# The suite (browser tests aside) with the clock pinned at the instants where dates break.
+sweep: install-dev translations
+	bash scripts/date-sweep
 
 # Refresh the message catalogues after changing interface strings.
 extract-messages: install-dev

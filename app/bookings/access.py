@@ -42,7 +42,7 @@ def visible_series(user: User, series_id: int) -> Series | None:
     series = db.session.get(Series, series_id)
     if series is None or user is None:
         return None
-    resource = db.session.get(Resource, series.resource_id)
+    resource = db.session.get_one(Resource, series.resource_id)
     if series.requester_id == user.id or user.is_coordinator or user.manages(resource.venue_id):
         return series
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -49,7 +50,7 @@ def request_booking(
     check = check_booking(resource, requester, starts_at, ends_at, quantity=quantity, attendees=attendees, now=now)
     if not check.ok:
         raise Refusal(check.reasons)
-    quote, approved_now = check.quote, check.approved_at_once
+    quote, approved_now = check.price, check.approved_at_once
     note = as_text(AUTOMATIC_APPROVAL) if approved_now else ""
     booking = Booking(
         resource=resource,
@@ -216,6 +217,13 @@ class EditCheck:
     def ok(self) -> bool:
         return not self.reasons
 
+    @property
+    def price(self) -> Quote:
+        """The new quote of a possible edit."""
+        if self.quote is None:
+            raise ValueError("a refused edit has no quote")
+        return self.quote
+
 
 def check_edit(
     booking: Booking,
@@ -235,7 +243,7 @@ def check_edit(
     checked again against the notice or the past.
     """
     now = now or utcnow()
-    new = {
+    new: dict[str, Any] = {
         "starts_at": starts_at or booking.starts_at,
         "ends_at": ends_at or booking.ends_at,
         "quantity": booking.quantity if quantity is None else quantity,
@@ -258,7 +266,7 @@ def check_edit(
         reasons = [r for r in reasons if r.code not in (Code.PAST, Code.NOTICE, Code.HORIZON)]
     changes: dict = {}
     if not reasons:
-        quote = check.quote
+        quote = check.price
         new.update(
             holds_until=held_until(resource, new["ends_at"]),
             price_cents=quote.price_cents,
@@ -307,7 +315,7 @@ def edit_booking(
     )
     if check.reasons:
         raise Refusal(check.reasons)
-    changes, quote, back_to_manager = check.changes, check.quote, check.back_to_manager
+    changes, quote, back_to_manager = check.changes, check.price, check.back_to_manager
     was, old_start, old_until = booking.status, booking.starts_at, booking.holds_until
     with holding_guard():
         for name, (_, value) in changes.items():

@@ -166,9 +166,9 @@ def qualification_reasons(resource: Resource, user: User, ends_at: datetime, now
     qualifications = qualifications_for(user, resource)
     if any(q.is_valid_at(now) and (q.expires_at is None or q.expires_at >= ends_at) for q in qualifications):
         return []
-    lapsing = [q for q in qualifications if q.revoked_at is None and q.expires_at is not None]
+    lapsing = [q.expires_at for q in qualifications if q.revoked_at is None and q.expires_at is not None]
     if lapsing:
-        last = max(q.expires_at for q in lapsing)
+        last = max(lapsing)
         return [
             Reason(
                 Code.QUALIFICATION_EXPIRED,
@@ -207,6 +207,13 @@ class Check:
     @property
     def ok(self) -> bool:
         return not self.reasons
+
+    @property
+    def price(self) -> Quote:
+        """The quote of a possible booking (a refusal may come before any pricing)."""
+        if self.quote is None:
+            raise ValueError("a refused check has no quote")
+        return self.quote
 
     @property
     def codes(self) -> list[str]:

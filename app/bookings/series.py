@@ -66,7 +66,7 @@ def occurrences(starts_at: datetime, ends_at: datetime, repetition: Repetition) 
         raise _series_refusal(_l("La date de fin précède la première occurrence."))
     step = timedelta(days=interval if frequency == Frequency.DAILY else 7 * interval)
     days_spanned = end.date() - start.date()
-    result = []
+    result: list[tuple[datetime, datetime]] = []
     day = start.date()
     while (count is None or len(result) < count) and (until is None or day <= until):
         if len(result) == MAX_OCCURRENCES:

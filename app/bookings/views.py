@@ -158,10 +158,11 @@ def summary_of(resource: Resource, form: BookingForm) -> dict:
         "series_reasons": [],
         "waitlist": False,
     }
-    if form.is_series():
+    repetition = form.repetition()
+    if repetition is not None:
         try:
             summary["preview"] = service.preview_series(
-                resource, current_user, starts_at, ends_at, form.repetition(), quantity=quantity, attendees=attendees
+                resource, current_user, starts_at, ends_at, repetition, quantity=quantity, attendees=attendees
             )
         except Refusal as refusal:
             summary["series_reasons"] = refusal.messages

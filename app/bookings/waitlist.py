@@ -136,6 +136,6 @@ def fulfil(booking: Booking, now: datetime) -> None:
         },
     ).all()
     for entry_id in ids:
-        entry = db.session.get(WaitlistEntry, entry_id)
+        entry = db.session.get_one(WaitlistEntry, entry_id)
         entry.status = WaitlistStatus.FULFILLED
         entry.closed_at = now

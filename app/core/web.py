@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, format_time, get_locale
+from htmx_flask import request  # flask.request, typed with its ``htmx`` attribute
 
 from app.core.money import format_cents
 
