@@ -37,11 +37,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    from app.core.errors import register_error_handlers
+    from app.core.web import BoundedIntegerConverter, register_web_hooks
+
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any rule is added
     _init_extensions(app)
     _register_blueprints(app)
-
-    from app.core.errors import register_error_handlers
-    from app.core.web import register_web_hooks
 
     register_error_handlers(app)
     register_web_hooks(app)

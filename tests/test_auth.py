@@ -101,6 +101,27 @@ def test_login_starts_a_new_session_and_logout_ends_it(client):
     assert "Camille Martin" not in page and "Se connecter" in page
 
 
+def test_cookies_from_before_logout_replayed_get_the_login_page(app, client):
+    """After logging out, neither the old session cookie nor the "remember me" cookie opens the
+    account again: replayed by another client, both meet the log-in page."""
+    make_user(email="membre@example.org", name="Camille Martin")
+    db.session.commit()
+    client.login("membre@example.org", PASSWORD, remember="y")
+    session_cookie = client.get_cookie("session").value
+    remember_cookie = client.get_cookie("remember_token").value
+    assert client.get("/reservations/").status_code == 200
+    client.logout()
+
+    for name, value in (("session", session_cookie), ("remember_token", remember_cookie)):
+        replay = app.test_client()
+        replay.set_cookie(name, value)
+        response = replay.get("/reservations/")
+        assert response.status_code == 302 and "/compte/connexion" in response.headers["Location"], name
+        assert replay.post("/compte/profil", data={"name": "Pirate"}).status_code in (302, 400), name
+    db.session.expire_all()
+    assert db.session.scalar(select(User).where(User.email == "membre@example.org")).name == "Camille Martin"
+
+
 def test_login_redirects_back_but_never_offsite(client):
     make_user(email="membre@example.org")
     db.session.commit()

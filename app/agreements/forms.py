@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.agreements.verification import normalise_number, normalise_sha256
+from app.core.forms import Form
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     acknowledged = BooleanField(
         _l("J'ai lu la convention et j'en accepte les conditions."),
         validators=[DataRequired(message=_l("Cochez la case pour confirmer que vous avez lu la convention."))],
@@ -36,7 +36,7 @@ class CountersignForm(AcceptForm):
     )
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     """Number and fingerprint, sent by GET (a public look-up that changes nothing)."""
 
     class Meta:
@@ -60,7 +60,7 @@ class VerifyForm(FlaskForm):
             raise ValidationError(_l("Une empreinte SHA-256 compte 64 caractères de 0 à 9 et de a à f."))
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     document = FileField(
         _l("Fichier PDF de la convention"),
         validators=[

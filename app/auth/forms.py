@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.auth.passwords import MIN_PASSWORD_LENGTH
+from app.core.forms import Form
 from app.models import OrganisationKind
 
 ORGANISATION_KINDS = [
@@ -45,7 +45,7 @@ def _email_field():
     )
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     name = StringField(
         _l("Nom et prénom"),
         validators=[DataRequired(message=_l("Indiquez votre nom.")), Length(max=120)],
@@ -63,18 +63,18 @@ class SignupForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field()
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired(message=_l("Indiquez votre mot de passe."))])
     remember = BooleanField(_l("Se souvenir de moi"))
     next = HiddenField()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = _password_field(_l("Nouveau mot de passe"))
     confirm = PasswordField(
         _l("Confirmez le mot de passe"),
@@ -82,7 +82,7 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(
         _l("Nom et prénom"),
         validators=[DataRequired(message=_l("Indiquez votre nom.")), Length(max=120)],
@@ -94,7 +94,7 @@ class ProfileForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Mot de passe actuel"), validators=[DataRequired(message=_l("Indiquez votre mot de passe actuel."))]
     )

@@ -85,6 +85,10 @@ def logout():
     form = EmptyForm()
     if form.validate_on_submit():
         locale = session.get("locale")
+        # The session cookie and the "remember me" cookie carry the account's session token:
+        # a new one makes both worthless, even replayed (every session of the account ends).
+        current_user.rotate_session_token()
+        db.session.commit()
         logout_user()
         session.clear()
         if locale:

@@ -26,6 +26,7 @@ class Code:
     PAST = "past"
     NOTICE = "notice"
     HORIZON = "horizon"
+    TOO_FAR = "too_far"  # ends beyond any booking's reach (rules.MAX_REACH)
     TOO_SHORT = "too_short"
     TOO_LONG = "too_long"
     GRANULARITY = "granularity"

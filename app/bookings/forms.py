@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,6 +23,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.bookings.series import Frequency, Repetition
 from app.core.clock import paris_to_utc, to_paris
+from app.core.forms import Form
 
 FORMAT = "%Y-%m-%dT%H:%M"
 NO_REPEAT = "none"
@@ -61,7 +61,7 @@ class PeriodFields:
         return utc_of(self.starts_at.data), utc_of(self.ends_at.data)
 
 
-class BookingForm(PeriodFields, FlaskForm):
+class BookingForm(PeriodFields, Form):
     """A booking request; the fields that do not apply to the resource's kind are removed by the view."""
 
     quantity = IntegerField(
@@ -102,7 +102,7 @@ class BookingForm(PeriodFields, FlaskForm):
         return quantity, attendees
 
 
-class EditForm(PeriodFields, FlaskForm):
+class EditForm(PeriodFields, Form):
     quantity = IntegerField(
         _l("Nombre d'unités"),
         validators=[InputRequired(message=_l("Indiquez un nombre d'unités.")), NumberRange(min=1, max=999)],
@@ -114,9 +114,9 @@ class EditForm(PeriodFields, FlaskForm):
     reason = StringField(_l("Motif de la modification (facultatif)"), validators=[Optional(), Length(max=500)])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(_l("Motif de l'annulation"), validators=[Optional(), Length(max=1000)])
 
 
-class WaitlistForm(PeriodFields, FlaskForm):
+class WaitlistForm(PeriodFields, Form):
     quantity = IntegerField(_l("Nombre d'unités"), default=1, validators=[Optional(), NumberRange(min=1, max=999)])

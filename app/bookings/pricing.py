@@ -71,16 +71,18 @@ def _blocks_needed(minutes: int, block: int) -> int:
     return -(-minutes // block)  # ceiling division
 
 
-def cheapest(
-    minutes: int, hour_cents: int | None, half_day_cents: int | None, day_cents: int | None
-) -> tuple[int, int, int, int]:
-    """(price, days, half-days, hours): the cheapest cover of ``minutes`` with the rates given.
+Cover = tuple[int, int, int, int]  # (price, days, half-days, hours)
 
-    A rate of None is not offered. With no rate at all the price is zero.
-    """
-    if minutes <= 0 or (hour_cents is None and half_day_cents is None and day_cents is None):
-        return 0, 0, 0, 0
-    best: tuple[int, int, int, int] | None = None
+
+def _better(candidate: Cover, best: Cover | None) -> bool:
+    """Cheapest first; at equal price, the fewest blocks (one day rather than two half-days)."""
+    return best is None or (candidate[0], sum(candidate[1:])) < (best[0], sum(best[1:]))
+
+
+def _search(minutes: int, hour_cents: int | None, half_day_cents: int | None, day_cents: int | None) -> Cover | None:
+    """Every combination of blocks that covers ``minutes``, the best kept. Only ever given less
+    than a day: at most 2 numbers of days × 7 of half-days. None when no rate covers the time."""
+    best: Cover | None = None
     max_days = _blocks_needed(minutes, DAY) if day_cents is not None else 0
     for days in range(max_days + 1):
         after_days = max(minutes - days * DAY, 0)
@@ -92,11 +94,42 @@ def cheapest(
             hours = _blocks_needed(rest, HOUR)
             price = days * (day_cents or 0) + half_days * (half_day_cents or 0) + hours * (hour_cents or 0)
             candidate = (price, days, half_days, hours)
-            # Cheapest first; at equal price, the fewest blocks (one day rather than two half-days).
-            if best is None or (price, days + half_days + hours) < (best[0], sum(best[1:])):
+            if _better(candidate, best):
                 best = candidate
-    assert best is not None  # the largest offered block, repeated, always covers the duration
     return best
+
+
+def cheapest(minutes: int, hour_cents: int | None, half_day_cents: int | None, day_cents: int | None) -> Cover:
+    """(price, days, half-days, hours): the cheapest cover of ``minutes`` with the rates given.
+
+    A rate of None is not offered. With no rate at all the price is zero.
+
+    In closed form, whatever the length: the three blocks nest (a day is 6 half-days or 24
+    hours, a half-day 4 hours), so any cover of ``q`` whole days and a remainder holds ``q``
+    groups of blocks a day long, and each group costs at least the cheapest way to cover one
+    day exactly (a day, 6 half-days or 24 hours). The best cover is therefore ``q`` times
+    that, plus the best cover of the remainder (less than a day), found by trying every
+    combination. The time taken does not grow with the length of the booking.
+    """
+    if minutes <= 0 or (hour_cents is None and half_day_cents is None and day_cents is None):
+        return 0, 0, 0, 0
+    whole_days, remainder = divmod(minutes, DAY)
+    one_day: Cover | None = None
+    for candidate in (
+        (day_cents, 1, 0, 0) if day_cents is not None else None,
+        (6 * half_day_cents, 0, 6, 0) if half_day_cents is not None else None,
+        (24 * hour_cents, 0, 0, 24) if hour_cents is not None else None,
+    ):
+        if candidate is not None and _better(candidate, one_day):
+            one_day = candidate
+    rest = _search(remainder, hour_cents, half_day_cents, day_cents)
+    assert one_day is not None and rest is not None  # the largest offered block, repeated, covers anything
+    return (
+        whole_days * one_day[0] + rest[0],
+        whole_days * one_day[1] + rest[1],
+        whole_days * one_day[2] + rest[2],
+        whole_days * one_day[3] + rest[3],
+    )
 
 
 def quote(resource: Resource, audience: Audience, starts_at: datetime, ends_at: datetime, quantity: int = 1) -> Quote:

@@ -42,10 +42,20 @@ def require_aware(*moments: datetime) -> None:
             raise ValueError("naive datetime given to the booking engine; attach a time zone")
 
 
+# However long a resource may be booked and however far ahead, no booking ends later than this
+# after now: a period beyond it is refused before anything else is worked out.
+MAX_REACH = timedelta(days=10 * 366)
+# Refusals after which the rest of a check (calendar, availability, price) is not worth its cost;
+# none of them is one an edit may overlook (an edit keeping its start overlooks the horizon).
+OUT_OF_REACH = (Code.INVALID_PERIOD, Code.TOO_FAR, Code.TOO_LONG)
+
+
 def period_reasons(resource: Resource, starts_at: datetime, ends_at: datetime, now: datetime) -> list[Reason]:
     """Duration, granularity, notice and horizon."""
     if ends_at <= starts_at:
         return [Reason(Code.INVALID_PERIOD, _l("La fin doit suivre le début."), "ends_at")]
+    if ends_at > now + MAX_REACH:
+        return [Reason(Code.TOO_FAR, _l("Cette période finit trop loin dans l'avenir."), "ends_at")]
     reasons: list[Reason] = []
     if starts_at < now:
         reasons.append(Reason(Code.PAST, _l("Ce créneau est déjà commencé ou passé."), "starts_at"))
@@ -241,8 +251,8 @@ def check_booking(
     reasons = party_reasons(resource, user, audience) + amount_reasons(resource, quantity, attendees)
     timing = period_reasons(resource, starts_at, ends_at, now)
     reasons += timing
-    if any(reason.code == Code.INVALID_PERIOD for reason in timing):
-        return Check(reasons)
+    if any(reason.code in OUT_OF_REACH for reason in timing):
+        return Check(reasons)  # refused before any costly work: no calendar, availability or price
     closures = closures_over([resource.venue_id], starts_at, ends_at)
     reasons += calendar_reasons(resource, hours_for([resource])[resource.id], starts_at, ends_at, closures)
     reasons += qualification_reasons(resource, user, ends_at, now)

@@ -32,6 +32,7 @@ from app.bookings.forms import (
     paris_input,
 )
 from app.bookings.service import Action, Code, Refusal
+from app.core.clock import within_reach
 from app.core.navigation import safe_next_url
 from app.core.web import is_htmx_fragment_request
 from app.extensions import db
@@ -127,10 +128,12 @@ def _fit_to(form, resource: Resource):
 
 
 def _read_local(text: str | None) -> datetime | None:
+    """A Paris date and time from a link (``?debut=2027-03-02T10:00``), or None when unreadable or out of reach."""
     try:
-        return datetime.strptime((text or "").strip(), FORMAT)
+        moment = datetime.strptime((text or "").strip()[:32], FORMAT)
     except ValueError:
         return None
+    return moment if within_reach(moment.date()) else None
 
 
 def _prefill(args) -> dict:
@@ -267,12 +270,12 @@ def check(resource_id: int):
 def join_waitlist(resource_id: int):
     resource = _resource_or_404(resource_id)
     form = WaitlistForm()
-    back = url_for(
+    back = url_for(  # what was typed, back in the form (as much as a date and time take)
         "bookings.new",
         resource_id=resource.id,
-        debut=request.form.get("starts_at") or None,
-        fin=request.form.get("ends_at") or None,
-        quantite=request.form.get("quantity") or None,
+        debut=request.form.get("starts_at", "")[:16] or None,
+        fin=request.form.get("ends_at", "")[:16] or None,
+        quantite=request.form.get("quantity", "")[:4] or None,
     )
     starts_at, ends_at = form.period() if form.validate() else (None, None)
     if starts_at is None or ends_at is None:

@@ -35,7 +35,7 @@ from sqlalchemy import select
 
 from app.bookings.availability import Hold, peak_units
 from app.bookings.hours import closures_over, hours_for, intervals_on, within_hours
-from app.core.clock import PARIS, paris_to_utc
+from app.core.clock import PARIS, paris_to_utc, within_reach
 from app.extensions import db
 from app.models import HOLDING_STATUSES, Booking, BookingStatus, Resource, User
 
@@ -287,9 +287,10 @@ def parse_week(text: str | None) -> date | None:
         return None
     year, _, week = text.upper().partition("-W")
     try:
-        return date.fromisocalendar(int(year), int(week), 1)
+        monday = date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
         return None
+    return monday if within_reach(monday) else None
 
 
 def parse_month(text: str | None) -> date | None:
@@ -298,9 +299,10 @@ def parse_month(text: str | None) -> date | None:
         return None
     try:
         year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
         return None
+    return first if within_reach(first) else None
 
 
 def month_days(first: date) -> list[date]:

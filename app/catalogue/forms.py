@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -12,11 +11,12 @@ from wtforms.validators import Length, Optional
 
 from app.catalogue import search
 from app.catalogue.labels import RESOURCE_KIND_LABELS
+from app.core.forms import Form
 from app.extensions import db
 from app.models import ResourceKind, Theme, Venue
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False
 

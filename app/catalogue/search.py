@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.bookings import service
 from app.catalogue.display import TariffLine, tariff_lines
-from app.core.clock import PARIS, paris_to_utc
+from app.core.clock import EARLIEST_DAY, PARIS, latest_day, paris_to_utc, within_reach
 from app.extensions import db
 from app.manage.search import contains
 from app.models import Resource, ResourceKind, Theme, User, Venue, venue_themes
@@ -33,6 +34,10 @@ class InvalidMoment(ValueError):
     pass
 
 
+class OutOfReach(InvalidMoment):
+    """A date the service does not work with (before 2000, or more than ten years ahead)."""
+
+
 def parse_local(text: str) -> datetime:
     """A Paris wall-clock date and time typed or sent by a ``datetime-local`` field, as an aware UTC moment."""
     text = (text or "").strip()
@@ -41,6 +46,8 @@ def parse_local(text: str) -> datetime:
             naive = datetime.strptime(text, pattern)
         except ValueError:
             continue
+        if not within_reach(naive.date()):
+            raise OutOfReach(text)
         return paris_to_utc(naive.date(), naive.time())
     raise InvalidMoment(text)
 
@@ -51,6 +58,17 @@ def local_text(moment: datetime) -> str:
 
 
 UNREADABLE = _l("Date et heure illisibles : écrivez-les sous la forme AAAA-MM-JJ HH:MM (par exemple 2026-12-01 10:00).")
+
+
+def unreadable(error: InvalidMoment):
+    """The message for a date and time that cannot be used."""
+    if isinstance(error, OutOfReach):
+        return _l(
+            "Choisissez une date entre le %(first)s et le %(last)s.",
+            first=format_date(EARLIEST_DAY, "long"),
+            last=format_date(latest_day(), "long"),
+        )
+    return UNREADABLE
 
 
 def period_errors(start_text: str, end_text: str) -> tuple[datetime | None, datetime | None, dict[str, object]]:
@@ -65,15 +83,15 @@ def period_errors(start_text: str, end_text: str) -> tuple[datetime | None, date
     else:
         try:
             starts_at = parse_local(start_text)
-        except InvalidMoment:
-            errors["debut"] = UNREADABLE
+        except InvalidMoment as error:
+            errors["debut"] = unreadable(error)
     if not end_text:
         errors["fin"] = _l("Indiquez aussi la fin.")
     else:
         try:
             ends_at = parse_local(end_text)
-        except InvalidMoment:
-            errors["fin"] = UNREADABLE
+        except InvalidMoment as error:
+            errors["fin"] = unreadable(error)
     if starts_at and ends_at and ends_at <= starts_at:
         errors["fin"] = _l("La fin doit suivre le début.")
     if errors:

@@ -55,3 +55,23 @@ def paris_midnight(day: date) -> datetime:
 def paris_end_of_day(day: date) -> datetime:
     """The end of a Paris day (the next midnight), in UTC: "until the 26th" includes the 26th."""
     return paris_midnight(day + timedelta(days=1))
+
+
+# Dates people may give: from 2000 to ten years ahead. Every date that comes in (forms, query
+# strings) is bounded at the edge, so that no rule ever works on the year 1 or 9999.
+EARLIEST_DAY = date(2000, 1, 1)
+REACH_YEARS = 10
+
+
+def latest_day(today: date | None = None) -> date:
+    """The last day a date given to the service may fall on: today in Paris plus ten years."""
+    today = today or paris_today()
+    try:
+        return today.replace(year=today.year + REACH_YEARS)
+    except ValueError:  # 29 February, ten years later, is not a leap day
+        return today.replace(year=today.year + REACH_YEARS, day=28)
+
+
+def within_reach(day: date) -> bool:
+    """Whether a date given to the service is one it works with (``EARLIEST_DAY`` to ``latest_day``)."""
+    return EARLIEST_DAY <= day <= latest_day()

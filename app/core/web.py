@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from htmx_flask import request  # flask.request, typed with its ``htmx`` attribute
+from werkzeug.routing import IntegerConverter
 
+from app.core.forms import MAX_INTEGER
 from app.core.money import format_cents
 
 CONTENT_SECURITY_POLICY = (
@@ -15,6 +17,20 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'self'; object-src 'none'"
 )
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:…>`` in our routes stops at what the databases store: a larger number is a page
+    that does not exist (404), never a query that overflows."""
+
+    def __init__(
+        self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed: bool = False
+    ):  # noqa: A002
+        super().__init__(map, fixed_digits, min, MAX_INTEGER if max is None else max, signed)
+
+
+def has_nul(*texts: str) -> bool:
+    return any("\x00" in text for text in texts)
 
 
 def is_htmx_fragment_request(target: str | None = None) -> bool:
@@ -31,6 +47,13 @@ def is_htmx_fragment_request(target: str | None = None) -> bool:
 
 
 def register_web_hooks(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_bytes():
+        """A NUL byte has no use in an address; PostgreSQL refuses it in any text. Forms' fields
+        are refused one by one, next to the field (``app.core.forms``)."""
+        if has_nul(request.path, *request.args.keys(), *request.args.values()):
+            abort(400)
+
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -7,18 +7,18 @@ The checklist of a kit is read from the request as the list of items ticked pres
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
+from app.core.forms import Form
 from app.manage.forms import EurosField
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     note = TextAreaField(_l("Note à la personne (obligatoire pour refuser)"), validators=[Length(max=1000)])
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     note = TextAreaField(
         _l("Note pour toutes les demandes cochées (obligatoire pour refuser)"), validators=[Length(max=1000)]
     )
@@ -27,12 +27,12 @@ class BulkForm(FlaskForm):
         return [int(value) for value in raw if value.isdigit()][:200]
 
 
-class HandOverForm(FlaskForm):
+class HandOverForm(Form):
     condition_notes = TextAreaField(_l("État du kit au départ"), validators=[Length(max=2000)])
     deposit = EurosField(_l("Caution reçue (€)"))
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     condition_notes = TextAreaField(
         _l("État du kit au retour, ce qui manque ou est abîmé"), validators=[Length(max=2000)]
     )

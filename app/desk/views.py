@@ -20,6 +20,7 @@ from flask_login import current_user
 from app.bookings import service
 from app.bookings.service import Code, Reason, Refusal
 from app.catalogue.calendar import iso_week, monday_of, parse_week
+from app.core.clock import within_reach
 from app.core.navigation import safe_next_url
 from app.core.web import is_htmx_fragment_request
 from app.desk import planning as plan_rules
@@ -422,9 +423,10 @@ def _parse_day(text: str | None) -> date | None:
     if not text or len(text) != 10:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return None
+    return day if within_reach(day) else None
 
 
 def _planning_context():

@@ -7,13 +7,11 @@ from datetime import datetime
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    Form,
     FormField,
     IntegerField,
     SearchField,
@@ -29,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.catalogue.labels import WEEKDAY_LABELS
 from app.core.clock import paris_end_of_day
+from app.core.forms import Form, Subform
 from app.manage.parsing import (
     SLUG_PATTERN,
     ParseError,
@@ -159,7 +158,7 @@ def _slug_field(label, max_length: int):
     )
 
 
-class WeekHoursForm(Form):
+class WeekHoursForm(Subform):
     """Seven weekday fields; all empty means closed every day (or, for a resource, the venue's hours)."""
 
     d0 = HoursField(WEEKDAY_LABELS[0])
@@ -178,7 +177,7 @@ class WeekHoursForm(Form):
         return {f"d{day}": hours.get(day, []) for day in range(7)}
 
 
-class TariffForm(Form):
+class TariffForm(Subform):
     hour_cents = EurosField(_l("À l'heure (€)"))
     half_day_cents = EurosField(_l("La demi-journée (€)"))
     day_cents = EurosField(_l("La journée (€)"))
@@ -187,7 +186,7 @@ class TariffForm(Form):
 # --- Resources -------------------------------------------------------------------------------------
 
 
-class ResourceForm(FlaskForm):
+class ResourceForm(Form):
     kind = SelectField(_l("Type de ressource"), choices=KIND_CHOICES, default=ResourceKind.SPACE.value)
     name = StringField(
         _l("Nom"), validators=[DataRequired(message=_l("Indiquez le nom de la ressource.")), Length(max=160)]
@@ -334,7 +333,7 @@ class ResourceForm(FlaskForm):
         )
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(Form):
     photo = FileField(_l("Photo (JPEG, PNG ou WebP)"))
     alt_text = StringField(
         _l("Description de la photo"),
@@ -347,7 +346,7 @@ class PhotoForm(FlaskForm):
     )
 
 
-class ListFilterForm(FlaskForm):
+class ListFilterForm(Form):
     """Filters of a list page, sent by GET (no CSRF: they change nothing)."""
 
     class Meta:
@@ -371,7 +370,7 @@ class ResourceFilterForm(ListFilterForm):
 # --- Closures --------------------------------------------------------------------------------------
 
 
-class ClosureForm(FlaskForm):
+class ClosureForm(Form):
     starts_on = DateField(_l("Premier jour"), validators=[InputRequired(message=_l("Indiquez le premier jour."))])
     starts_time = TimeField(_l("À partir de (heure, facultatif)"), validators=[Optional()])
     ends_on = DateField(_l("Dernier jour"), validators=[InputRequired(message=_l("Indiquez le dernier jour."))])
@@ -411,7 +410,7 @@ def _user_email_field(label):
     )
 
 
-class QualificationForm(FlaskForm):
+class QualificationForm(Form):
     email = _user_email_field(_l("Adresse e-mail du membre"))
     resource_id = SelectField(_l("Machine"), coerce=int, validate_choice=False)
     expires_on = DateField(_l("Valable jusqu'au (inclus, facultatif)"), validators=[Optional()])
@@ -419,14 +418,14 @@ class QualificationForm(FlaskForm):
     note = StringField(_l("Note (formation suivie, formateur…)"), validators=[Length(max=255)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     email = _user_email_field(_l("Adresse e-mail du membre à ajouter"))
 
 
 # --- Coordination ----------------------------------------------------------------------------------
 
 
-class VenueForm(FlaskForm):
+class VenueForm(Form):
     name = StringField(_l("Nom"), validators=[DataRequired(message=_l("Indiquez le nom du lieu.")), Length(max=120)])
     slug = _slug_field(_l("Identifiant dans l'adresse (facultatif)"), 60)
     short_description = StringField(_l("Résumé en une ligne"), validators=[Length(max=255)])
@@ -454,12 +453,12 @@ class VenueForm(FlaskForm):
     hours = FormField(WeekHoursForm)
 
 
-class ManagerForm(FlaskForm):
+class ManagerForm(Form):
     email = _user_email_field(_l("Adresse e-mail de la personne"))
     venue_id = SelectField(_l("Lieu"), coerce=int, validate_choice=False)
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(Form):
     name_fr = StringField(
         _l("Nom en français"), validators=[DataRequired(message=_l("Indiquez le nom en français.")), Length(max=120)]
     )
@@ -477,7 +476,7 @@ class ThemeForm(FlaskForm):
     )
 
 
-class AudienceForm(FlaskForm):
+class AudienceForm(Form):
     audience = SelectField(
         _l("Public"),
         choices=[SelectChoice(audience.value, label) for audience, label in AUDIENCE_LABELS.items()],

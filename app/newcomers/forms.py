@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.auth.forms import ORGANISATION_KINDS, _email_field, _password_field
 from app.bookings.service import Frequency
 from app.core.clock import paris_today
+from app.core.forms import Form
 from app.newcomers.models import SpaceKind, SupportKind
 
 MAX_PERIOD_DAYS = 366
@@ -76,7 +76,7 @@ def _long_text(label, required_message=None, max_length=2000, min_length=0):
     return TextAreaField(label, validators=validators)
 
 
-class NewcomerRequestForm(FlaskForm):
+class NewcomerRequestForm(Form):
     """The public request. ``themes`` choices are filled by the view from the Theme table."""
 
     name = _text(_l("Nom et prénom"), _l("Indiquez votre nom."), 120)
@@ -153,33 +153,33 @@ class NewcomerRequestForm(FlaskForm):
             raise ValidationError(_l("Une période d'essai dure un an au plus."))
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     body = _long_text(_l("Votre message"), _l("Écrivez un message."), 5000)
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = _long_text(_l("Pourquoi retirez-vous votre demande ? (facultatif)"))
     confirm = BooleanField(
         _l("Je retire ma demande"), validators=[DataRequired(message=_l("Cochez la case pour confirmer."))]
     )
 
 
-class LostLinkForm(FlaskForm):
+class LostLinkForm(Form):
     email = _email_field()
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     decline_note = _long_text(_l("Message au porteur de projet"), _l("Expliquez votre décision au porteur de projet."))
 
 
-class RedirectForm(FlaskForm):
+class RedirectForm(Form):
     venue = SelectField(_l("Lieu plus indiqué"), coerce=int, validate_choice=True)
     redirect_note = _long_text(
         _l("Note pour le porteur de projet et pour ce lieu"), _l("Expliquez pourquoi ce lieu est plus indiqué.")
     )
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     """Acceptance; with a test space, its sessions (booked through the booking engine)."""
 
     test_space = SelectField(_l("Espace test proposé"), coerce=int, validate_choice=True)
@@ -207,7 +207,7 @@ class AcceptForm(FlaskForm):
         return valid
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     name = _text(_l("Nom et prénom"), _l("Indiquez votre nom."), 120)
     phone = _text(_l("Téléphone (facultatif)"), None, 40)
     organisation = _text(_l("Structure"), _l("Indiquez la structure qui porte le projet."), 160)
@@ -219,7 +219,7 @@ class InvitationForm(FlaskForm):
     )
 
 
-class RouteForm(FlaskForm):
+class RouteForm(Form):
     theme = SelectField(_l("Thématique"), coerce=int, validate_choice=True)
     support_kind = SelectField(
         _l("Accompagnement recherché"),

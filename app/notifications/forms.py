@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
+
+from app.core.forms import Form
 
 IMMEDIATE, DAILY = "immediate", "daily"
 CHOOSE = _l("Choisissez une des deux options.")
 
 
-class DeliveryForm(FlaskForm):
+class DeliveryForm(Form):
     """A manager's choice: each message about their venues as it comes, or one digest a day."""
 
     delivery = RadioField(

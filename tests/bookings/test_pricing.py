@@ -55,6 +55,44 @@ def test_the_price_covers_the_duration_and_no_single_rate_does_better(minutes, h
             assert price <= -(-minutes // block) * rate
 
 
+def _every_combination(minutes, hour, half_day, day):
+    """The price as it was first computed, trying every number of days and half-days (quadratic in
+    the length): the specification the closed form must match."""
+    if minutes <= 0 or (hour is None and half_day is None and day is None):
+        return 0, 0, 0, 0
+    best = None
+    for days in range(-(-minutes // DAY) + 1 if day is not None else 1):
+        after_days = max(minutes - days * DAY, 0)
+        for half_days in range(-(-after_days // HALF_DAY) + 1 if half_day is not None else 1):
+            rest = max(after_days - half_days * HALF_DAY, 0)
+            if rest and hour is None:
+                continue
+            hours = -(-rest // HOUR)
+            price = days * (day or 0) + half_days * (half_day or 0) + hours * (hour or 0)
+            if best is None or (price, days + half_days + hours) < (best[0], sum(best[1:])):
+                best = (price, days, half_days, hours)
+    return best
+
+
+@given(
+    minutes=st.integers(min_value=0, max_value=4 * 7 * DAY),
+    hour=st.one_of(st.none(), st.integers(0, 5000)),
+    half_day=st.one_of(st.none(), st.integers(0, 20000)),
+    day=st.one_of(st.none(), st.integers(0, 50000)),
+)
+def test_the_closed_form_equals_trying_every_combination(minutes, hour, half_day, day):
+    """Up to four weeks, the same price and the same blocks as the exhaustive search."""
+    assert cheapest(minutes, hour, half_day, day) == _every_combination(minutes, hour, half_day, day)
+
+
+def test_a_ten_year_price_is_worked_out_at_once():
+    """The price of a very long period is arithmetic: ten years, or the year 9999, cost no loop."""
+    minutes = 10 * 366 * DAY
+    assert cheapest(minutes, 1000, 3000, 5000) == (10 * 366 * 5000, 10 * 366, 0, 0)
+    assert cheapest(minutes + 5 * HOUR, 1000, 3000, None) == (10 * 366 * 18000 + 4000, 0, 10 * 366 * 6 + 1, 1)
+    assert cheapest(8000 * 366 * DAY, 1000, None, None)[3] == 8000 * 366 * 24
+
+
 def test_tariff_audience_follows_the_organisation():
     assert tariff_audience(Audience.CONSORTIUM) == TariffAudience.CONSORTIUM
     assert tariff_audience(Audience.PARTNER) == TariffAudience.PARTNER
