@@ -62,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
 
     importlib.import_module("app.models")  # registers every table on the metadata
 
+    _limit_statement_time(app)
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -74,6 +75,19 @@ def _init_extensions(app: Flask) -> None:
     from app.auth.session import configure_login
 
     configure_login(app, login_manager)
+
+
+def _limit_statement_time(app: Flask) -> None:
+    """On PostgreSQL, no statement runs longer than ``DATABASE_STATEMENT_TIMEOUT_MS``: the server
+    cancels it, the request fails with a 503 page and its worker is free again."""
+    timeout = app.config["DATABASE_STATEMENT_TIMEOUT_MS"]
+    if not timeout or not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args["options"] = f"{connect_args.get('options', '')} -c statement_timeout={int(timeout)}".strip()
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -106,6 +106,8 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # PostgreSQL cancels any statement that runs longer (0: no limit).
+        "DATABASE_STATEMENT_TIMEOUT_MS": int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", 30000)),
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 30000)),
         # The largest request body accepted (uploads included): a verified agreement may be up to
         # 20 MB, a resource photo less (PHOTO_MAX_BYTES); anything bigger is refused with a 413 page.

@@ -170,3 +170,30 @@ def test_the_language_is_chosen_outside_a_request_too(app):
     from app.core.i18n import select_locale
 
     assert select_locale() == "fr"
+
+
+def test_a_lost_database_gets_a_clear_503_page_and_json_for_htmx(tmp_path, instance_dir):
+    """No database to reach: the pages say the service is unavailable for a moment (503, with a
+    hint to retry), in French; an htmx request gets the same as JSON."""
+    from tests.conftest import make_test_config
+
+    gone = create_app(make_test_config(f"sqlite:///{tmp_path / 'no-such-folder' / 'fnt.db'}", instance_dir))
+    client = gone.test_client()
+    page = client.get("/ressources/")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert "Service momentanément indisponible" in page.get_data(as_text=True)
+    fragment = client.get("/ressources/", headers={"HX-Request": "true", "HX-Target": "resultats"})
+    assert fragment.status_code == 503 and fragment.json["error"] == "service_unavailable"
+    with gone.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.postgres_only
+def test_postgresql_cancels_a_statement_that_runs_too_long(app_factory):
+    """``DATABASE_STATEMENT_TIMEOUT_MS`` reaches every connection: the server itself ends the query."""
+    limited = app_factory(DATABASE_STATEMENT_TIMEOUT_MS=50)
+    with limited.app_context():
+        assert db.session.execute(sa.text("SHOW statement_timeout")).scalar() == "50ms"
+        with pytest.raises(sa.exc.OperationalError, match="statement timeout"):
+            db.session.execute(sa.text("SELECT pg_sleep(5)"))
+        db.session.rollback()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 
@@ -38,6 +39,10 @@ def register_error_handlers(app: Flask) -> None:
     def method_not_allowed(_error):
         return _page(405, _("Action impossible"), _("Cette action n'est pas permise ici."))
 
+    @app.errorhandler(414)
+    def address_too_long(_error):
+        return _page(414, _("Adresse trop longue"), _("L'adresse demandée est trop longue pour être comprise."))
+
     @app.errorhandler(413)
     def too_large(_error):
         limit = app.config.get("MAX_CONTENT_LENGTH") or 0
@@ -55,6 +60,25 @@ def register_error_handlers(app: Flask) -> None:
         return _page(
             429, _("Trop de tentatives"), _("Trop de demandes en peu de temps. Réessayez dans quelques minutes.")
         )
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        """The database is away, locked too long, or cancelled a statement that ran too long:
+        a clear 503 and a hint to retry (the pool reconnects by itself when it is back)."""
+        try:
+            db.session.rollback()
+        except OperationalError:
+            pass
+        app.logger.warning("Database unavailable on %s: %s", request.path, error.orig)
+        title = _("Service momentanément indisponible")
+        message = _("Le service ne peut pas répondre pour le moment. Réessayez dans quelques instants.")
+        if request.headers.get("HX-Request") or request.accept_mimetypes.best == "application/json":
+            response = jsonify(error="service_unavailable", title=title, message=message)
+            response.status_code = 503
+        else:
+            response = app.make_response(_page(503, title, message))
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(500)
     def internal_error(_error):

@@ -29,6 +29,9 @@ class BoundedIntegerConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, MAX_INTEGER if max is None else max, signed)
 
 
+MAX_ADDRESS_LENGTH = 4094  # gunicorn's limit_request_line
+
+
 def has_nul(*texts: str) -> bool:
     return any("\x00" in text for text in texts)
 
@@ -48,9 +51,12 @@ def is_htmx_fragment_request(target: str | None = None) -> bool:
 
 def register_web_hooks(app: Flask) -> None:
     @app.before_request
-    def _refuse_nul_bytes():
-        """A NUL byte has no use in an address; PostgreSQL refuses it in any text. Forms' fields
-        are refused one by one, next to the field (``app.core.forms``)."""
+    def _refuse_hostile_addresses():
+        """An address longer than gunicorn would take (4 KiB) is refused, as it would be in
+        production; a NUL byte has no use in an address, and PostgreSQL refuses it in any text.
+        Forms' fields are refused one by one, next to the field (``app.core.forms``)."""
+        if len(request.path) + len(request.query_string) > MAX_ADDRESS_LENGTH:
+            abort(414)
         if has_nul(request.path, *request.args.keys(), *request.args.values()):
             abort(400)
 

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from app.extensions import db
 
 PAGE_SIZE = 50
+MAX_PAGE = 10_000  # beyond, a page number is nonsense (and its offset would overflow the database's integer)
 
 
 def contains(column, text: str):
@@ -30,6 +31,6 @@ class Page:
 
 def page_of(query, number: int) -> Page:
     """One page of a query's rows, and whether there is a next one."""
-    number = max(number, 1)
+    number = min(max(number, 1), MAX_PAGE)
     rows = list(db.session.scalars(query.limit(PAGE_SIZE + 1).offset((number - 1) * PAGE_SIZE)))
     return Page(items=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)

@@ -1,0 +1,19 @@
+"""gunicorn's settings for FNT Partage (read by ``gunicorn wsgi:app`` from this folder).
+
+Sync workers: a request that runs longer than ``timeout`` seconds is killed and its worker
+replaced, so one request can never hold a worker for good; PostgreSQL's statement timeout
+(``DATABASE_STATEMENT_TIMEOUT_MS``, 30 s) ends a slow query before that. Each setting can be
+changed from the environment.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 40))  # seconds a request may take
+graceful_timeout = 30
+max_requests = 2000  # a worker is renewed now and then: memory stays flat
+max_requests_jitter = 200
+accesslog = "-"
