@@ -197,3 +197,28 @@ def test_postgresql_cancels_a_statement_that_runs_too_long(app_factory):
         with pytest.raises(sa.exc.OperationalError, match="statement timeout"):
             db.session.execute(sa.text("SELECT pg_sleep(5)"))
         db.session.rollback()
+
+
+@pytest.mark.sqlite_only
+def test_healthz_reports_a_database_that_cannot_write(tmp_path, instance_dir, migrated_database):
+    """A SQLite file that became read-only answers reads, but /healthz says it cannot work (503)."""
+    import shutil
+    import stat
+
+    from tests.conftest import make_test_config
+
+    copy = tmp_path / "read-only.db"
+    shutil.copy(migrated_database.removeprefix("sqlite:///"), copy)
+    copy.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    # (root writes past file permissions: the file is opened read-only as well)
+    read_only = create_app(make_test_config(f"sqlite:///file:{copy}?mode=ro&uri=true", instance_dir))
+    response = read_only.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json() == {"status": "error", "database": "read-only"}
+    with read_only.app_context():
+        db.engine.dispose()
+
+
+def test_production_sends_hsts_and_development_does_not(app, client):
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+    app.config["FNT_ENV"] = "production"
+    assert client.get("/healthz").headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"

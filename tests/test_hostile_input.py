@@ -132,26 +132,11 @@ def _check(response, what: str) -> None:
     assert len(response.headers.get("Location", "")) < 2048, f"{what}: Location of {len(response.headers['Location'])}"
 
 
-def test_every_route_with_hostile_addresses_and_query_strings(walk):
-    served, rules, client = walk
-    for email in ROLES:
-        browser, _ = client(email)
-        for rule in rules:
-            if "GET" not in rule.methods:
-                continue
-            first, *others = _urls(rule)
-            for url in others:
-                _check(browser.get(url), f"GET {url}")
-            for value in HOSTILE_TEXT[:-1]:
-                query = {name: value for name in QUERY_NAMES}
-                _check(browser.get(first, query_string=query), f"GET {first} with {value[:20]!r}")
-
-
 # The values that broke something once: every field of every form gets one of them at a time.
 SHARPEST = [
     "\x00",
     "ligne\x07cloche",
-    "x" * 100_000,
+    "x" * 10_001,  # past every field's limit (the mixed bodies carry 100,000)
     "0001-01-01T00:00",
     "9999-12-31T18:00",
     "0001-01-01",
@@ -159,6 +144,21 @@ SHARPEST = [
     "9223372036854775808",
     "-1",
 ]
+
+
+def test_every_route_with_hostile_addresses_and_query_strings(walk):
+    served, rules, client = walk
+    for email in (None, "membre@example.org", "coordination@example.org"):
+        browser, _ = client(email)
+        for rule in rules:
+            if "GET" not in rule.methods:
+                continue
+            first, *others = _urls(rule)
+            for url in others:
+                _check(browser.get(url), f"GET {url}")
+            for value in SHARPEST:
+                query = {name: value for name in QUERY_NAMES}
+                _check(browser.get(first, query_string=query), f"GET {first} with {value[:20]!r}")
 
 
 @pytest.mark.parametrize("value", SHARPEST, ids=lambda value: repr(value[:12]))
@@ -175,7 +175,7 @@ def test_every_form_with_one_hostile_value_in_every_field(walk, value):
 
 
 @settings(
-    max_examples=16,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -16,7 +18,15 @@ def _page(status: int, title: str, message: str):
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(400)
-    def bad_request(_error):
+    def bad_request(error):
+        from app.core.web import NUL_REFUSED
+
+        if getattr(error, "description", None) == NUL_REFUSED:
+            return _page(
+                400,
+                _("Requête invalide"),
+                _("Ce que vous avez envoyé contient un caractère nul (invisible), qui n'a sa place dans aucun champ."),
+            )
         return _page(400, _("Requête invalide"), _("Votre demande n'a pas pu être comprise."))
 
     @app.errorhandler(CSRFError)
@@ -65,10 +75,8 @@ def register_error_handlers(app: Flask) -> None:
     def database_unavailable(error):
         """The database is away, locked too long, or cancelled a statement that ran too long:
         a clear 503 and a hint to retry (the pool reconnects by itself when it is back)."""
-        try:
+        with contextlib.suppress(OperationalError):  # the connection may be gone as well
             db.session.rollback()
-        except OperationalError:
-            pass
         app.logger.warning("Database unavailable on %s: %s", request.path, error.orig)
         title = _("Service momentanément indisponible")
         message = _("Le service ne peut pas répondre pour le moment. Réessayez dans quelques instants.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from app.core.forms import LanguageForm
@@ -29,14 +30,32 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
+    """200 when the database answers and takes writes; 503 otherwise (read-only, down, unreachable)."""
     try:
         db.session.execute(text("SELECT 1"))
+        writable = _database_takes_writes()
         db.session.rollback()
     except Exception as error:  # the database is down or unreachable
         current_app.logger.warning("Health check: database unreachable: %s", error)
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
+    if not writable:
+        current_app.logger.warning("Health check: the database is read-only")
+        return jsonify(status="error", database="read-only"), 503
     return jsonify(status="ok", database="ok")
+
+
+def _database_takes_writes() -> bool:
+    """A write that changes nothing, rolled back: SQLite rewrites its header's user version (a
+    read-only file refuses it); PostgreSQL says whether its transactions may write."""
+    if db.engine.dialect.name == "sqlite":
+        version = db.session.execute(text("PRAGMA user_version")).scalar()
+        try:
+            db.session.execute(text(f"PRAGMA user_version = {int(version)}"))
+        except OperationalError:
+            return False
+        return True
+    return db.session.execute(text("SHOW transaction_read_only")).scalar() == "off"
 
 
 @bp.post("/langue")

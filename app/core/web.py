@@ -30,6 +30,7 @@ class BoundedIntegerConverter(IntegerConverter):
 
 
 MAX_ADDRESS_LENGTH = 4094  # gunicorn's limit_request_line
+NUL_REFUSED = "nul"
 
 
 def has_nul(*texts: str) -> bool:
@@ -51,14 +52,19 @@ def is_htmx_fragment_request(target: str | None = None) -> bool:
 
 def register_web_hooks(app: Flask) -> None:
     @app.before_request
-    def _refuse_hostile_addresses():
+    def _refuse_hostile_requests():
         """An address longer than gunicorn would take (4 KiB) is refused, as it would be in
-        production; a NUL byte has no use in an address, and PostgreSQL refuses it in any text.
-        Forms' fields are refused one by one, next to the field (``app.core.forms``)."""
+        production. A NUL byte cannot be typed in a page, has no use in any text, and PostgreSQL
+        refuses it: a request carrying one, in its address or a form, gets a 400 page that says
+        so. (Other control characters are refused field by field, next to the field:
+        ``app.core.forms``.)"""
         if len(request.path) + len(request.query_string) > MAX_ADDRESS_LENGTH:
             abort(414)
-        if has_nul(request.path, *request.args.keys(), *request.args.values()):
-            abort(400)
+        texts = [request.path, *request.args.keys(), *request.args.values()]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            texts += [*request.form.keys(), *request.form.values()]
+        if has_nul(*texts):
+            abort(400, description=NUL_REFUSED)
 
     @app.after_request
     def _security_headers(response):
@@ -66,6 +72,8 @@ def register_web_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if current_app.config.get("FNT_ENV") == "production":
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         response.vary.add("HX-Request")
         response.vary.add("Cookie")
         return response
