@@ -342,6 +342,26 @@ def test_a_photo_is_checked_re_encoded_stored_and_served(client, app):
 
 
 @pytest.mark.parametrize(
+    ("alt", "status", "message"),
+    [
+        ("La salle\x00vue de l'entrée", 400, "caractère nul"),
+        ("La salle\x07vue de l'entrée", 422, "caractères invisibles"),
+        ("x" * 100_000, 422, "caractères au plus"),
+    ],
+)
+def test_a_refused_photo_leaves_no_file_and_no_row(client, app, alt, status, message):
+    """Whatever the refusal, nothing half-written stays: no row, no file in the uploads folder."""
+    world = build_consortium()
+    log_in(client, world.manager)
+    folder = Path(app.instance_path) / "uploads" / "resources"
+    before = set(folder.glob("*")) if folder.exists() else set()
+    response = _upload(client, world, image_bytes("PNG"), alt=alt)
+    assert response.status_code == status and message in response.get_data(as_text=True)
+    assert _photos(world) == []
+    assert (set(folder.glob("*")) if folder.exists() else set()) == before
+
+
+@pytest.mark.parametrize(
     ("content", "filename", "alt", "message"),
     [
         (b"GIF89a not really", "photo.png", "Une photo", "n&#39;est pas une image JPEG, PNG ou WebP lisible"),

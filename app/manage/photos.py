@@ -111,7 +111,8 @@ def add_photo(
 ) -> ResourcePhoto:
     """Check, re-encode and store a photo; add its row. Raises ``InvalidPhoto``.
 
-    The file is written before the caller commits: on a failed commit, call ``discard_file``.
+    The file is written after the row is flushed, before the caller commits: on a failed commit,
+    call ``discard_file``.
     """
     if stream is None:
         raise InvalidPhoto(_l("Choisissez une photo à envoyer."))
@@ -129,8 +130,6 @@ def add_photo(
     with Image.open(BytesIO(encoded)) as stored:
         width, height = stored.size
     filename = f"{secrets.token_urlsafe(18)}.{kind.extension}"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / filename).write_bytes(encoded)
     last = db.session.scalar(select(func.max(ResourcePhoto.position)).where(ResourcePhoto.resource_id == resource.id))
     photo = ResourcePhoto(
         filename=filename,
@@ -145,6 +144,11 @@ def add_photo(
     resource.photos.append(photo)
     db.session.flush()
     audit.record(actor, "resource", resource.id, "photo_added", photo_id=photo.id, filename=filename)
+    db.session.flush()
+    # Written last, once its row and audit entry are safely flushed: a refusal or a database
+    # error before this point leaves no file behind.
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / filename).write_bytes(encoded)
     return photo
 
 
