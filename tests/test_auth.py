@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -262,3 +263,48 @@ def test_production_password_hashing(app, app_factory):
     db.session.expire_all()
     upgraded = extract_parameters(db.session.get(User, user.id).password_hash)
     assert (upgraded.time_cost, upgraded.memory_cost, upgraded.parallelism) == (3, 65536, 4)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("aaaaaaaaaa", "trop facile à deviner"),
+        ("1234567890", "trop facile à deviner"),
+        ("password12", "trop facile à deviner"),
+        ("ines@example.org", "Ne reprenez pas votre adresse e-mail ni votre nom"),
+        ("Ines Durand Ines Durand", "Ne reprenez pas votre adresse e-mail ni votre nom"),
+    ],
+)
+def test_signup_refuses_a_password_easy_to_guess_and_keeps_the_form(client, password, message):
+    response = client.submit(
+        "/compte/inscription",
+        {
+            "name": "Ines Durand",
+            "email": "ines@example.org",
+            "organisation": "Compagnie des Hortillons",
+            "organisation_kind": "association",
+            "password": password,
+            "confirm": password,
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page
+    assert 'value="Compagnie des Hortillons"' in page  # the rest of the form comes back filled
+    assert db.session.scalar(select(User).where(User.email == "ines@example.org")) is None
+
+
+def test_changing_to_a_password_made_of_ones_email_is_refused(client):
+    user = make_user(email="camille.martin@example.org", name="Camille Martin")
+    db.session.commit()
+    client.login(user.email, PASSWORD)
+    response = client.submit(
+        "/compte/mot-de-passe",
+        {
+            "pw-current_password": PASSWORD,
+            "pw-password": "camille.martin@example.org",
+            "pw-confirm": "camille.martin@example.org",
+        },
+        page="/compte/",
+    )
+    assert response.status_code == 422
+    assert "Ne reprenez pas votre adresse e-mail ni votre nom" in response.get_data(as_text=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from app.auth.passwords import MIN_PASSWORD_LENGTH
+from app.auth.passwords import MIN_PASSWORD_LENGTH, weakness
 from app.core.forms import Form
 from app.models import OrganisationKind
 
@@ -20,6 +20,25 @@ ORGANISATION_KINDS = [
 ]
 
 
+WEAKNESS_MESSAGES = {
+    "identity": _l("Ne reprenez pas votre adresse e-mail ni votre nom dans le mot de passe."),
+    "guessable": _l(
+        "Ce mot de passe est trop facile à deviner (mot de passe courant, suite ou répétition) : "
+        "choisissez-en un plus long, par exemple plusieurs mots sans rapport entre eux."
+    ),
+}
+
+
+def hard_to_guess(form, field) -> None:
+    """A new password that is not common, not a sequence, and not made of the account's email or
+    name (the form's ``email`` and ``name`` fields, or ``form.identity`` set by the view)."""
+    identity = [*getattr(form, "identity", ())]
+    identity += [form[name].data for name in ("email", "name") if name in form and isinstance(form[name].data, str)]
+    problem = weakness(field.data or "", identity)
+    if problem is not None:
+        raise ValidationError(WEAKNESS_MESSAGES[problem])
+
+
 def _password_field(label):
     return PasswordField(
         label,
@@ -30,6 +49,7 @@ def _password_field(label):
                 max=256,
                 message=_l("Le mot de passe doit compter au moins %(min)d caractères.", min=MIN_PASSWORD_LENGTH),
             ),
+            hard_to_guess,
         ],
     )
 

@@ -9,13 +9,36 @@ ones is upgraded at the next successful log-in (``needs_rehash``).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
+from zxcvbn import zxcvbn
 
 MIN_PASSWORD_LENGTH = 10
+MIN_STRENGTH = 3  # zxcvbn's score (0-4): 3 is "safely unguessable", about 10^10 guesses
+
+
+def weakness(password: str, identity: Iterable[str] = ()) -> str | None:
+    """Why a new password would be easy to guess (ASVS 5.0, level 2), or None when it is fine.
+
+    ``identity``: what the account is known by (email, name); a password made of it is refused.
+    Strength is judged by zxcvbn against its bundled lists of common and leaked passwords, names
+    and words, with the identity added to them. Returns ``"identity"`` or ``"guessable"``.
+    """
+    known = [part for text in identity if text for part in (text, *re.split(r"[\s@._-]+", text)) if len(part) >= 3]
+    rest = password.casefold()
+    for part in sorted(known, key=len, reverse=True):
+        rest = rest.replace(part.casefold(), "")
+    if rest != password.casefold() and len(re.sub(r"[\W\d_]+", "", rest)) < 4:
+        return "identity"  # nothing much but the email or the name (and digits)
+    if zxcvbn(password[:100], user_inputs=known)["score"] < MIN_STRENGTH:
+        return "guessable"
+    return None
+
 
 _DEFAULTS = PasswordHasher()
 DEFAULT_PARAMETERS = {

@@ -61,6 +61,7 @@ def update_profile():
 @login_required
 def change_password():
     form = ChangePasswordForm(prefix="pw")
+    form.identity = (current_user.email, current_user.name)
     valid = form.validate_on_submit()
     if valid and not verify_password(current_user.password_hash, form.current_password.data):
         form.current_password.errors.append(_("Ce n'est pas votre mot de passe actuel."))

@@ -130,6 +130,7 @@ def reset_password(token: str):
         flash(_("Ce lien de réinitialisation n'est plus valable. Demandez-en un nouveau."), "error")
         return redirect(url_for("auth.reset_request"))
     form = ResetPasswordForm()
+    form.identity = (user.email, user.name)
     if form.validate_on_submit():
         accounts.change_password(user, form.password.data)
         db.session.commit()

@@ -224,6 +224,7 @@ def invitation(token: str):
         return redirect(url_for("auth.login"), code=303)
     user = found.user
     form = InvitationForm()
+    form.identity = (user.email,)
     if request.method == "GET":
         form.name.data = user.name
         form.phone.data = user.phone
