@@ -308,3 +308,24 @@ def test_changing_to_a_password_made_of_ones_email_is_refused(client):
     )
     assert response.status_code == 422
     assert "Ne reprenez pas votre adresse e-mail ni votre nom" in response.get_data(as_text=True)
+
+
+def test_wrong_passwords_on_one_account_make_its_next_tries_wait(client, app, clock):
+    """Five wrong passwords in a row, from anywhere: the account's next try waits a minute, then
+    two… and says so; once the wait is over, the right password works and the count starts again."""
+    make_user(email="membre@example.org")
+    db.session.commit()
+    for attempt in range(5):
+        client.environ_base["REMOTE_ADDR"] = f"192.0.2.{attempt + 1}"  # guesses from many addresses
+        assert client.login("membre@example.org", f"devinette numéro {attempt}").status_code == 422
+    held = client.login("membre@example.org", PASSWORD)
+    assert held.status_code == 422 and "Trop de mots de passe erronés pour ce compte" in held.get_data(as_text=True)
+    clock.shift(61)
+    assert client.login("membre@example.org", "encore une devinette").status_code == 422
+    clock.shift(61)  # the sixth failure made it two minutes
+    assert "Trop de mots de passe erronés" in client.login("membre@example.org", PASSWORD).get_data(as_text=True)
+    clock.shift(60)
+    assert client.login("membre@example.org", PASSWORD).status_code == 303
+    db.session.expire_all()
+    user = db.session.scalar(select(User).where(User.email == "membre@example.org"))
+    assert (user.failed_logins, user.login_blocked_until) == (0, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -66,20 +68,47 @@ def register_user(
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
+# After this many wrong passwords in a row, each next try on the account waits: 1 minute, then
+# 2, 4… up to 15. Guesses from many addresses are held too; the owner waits a few minutes at
+# most, or resets the password (which clears the count).
+FREE_FAILURES = 5
+MAX_BLOCK = timedelta(minutes=15)
+
+
+class LoginBlocked(Exception):
+    """Too many wrong passwords for this account: no try is checked before ``until``."""
+
+    def __init__(self, until: datetime):
+        super().__init__(until)
+        self.until = until
+
+
+def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
+    """The active account with this email and password, or None. Raises ``LoginBlocked`` while
+    the account waits after too many wrong passwords. The caller commits either way (the count
+    of failures is written on a failure too)."""
+    now = now or utcnow()
     user = find_user_by_email(email)
     if user is None:
         verify_against_nobody(password)
         return None
+    if user.login_blocked_until is not None and user.login_blocked_until > now:
+        raise LoginBlocked(user.login_blocked_until)
     if not verify_password(user.password_hash, password) or not user.is_active:
+        user.failed_logins += 1
+        if user.failed_logins >= FREE_FAILURES:
+            wait = min(timedelta(minutes=2 ** (user.failed_logins - FREE_FAILURES)), MAX_BLOCK)
+            user.login_blocked_until = now + wait
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
+    user.failed_logins, user.login_blocked_until = 0, None
+    user.last_login_at = now
     return user
 
 
 def change_password(user: User, new_password: str) -> None:
     """Set a new password and log out every other session and "remember me" cookie."""
     user.password_hash = hash_password(new_password)
+    user.failed_logins, user.login_blocked_until = 0, None
     user.rotate_session_token()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -68,11 +68,22 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.LoginBlocked as blocked:
+            user = None
+            form.password.errors.append(
+                _(
+                    "Trop de mots de passe erronés pour ce compte : réessayez après %(time)s, "
+                    "ou choisissez un nouveau mot de passe (« Mot de passe oublié »).",
+                    time=format_time(blocked.until, "short"),
+                )
+            )
         else:
-            db.session.commit()
+            if user is None:
+                form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
+            db.session.commit()  # the count of failures, or the successful log-in
+        if user is not None:
             _start_session(user, remember=form.remember.data)
             flash(_("Vous êtes connecté·e."), "success")
             return redirect(safe_next_url(form.next.data, url_for("core.home")), code=303)

@@ -70,6 +70,9 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Wrong passwords in a row, and until when the next try is refused (auth.accounts.authenticate).
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    login_blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Notifications: the secret of "my calendar" feed URLs (None until first asked for; reset
     # makes every old URL fail), and a manager's choice of one daily digest over immediate emails.
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
