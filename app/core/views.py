@@ -49,7 +49,7 @@ def _database_takes_writes() -> bool:
     """A write that changes nothing, rolled back: SQLite rewrites its header's user version (a
     read-only file refuses it); PostgreSQL says whether its transactions may write."""
     if db.engine.dialect.name == "sqlite":
-        version = db.session.execute(text("PRAGMA user_version")).scalar()
+        version = db.session.execute(text("PRAGMA user_version")).scalar_one()
         try:
             db.session.execute(text(f"PRAGMA user_version = {int(version)}"))
         except OperationalError:
