@@ -156,26 +156,30 @@ def test_every_route_with_hostile_addresses_and_query_strings(walk):
             first, *others = _urls(rule)
             for url in others:
                 _check(browser.get(url), f"GET {url}")
+            if email == "membre@example.org":
+                continue  # a member's pages take the same query strings as the coordinator's
             for value in SHARPEST:
                 query = {name: value for name in QUERY_NAMES}
                 _check(browser.get(first, query_string=query), f"GET {first} with {value[:20]!r}")
 
 
-@pytest.mark.parametrize("value", SHARPEST, ids=lambda value: repr(value[:12]))
-def test_every_form_with_one_hostile_value_in_every_field(walk, value):
+def test_every_form_with_one_hostile_value_in_every_field(walk):
+    """One demo consortium for all the values (loading it costs more than the requests)."""
     served, rules, client = walk
-    body = dict.fromkeys(FIELD_NAMES, value)
     for email in (None, "membre@example.org", "coordination@example.org"):
         browser, token = client(email)
-        for rule in rules:
-            if "POST" not in rule.methods:
-                continue
-            for url in _urls(rule)[: 3 if email else 1]:
-                _check(browser.post(url, data={**body, "csrf_token": token}), f"POST {url} as {email}")
+        for value in SHARPEST:
+            body = dict.fromkeys(FIELD_NAMES, value)
+            for rule in rules:
+                if "POST" not in rule.methods:
+                    continue
+                for url in _urls(rule)[: 3 if email else 1]:
+                    response = browser.post(url, data={**body, "csrf_token": token})
+                    _check(response, f"POST {url} as {email} with {value[:20]!r}")
 
 
 @settings(
-    max_examples=10,
+    max_examples=8,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
