@@ -698,3 +698,13 @@ def test_the_pages_speak_english_when_asked(client, world, monday):
     assert "This slot is free." in html and "€20.00" in html
     html = client.get(f"/reservations/{booking.id}").get_data(as_text=True)
     assert "History" in html
+
+
+def test_a_date_out_of_reach_is_refused_next_to_its_field_and_stays_typed(client, world):
+    """The year 9999 (which used to make the price loop for minutes) is refused at the edge."""
+    log_in(client, world.member)
+    response = client.submit(form_url(world), {"starts_at": "2027-03-02T10:00", "ends_at": "9999-12-31T18:00"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Choisissez une date entre le" in page
+    assert 'value="9999-12-31T18:00"' in page
+    assert count(Booking) == 0

@@ -71,7 +71,6 @@ def login():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
         except accounts.LoginBlocked as blocked:
-            user = None
             form.password.errors.append(
                 _(
                     "Trop de mots de passe erronés pour ce compte : réessayez après %(time)s, "
@@ -80,13 +79,12 @@ def login():
                 )
             )
         else:
-            if user is None:
-                form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
-            db.session.commit()  # the count of failures, or the successful log-in
-        if user is not None:
-            _start_session(user, remember=form.remember.data)
-            flash(_("Vous êtes connecté·e."), "success")
-            return redirect(safe_next_url(form.next.data, url_for("core.home")), code=303)
+            db.session.commit()  # the successful log-in, or the count of failures
+            if user is not None:
+                _start_session(user, remember=form.remember.data)
+                flash(_("Vous êtes connecté·e."), "success")
+                return redirect(safe_next_url(form.next.data, url_for("core.home")), code=303)
+            form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
     return _form_page("auth/login.html", form)
 
 

@@ -14,14 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.bookings import service
 from app.catalogue.display import TariffLine, tariff_lines
-from app.core.clock import EARLIEST_DAY, PARIS, latest_day, paris_to_utc, within_reach
+from app.core.clock import PARIS, paris_to_utc, within_reach
+from app.core.forms import out_of_reach_message
 from app.extensions import db
 from app.manage.search import contains
 from app.models import Resource, ResourceKind, Theme, User, Venue, venue_themes
@@ -62,13 +62,7 @@ UNREADABLE = _l("Date et heure illisibles : écrivez-les sous la forme AAAA-MM-J
 
 def unreadable(error: InvalidMoment):
     """The message for a date and time that cannot be used."""
-    if isinstance(error, OutOfReach):
-        return _l(
-            "Choisissez une date entre le %(first)s et le %(last)s.",
-            first=format_date(EARLIEST_DAY, "long"),
-            last=format_date(latest_day(), "long"),
-        )
-    return UNREADABLE
+    return out_of_reach_message() if isinstance(error, OutOfReach) else UNREADABLE
 
 
 def period_errors(start_text: str, end_text: str) -> tuple[datetime | None, datetime | None, dict[str, object]]:

@@ -28,10 +28,6 @@ def to_paris(moment: datetime) -> datetime:
     return moment.astimezone(PARIS)
 
 
-def paris_now() -> datetime:
-    return to_paris(utcnow())
-
-
 def paris_today(now: datetime | None = None) -> date:
     """Today in Paris (at ``now``, or at the current instant)."""
     return to_paris(now or utcnow()).date()
@@ -47,14 +43,9 @@ def paris_to_utc(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=PARIS).astimezone(UTC)
 
 
-def paris_midnight(day: date) -> datetime:
-    """The start of a Paris day, in UTC."""
-    return paris_to_utc(day, time(0, 0))
-
-
 def paris_end_of_day(day: date) -> datetime:
     """The end of a Paris day (the next midnight), in UTC: "until the 26th" includes the 26th."""
-    return paris_midnight(day + timedelta(days=1))
+    return paris_to_utc(day + timedelta(days=1), time(0, 0))
 
 
 # Dates people may give: from 2000 to ten years ahead. Every date that comes in (forms, query

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
+from app.core.web import NulByteRefused
 from app.extensions import db
 
 
@@ -18,16 +19,16 @@ def _page(status: int, title: str, message: str):
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(400)
-    def bad_request(error):
-        from app.core.web import NUL_REFUSED
-
-        if getattr(error, "description", None) == NUL_REFUSED:
-            return _page(
-                400,
-                _("Requête invalide"),
-                _("Ce que vous avez envoyé contient un caractère nul (invisible), qui n'a sa place dans aucun champ."),
-            )
+    def bad_request(_error):
         return _page(400, _("Requête invalide"), _("Votre demande n'a pas pu être comprise."))
+
+    @app.errorhandler(NulByteRefused)
+    def nul_byte(_error):
+        return _page(
+            400,
+            _("Requête invalide"),
+            _("Ce que vous avez envoyé contient un caractère nul (invisible), qui n'a sa place dans aucun champ."),
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

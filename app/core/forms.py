@@ -46,6 +46,15 @@ def _max_length(field: Field) -> int:
     return TEXT_MAX_LENGTH if isinstance(field.widget, TextArea) else LINE_MAX_LENGTH
 
 
+def out_of_reach_message():
+    """What a date out of reach is told: the range the service works with."""
+    return _l(
+        "Choisissez une date entre le %(first)s et le %(last)s.",
+        first=format_date(EARLIEST_DAY, "long"),
+        last=format_date(latest_day(), "long"),
+    )
+
+
 def input_guard(form, field: Field) -> None:
     """The first validator of every field (see the module's docstring)."""
     for value in _values(field):
@@ -59,13 +68,7 @@ def input_guard(form, field: Field) -> None:
         elif isinstance(value, (date, datetime)):
             if not within_reach(value.date() if isinstance(value, datetime) else value):
                 field.data = None
-                raise StopValidation(
-                    _l(
-                        "Choisissez une date entre le %(first)s et le %(last)s.",
-                        first=format_date(EARLIEST_DAY, "long"),
-                        last=format_date(latest_day(), "long"),
-                    )
-                )
+                raise StopValidation(out_of_reach_message())
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
             field.data = None
             raise StopValidation(_l("Ce nombre est trop grand."))

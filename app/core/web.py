@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask, abort, current_app
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from htmx_flask import request  # flask.request, typed with its ``htmx`` attribute
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from app.core.forms import MAX_INTEGER
@@ -30,7 +31,10 @@ class BoundedIntegerConverter(IntegerConverter):
 
 
 MAX_ADDRESS_LENGTH = 4094  # gunicorn's limit_request_line
-NUL_REFUSED = "nul"
+
+
+class NulByteRefused(BadRequest):
+    """A request carrying a NUL byte (its page says so: ``app.core.errors``)."""
 
 
 def has_nul(*texts: str) -> bool:
@@ -64,7 +68,7 @@ def register_web_hooks(app: Flask) -> None:
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             texts += [*request.form.keys(), *request.form.values()]
         if has_nul(*texts):
-            abort(400, description=NUL_REFUSED)
+            raise NulByteRefused()
 
     @app.after_request
     def _security_headers(response):
