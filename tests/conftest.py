@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from tests.helpers import BrowserLikeClient
 
 # Every test on the pinned clock (``--at``); the SMTP server on loopback as fixtures.
@@ -131,6 +131,8 @@ def app_factory(migrated_database, instance_dir, _cleaner):
         with application.app_context():
             db.session.remove()
             db.engine.dispose()
+    # The limiter is one object for the process: an app built with limits on leaves it on.
+    limiter.enabled = False
 
 
 @pytest.fixture()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,28 +13,70 @@ from app.models import User
 from tests.factories import PASSWORD, make_user
 from tests.helpers import BrowserLikeClient
 
+SIGN_UP = {
+    "name": "Inès Durand",
+    "email": "Ines@Example.org",
+    "organisation": "Compagnie des Hortillons",
+    "organisation_kind": "association",
+    "password": "un mot de passe long",
+    "confirm": "un mot de passe long",
+}
 
-def test_signup_creates_account_and_logs_in(client):
-    response = client.submit(
-        "/compte/inscription",
-        {
-            "name": "Inès Durand",
-            "email": "Ines@Example.org",
-            "organisation": "Compagnie des Hortillons",
-            "organisation_kind": "association",
-            "password": "un mot de passe long",
-            "confirm": "un mot de passe long",
-        },
-        follow_redirects=True,
-    )
-    assert response.status_code == 200
+
+def _link(outbox, message, path_start: str) -> str:
+    """The path of the link starting with ``path_start`` in an email."""
+    return re.search(rf"https?://[^/\s]+({re.escape(path_start)}\S*)", outbox.text(message)).group(1)
+
+
+def test_signup_opens_the_account_once_the_emailed_link_is_followed(client, outbox):
+    response = client.submit("/compte/inscription", SIGN_UP, follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "Bienvenue, Inès Durand" in page
-    assert "Se déconnecter" in page
+    assert response.status_code == 200
+    assert "Nous avons envoyé un e-mail à ines@example.org" in page
+    assert "Se déconnecter" not in page  # not logged in before the address is confirmed
     user = db.session.scalar(select(User).where(User.email == "ines@example.org"))
     assert user is not None and user.organisation.name == "Compagnie des Hortillons"
     assert user.password_hash.startswith("$argon2id$")
     assert "un mot de passe long" not in user.password_hash
+    assert not user.email_confirmed
+
+    # Until then, the right password does not open it: the link is sent again instead.
+    waiting = client.login("ines@example.org", "un mot de passe long")
+    assert waiting.status_code == 422
+    assert "pas encore confirmée" in waiting.get_data(as_text=True)
+    first, second = outbox.messages()
+    assert first["To"] == second["To"] == "ines@example.org"
+    assert "Ouvrez votre compte" in first["Subject"]
+
+    opened = client.get(_link(outbox, second, "/compte/confirmer/"), follow_redirects=True)
+    page = opened.get_data(as_text=True)
+    assert "Bienvenue, Inès Durand" in page and "Se déconnecter" in page
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email_confirmed
+    client.logout()
+    assert client.login("ines@example.org", "un mot de passe long").status_code == 303
+    # A link used once does not log anyone in again.
+    client.logout()
+    again = client.get(_link(outbox, first, "/compte/confirmer/"), follow_redirects=True)
+    assert "plus valable" in again.get_data(as_text=True) and "Se déconnecter" not in again.get_data(as_text=True)
+
+
+def test_a_confirmation_link_expires_after_three_days(client, outbox, clock):
+    client.submit("/compte/inscription", SIGN_UP)
+    path = _link(outbox, outbox.last(), "/compte/confirmer/")
+    clock.shift(timedelta(days=3, minutes=1))
+    response = client.get(path, follow_redirects=True)
+    assert "plus valable" in response.get_data(as_text=True)
+    assert not db.session.scalar(select(User.email_confirmed).where(User.email == "ines@example.org"))
+
+
+def test_a_password_reset_confirms_a_waiting_address(client, outbox):
+    client.submit("/compte/inscription", SIGN_UP)
+    client.submit("/compte/mot-de-passe-oublie", {"email": "ines@example.org"})
+    path = _link(outbox, outbox.last(), "/compte/mot-de-passe/")
+    client.submit(path, {"password": "nouveau mot de passe", "confirm": "nouveau mot de passe"})
+    client.logout()
+    assert client.login("ines@example.org", "nouveau mot de passe").status_code == 303
 
 
 def test_signup_errors_keep_the_form_filled(client):
@@ -56,23 +99,25 @@ def test_signup_errors_keep_the_form_filled(client):
     assert db.session.scalar(select(User)) is None
 
 
-def test_duplicate_email_is_refused(client):
-    make_user(email="deja@example.org")
+def test_signing_up_with_a_registered_address_answers_the_same_and_tells_its_owner(client, outbox):
+    """No enumeration: the page says the same as for a new address; the owner gets an email."""
+    owner = make_user(email="deja@example.org", name="Camille Martin")
+    owner.locale = "en"
     db.session.commit()
-    response = client.submit(
-        "/compte/inscription",
-        {
-            "name": "Autre",
-            "email": "DEJA@example.org",
-            "organisation": "Asso",
-            "organisation_kind": "association",
-            "password": "un mot de passe long",
-            "confirm": "un mot de passe long",
-        },
-    )
-    assert response.status_code == 422
-    assert "Un compte existe déjà avec cette adresse" in response.get_data(as_text=True)
-    assert len(db.session.scalars(select(User)).all()) == 1
+    fresh = client.submit("/compte/inscription", SIGN_UP | {"email": "nouvelle@example.org"})
+    taken = client.submit("/compte/inscription", SIGN_UP | {"email": "DEJA@example.org"})
+    assert fresh.status_code == taken.status_code == 303
+    assert fresh.headers["Location"] == taken.headers["Location"]
+    page = client.get(taken.headers["Location"]).get_data(as_text=True)
+    assert "Nous avons envoyé un e-mail à deja@example.org" in page
+    assert len(db.session.scalars(select(User)).all()) == 2  # the owner and the new address only
+    db.session.expire_all()
+    assert db.session.get(User, owner.id).password_hash == owner.password_hash  # nothing changed
+    message = outbox.last()
+    assert message["To"] == "deja@example.org"
+    assert message["Subject"] == "Your FNT Partage account already exists"  # in the owner's language
+    body = outbox.text(message)
+    assert "/compte/connexion" in body and "/compte/mot-de-passe-oublie" in body
 
 
 def test_login_wrong_password_then_right_one(client):

@@ -336,3 +336,24 @@ def test_the_worker_sends_messages_as_they_come_and_stops_when_asked(mail_app, s
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_a_request_whose_change_sends_an_email_never_waits_for_the_mail_server(mail_app, smtp):
+    """With a mail server configured, the page answers once the change and its email are
+    committed; the server is not even contacted (so a slow or dead one cannot hold the request,
+    nor SQLite's write lock): the sender delivers afterwards."""
+    from tests.helpers import BrowserLikeClient
+
+    smtp.delay = 30.0  # were the request to send, it would wait half a minute
+    smtp.start()
+    mail_app.test_client_class = BrowserLikeClient
+    client = mail_app.test_client()
+    build_world()
+    db.session.commit()
+    response = client.submit("/compte/mot-de-passe-oublie", {"email": "membre@test.example"})
+    assert response.status_code == 303
+    (row,) = _rows()
+    assert row.status == MessageStatus.PENDING and row.attempts == 0 and row.to_address == "membre@test.example"
+    assert smtp.messages == []
+    smtp.delay = 0.0
+    assert send_due().sent == 1 and smtp.to("membre@test.example")

@@ -16,6 +16,14 @@ class EmailAlreadyRegistered(Exception):
     pass
 
 
+class EmailNotConfirmed(Exception):
+    """The right password, for an account made through the sign-up whose address is not confirmed yet."""
+
+    def __init__(self, user: User):
+        super().__init__(user.email)
+        self.user = user
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -44,18 +52,21 @@ def register_user(
     organisation_kind: OrganisationKind | None = None,
     locale: str = "fr",
 ) -> User:
-    """Create a member account. The caller commits.
+    """Create a member account, waiting for its owner to confirm the address. The caller commits.
 
     A new organisation starts with the "external" audience; a coordinator
-    recognises it as a consortium member or a partner.
+    recognises it as a consortium member or a partner. The password is hashed first, so that an
+    address already registered is not told apart by a quicker refusal.
     """
     email = normalise_email(email)
+    password_hash = hash_password(password)
     if find_user_by_email(email) is not None:
         raise EmailAlreadyRegistered(email)
     user = User(
         name=" ".join(name.split()),
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
+        email_confirmed=False,
         locale=locale,
         organisation=find_or_create_organisation(organisation_name, organisation_kind),
     )
@@ -85,8 +96,9 @@ class LoginBlocked(Exception):
 
 def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
     """The active account with this email and password, or None. Raises ``LoginBlocked`` while
-    the account waits after too many wrong passwords. The caller commits either way (the count
-    of failures is written on a failure too)."""
+    the account waits after too many wrong passwords, and ``EmailNotConfirmed`` for the right
+    password of an account whose address is not confirmed yet. The caller commits either way
+    (the count of failures is written on a failure too)."""
     now = now or utcnow()
     user = find_user_by_email(email)
     if user is None:
@@ -103,12 +115,22 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> User
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins, user.login_blocked_until = 0, None
+    if not user.email_confirmed:
+        raise EmailNotConfirmed(user)
     user.last_login_at = now
     return user
 
 
+def confirm_email(user: User, now: datetime | None = None) -> None:
+    """Open an account made through the sign-up: its owner followed the emailed link."""
+    user.email_confirmed = True
+    user.last_login_at = now or utcnow()
+
+
 def change_password(user: User, new_password: str) -> None:
-    """Set a new password and log out every other session and "remember me" cookie."""
+    """Set a new password and log out every other session and "remember me" cookie. (A reset
+    link reaches the account's address: it confirms the address too.)"""
     user.password_hash = hash_password(new_password)
+    user.email_confirmed = True
     user.failed_logins, user.login_blocked_until = 0, None
     user.rotate_session_token()

@@ -1,7 +1,9 @@
-"""Signed, expiring tokens for password reset links.
+"""Signed, expiring tokens for the links sent by email: password reset, and confirmation of the
+address given at sign-up.
 
-The token carries a fingerprint of the current password hash, so it stops
-working as soon as the password is changed: a reset link is single-use.
+A reset token carries a fingerprint of the current password hash, so it stops working as soon as
+the password is changed: a reset link is single-use. A confirmation token carries the address it
+was sent to, and opens the account only while the account waits for it.
 """
 
 from __future__ import annotations
@@ -13,11 +15,17 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.extensions import db
 
-_SALT = "password-reset"
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+def _read(salt: str, token: str, max_age: int) -> dict | None:
+    try:
+        data = _serializer(salt).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _fingerprint(password_hash: str) -> str:
@@ -25,20 +33,35 @@ def _fingerprint(password_hash: str) -> str:
 
 
 def make_reset_token(user) -> str:
-    return _serializer().dumps({"id": user.id, "fp": _fingerprint(user.password_hash)})
+    return _serializer("password-reset").dumps({"id": user.id, "fp": _fingerprint(user.password_hash)})
 
 
 def user_from_reset_token(token: str):
     """The user the token was made for, or None when it is invalid, expired or used."""
     from app.models import User
 
-    try:
-        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except (SignatureExpired, BadSignature):
-        return None
-    if not isinstance(data, dict):
+    data = _read("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if data is None:
         return None
     user = db.session.get(User, data.get("id"))
     if user is None or not user.is_active or data.get("fp") != _fingerprint(user.password_hash):
+        return None
+    return user
+
+
+def make_confirmation_token(user) -> str:
+    return _serializer("email-confirmation").dumps({"id": user.id, "email": user.email})
+
+
+def user_from_confirmation_token(token: str):
+    """The account waiting for this confirmation, or None when the link is invalid or expired,
+    or the account is already open (a second click) or gone."""
+    from app.models import User
+
+    data = _read("email-confirmation", token, current_app.config["EMAIL_CONFIRMATION_MAX_AGE"])
+    if data is None:
+        return None
+    user = db.session.get(User, data.get("id"))
+    if user is None or not user.is_active or user.email_confirmed or data.get("email") != user.email:
         return None
     return user

@@ -5,11 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, format_time
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import accounts
 from app.auth.forms import LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
-from app.auth.tokens import make_reset_token, user_from_reset_token
+from app.auth.tokens import (
+    make_confirmation_token,
+    make_reset_token,
+    user_from_confirmation_token,
+    user_from_reset_token,
+)
 from app.core.forms import EmptyForm
 from app.core.navigation import safe_next_url
 from app.extensions import db, limiter
@@ -36,6 +43,9 @@ def _start_session(user, remember: bool) -> None:
 @bp.route("/inscription", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def signup():
+    """The same answer whether or not the address already has an account (no enumeration): a new
+    account waits for its owner to follow the emailed link; the owner of an existing one is told
+    by email that someone tried, with the links to log in or choose a new password."""
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = SignupForm()
@@ -50,15 +60,69 @@ def signup():
                 locale=session.get("locale", current_app.config["BABEL_DEFAULT_LOCALE"]),
             )
         except accounts.EmailAlreadyRegistered:
-            form.email.errors.append(
-                _("Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez votre mot de passe.")
-            )
+            owner = accounts.find_user_by_email(form.email.data)
+            if owner is not None and owner.is_active:
+                _send_account_email(
+                    owner, _l("Votre compte FNT Partage existe déjà"), "auth/email/already_registered.txt"
+                )
         else:
-            db.session.commit()
-            _start_session(user, remember=False)
-            flash(_("Bienvenue, %(name)s ! Votre compte est créé.", name=user.name), "success")
-            return redirect(url_for("core.home"), code=303)
+            _send_confirmation(user)
+        db.session.commit()
+        flash(
+            _(
+                "Nous avons envoyé un e-mail à %(email)s : suivez le lien qu'il contient pour ouvrir votre compte.",
+                email=accounts.normalise_email(form.email.data),
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"), code=303)
     return _form_page("auth/signup.html", form)
+
+
+def _send_account_email(user, subject: LazyString, template: str, **links: str) -> None:
+    """One email about the account, in its owner's language, with the links to log in and to
+    choose a new password, and ``links`` (paths made absolute). The caller commits."""
+    base = current_app.config["BASE_URL"]
+    with force_locale(user.locale):
+        send_email(
+            user.email,
+            str(subject),
+            render_template(
+                template,
+                user=user,
+                login_link=base + url_for("auth.login"),
+                reset_link=base + url_for("auth.reset_request"),
+                **{name: base + link for name, link in links.items()},
+            ),
+        )
+
+
+def _send_confirmation(user) -> None:
+    _send_account_email(
+        user,
+        _l("Ouvrez votre compte FNT Partage"),
+        "auth/email/confirm.txt",
+        link=url_for("auth.confirm_email", token=make_confirmation_token(user)),
+    )
+
+
+@bp.get("/confirmer/<token>")
+def confirm_email(token: str):
+    user = user_from_confirmation_token(token)
+    if user is None:
+        flash(
+            _(
+                "Ce lien d'activation n'est plus valable. Connectez-vous : si votre compte attend encore "
+                "sa confirmation, un nouveau lien vous sera envoyé."
+            ),
+            "error",
+        )
+        return redirect(url_for("auth.login"))
+    accounts.confirm_email(user)
+    db.session.commit()
+    _start_session(user, remember=False)
+    flash(_("Bienvenue, %(name)s ! Votre compte est ouvert.", name=user.name), "success")
+    return redirect(url_for("core.home"), code=303)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -70,6 +134,15 @@ def login():
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.EmailNotConfirmed as waiting:
+            _send_confirmation(waiting.user)
+            db.session.commit()
+            form.email.errors.append(
+                _(
+                    "Votre adresse n'est pas encore confirmée : nous venons de vous renvoyer le lien "
+                    "qui ouvre votre compte. Suivez-le, puis connectez-vous."
+                )
+            )
         except accounts.LoginBlocked as blocked:
             form.password.errors.append(
                 _(
@@ -113,13 +186,12 @@ def reset_request():
     if form.validate_on_submit():
         user = accounts.find_user_by_email(form.email.data)
         if user is not None and user.is_active:
-            link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=make_reset_token(user))
-            with force_locale(user.locale):
-                send_email(
-                    user.email,
-                    _("Réinitialisation de votre mot de passe FNT Partage"),
-                    render_template("auth/email/reset.txt", user=user, link=link),
-                )
+            _send_account_email(
+                user,
+                _l("Réinitialisation de votre mot de passe FNT Partage"),
+                "auth/email/reset.txt",
+                link=url_for("auth.reset_password", token=make_reset_token(user)),
+            )
             db.session.commit()
         # Same answer whether or not the address has an account.
         flash(

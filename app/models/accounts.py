@@ -73,6 +73,12 @@ class User(UserMixin, db.Model):
     # Wrong passwords in a row, and until when the next try is refused (auth.accounts.authenticate).
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     login_blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # False for an account made through the open sign-up until its owner follows the emailed link
+    # (or a password reset link, which proves the same); such an account cannot log in.
+    email_confirmed: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Privacy (app.privacy): the member asked for erasure (a coordinator confirms), and when it was done.
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Notifications: the secret of "my calendar" feed URLs (None until first asked for; reset
     # makes every old URL fail), and a manager's choice of one daily digest over immediate emails.
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
