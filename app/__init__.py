@@ -129,6 +129,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(calendars_bp)
 
+    from app.privacy.views import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
@@ -148,3 +152,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(reminders_command)
+
+    from app.privacy.cli import privacy_cli
+
+    app.cli.add_command(privacy_cli)

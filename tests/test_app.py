@@ -222,3 +222,20 @@ def test_production_sends_hsts_and_development_does_not(app, client):
     assert "Strict-Transport-Security" not in client.get("/healthz").headers
     app.config["FNT_ENV"] = "production"
     assert client.get("/healthz").headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_the_template_probe_renders_the_layout_without_reading_the_database(app, client):
+    """The floor the load benchmark compares the pages with: a page, and not one SQL statement."""
+    statements = []
+
+    def note(connection, cursor, statement, *rest):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        response = client.get("/sante/gabarit")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<h1>Sonde</h1>" in page and "Se connecter" in page
+    assert statements == []

@@ -45,6 +45,13 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
+@bp.get("/sante/gabarit")
+def template_probe():
+    """A page of the layout that reads nothing from the database: the floor of what a page costs
+    (``bench/load.py`` compares the real pages with it)."""
+    return render_template("core/template_probe.html")
+
+
 def _database_takes_writes() -> bool:
     """A write that changes nothing, rolled back: SQLite rewrites its header's user version (a
     read-only file refuses it); PostgreSQL says whether its transactions may write."""
