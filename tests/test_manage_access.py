@@ -137,8 +137,10 @@ def test_a_manager_sees_only_their_venues_and_no_coordination(client):
     home = client.get("/gestion/").get_data(as_text=True)
     assert "La Machinerie" in home and "La Briqueterie" not in home
     assert "/gestion/coordination/" not in home
-    assert 'href="/projets/gestion"' in home and 'href="/conventions/"' in home
-    assert 'href="/projets/orientation"' not in home and 'href="/coordination/courriels"' not in home
+    assert 'href="/gestion/projets"' in home and 'href="/conventions/"' in home
+    assert (
+        'href="/gestion/coordination/orientation"' not in home and 'href="/gestion/coordination/courriels"' not in home
+    )
     for url in COORDINATION_PAGES:
         assert client.get(url).status_code == 403, url
     response = client.submit(f"/gestion/coordination/utilisateurs/{world.member.id}/desactiver", {}, page="/gestion/")
@@ -152,7 +154,7 @@ def test_a_coordinator_manages_every_venue(client):
     log_in(client, world.coordinator)
     home = client.get("/gestion/").get_data(as_text=True)
     assert "La Machinerie" in home and "La Briqueterie" in home
-    for link in ("/projets/gestion", "/projets/orientation", "/coordination/courriels"):
+    for link in ("/gestion/projets", "/gestion/coordination/orientation", "/gestion/coordination/courriels"):
         assert f'href="{link}"' in home
         assert client.get(link).status_code == 200, link
     for url in [*_venue_pages(world), *COORDINATION_PAGES]:
@@ -187,3 +189,19 @@ def test_a_user_who_only_belongs_to_no_venue_is_refused(client):
     db.session.commit()
     client.login("seul@example.org", "correct horse battery")
     assert client.get("/gestion/").status_code == 403
+
+
+def test_the_old_addresses_of_staff_pages_lead_to_their_place_under_gestion(client):
+    """Bookmarks and emails already sent still work: 308 keeps the method and the form."""
+    world = build_consortium()
+    log_in(client, world.coordinator)
+    for old, new in [
+        ("/projets/gestion?statut=submitted", "/gestion/projets?statut=submitted"),
+        ("/projets/orientation", "/gestion/coordination/orientation"),
+        ("/coordination/courriels", "/gestion/coordination/courriels"),
+    ]:
+        moved = client.get(old)
+        assert (moved.status_code, moved.headers["Location"]) == (308, new)
+        assert client.get(new).status_code == 200
+    posted = client.submit("/projets/orientation/par-defaut", {}, page="/gestion/coordination/orientation")
+    assert (posted.status_code, posted.headers["Location"]) == (308, "/gestion/coordination/orientation/par-defaut")

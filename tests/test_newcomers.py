@@ -165,7 +165,7 @@ def test_submit_confirm_email_private_link_and_status(client, outbox):
     assert len(to_newcomer) == 1 and to_newcomer[0]["Subject"] == "Votre demande d'espace test est bien reçue"
     to_venue = [m for m in outbox.messages() if m["To"] == managers["la-machinerie"].email]
     assert to_venue[0]["Subject"] == "Nouvelle demande d'espace test : Atelier de réparation de vélos"
-    assert f"/projets/gestion/{stored.id}" in outbox.text(to_venue[0])
+    assert f"/gestion/projets/{stored.id}" in outbox.text(to_venue[0])
 
     status = client.get(link_in(outbox, "ines@example.org", "/projets/suivi/"))
     assert status.status_code == 200
@@ -212,10 +212,10 @@ def test_multi_theme_request_is_seen_by_the_other_matching_venue_only(client):
     submit(client, themes, "ecologie-maraichage-bio", "fablab")
     stored = only_request()
     assert stored.venue.slug == "ile-aux-fruits"
-    detail = f"/projets/gestion/{stored.id}"
+    detail = f"/gestion/projets/{stored.id}"
 
     client.login(managers["la-machinerie"].email, PASSWORD)
-    desk = client.get("/projets/gestion").get_data(as_text=True)
+    desk = client.get("/gestion/projets").get_data(as_text=True)
     assert "Autres demandes sur vos thématiques" in desk and "Atelier de réparation de vélos" in desk
     page = client.get(detail).get_data(as_text=True)
     assert "suivie par L&#39;Île aux Fruits" in page and "Accepter la demande" not in page
@@ -224,7 +224,7 @@ def test_multi_theme_request_is_seen_by_the_other_matching_venue_only(client):
     client.logout()
 
     client.login(managers["alco"].email, PASSWORD)
-    assert "Atelier de réparation de vélos" not in client.get("/projets/gestion").get_data(as_text=True)
+    assert "Atelier de réparation de vélos" not in client.get("/gestion/projets").get_data(as_text=True)
     assert client.get(detail).status_code == 404
     client.logout()
 
@@ -238,10 +238,10 @@ def test_desk_is_for_managers_and_coordinators(client):
     themes, venues, managers = consortium()
     make_user(email="membre@example.org")
     db.session.commit()
-    assert client.get("/projets/gestion").status_code == 302
+    assert client.get("/gestion/projets").status_code == 302
     client.login("membre@example.org", PASSWORD)
-    assert client.get("/projets/gestion").status_code == 403
-    assert client.get("/projets/orientation").status_code == 403
+    assert client.get("/gestion/projets").status_code == 403
+    assert client.get("/gestion/coordination/orientation").status_code == 403
 
 
 def test_conversation_both_ways_through_email_and_the_private_link(client, outbox):
@@ -249,7 +249,7 @@ def test_conversation_both_ways_through_email_and_the_private_link(client, outbo
     submit(client, themes, "fablab")
     stored = only_request()
     manager = managers["la-machinerie"]
-    detail = f"/projets/gestion/{stored.id}"
+    detail = f"/gestion/projets/{stored.id}"
 
     client.login(manager.email, PASSWORD)
     empty = client.submit(f"{detail}/message", {"body": "   "}, page=detail)
@@ -279,7 +279,7 @@ def test_review_then_decline_with_a_note(client, outbox):
     themes, venues, managers = consortium()
     submit(client, themes, "fablab")
     stored = only_request()
-    detail = f"/projets/gestion/{stored.id}"
+    detail = f"/gestion/projets/{stored.id}"
     client.login(managers["la-machinerie"].email, PASSWORD)
 
     client.submit(f"{detail}/examen", {}, page=detail)
@@ -320,7 +320,7 @@ def test_redirect_to_another_venue_with_a_note(client, outbox):
     submit(client, themes, "participation-citoyenne")
     stored = only_request()
     assert stored.venue.slug == "alco"
-    detail = f"/projets/gestion/{stored.id}"
+    detail = f"/gestion/projets/{stored.id}"
     client.login(managers["alco"].email, PASSWORD)
     same = client.submit(f"{detail}/reorientation", {"venue": venues["alco"].id, "redirect_note": "x"}, page=detail)
     assert same.status_code == 422 and only_request().venue.slug == "alco"
@@ -359,7 +359,7 @@ def test_coordinator_orients_a_request(client, outbox):
     db.session.commit()
     submit(client, themes, "fablab")
     stored = only_request()
-    detail = f"/projets/gestion/{stored.id}"
+    detail = f"/gestion/projets/{stored.id}"
     client.login("coordination@example.org", PASSWORD)
     page = client.get(detail).get_data(as_text=True)
     assert "Réorienter" in page and "Accepter la demande" not in page
@@ -411,7 +411,7 @@ def test_accept_books_the_test_space_issues_the_agreement_and_invites(client, ou
     db.session.commit()
     submit(client, themes, "fablab")
     stored = only_request()
-    detail = f"/projets/gestion/{stored.id}"
+    detail = f"/gestion/projets/{stored.id}"
     tuesday = next_weekday(stored.period_start, 1)
     sessions = {
         "test_space": space.id,
@@ -513,7 +513,7 @@ def test_accept_for_an_address_that_already_has_an_account(client, outbox):
     db.session.commit()
     submit(client, themes, "fablab")
     stored = only_request()
-    detail = f"/projets/gestion/{stored.id}"
+    detail = f"/gestion/projets/{stored.id}"
     client.login(managers["la-machinerie"].email, PASSWORD)
     client.submit(f"{detail}/acceptation", {"test_space": 0, "accept_note": ""}, page=detail)
     stored = only_request()

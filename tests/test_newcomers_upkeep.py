@@ -99,7 +99,7 @@ def test_purge_anonymises_old_requests_and_keeps_what_reports_need(app, runner, 
 
     # The managers' desk shows the anonymised request without any personal data.
     client.login(managers["la-machinerie"].email, PASSWORD)
-    page = client.get(f"/projets/gestion/{old_id}").get_data(as_text=True)
+    page = client.get(f"/gestion/projets/{old_id}").get_data(as_text=True)
     assert "Demande anonymisée" in page and "Inès" not in page and "complet" not in page
 
     again = runner.invoke(args=["newcomers", "purge"])
@@ -122,7 +122,7 @@ def test_reminder_when_a_venue_has_not_answered(app, runner, outbox):
     assert reminders[0]["Subject"] == "Rappel : une demande d'espace test attend votre réponse"
     body = outbox.text(reminders[0])
     assert "« Projet en attente » attend une réponse de La Machinerie depuis 8 jours" in body
-    assert f"/projets/gestion/{waiting.id}" in body
+    assert f"/gestion/projets/{waiting.id}" in body
 
     # Not again the next day; again once the delay has passed once more.
     assert "0 rappel(s)" in runner.invoke(args=["newcomers", "remind"]).output
@@ -144,18 +144,20 @@ def test_coordination_edits_the_routing_table(client, outbox):
     make_user(email="coordination@example.org", name="Coordination", is_coordinator=True)
     db.session.commit()
     client.login(managers["la-machinerie"].email, PASSWORD)
-    assert client.get("/projets/orientation").status_code == 403
+    assert client.get("/gestion/coordination/orientation").status_code == 403
     client.logout()
     client.login("coordination@example.org", PASSWORD)
-    page = client.get("/projets/orientation").get_data(as_text=True)
+    page = client.get("/gestion/coordination/orientation").get_data(as_text=True)
     assert "Création et gestion de FabLab" in page and "La Machinerie" in page
 
     # FabLab projects now go to ALCO first: add the rule, then move it to the top.
     client.submit(
-        "/projets/orientation", {"theme": themes["fablab"].id, "support_kind": "", "venue": venues["alco"].id}
+        "/gestion/coordination/orientation",
+        {"theme": themes["fablab"].id, "support_kind": "", "venue": venues["alco"].id},
     )
     duplicate = client.submit(
-        "/projets/orientation", {"theme": themes["fablab"].id, "support_kind": "", "venue": venues["alco"].id}
+        "/gestion/coordination/orientation",
+        {"theme": themes["fablab"].id, "support_kind": "", "venue": venues["alco"].id},
     )
     assert duplicate.status_code == 422 and "Cette règle d&#39;orientation existe déjà." in duplicate.get_data(
         as_text=True
@@ -166,7 +168,9 @@ def test_coordination_edits_the_routing_table(client, outbox):
         )
     )
     for _ in range(10):
-        client.submit(f"/projets/orientation/{rule.id}/monter", {}, page="/projets/orientation")
+        client.submit(
+            f"/gestion/coordination/orientation/{rule.id}/monter", {}, page="/gestion/coordination/orientation"
+        )
     db.session.expire_all()
     ordered = db.session.scalars(select(NewcomerRoute).order_by(NewcomerRoute.position)).all()
     assert ordered[0].id == rule.id and [r.position for r in ordered] == list(range(1, len(ordered) + 1))
@@ -178,10 +182,12 @@ def test_coordination_edits_the_routing_table(client, outbox):
 
     client.login("coordination@example.org", PASSWORD)
     rule_id = rule.id
-    client.submit(f"/projets/orientation/{rule_id}/supprimer", {}, page="/projets/orientation")
+    client.submit(
+        f"/gestion/coordination/orientation/{rule_id}/supprimer", {}, page="/gestion/coordination/orientation"
+    )
     db.session.expire_all()
     assert db.session.get(NewcomerRoute, rule_id) is None
-    page = client.get("/projets/gestion").get_data(as_text=True)
+    page = client.get("/gestion/projets").get_data(as_text=True)
     assert "Atelier de réparation de vélos" in page  # the coordination sees every request
 
 
@@ -191,6 +197,11 @@ def test_default_routing_from_an_empty_table(client):
     make_user(email="coordination@example.org", name="Coordination", is_coordinator=True)
     db.session.commit()
     client.login("coordination@example.org", PASSWORD)
-    done = client.submit("/projets/orientation/par-defaut", {}, page="/projets/orientation", follow_redirects=True)
+    done = client.submit(
+        "/gestion/coordination/orientation/par-defaut",
+        {},
+        page="/gestion/coordination/orientation",
+        follow_redirects=True,
+    )
     assert "9 règles d&#39;orientation sont installées." in done.get_data(as_text=True)
     assert db.session.query(NewcomerRoute).count() == 9

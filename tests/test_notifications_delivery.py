@@ -238,18 +238,20 @@ def test_retries_wait_longer_each_time_then_the_message_is_dead_and_shown_to_coo
     mail_app.test_client_class = BrowserLikeClient
     client = mail_app.test_client()
     client.login(world.member.email, PASSWORD)
-    assert client.get("/coordination/courriels").status_code == 403
+    assert client.get("/gestion/coordination/courriels").status_code == 403
     client.logout()
     client.login(world.coordinator.email, PASSWORD)
-    page = client.get("/coordination/courriels").get_data(as_text=True)
+    page = client.get("/gestion/coordination/courriels").get_data(as_text=True)
     assert "inconnu@test.example" in page and "451" in page
 
     smtp.reply = None
-    response = client.submit(f"/coordination/courriels/{row.id}/renvoyer", page="/coordination/courriels")
+    response = client.submit(
+        f"/gestion/coordination/courriels/{row.id}/renvoyer", page="/gestion/coordination/courriels"
+    )
     assert response.status_code == 303
     assert send_due().sent == 1
     assert [message["To"] for message in smtp.messages] == ["inconnu@test.example"]
-    assert "Aucun message en échec." in client.get("/coordination/courriels").get_data(as_text=True)
+    assert "Aucun message en échec." in client.get("/gestion/coordination/courriels").get_data(as_text=True)
 
 
 def test_an_address_refused_for_good_is_not_tried_again(smtp):

@@ -8,11 +8,14 @@ from flask_babel import gettext as _
 
 from app.agreements import issuing, notices
 from app.agreements.models import Agreement, AgreementStatus
+from app.core.refusals import Refusal
 from app.models import User, utcnow
 
 
-class SigningError(ValueError):
-    """The action is not possible now; the message says why, in the user's language."""
+class SigningError(Refusal):
+    """The signature is not possible now."""
+
+    code = "signing_refused"
 
 
 def can_view(user: User, agreement: Agreement) -> bool:

@@ -19,17 +19,12 @@ from app.auth.tokens import (
 )
 from app.core.forms import EmptyForm
 from app.core.navigation import safe_next_url
+from app.core.responses import form_page
 from app.extensions import db, limiter
 from app.models import OrganisationKind
 from app.notifications import send_email
 
 bp = Blueprint("auth", __name__, url_prefix="/compte", template_folder="templates")
-
-
-def _form_page(template: str, form, **context):
-    """Render a form page; a submitted form with errors answers 422 (htmx swaps it in place)."""
-    status = 422 if request.method == "POST" and form.errors else 200
-    return render_template(template, form=form, **context), status
 
 
 def _start_session(user, remember: bool) -> None:
@@ -76,7 +71,7 @@ def signup():
             "info",
         )
         return redirect(url_for("auth.login"), code=303)
-    return _form_page("auth/signup.html", form)
+    return form_page("auth/signup.html", form)
 
 
 def _send_account_email(user, subject: LazyString, template: str, **links: str) -> None:
@@ -158,7 +153,7 @@ def login():
                 flash(_("Vous êtes connecté·e."), "success")
                 return redirect(safe_next_url(form.next.data, url_for("core.home")), code=303)
             form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
-    return _form_page("auth/login.html", form)
+    return form_page("auth/login.html", form)
 
 
 @bp.post("/deconnexion")
@@ -201,7 +196,7 @@ def reset_request():
             "info",
         )
         return redirect(url_for("auth.login"), code=303)
-    return _form_page("auth/reset_request.html", form)
+    return form_page("auth/reset_request.html", form)
 
 
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
@@ -218,4 +213,4 @@ def reset_password(token: str):
         _start_session(user, remember=False)
         flash(_("Votre mot de passe est changé."), "success")
         return redirect(url_for("core.home"), code=303)
-    return _form_page("auth/reset_password.html", form, token=token)
+    return form_page("auth/reset_password.html", form, token=token)

@@ -9,7 +9,6 @@ message is shown, in the reader's language and in Europe/Paris time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import force_locale, format_datetime, get_locale
@@ -17,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core.money import format_cents
+from app.core.refusals import Reason, Refusal, refuse
 
 
 class Code:
@@ -53,45 +53,8 @@ class Code:
     ALREADY_WAITING = "already_waiting"
 
 
-@dataclass(frozen=True)
-class Reason:
-    """One reason for refusing; ``field`` names the form field it belongs next to, if any."""
-
-    code: str
-    message: object  # a lazy string: str(reason.message) translates it
-    field: str | None = None
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-class Refusal(Exception):
-    """The engine refuses an operation; nothing was written."""
-
-    def __init__(self, reasons: list[Reason] | Reason):
-        self.reasons = [reasons] if isinstance(reasons, Reason) else list(reasons)
-        if not self.reasons:
-            raise ValueError("a refusal needs at least one reason")
-        super().__init__(", ".join(reason.code for reason in self.reasons))
-
-    @property
-    def codes(self) -> list[str]:
-        return [reason.code for reason in self.reasons]
-
-    @property
-    def messages(self) -> list[str]:
-        return [str(reason.message) for reason in self.reasons]
-
-    def by_field(self) -> dict[str, list[str]]:
-        """Messages grouped by form field ("" for those of the whole form), for a view to show."""
-        grouped: dict[str, list[str]] = {}
-        for reason in self.reasons:
-            grouped.setdefault(reason.field or "", []).append(str(reason.message))
-        return grouped
-
-
-def refuse(code: str, message: object, field: str | None = None) -> Refusal:
-    return Refusal(Reason(code, message, field))
+# The engine refuses in the shape every rule uses (app.core.refusals).
+__all__ = ["Code", "Minutes", "Moment", "Money", "Reason", "Refusal", "refuse"]
 
 
 # --- Values shown inside messages, formatted when the message is read -------------------------

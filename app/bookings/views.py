@@ -34,6 +34,7 @@ from app.bookings.forms import (
 from app.bookings.service import Action, Code, Refusal
 from app.core.clock import within_reach
 from app.core.navigation import safe_next_url
+from app.core.responses import add_errors
 from app.core.web import is_htmx_fragment_request
 from app.extensions import db
 from app.models import Booking, BookingStatus, Resource, ResourceKind, utcnow
@@ -103,16 +104,6 @@ def _resource_or_404(resource_id: int) -> Resource:
     if resource is None:
         abort(404)
     return resource
-
-
-def add_errors(form, errors: dict[str, list[str]]) -> None:
-    """The engine's reasons next to their fields; those of the whole form (or of a field the form
-    does not show) above it."""
-    for name, messages in errors.items():
-        if name and name in form:
-            form[name].errors = [*form[name].errors, *messages]
-        else:
-            form.form_errors.extend(messages)
 
 
 def _fit_to(form, resource: Resource):
@@ -219,7 +210,7 @@ def new(resource_id: int):
             ]
     except Refusal as refusal:
         db.session.rollback()
-        add_errors(form, refusal.by_field())
+        add_errors(form, refusal)
         return _form_page(resource, form, 422)
     db.session.commit()
     flash(_booked_message(bookings), "success")
@@ -411,7 +402,7 @@ def edit(booking_id: int):
         change = service.edit_booking(booking, current_user, reason=form.reason.data or "", **_edit_values(form))
     except Refusal as refusal:
         db.session.rollback()
-        add_errors(form, refusal.by_field())
+        add_errors(form, refusal)
         return _edit_page(booking, form, 422)
     db.session.commit()
     if change.back_to_manager and booking.status == BookingStatus.REQUESTED:
@@ -460,7 +451,7 @@ def cancel_series(series_id: int):
         db.session.rollback()
         if is_htmx_fragment_request(LIST_TARGET):
             return _list_fragment(error_message=" ".join(refusal.messages)), 422
-        add_errors(form, refusal.by_field())
+        add_errors(form, refusal)
         return render_template("bookings/cancel_series.html", series=series, form=form, back=back), 422
     db.session.commit()
     message = ngettext(
@@ -515,7 +506,7 @@ def cancel(booking_id: int):
         db.session.rollback()
         if is_htmx_fragment_request(row_target):
             return _row(booking, error_message=" ".join(refusal.messages)), 422
-        add_errors(form, refusal.by_field())
+        add_errors(form, refusal)
         return render_template("bookings/cancel.html", booking=booking, form=form, back=back, allowed=True), 422
     db.session.commit()
     message = _("La réservation de « %(name)s » est annulée.", name=booking.resource.name)

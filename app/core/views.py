@@ -45,6 +45,31 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
+# Staff pages that moved under /gestion/ (one tree for the staff area): the old addresses, in
+# bookmarks and in emails already sent, answer 308 (the method and the form are kept).
+MOVED_STAFF_PAGES = {
+    "/projets/gestion": "/gestion/projets",
+    "/projets/orientation": "/gestion/coordination/orientation",
+    "/coordination/courriels": "/gestion/coordination/courriels",
+}
+
+
+def _moved_to(new: str):
+    def moved(rest: str = ""):
+        target = new + (f"/{rest}" if rest else "")
+        if request.query_string:
+            target += "?" + request.query_string.decode("latin-1")
+        return redirect(target, code=308)
+
+    return moved
+
+
+for _old, _new in MOVED_STAFF_PAGES.items():
+    _view = _moved_to(_new)
+    for _rule in (_old, _old + "/<path:rest>"):
+        bp.add_url_rule(_rule, f"moved{_old.replace('/', '_')}", _view, methods=["GET", "POST"])
+
+
 @bp.get("/sante/gabarit")
 def template_probe():
     """A page of the layout that reads nothing from the database: the floor of what a page costs

@@ -29,11 +29,6 @@ from app.models import Booking, BookingStatus, Resource, Series, User, VenueMemb
 RECENT = timedelta(days=7)
 
 
-def is_staff(user: User) -> bool:
-    """A manager of at least one venue, or a coordinator: the desk and its counter are theirs."""
-    return permissions.can_use_administration(user)
-
-
 def pending_count(user: User) -> int:
     """The requests waiting for this user's decision, in one COUNT query."""
     query = (

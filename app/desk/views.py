@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,6 +20,7 @@ from flask_login import current_user
 from app.bookings import service
 from app.bookings.service import Code, Reason, Refusal
 from app.catalogue.calendar import iso_week, monday_of, parse_week
+from app.core.access import is_staff, staff_only
 from app.core.clock import within_reach
 from app.core.navigation import safe_next_url
 from app.core.web import is_htmx_fragment_request
@@ -36,13 +37,7 @@ LIST_TARGET = "desk-list"
 PLANNING_TARGET = "planning"
 
 
-@bp.before_request
-def _only_managers_and_coordinators():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not rules.is_staff(current_user):
-        abort(403)
-    return None
+bp.before_request(staff_only)
 
 
 @bp.app_context_processor
@@ -54,7 +49,7 @@ def _pending_counter():
         if "desk_pending_count" not in g:
             user = current_user
             g.desk_pending_count = (
-                rules.pending_count(user) if user and user.is_authenticated and rules.is_staff(user) else None
+                rules.pending_count(user) if user and user.is_authenticated and is_staff(user) else None
             )
         return g.desk_pending_count
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage import audit
 from app.models import (
@@ -30,14 +31,14 @@ from app.models import (
 LIVE_STATUSES = (BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.HANDED_OVER)
 
 
-class InvalidClosure(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
+class InvalidClosure(Refusal):
+    code = "invalid_closure"
 
 
-class ClosureRefused(ValueError):
+class ClosureRefused(Refusal):
     """The action does not apply to this closure; ``str(error)`` says why."""
+
+    code = "closure_refused"
 
 
 def check_period(starts_at: datetime, ends_at: datetime, reason: str, now: datetime) -> dict[str, str]:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage import audit
 from app.manage.parsing import SLUG_PATTERN, Interval, slugify
@@ -16,12 +17,10 @@ from app.manage.search import Page, contains, page_of
 from app.models import Audience, OpeningHours, Organisation, Theme, User, Venue, VenueMembership
 
 
-class InvalidChange(ValueError):
-    """``errors`` maps a form field to its message; ``errors[None]`` is a message for the page."""
+class InvalidChange(Refusal):
+    """Made from ``{form field: message}``; the ``None`` field is for the page."""
 
-    def __init__(self, errors: dict[str | None, str]):
-        super().__init__(errors)
-        self.errors = errors
+    code = "invalid_change"
 
 
 def _taken(model, column, value, current_id: int | None, *, case_insensitive: bool = False) -> bool:

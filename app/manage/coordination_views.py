@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.accounts import find_user_by_email
+from app.core.access import coordinator_required
+from app.core.responses import action_done, action_refused, add_errors, back_to, form_page, list_page, page
 from app.extensions import db
 from app.manage import closures as closure_rules
 from app.manage import coordination
@@ -24,18 +26,7 @@ from app.manage.forms import (
     WeekHoursForm,
     choices,
 )
-from app.manage.web import (
-    action_done,
-    action_refused,
-    add_errors,
-    back_to,
-    bp,
-    coordinator_only,
-    form_page,
-    found_or_404,
-    list_page,
-    page,
-)
+from app.manage.web import bp, found_or_404
 from app.models import (
     Audience,
     ConsortiumClosure,
@@ -52,7 +43,7 @@ from app.models import (
 
 
 @bp.get("/coordination/lieux")
-@coordinator_only
+@coordinator_required
 def venues():
     rows = db.session.scalars(
         select(Venue).options(selectinload(Venue.memberships).selectinload(VenueMembership.user)).order_by(Venue.name)
@@ -93,7 +84,7 @@ def _save_venue(venue: Venue | None):
         try:
             saved = coordination.save_venue(venue, data, current_user)
         except coordination.InvalidChange as error:
-            add_errors(form, error.errors)
+            add_errors(form, error)
         else:
             db.session.commit()
             if venue is None:
@@ -107,13 +98,13 @@ def _save_venue(venue: Venue | None):
 
 
 @bp.route("/coordination/lieux/nouveau", methods=["GET", "POST"])
-@coordinator_only
+@coordinator_required
 def new_venue():
     return _save_venue(None)
 
 
 @bp.route("/coordination/lieux/<int:venue_id>", methods=["GET", "POST"])
-@coordinator_only
+@coordinator_required
 def edit_venue(venue_id: int):
     return _save_venue(found_or_404(db.session.get(Venue, venue_id)))
 
@@ -122,7 +113,7 @@ def edit_venue(venue_id: int):
 
 
 @bp.route("/coordination/gestionnaires", methods=["GET", "POST"])
-@coordinator_only
+@coordinator_required
 def managers():
     form = ManagerForm()
     all_venues = list(db.session.scalars(select(Venue).order_by(Venue.name)))
@@ -135,7 +126,7 @@ def managers():
             try:
                 membership = membership_rules.make_manager(venue, find_user_by_email(form.email.data), current_user)
             except membership_rules.MembershipRefused as error:
-                add_errors(form, {error.field: str(error)})
+                add_errors(form, error)
             else:
                 db.session.commit()
                 flash(_("%(name)s gère maintenant %(venue)s.", name=membership.user.name, venue=venue.name), "success")
@@ -146,7 +137,7 @@ def managers():
 
 
 @bp.post("/coordination/gestionnaires/<int:membership_id>/retirer")
-@coordinator_only
+@coordinator_required
 def remove_manager(membership_id: int):
     membership = found_or_404(db.session.get(VenueMembership, membership_id))
     if membership.role != VenueRole.MANAGER:
@@ -179,7 +170,7 @@ def _save_theme(theme: Theme | None, form: ThemeForm):
             actor=current_user,
         )
     except coordination.InvalidChange as error:
-        add_errors(form, error.errors)
+        add_errors(form, error)
         return None
     db.session.commit()
     flash(_("La thématique « %(name)s » est enregistrée.", name=saved.name_fr), "success")
@@ -187,7 +178,7 @@ def _save_theme(theme: Theme | None, form: ThemeForm):
 
 
 @bp.route("/coordination/thematiques", methods=["GET", "POST"])
-@coordinator_only
+@coordinator_required
 def themes():
     form = ThemeForm()
     if form.validate_on_submit():
@@ -198,7 +189,7 @@ def themes():
 
 
 @bp.route("/coordination/thematiques/<int:theme_id>", methods=["GET", "POST"])
-@coordinator_only
+@coordinator_required
 def edit_theme(theme_id: int):
     theme = found_or_404(db.session.get(Theme, theme_id))
     form = ThemeForm(obj=theme)
@@ -224,7 +215,7 @@ def _search_page(search, template: str, rows_template: str, rows_target: str):
 
 
 @bp.get("/coordination/structures")
-@coordinator_only
+@coordinator_required
 def organisations():
     return _search_page(
         coordination.search_organisations,
@@ -235,7 +226,7 @@ def organisations():
 
 
 @bp.post("/coordination/structures/<int:organisation_id>/public")
-@coordinator_only
+@coordinator_required
 def set_audience(organisation_id: int):
     organisation = found_or_404(db.session.get(Organisation, organisation_id))
     form = AudienceForm()
@@ -267,7 +258,7 @@ def set_audience(organisation_id: int):
 
 
 @bp.route("/coordination/fermetures", methods=["GET", "POST"])
-@coordinator_only
+@coordinator_required
 def consortium_closures():
     all_venues = list(db.session.scalars(select(Venue).where(Venue.is_active.is_(True)).order_by(Venue.name)))
     form = ConsortiumClosureForm()
@@ -279,7 +270,7 @@ def consortium_closures():
         try:
             closure_rules.propose_consortium_closure(chosen, starts_at, ends_at, form.reason.data, current_user, now)
         except closure_rules.InvalidClosure as error:
-            add_errors(form, error.errors)
+            add_errors(form, error)
         else:
             db.session.commit()
             flash(
@@ -321,13 +312,13 @@ def _user_action_message(action: str, name: str) -> str:
 
 
 @bp.get("/coordination/utilisateurs")
-@coordinator_only
+@coordinator_required
 def users():
     return _search_page(coordination.search_users, "manage/users.html", "manage/_user_rows.html", "user-rows")
 
 
 @bp.post("/coordination/utilisateurs/<int:user_id>/<action>")
-@coordinator_only
+@coordinator_required
 def user_action(user_id: int, action: str):
     if action not in USER_ACTIONS:
         abort(404)
@@ -343,6 +334,6 @@ def user_action(user_id: int, action: str):
     try:
         rule(user, value, current_user)
     except coordination.InvalidChange as error:
-        return action_refused(str(error.errors[None]), url_for("manage.users"), target, render_row)
+        return action_refused(str(error), url_for("manage.users"), target, render_row)
     db.session.commit()
     return action_done(_user_action_message(action, user.name), url_for("manage.users"), target, render_row)

@@ -9,17 +9,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage import audit
 from app.models import User, Venue, VenueMembership, VenueRole
 
 
-class MembershipRefused(ValueError):
-    """``field`` is the form field the message belongs next to (None: a message for the page)."""
+class MembershipRefused(Refusal):
+    """Next to the email field unless the refusal names another (``field=None``: for the page)."""
 
-    def __init__(self, message, field: str | None = "email"):
-        super().__init__(message)
-        self.field = field
+    code = "membership_refused"
+    field = "email"
 
 
 def _membership(user: User, venue: Venue) -> VenueMembership | None:

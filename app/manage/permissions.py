@@ -14,26 +14,19 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.core.access import is_coordinator
 from app.extensions import db
 from app.models import Closure, Qualification, Resource, User, Venue, VenueMembership
 
 
-def can_use_administration(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_coordinator or user.is_manager))
-
-
-def can_coordinate(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_coordinator)
-
-
 def can_manage_venue(user: User, venue: Venue) -> bool:
-    return can_coordinate(user) or (user.is_authenticated and user.is_active and user.manages(venue.id))
+    return is_coordinator(user) or (user.is_authenticated and user.is_active and user.manages(venue.id))
 
 
 def manageable_venues(user: User) -> list[Venue]:
     """The venues whose administration pages the user sees, by name."""
     query = select(Venue).order_by(Venue.name)
-    if not can_coordinate(user):
+    if not is_coordinator(user):
         venue_ids = [venue.id for venue in user.managed_venues]
         query = query.where(Venue.id.in_(venue_ids))
     return list(db.session.scalars(query))

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 
+from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage import audit
 from app.models import Resource, ResourcePhoto, User
@@ -43,12 +44,9 @@ FORMATS = {
 }
 
 
-class InvalidPhoto(ValueError):
-    """``field`` is the form field the message belongs to."""
-
-    def __init__(self, message, field: str = "photo"):
-        super().__init__(message)
-        self.field = field
+class InvalidPhoto(Refusal):
+    code = "invalid_photo"
+    field = "photo"
 
 
 def upload_folder(app: Flask) -> Path:

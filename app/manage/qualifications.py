@@ -9,15 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.clock import paris_end_of_day, paris_today
+from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage import audit
 from app.models import Qualification, Resource, ResourceKind, User, Venue
 
 
-class InvalidQualification(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
+class InvalidQualification(Refusal):
+    code = "invalid_qualification"
 
 
 def venue_machines(venue: Venue) -> list[Resource]:

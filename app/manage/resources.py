@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage import audit
 from app.manage.parsing import SLUG_PATTERN, Interval, slugify
@@ -69,12 +70,10 @@ class ResourceData:
         return any(self.opening_hours.values())
 
 
-class InvalidResource(ValueError):
-    """``errors`` maps a field name of ``ResourceData`` to the message shown next to it."""
+class InvalidResource(Refusal):
+    """Made from ``{field of ResourceData: message}``."""
 
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
+    code = "invalid_resource"
 
 
 # The fields copied as they are from ResourceData onto Resource.

@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.accounts import find_user_by_email
+from app.core.responses import action_done, action_refused, add_errors, back_to, form_page, list_page, page
 from app.extensions import db
 from app.manage import closures as closure_rules
 from app.manage import memberships as membership_rules
@@ -27,18 +28,7 @@ from app.manage.forms import (
     ResourceForm,
     choices,
 )
-from app.manage.web import (
-    action_done,
-    action_refused,
-    add_errors,
-    back_to,
-    bp,
-    form_page,
-    found_or_404,
-    list_page,
-    page,
-    venue_or_404,
-)
+from app.manage.web import bp, found_or_404, venue_or_404
 from app.models import Resource, Venue, utcnow
 
 # --- Dashboard -------------------------------------------------------------------------------------
@@ -103,7 +93,7 @@ def new_resource(slug: str):
         try:
             resource = resource_rules.create_resource(venue, form.to_data(), current_user)
         except resource_rules.InvalidResource as error:
-            add_errors(form, error.errors)
+            add_errors(form, error)
         else:
             db.session.commit()
             flash(
@@ -134,7 +124,7 @@ def edit_resource(slug: str, resource_id: int):
         try:
             changed = resource_rules.update_resource(resource, form.to_data(resource.kind), current_user)
         except resource_rules.InvalidResource as error:
-            add_errors(form, error.errors)
+            add_errors(form, error)
         else:
             db.session.commit()
             if changed:
@@ -198,7 +188,7 @@ def add_photo(slug: str, resource_id: int):
                 photos.max_bytes(current_app),
             )
         except photos.InvalidPhoto as error:
-            add_errors(photo_form, {error.field: str(error)})
+            add_errors(photo_form, error)
         else:
             try:
                 db.session.commit()
@@ -241,7 +231,7 @@ def closures(slug: str):
         try:
             closure_rules.add_closure(venue, starts_at, ends_at, form.reason.data, current_user, now)
         except closure_rules.InvalidClosure as error:
-            add_errors(form, error.errors)
+            add_errors(form, error)
         else:
             affected = closure_rules.affected_bookings([venue.id], starts_at, ends_at)
             db.session.commit()
@@ -343,7 +333,7 @@ def qualifications(slug: str):
                 now=now,
             )
         except qualification_rules.InvalidQualification as error:
-            add_errors(form, error.errors)
+            add_errors(form, error)
         else:
             db.session.commit()
             flash(
@@ -403,7 +393,7 @@ def members(slug: str):
         try:
             membership = membership_rules.add_member(venue, find_user_by_email(form.email.data), current_user)
         except membership_rules.MembershipRefused as error:
-            add_errors(form, {error.field: str(error)})
+            add_errors(form, error)
         else:
             db.session.commit()
             flash(

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.catalogue.labels import RESOURCE_KIND_LABELS, WEEKDAY_LABELS
+from app.core.access import is_coordinator
 from app.core.clock import to_paris
 from app.extensions import db
 from app.manage import coordination_views, permissions, photos, venue_views  # noqa: F401 - registers the routes
@@ -60,7 +61,7 @@ def _labels():
         "weekday_labels": WEEKDAY_LABELS,
         "last_day": last_day,
         "period_label": period_label,
-        "is_coordinator": permissions.can_coordinate(current_user),
+        "is_coordinator": is_coordinator(current_user),
     }
 
 

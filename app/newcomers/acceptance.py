@@ -64,11 +64,9 @@ class Schedule:
 
 
 class AcceptanceRefused(WorkflowError):
-    """The booking engine refused the sessions; ``reasons`` says why, date by date."""
+    """The sessions cannot be booked; the reasons say why, date by date."""
 
-    def __init__(self, reasons: list[str]):
-        self.reasons = reasons
-        super().__init__(" ".join(reasons))
+    code = "sessions_refused"
 
 
 def offered_test_spaces(request: TestSpaceRequest) -> list[Resource]:
@@ -159,7 +157,7 @@ def _book_sessions(
         if any(booking.status == BookingStatus.REQUESTED for booking in bookings):
             service.approve_series(series, actor, note, now=now)
     except service.Refusal as refusal:
-        raise AcceptanceRefused(refusal.messages) from refusal
+        raise AcceptanceRefused(refusal.reasons) from refusal
     return bookings
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core.refusals import Refusal
 from app.extensions import db
 from app.models import Theme, Venue
 from app.newcomers.models import NewcomerRoute, SupportKind
@@ -35,8 +36,10 @@ DEFAULT_ROUTES: tuple[tuple[str, SupportKind | None, str], ...] = (
 )
 
 
-class RoutingError(ValueError):
-    """A change of the routing table that cannot be made; the message is for people."""
+class RoutingError(Refusal):
+    """A change of the routing table that cannot be made."""
+
+    code = "routing_refused"
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,16 @@ from datetime import time
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.agreements.issuing import current_agreement_of
 from app.bookings.service import STATUS_LABELS as BOOKING_STATUS_LABELS
 from app.bookings.service import Frequency
+from app.core.access import coordinator_required, staff_required
 from app.core.forms import EmptyForm
+from app.core.responses import form_status
 from app.extensions import db, limiter
 from app.models import OrganisationKind, Resource, Theme, Venue, utcnow
 from app.newcomers import acceptance, notices, routing, spam, workflow
@@ -40,7 +42,9 @@ from app.newcomers.labels import (
 from app.newcomers.models import NewcomerRoute, RequestStatus, SpaceKind, SupportKind, TestSpaceRequest
 from app.newcomers.tokens import make_invitation_token, request_from_invitation_token, request_from_status_token
 
-bp = Blueprint("newcomers", __name__, url_prefix="/projets", template_folder="templates")
+# The newcomers' pages under /projets/; the venues' desk of requests under /gestion/projets/ and the
+# coordination's routing table under /gestion/coordination/orientation, with the other staff pages.
+bp = Blueprint("newcomers", __name__, template_folder="templates")
 
 
 @bp.app_context_processor
@@ -61,10 +65,6 @@ def _retention_days() -> int:
     return current_app.config["NEWCOMER_RETENTION_DAYS"]
 
 
-def _status(form) -> int:
-    return 422 if request.method == "POST" and form.errors else 200
-
-
 def _theme_choices() -> list[tuple[int, str]]:
     locale = str(get_locale())
     return [(theme.id, theme.name(locale)) for theme in db.session.scalars(select(Theme).order_by(Theme.position))]
@@ -73,7 +73,7 @@ def _theme_choices() -> list[tuple[int, str]]:
 # --- the newcomer --------------------------------------------------------------------------------
 
 
-@bp.route("/proposer", methods=["GET", "POST"])
+@bp.route("/projets/proposer", methods=["GET", "POST"])
 @limiter.limit(_rate_limit, methods=["POST"])
 def new_request():
     form = NewcomerRequestForm()
@@ -107,11 +107,11 @@ def new_request():
             return redirect(url_for("newcomers.sent"), code=303)
         too_fast = True
     form.started.data = spam.make_form_stamp()
-    status = 422 if too_fast else _status(form)
+    status = 422 if too_fast else form_status(form)
     return render_template("newcomers/request_form.html", form=form, too_fast=too_fast), status
 
 
-@bp.get("/envoyee")
+@bp.get("/projets/envoyee")
 def sent():
     return render_template("newcomers/sent.html", sent=session.pop("newcomer_sent", None))
 
@@ -148,7 +148,7 @@ def _status_page(found: TestSpaceRequest, token: str, message_form=None, withdra
     return page, 422 if (message_form.errors or withdraw_form.errors) else 200
 
 
-@bp.get("/suivi/<token>")
+@bp.get("/projets/suivi/<token>")
 def status(token: str):
     response = current_app.make_response(_status_page(_request_for_token(token), token))
     response.headers["Referrer-Policy"] = "no-referrer"  # the token never leaves in a Referer
@@ -156,7 +156,7 @@ def status(token: str):
     return response
 
 
-@bp.post("/suivi/<token>/message")
+@bp.post("/projets/suivi/<token>/message")
 @limiter.limit(_rate_limit, methods=["POST"])
 def newcomer_message(token: str):
     found = _request_for_token(token, for_update=True)
@@ -173,7 +173,7 @@ def newcomer_message(token: str):
     return _status_page(found, token, message_form=form)
 
 
-@bp.post("/suivi/<token>/retrait")
+@bp.post("/projets/suivi/<token>/retrait")
 def withdraw(token: str):
     found = _request_for_token(token, for_update=True)
     form = WithdrawForm()
@@ -189,7 +189,7 @@ def withdraw(token: str):
     return _status_page(found, token, withdraw_form=form)
 
 
-@bp.route("/lien-perdu", methods=["GET", "POST"])
+@bp.route("/projets/lien-perdu", methods=["GET", "POST"])
 @limiter.limit(_rate_limit, methods=["POST"])
 def lost_link():
     form = LostLinkForm()
@@ -209,10 +209,10 @@ def lost_link():
             "info",
         )
         return redirect(url_for("newcomers.lost_link"), code=303)
-    return render_template("newcomers/lost_link.html", form=form), _status(form)
+    return render_template("newcomers/lost_link.html", form=form), form_status(form)
 
 
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@bp.route("/projets/invitation/<token>", methods=["GET", "POST"])
 def invitation(token: str):
     found = request_from_invitation_token(token)
     if found is None or found.user is None:
@@ -250,29 +250,22 @@ def invitation(token: str):
         login_user(user)
         flash(_("Bienvenue, %(name)s ! Votre compte est ouvert.", name=user.name), "success")
         return redirect(url_for("core.home"), code=303)
-    return render_template("newcomers/invitation.html", form=form, req=found, user=user), _status(form)
+    return render_template("newcomers/invitation.html", form=form, req=found, user=user), form_status(form)
 
 
 # --- the managers' desk ----------------------------------------------------------------------------
 
 
-def _require_desk_access() -> None:
-    if not (current_user.is_coordinator or current_user.is_manager):
-        abort(403)
-
-
 def _visible_request(request_id: int, for_update: bool = False) -> TestSpaceRequest:
-    _require_desk_access()
     found = db.session.get(TestSpaceRequest, request_id)
     if found is None or not workflow.can_view(current_user, found):
         abort(404)
     return _locked(found) if for_update else found
 
 
-@bp.get("/gestion")
-@login_required
+@bp.get("/gestion/projets")
+@staff_required
 def desk():
-    _require_desk_access()
     wanted = request.args.get("statut", "")
     query = workflow.visible_requests(current_user).options(
         selectinload(TestSpaceRequest.themes), selectinload(TestSpaceRequest.venue)
@@ -344,8 +337,8 @@ def _redirect_choices(found: TestSpaceRequest) -> list[tuple[int, str]]:
     return [(venue.id, venue.name) for venue in venues if venue.id != found.venue_id]
 
 
-@bp.get("/gestion/<int:request_id>")
-@login_required
+@bp.get("/gestion/projets/<int:request_id>")
+@staff_required
 def desk_request(request_id: int):
     return _desk_page(_visible_request(request_id))
 
@@ -371,8 +364,8 @@ def _act(found: TestSpaceRequest, form_name: str, form, action, success: str, er
     return _desk_page(db.session.get(TestSpaceRequest, found.id), 422, **{form_name: form})
 
 
-@bp.post("/gestion/<int:request_id>/examen")
-@login_required
+@bp.post("/gestion/projets/<int:request_id>/examen")
+@staff_required
 def desk_review(request_id: int):
     found = _visible_request(request_id, for_update=True)
     form = EmptyForm()
@@ -390,8 +383,8 @@ def desk_review(request_id: int):
     return redirect(url_for("newcomers.desk_request", request_id=found.id), code=303)
 
 
-@bp.post("/gestion/<int:request_id>/message")
-@login_required
+@bp.post("/gestion/projets/<int:request_id>/message")
+@staff_required
 def desk_message(request_id: int):
     found = _visible_request(request_id, for_update=True)
     form = MessageForm()
@@ -405,8 +398,8 @@ def desk_message(request_id: int):
     )
 
 
-@bp.post("/gestion/<int:request_id>/refus")
-@login_required
+@bp.post("/gestion/projets/<int:request_id>/refus")
+@staff_required
 def desk_decline(request_id: int):
     found = _visible_request(request_id, for_update=True)
     form = DeclineForm()
@@ -420,8 +413,8 @@ def desk_decline(request_id: int):
     )
 
 
-@bp.post("/gestion/<int:request_id>/reorientation")
-@login_required
+@bp.post("/gestion/projets/<int:request_id>/reorientation")
+@staff_required
 def desk_redirect(request_id: int):
     found = _visible_request(request_id, for_update=True)
     form = RedirectForm()
@@ -436,8 +429,8 @@ def desk_redirect(request_id: int):
     )
 
 
-@bp.post("/gestion/<int:request_id>/acceptation")
-@login_required
+@bp.post("/gestion/projets/<int:request_id>/acceptation")
+@staff_required
 def desk_accept(request_id: int):
     found = _visible_request(request_id, for_update=True)
     form = AcceptForm()
@@ -469,11 +462,6 @@ def desk_accept(request_id: int):
 # --- the coordination's routing table --------------------------------------------------------------
 
 
-def _require_coordinator() -> None:
-    if not current_user.is_coordinator:
-        abort(403)
-
-
 def _route_form(formdata=True) -> RouteForm:
     form = RouteForm() if formdata else RouteForm(formdata=None)
     form.theme.choices = _theme_choices()
@@ -482,10 +470,9 @@ def _route_form(formdata=True) -> RouteForm:
     return form
 
 
-@bp.route("/orientation", methods=["GET", "POST"])
-@login_required
+@bp.route("/gestion/coordination/orientation", methods=["GET", "POST"])
+@coordinator_required
 def routing_table():
-    _require_coordinator()
     form = _route_form()
     if form.validate_on_submit():
         theme, venue = db.session.get(Theme, form.theme.data), db.session.get(Venue, form.venue.data)
@@ -499,7 +486,7 @@ def routing_table():
             return redirect(url_for("newcomers.routing_table"), code=303)
     return (
         render_template("newcomers/routing.html", form=form, routes=routing.routes(), row_form=EmptyForm()),
-        _status(form),
+        form_status(form),
     )
 
 
@@ -510,10 +497,9 @@ def _route_or_404(route_id: int) -> NewcomerRoute:
     return route
 
 
-@bp.post("/orientation/<int:route_id>/<any(monter, descendre, supprimer):action>")
-@login_required
+@bp.post("/gestion/coordination/orientation/<int:route_id>/<any(monter, descendre, supprimer):action>")
+@coordinator_required
 def routing_change(route_id: int, action: str):
-    _require_coordinator()
     route = _route_or_404(route_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -526,10 +512,9 @@ def routing_change(route_id: int, action: str):
     return redirect(url_for("newcomers.routing_table"), code=303)
 
 
-@bp.post("/orientation/par-defaut")
-@login_required
+@bp.post("/gestion/coordination/orientation/par-defaut")
+@coordinator_required
 def routing_defaults():
-    _require_coordinator()
     if not EmptyForm().validate_on_submit():
         abort(400)
     created, missing = routing.install_default_routing()

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 
+from app.core.refusals import Refusal
 from app.extensions import db
 from app.models import AuditEntry, Theme, User, Venue, utcnow
 from app.newcomers import notices
@@ -40,8 +41,10 @@ from app.newcomers.routing import route_request
 AUDIT_SUBJECT = "test_space_request"
 
 
-class WorkflowError(ValueError):
-    """The change cannot be made; the message says why, for people."""
+class WorkflowError(Refusal):
+    """The change of a request cannot be made."""
+
+    code = "workflow_refused"
 
 
 class NotAllowed(PermissionError):

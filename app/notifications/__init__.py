@@ -27,7 +27,7 @@ already written message, in the current language.
 
 Delivery is a separate step, :mod:`app.notifications.outbox`: ``flask outbox send`` (once) or
 ``flask outbox send --loop`` (a worker), with retries and dead letters that coordinators see at
-``/coordination/courriels``. Without ``SMTP_HOST`` (development, tests) the messages are written as
+``/gestion/coordination/courriels``. Without ``SMTP_HOST`` (development, tests) the messages are written as
 ``.eml`` files in ``instance/outbox/`` right after the commit (``OUTBOX_DELIVER_ON_COMMIT``).
 
 Also here: the receivers of the booking engine's signals (:mod:`.subscribers`), the daily digest

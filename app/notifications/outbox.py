@@ -16,7 +16,7 @@ A sender that dies between 1 and 3 leaves the message "sending": once its lease 
 sender claims it again. That is the one case where a message may go out twice (the mail server
 took it, and we crashed before writing it down); it keeps its Message-ID, so mail software can
 tell the copies apart. A message is never lost: it stays in the table until sent or dead, and dead
-letters wait for a coordinator to send them again (``/coordination/courriels``, ``flask outbox retry``).
+letters wait for a coordinator to send them again (``/gestion/coordination/courriels``, ``flask outbox retry``).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.access import coordinator_required
 from app.core.forms import EmptyForm
 from app.extensions import db
 from app.notifications import (
@@ -40,22 +41,15 @@ def preferences():
     return render_template("notifications/preferences.html", form=form)
 
 
-def _coordinators_only() -> None:
-    if not current_user.is_coordinator:
-        abort(403)
-
-
-@bp.get("/coordination/courriels")
-@login_required
+@bp.get("/gestion/coordination/courriels")
+@coordinator_required
 def dead_letters():
-    _coordinators_only()
     return render_template("notifications/dead_letters.html", messages=outbox.dead_letters(), counts=outbox.counts())
 
 
-@bp.post("/coordination/courriels/<int:message_id>/renvoyer")
-@login_required
+@bp.post("/gestion/coordination/courriels/<int:message_id>/renvoyer")
+@coordinator_required
 def retry(message_id: int):
-    _coordinators_only()
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         abort(404)

@@ -29,6 +29,7 @@ from sqlalchemy import delete, or_, select
 
 from app.agreements.models import Agreement
 from app.core.clock import to_paris
+from app.core.refusals import Refusal
 from app.extensions import db
 from app.models import (
     HOLDING_STATUSES,
@@ -52,12 +53,10 @@ AUDIT_SUBJECT = "user"
 SHORTEST_SEARCHED = 5
 
 
-class ErasureRefused(Exception):
-    """The account cannot be erased yet; ``message`` says why and what to do."""
+class ErasureRefused(Refusal):
+    """The account cannot be erased yet; the message says why and what to do."""
 
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+    code = "erasure_refused"
 
 
 # Access and portability.

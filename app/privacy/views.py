@@ -16,9 +16,9 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.auth.passwords import verify_password
+from app.core.access import coordinator_required
 from app.core.forms import EmptyForm
 from app.extensions import db
-from app.manage.web import coordinator_only
 from app.models import User
 from app.notifications import notify
 from app.notifications.links import absolute_url
@@ -129,15 +129,13 @@ def _erasures_page(errors: dict[int, str] | None = None, status: int = 200):
 
 
 @bp.get("/gestion/coordination/effacements")
-@login_required
-@coordinator_only
+@coordinator_required
 def erasures():
     return _erasures_page()
 
 
 @bp.post("/gestion/coordination/effacements/<int:user_id>")
-@login_required
-@coordinator_only
+@coordinator_required
 def confirm_erasure(user_id: int):
     user = db.session.get(User, user_id)
     if user is None or user.erasure_requested_at is None or user.erased_at is not None:
@@ -148,7 +146,7 @@ def confirm_erasure(user_id: int):
         rules.erase(user, current_user)
     except rules.ErasureRefused as refused:
         db.session.rollback()
-        return _erasures_page({user_id: str(refused.message)}, 422)
+        return _erasures_page({user_id: str(refused)}, 422)
     db.session.commit()
     current_app.logger.info("account %s erased by coordinator %s", user_id, current_user.id)
     flash(_("Le compte est effacé."), "success")

@@ -68,7 +68,7 @@ def test_newcomer_journey_in_the_browser(page, outbox, clock):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
-    page.goto("/projets/gestion")
+    page.goto("/gestion/projets")
     page.get_by_role("link", name="Atelier de réparation de vélos").click()
     assert_no_axe_violations(page, "desk request page")
     page.get_by_label("Espace test proposé").select_option(label="Atelier test")
