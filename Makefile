@@ -62,6 +62,7 @@ extract-messages: install-dev
 bench: install-dev
 	$(BIN)/python bench/booking.py
 	$(BIN)/python bench/agreements.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
