@@ -44,11 +44,13 @@ run: install translations
 test: install-dev translations
 	bash scripts/run-tests
 
-# ruff (lint and format) over the tree, mypy over the core and the booking engine.
+# ruff (lint and format) over the tree, mypy over the core and the booking engine, and the import
+# layers (import-linter contracts in pyproject.toml).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The suite (browser tests aside) with the clock pinned at the instants where dates break.
 sweep: install-dev translations

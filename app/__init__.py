@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any rule is added
     _init_extensions(app)
     _register_blueprints(app)
+    _register_notices()
 
     register_error_handlers(app)
     register_web_hooks(app)
@@ -94,9 +95,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.profile import bp as account_bp
     from app.auth.views import bp as auth_bp
     from app.catalogue.views import bp as catalogue_bp
-    from app.core.views import bp as core_bp
+    from app.site.views import bp as site_bp
 
-    app.register_blueprint(core_bp)
+    app.register_blueprint(site_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(catalogue_bp)
@@ -132,6 +133,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.privacy.views import bp as privacy_bp
 
     app.register_blueprint(privacy_bp)
+
+
+def _register_notices() -> None:
+    """Each feature's emails and reminders: imported, they connect to the booking engine's signals
+    and register their reminders (``app.notifications.reminders``)."""
+    import app.agreements.notices
+    import app.bookings.notices
+    import app.newcomers.upkeep  # noqa: F401
 
 
 def _register_cli(app: Flask) -> None:

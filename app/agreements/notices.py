@@ -9,11 +9,18 @@ transaction announces nothing.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
 from app.agreements import txn
-from app.agreements.models import Agreement
+from app.agreements.models import Agreement, AgreementStatus
+from app.extensions import db
 from app.notifications import notify
+from app.notifications.compose import venue_staff
 from app.notifications.links import absolute_url
-from app.notifications.subscribers import venue_staff
+from app.notifications.reminders import record_once, reminder
+from app.notifications.settings import setting
 
 EMAILS = "agreements/email/"
 
@@ -61,3 +68,24 @@ def voided(agreement: Agreement) -> None:
     """Every booking of the agreement was cancelled: no version replaces it."""
     # Not when a booking of it came back approved within the same transaction (a new version then).
     _at_commit(agreement, lambda a: a.next_version is None, "voided", borrower=True)
+
+
+@reminder("agreement_waiting")
+def agreements_waiting(now: datetime) -> int:
+    since = now - timedelta(days=setting("AGREEMENT_REMINDER_DAYS"))
+    waiting = db.session.scalars(
+        select(Agreement)
+        .where(Agreement.status == AgreementStatus.ISSUED, Agreement.issued_at <= since)
+        .order_by(Agreement.issued_at, Agreement.id)
+    ).all()
+    count = 0
+    for agreement in waiting:
+        if record_once("agreement_waiting", agreement.id, now):
+            notify(
+                agreement.borrower,
+                EMAILS + "reminder_agreement_waiting",
+                agreement=agreement,
+                link=absolute_url("agreements.show", agreement_id=agreement.id),
+            )
+            count += 1
+    return count

@@ -7,9 +7,10 @@ Moments are ISO 8601 in UTC; they are shown in Europe/Paris when rendered.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.agreements.models import AgreementKind
 from app.core.clock import PARIS
@@ -103,35 +104,42 @@ def _paris_day(moment: datetime) -> date:
     return moment.astimezone(PARIS).date()
 
 
+# What a test-space agreement says of the newcomer's project (the support given, the title): the
+# newcomers feature finds it and registers how (the agreements do not import the features above).
+ProjectFinder = Callable[[set[int], User], "tuple[str | None, str] | None"]
+_project_finders: list[ProjectFinder] = []
+
+
+def register_project_finder(finder: ProjectFinder) -> None:
+    """``finder(resource_ids, borrower)``: (support kind, project title) of the newcomer's accepted
+    request for one of these test spaces, or None."""
+    if finder not in _project_finders:
+        _project_finders.append(finder)
+
+
+def _project(resource_ids: set[int], borrower: User) -> tuple[str | None, str]:
+    for finder in _project_finders:
+        found = finder(resource_ids, borrower)
+        if found is not None:
+            return found
+    return None, ""
+
+
 def _test_space(bookings: list[Booking], borrower: User) -> dict:
     """Period, support and review date of a test-space agreement.
 
     The support comes from the newcomer's accepted request for this test space, when there is
     one. The review (bilan) is set halfway through the period.
     """
-    from app.newcomers.models import RequestStatus, TestSpaceRequest
-
     start = _paris_day(bookings[0].starts_at)
     end = _paris_day(max(booking.ends_at - timedelta(microseconds=1) for booking in bookings))
-    resource_ids = {booking.resource_id for booking in bookings}
-    conditions = [TestSpaceRequest.user_id == borrower.id]
-    if borrower.organisation_id is not None:
-        conditions.append(TestSpaceRequest.organisation_id == borrower.organisation_id)
-    request = db.session.scalars(
-        select(TestSpaceRequest)
-        .where(
-            TestSpaceRequest.status == RequestStatus.ACCEPTED,
-            TestSpaceRequest.test_space_id.in_(resource_ids),
-            or_(*conditions),
-        )
-        .order_by(TestSpaceRequest.decided_at.desc(), TestSpaceRequest.id.desc())
-    ).first()
+    support_kind, project_title = _project({booking.resource_id for booking in bookings}, borrower)
     return {
         "period_start": start.isoformat(),
         "period_end": end.isoformat(),
         "review_date": (start + (end - start) / 2).isoformat(),
-        "support_kind": request.support_kind.value if request else None,
-        "project_title": request.project_title if request else "",
+        "support_kind": support_kind,
+        "project_title": project_title,
     }
 
 

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from app.agreements import (
-    issuing,  # noqa: F401 - connects the receivers of the booking engine's signals
+    issuing,  # also connects the receivers of the booking engine's signals
     signing,
     storage,
     verification,
@@ -26,12 +26,22 @@ from app.agreements.forms import AcceptForm, CountersignForm, UploadForm, Verify
 from app.agreements.labels import KIND_LABELS, STATUS_LABELS, VERDICT_LABELS
 from app.agreements.models import Agreement, AgreementStatus
 from app.agreements.rendering import Formats, verification_url
+from app.bookings.views import register_agreement_finder
 from app.extensions import db, limiter
 from app.models import VenueMembership, VenueRole
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("agreements", __name__, template_folder="templates")
+
+
+def _visible_agreement_of(booking, user):
+    """The booking's agreement in force, when ``user`` may see it (shown on the booking's pages)."""
+    agreement = issuing.current_agreement_of(booking)
+    return agreement if agreement is not None and signing.can_view(user, agreement) else None
+
+
+register_agreement_finder(_visible_agreement_of)
 
 LIST_LIMIT = 200
 VERIFY_RATE_LIMIT = "30 per minute"

@@ -42,7 +42,7 @@ def signup():
     account waits for its owner to follow the emailed link; the owner of an existing one is told
     by email that someone tried, with the links to log in or choose a new password."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("site.home"))
     form = SignupForm()
     if form.validate_on_submit():
         try:
@@ -117,7 +117,7 @@ def confirm_email(token: str):
     db.session.commit()
     _start_session(user, remember=False)
     flash(_("Bienvenue, %(name)s ! Votre compte est ouvert.", name=user.name), "success")
-    return redirect(url_for("core.home"), code=303)
+    return redirect(url_for("site.home"), code=303)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -151,7 +151,7 @@ def login():
             if user is not None:
                 _start_session(user, remember=form.remember.data)
                 flash(_("Vous êtes connecté·e."), "success")
-                return redirect(safe_next_url(form.next.data, url_for("core.home")), code=303)
+                return redirect(safe_next_url(form.next.data, url_for("site.home")), code=303)
             form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
     return form_page("auth/login.html", form)
 
@@ -171,7 +171,7 @@ def logout():
         if locale:
             session["locale"] = locale
         flash(_("Vous êtes déconnecté·e."), "info")
-    return redirect(url_for("core.home"), code=303)
+    return redirect(url_for("site.home"), code=303)
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
@@ -212,5 +212,5 @@ def reset_password(token: str):
         db.session.commit()
         _start_session(user, remember=False)
         flash(_("Votre mot de passe est changé."), "success")
-        return redirect(url_for("core.home"), code=303)
+        return redirect(url_for("site.home"), code=303)
     return form_page("auth/reset_password.html", form, token=token)

@@ -26,14 +26,7 @@ from app.bookings.pricing import Quote, quote
 from app.core.clock import to_paris
 from app.extensions import db
 from app.models import ApprovalPolicy, Audience, Qualification, Resource, ResourceKind, User, utcnow
-
-# Audiences as the interface names them, for refusals.
-AUDIENCE_LABELS = {
-    Audience.CONSORTIUM: _l("aux membres du consortium"),
-    Audience.PARTNER: _l("au consortium et à ses partenaires"),
-    Audience.NEWCOMER: _l("au consortium, aux partenaires et aux porteurs de projet"),
-    Audience.EXTERNAL: _l("à tout le monde"),
-}
+from app.models.labels import OPEN_TO_PHRASES
 
 
 def require_aware(*moments: datetime) -> None:
@@ -129,7 +122,7 @@ def party_reasons(resource: Resource, user: User, audience: Audience | None = No
         reasons.append(
             Reason(
                 Code.AUDIENCE,
-                _l("Cette ressource est réservée %(audience)s.", audience=AUDIENCE_LABELS[resource.open_to]),
+                _l("Cette ressource est réservée %(audience)s.", audience=OPEN_TO_PHRASES[resource.open_to]),
             )
         )
     return reasons

@@ -12,6 +12,7 @@ engine's reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -20,8 +21,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app.agreements.issuing import current_agreement_of
-from app.agreements.signing import can_view as can_view_agreement
 from app.bookings import access, service
 from app.bookings.forms import (
     FORMAT,
@@ -40,6 +39,25 @@ from app.extensions import db
 from app.models import Booking, BookingStatus, Resource, ResourceKind, utcnow
 
 bp = Blueprint("bookings", __name__, template_folder="templates")
+
+# The agreement a booking's pages link to, found by the agreements feature, which registers the
+# finder (the booking engine's package does not import the features built on it).
+_agreement_finders: list[Callable[[Booking, object], object | None]] = []
+
+
+def register_agreement_finder(finder: Callable[[Booking, object], object | None]) -> None:
+    """``finder(booking, user)``: the agreement in force the user may see, or None."""
+    if finder not in _agreement_finders:
+        _agreement_finders.append(finder)
+
+
+def _agreement_of(booking: Booking):
+    for finder in _agreement_finders:
+        found = finder(booking, current_user)
+        if found is not None:
+            return found
+    return None
+
 
 SUMMARY_TARGET = "booking-summary"
 EDIT_SUMMARY_TARGET = "edit-summary"
@@ -86,10 +104,7 @@ def resource_url(resource: Resource) -> str:
 
 def row_facts(booking: Booking) -> dict:
     """What a row of "Mes réservations" shows besides the booking: the actions allowed now, the agreement."""
-    agreement = current_agreement_of(booking)
-    if agreement is not None and not can_view_agreement(current_user, agreement):
-        agreement = None
-    return {"actions": service.allowed_actions(booking, current_user, utcnow()), "agreement": agreement}
+    return {"actions": service.allowed_actions(booking, current_user, utcnow()), "agreement": _agreement_of(booking)}
 
 
 def _visible_or_404(booking_id: int) -> Booking:
@@ -328,9 +343,7 @@ def _desk_url(booking: Booking) -> str | None:
 
 
 def _show_page(booking: Booking, cancel_form: CancelForm | None = None, status: int = 200):
-    agreement = current_agreement_of(booking)
-    if agreement is not None and not can_view_agreement(current_user, agreement):
-        agreement = None
+    agreement = _agreement_of(booking)
     return render_template(
         "bookings/show.html",
         booking=booking,

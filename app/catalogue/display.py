@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 
 from app.bookings.errors import Minutes
 from app.bookings.pricing import tariff_audience
-from app.catalogue.labels import OPEN_TO_LABELS, TARIFF_AUDIENCE_LABELS, WEEKDAY_LABELS
 from app.core.money import format_cents
 from app.models import Audience, OpeningHours, Resource, ResourceKind, Tariff
+from app.models.labels import AUDIENCE_LABELS, OPEN_TO_LABELS, WEEKDAY_LABELS
 
 
 def booking_terms(resource: Resource) -> list[str]:
@@ -112,7 +112,7 @@ def tariff_lines(resource: Resource) -> list[TariffLine]:
             continue  # newcomers pay the external tariff, shown once under "external"
         tariff = resource.tariff_for(tariff_audience(audience))
         text = _("gratuit") if tariff is None else _rates_text(tariff, per_unit)
-        lines.append(TariffLine(str(TARIFF_AUDIENCE_LABELS[audience]), text))
+        lines.append(TariffLine(str(AUDIENCE_LABELS[audience]), text))
     return lines
 
 

@@ -10,10 +10,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from app.catalogue import search
-from app.catalogue.labels import RESOURCE_KIND_LABELS
 from app.core.forms import Form
 from app.extensions import db
 from app.models import ResourceKind, Theme, Venue
+from app.models.labels import RESOURCE_KIND_LABELS
 
 
 class SearchForm(Form):

@@ -22,8 +22,8 @@ from app.bookings import service
 from app.catalogue.display import TariffLine, tariff_lines
 from app.core.clock import PARIS, paris_to_utc, within_reach
 from app.core.forms import out_of_reach_message
+from app.core.search import contains
 from app.extensions import db
-from app.manage.search import contains
 from app.models import Resource, ResourceKind, Theme, User, Venue, venue_themes
 
 PAGE_SIZE = 20

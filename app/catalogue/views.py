@@ -22,12 +22,12 @@ from app.catalogue.display import (
     short_day_label,
 )
 from app.catalogue.forms import SearchForm
-from app.catalogue.labels import RESOURCE_KIND_LABELS, RESOURCE_KIND_PLURALS, WEEKDAY_LABELS
 from app.catalogue.links import booking_url
 from app.core.clock import PARIS, paris_today
 from app.core.web import is_htmx_fragment_request
 from app.extensions import db
 from app.models import Resource, ResourceKind, Venue, utcnow
+from app.models.labels import RESOURCE_KIND_LABELS, RESOURCE_KIND_PLURALS, WEEKDAY_LABELS
 
 bp = Blueprint("catalogue", __name__, template_folder="templates")
 

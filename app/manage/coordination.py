@@ -10,10 +10,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.core.refusals import Refusal
+from app.core.search import Page, contains, page_of
 from app.extensions import db
 from app.manage import audit
 from app.manage.parsing import SLUG_PATTERN, Interval, slugify
-from app.manage.search import Page, contains, page_of
 from app.models import Audience, OpeningHours, Organisation, Theme, User, Venue, VenueMembership
 
 

@@ -25,7 +25,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.catalogue.labels import WEEKDAY_LABELS
 from app.core.clock import paris_end_of_day
 from app.core.forms import Form, Subform
 from app.manage.parsing import (
@@ -41,6 +40,7 @@ from app.manage.parsing import (
 )
 from app.manage.resources import RATES, ResourceData
 from app.models import ApprovalPolicy, Audience, ResourceKind, TariffAudience
+from app.models.labels import AUDIENCE_LABELS, TARIFF_LABELS, WEEKDAY_LABELS
 
 # --- Labels of the enumerations ------------------------------------------------------------------
 
@@ -49,12 +49,6 @@ KIND_CHOICES = [
     SelectChoice(ResourceKind.MACHINE.value, _l("Machine (découpeuse laser, imprimante 3D…)")),
     SelectChoice(ResourceKind.KIT.value, _l("Kit mobile (matériel prêté, en plusieurs unités)")),
 ]
-AUDIENCE_LABELS = {
-    Audience.CONSORTIUM: _l("Membres du consortium"),
-    Audience.PARTNER: _l("Partenaires"),
-    Audience.NEWCOMER: _l("Porteurs de projet"),
-    Audience.EXTERNAL: _l("Extérieurs"),
-}
 OPEN_TO_CHOICES = [
     SelectChoice(Audience.CONSORTIUM.value, _l("Les membres du consortium seulement")),
     SelectChoice(Audience.PARTNER.value, _l("Le consortium et ses partenaires")),
@@ -68,11 +62,6 @@ APPROVAL_CHOICES = [
     ),
     SelectChoice(ApprovalPolicy.CONSORTIUM.value, _l("Les membres du consortium sont acceptés d'office")),
 ]
-TARIFF_AUDIENCE_LABELS = {
-    TariffAudience.CONSORTIUM: _l("Tarif consortium"),
-    TariffAudience.PARTNER: _l("Tarif partenaires"),
-    TariffAudience.EXTERNAL: _l("Tarif extérieurs"),
-}
 
 
 def _decimal_separator() -> str:
@@ -249,7 +238,7 @@ class ResourceForm(Form):
         return valid
 
     def tariff_fields(self):
-        return [(TARIFF_AUDIENCE_LABELS[audience], self[f"tariff_{audience.value}"]) for audience in TariffAudience]
+        return [(TARIFF_LABELS[audience], self[f"tariff_{audience.value}"]) for audience in TariffAudience]
 
     def to_data(self, kind: ResourceKind | None = None) -> ResourceData:
         kind = kind or ResourceKind(self.kind.data)

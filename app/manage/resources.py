@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.core.refusals import Refusal
+from app.core.search import contains
 from app.extensions import db
 from app.manage import audit
 from app.manage.parsing import SLUG_PATTERN, Interval, slugify
-from app.manage.search import contains
 from app.models import (
     ApprovalPolicy,
     Audience,

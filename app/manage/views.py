@@ -15,14 +15,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.catalogue.labels import RESOURCE_KIND_LABELS, WEEKDAY_LABELS
 from app.core.access import is_coordinator
 from app.core.clock import to_paris
 from app.extensions import db
 from app.manage import coordination_views, permissions, photos, venue_views  # noqa: F401 - registers the routes
-from app.manage.forms import AUDIENCE_LABELS, TARIFF_AUDIENCE_LABELS
 from app.manage.web import bp
 from app.models import ResourcePhoto
+from app.models.labels import AUDIENCE_LABELS, RESOURCE_KIND_LABELS, TARIFF_LABELS, WEEKDAY_LABELS
 
 media_bp = Blueprint("media", __name__)
 
@@ -57,7 +56,7 @@ def _labels():
     return {
         "kind_labels": RESOURCE_KIND_LABELS,
         "audience_labels": AUDIENCE_LABELS,
-        "tariff_audience_labels": TARIFF_AUDIENCE_LABELS,
+        "tariff_audience_labels": TARIFF_LABELS,
         "weekday_labels": WEEKDAY_LABELS,
         "last_day": last_day,
         "period_label": period_label,

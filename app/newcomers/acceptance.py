@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from app.agreements.snapshot import register_project_finder
 from app.auth import accounts
 from app.auth.passwords import hash_password
 from app.bookings import service
@@ -238,3 +239,24 @@ def complete_account(
     _record(request, user, "account_created", RequestStatus.ACCEPTED)
     db.session.flush()
     return user
+
+
+def accepted_project(resource_ids: set[int], borrower: User) -> tuple[str | None, str] | None:
+    """What a test-space agreement says of the project: the support and title of the borrower's
+    (or their organisation's) accepted request for one of these test spaces, the latest first."""
+    conditions = [TestSpaceRequest.user_id == borrower.id]
+    if borrower.organisation_id is not None:
+        conditions.append(TestSpaceRequest.organisation_id == borrower.organisation_id)
+    request = db.session.scalars(
+        select(TestSpaceRequest)
+        .where(
+            TestSpaceRequest.status == RequestStatus.ACCEPTED,
+            TestSpaceRequest.test_space_id.in_(resource_ids),
+            or_(*conditions),
+        )
+        .order_by(TestSpaceRequest.decided_at.desc(), TestSpaceRequest.id.desc())
+    ).first()
+    return (request.support_kind.value, request.project_title) if request is not None else None
+
+
+register_project_finder(accepted_project)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from app.newcomers.models import TestSpaceRequest
 from app.newcomers.tokens import make_invitation_token, make_status_token
 from app.notifications import Recipient, notify
+from app.notifications.compose import venue_staff
 from app.notifications.links import absolute_url
-from app.notifications.subscribers import venue_staff
 
 EMAILS = "newcomers/email/"
 

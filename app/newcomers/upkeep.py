@@ -24,6 +24,12 @@ from app.newcomers import notices
 from app.newcomers.acceptance import account_pending
 from app.newcomers.models import OPEN_STATUSES, TestSpaceRequest, new_link_nonce
 from app.newcomers.workflow import AUDIT_SUBJECT, _record
+from app.notifications.reminders import reminder
+
+
+@reminder("newcomer_request")
+def _remind_venues(now: datetime) -> int:
+    return len(send_reminders(now))
 
 
 def send_reminders(now: datetime | None = None) -> list[TestSpaceRequest]:

@@ -249,7 +249,7 @@ def invitation(token: str):
             session["locale"] = locale
         login_user(user)
         flash(_("Bienvenue, %(name)s ! Votre compte est ouvert.", name=user.name), "success")
-        return redirect(url_for("core.home"), code=303)
+        return redirect(url_for("site.home"), code=303)
     return render_template("newcomers/invitation.html", form=form, req=found, user=user), form_status(form)
 
 

@@ -30,10 +30,12 @@ Delivery is a separate step, :mod:`app.notifications.outbox`: ``flask outbox sen
 ``/gestion/coordination/courriels``. Without ``SMTP_HOST`` (development, tests) the messages are written as
 ``.eml`` files in ``instance/outbox/`` right after the commit (``OUTBOX_DELIVER_ON_COMMIT``).
 
-Also here: the receivers of the booking engine's signals (:mod:`.subscribers`), the daily digest
-(:mod:`.digest`) and the reminders (:mod:`.reminders`, ``flask reminders``).
+Also here: the daily digest (:mod:`.digest`) and the registry of reminders (:mod:`.reminders`,
+``flask reminders``). The notices themselves belong to the features: ``app.bookings.notices``,
+``app.agreements.notices``, ``app.newcomers.notices``; each registers its reminders.
 """
 
+from app.notifications import outbox  # noqa: F401 - its after-commit hook delivers in development
 from app.notifications.compose import Recipient, notify
 from app.notifications.mail import send_email
 

@@ -23,7 +23,7 @@ from flask_babel import force_locale, format_date, format_time
 from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
 
-from app.models import User
+from app.models import User, Venue
 from app.notifications.links import absolute_url
 from app.notifications.mail import queue
 from app.notifications.models import OutboxMessage
@@ -53,6 +53,14 @@ def recipient_of(who: User | Recipient | str) -> Recipient | None:
     if isinstance(who, str):
         return Recipient(who, default)
     return who
+
+
+def venue_staff(venue: Venue, besides: User | None = None) -> list[User | Recipient]:
+    """Who answers for a venue: its active managers (not the one acting), else the venue's address."""
+    managers = [user for user in venue.managers if user.active]
+    if not managers and venue.email:
+        return [Recipient(venue.email)]
+    return [user for user in managers if besides is None or user.id != besides.id]
 
 
 def period_text(starts_at: datetime, ends_at: datetime) -> str:

@@ -27,13 +27,12 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.extensions import db
 from app.models.types import utcnow
 from app.notifications.models import MessageStatus, OutboxMessage
-from app.notifications.settings import setting
 
 log = logging.getLogger(__name__)
 
 # Message-IDs queued in the session's current transaction, delivered at once after the commit
-# when OUTBOX_DELIVER_ON_COMMIT is on (development without SMTP).
-_QUEUED = "notifications.queued"
+# when OUTBOX_DELIVER_ON_COMMIT is on (development without SMTP): app.notifications.outbox.
+QUEUED = "notifications.queued"
 # Set while the session's after-commit hooks run: the transaction is over.
 _COMMITTED = "notifications.committed"
 
@@ -93,7 +92,7 @@ def queue(
         # Called from an after-commit hook: the change is committed, the email needs a transaction of its own.
         with Session(db.engine, expire_on_commit=False) as own:
             own.add(row)
-            own.info[_QUEUED] = [] if held else [row.message_id]
+            own.info[QUEUED] = [] if held else [row.message_id]
             own.commit()
         return row
     db.session.add(row)
@@ -104,7 +103,7 @@ def queue(
 
 def deliver_after_commit(message_id: str) -> None:
     """Note a message of this transaction, so that development delivery sends it at the commit."""
-    db.session.info.setdefault(_QUEUED, []).append(message_id)
+    db.session.info.setdefault(QUEUED, []).append(message_id)
 
 
 def send_email(to: str | list[str], subject: str, text: str, html: str | None = None) -> EmailMessage:
@@ -125,24 +124,10 @@ def _transaction_over(session: Session, transaction: SessionTransaction) -> None
         session.info.pop(_COMMITTED, None)
 
 
-@event.listens_for(Session, "after_commit")
-def _deliver_after_commit(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint was released: the transaction goes on
-        return
-    queued = session.info.pop(_QUEUED, None)
-    if queued and setting("OUTBOX_DELIVER_ON_COMMIT"):
-        from app.notifications.outbox import send_due
-
-        try:
-            send_due(only=queued)
-        except Exception:  # the change is committed; the messages wait for `flask outbox send`
-            log.exception("outbox: delivery after commit failed")
-
-
 @event.listens_for(Session, "after_soft_rollback")
 def _forget(session: Session, previous: SessionTransaction) -> None:
     if not previous.nested:
-        session.info.pop(_QUEUED, None)
+        session.info.pop(QUEUED, None)
 
 
 class Transport:

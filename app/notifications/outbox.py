@@ -29,12 +29,12 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models.types import utcnow
-from app.notifications.mail import Transport, deliver_after_commit, message_of
+from app.notifications.mail import QUEUED, Transport, deliver_after_commit, message_of
 from app.notifications.models import MessageStatus, OutboxMessage
 from app.notifications.settings import setting
 
@@ -214,3 +214,18 @@ def retry_dead(message: OutboxMessage, now: datetime | None = None) -> bool:
     message.next_attempt_at = now or utcnow()
     deliver_after_commit(message.message_id)
     return True
+
+
+# Development delivery: the messages of a committed transaction, sent at once.
+
+
+@event.listens_for(Session, "after_commit")
+def _deliver_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint was released: the transaction goes on
+        return
+    queued = session.info.pop(QUEUED, None)
+    if queued and setting("OUTBOX_DELIVER_ON_COMMIT"):
+        try:
+            send_due(only=queued)
+        except Exception:  # the change is committed; the messages wait for `flask outbox send`
+            log.exception("outbox: delivery after commit failed")

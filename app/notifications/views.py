@@ -1,7 +1,6 @@
 """Pages of the notifications: a manager's choice of digest, the coordinators' dead letters.
 
-Register with ``app.register_blueprint(bp)``; importing this module also connects the
-receivers of the booking engine's signals (``subscribers``).
+Register with ``app.register_blueprint(bp)``.
 """
 
 from __future__ import annotations
@@ -13,10 +12,7 @@ from flask_login import current_user, login_required
 from app.core.access import coordinator_required
 from app.core.forms import EmptyForm
 from app.extensions import db
-from app.notifications import (
-    outbox,
-    subscribers,  # noqa: F401 - connects the receivers of the booking signals
-)
+from app.notifications import outbox
 from app.notifications.forms import DAILY, IMMEDIATE, DeliveryForm
 from app.notifications.models import OutboxMessage
 

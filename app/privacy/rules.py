@@ -30,6 +30,7 @@ from sqlalchemy import delete, or_, select
 from app.agreements.models import Agreement
 from app.core.clock import to_paris
 from app.core.refusals import Refusal
+from app.core.search import like_literal
 from app.extensions import db
 from app.models import (
     HOLDING_STATUSES,
@@ -400,8 +401,7 @@ def _patterns(needles: list[str]) -> list[str]:
     patterns = set()
     for needle in needles:
         for form in (needle, json.dumps(needle)[1:-1]):
-            escaped = form.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            patterns.add(f"%{escaped}%")
+            patterns.add(f"%{like_literal(form)}%")
     return sorted(patterns)
 
 

@@ -13,7 +13,7 @@ from app.core.navigation import safe_next_url
 from app.extensions import db
 from app.models import Theme, Venue
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("site", __name__, template_folder="templates")
 
 
 @bp.get("/")
@@ -25,7 +25,7 @@ def home():
         .order_by(Venue.is_lead.desc(), Venue.name)
     ).all()
     themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
-    return render_template("core/home.html", venues=venues, themes=themes)
+    return render_template("site/home.html", venues=venues, themes=themes)
 
 
 @bp.get("/healthz")
@@ -74,7 +74,7 @@ for _old, _new in MOVED_STAFF_PAGES.items():
 def template_probe():
     """A page of the layout that reads nothing from the database: the floor of what a page costs
     (``bench/load.py`` compares the real pages with it)."""
-    return render_template("core/template_probe.html")
+    return render_template("site/template_probe.html")
 
 
 def _database_takes_writes() -> bool:
@@ -98,4 +98,4 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
             db.session.commit()
-    return redirect(safe_next_url(request.form.get("next"), url_for("core.home")), code=303)
+    return redirect(safe_next_url(request.form.get("next"), url_for("site.home")), code=303)

@@ -1,4 +1,4 @@
-"""Searching and paging the administration lists. No request here."""
+"""Searching and paging lists (the catalogue, the administration's). No request here."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ PAGE_SIZE = 50
 MAX_PAGE = 10_000  # beyond, a page number is nonsense (and its offset would overflow the database's integer)
 
 
+def like_literal(text: str) -> str:
+    """``text`` for a LIKE pattern (escape character ``\\``), its wildcards taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def contains(column, text: str):
     """Case-insensitive "contains", with the LIKE wildcards of ``text`` taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
+    return func.lower(column).like(f"%{like_literal(text).lower()}%", escape="\\")
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The emails of a booking's life, on the booking engine's signals (see app/bookings/signals.py).
+"""The booking feature's notices: the emails of a booking's life, on the engine's signals
+(``app.bookings.signals``), and its reminders (registered with ``app.notifications.reminders``).
 
 | signal | to whom | message |
 | --- | --- | --- |
@@ -18,26 +19,30 @@ edit email says where the booking stands). A rollback drops the notes: nothing i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.bookings import signals
+from app.core.clock import paris_to_utc, to_paris
 from app.extensions import db
-from app.models import Booking, User, Venue
-from app.notifications.compose import Recipient, notify
+from app.models import Booking, BookingStatus, Resource, ResourceKind, User
+from app.notifications.compose import Recipient, notify, venue_staff
 from app.notifications.links import absolute_url, booking_url
+from app.notifications.reminders import record_once, reminder
 
-_NOTES = "notifications.booking_notes"
-EMAILS = "notifications/email/"
+_NOTES = "bookings.notes"
+EMAILS = "bookings/email/"
 # Notes an edit note stands for, about the same booking and recipient.
 ABSORBED_BY_EDIT = {"booking_requested", "booking_approved", "booking_confirmed"}
 
 
 @dataclass
 class Note:
-    kind: str  # the template, under notifications/email/
+    kind: str  # the template, under bookings/email/
     recipient: User | Recipient
     booking: Booking
     reason: str = ""
@@ -47,14 +52,6 @@ class Note:
     @property
     def who(self) -> object:
         return self.recipient.id if isinstance(self.recipient, User) else self.recipient.email
-
-
-def venue_staff(venue: Venue, besides: User | None = None) -> list[User | Recipient]:
-    """Who answers for a venue: its active managers (not the one acting), else the venue's address."""
-    managers = [user for user in venue.managers if user.active]
-    if not managers and venue.email:
-        return [Recipient(venue.email)]
-    return [user for user in managers if besides is None or user.id != besides.id]
 
 
 def _note(kind: str, recipients: list[User | Recipient], booking: Booking, **details) -> None:
@@ -173,3 +170,77 @@ def _write_before_commit(session: Session) -> None:
 def _forget(session: Session, previous: SessionTransaction) -> None:
     if not previous.nested:
         session.info.pop(_NOTES, None)
+
+
+# --- Reminders (``flask reminders``, once a day) ---------------------------------------------------
+
+
+def _paris_day(now: datetime, offset: int = 0) -> tuple[datetime, datetime]:
+    day = to_paris(now).date() + timedelta(days=offset)
+    return paris_to_utc(day, time(0)), paris_to_utc(day + timedelta(days=1), time(0))
+
+
+def _new_only(kind: str, bookings: Iterable[Booking], now: datetime) -> dict[User, list[Booking]]:
+    """The bookings not reminded of yet (recording them now), by requester."""
+    by_person: dict[User, list[Booking]] = {}
+    for booking in bookings:
+        if record_once(kind, booking.id, now):
+            by_person.setdefault(booking.requester, []).append(booking)
+    return by_person
+
+
+def _bookings(*conditions) -> list[Booking]:
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .join(Resource, Booking.resource_id == Resource.id)
+            .where(*conditions)
+            .order_by(Booking.starts_at, Booking.id)
+        )
+    )
+
+
+def _remind(kind: str, by_person: dict[User, list[Booking]]) -> int:
+    for person, bookings in by_person.items():
+        notify(
+            person, EMAILS + "reminder_" + kind, bookings=bookings, booking=bookings[0], link=booking_url(bookings[0])
+        )
+    return sum(len(bookings) for bookings in by_person.values())
+
+
+@reminder("booking_tomorrow")
+def bookings_tomorrow(now: datetime) -> int:
+    start, end = _paris_day(now, 1)
+    due = _bookings(Booking.status == BookingStatus.APPROVED, Booking.starts_at >= start, Booking.starts_at < end)
+    return _remind("booking_tomorrow", _new_only("booking_tomorrow", due, now))
+
+
+@reminder("kit_due_today")
+def kits_due_today(now: datetime) -> int:
+    start, end = _paris_day(now)
+    due = _bookings(
+        Booking.status == BookingStatus.HANDED_OVER,
+        Resource.kind == ResourceKind.KIT,
+        Booking.ends_at >= max(start, now),
+        Booking.ends_at < end,
+    )
+    return _remind("kit_due_today", _new_only("kit_due_today", due, now))
+
+
+@reminder("kit_overdue")
+def kits_overdue(now: datetime) -> int:
+    late = _bookings(
+        Booking.status == BookingStatus.HANDED_OVER, Resource.kind == ResourceKind.KIT, Booking.ends_at < now
+    )
+    by_person = _new_only("kit_overdue", late, now)
+    for bookings in by_person.values():
+        for booking in bookings:
+            for staff in venue_staff(booking.resource.venue):
+                notify(
+                    staff,
+                    EMAILS + "reminder_kit_overdue_for_venue",
+                    booking=booking,
+                    bookings=[booking],
+                    link=booking_url(booking),
+                )
+    return _remind("kit_overdue", by_person)
