@@ -106,11 +106,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(newcomers_bp)
 
-    from app.manage.views import bp as manage_bp
-    from app.manage.views import media_bp
+    from app import manage
 
-    app.register_blueprint(manage_bp)
-    app.register_blueprint(media_bp)
+    manage.register(app)
 
     from app.agreements.views import bp as agreements_bp
 

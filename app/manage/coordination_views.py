@@ -13,8 +13,8 @@ from app.auth.accounts import find_user_by_email
 from app.core.access import coordinator_required
 from app.core.responses import action_done, action_refused, add_errors, back_to, form_page, list_page, page
 from app.extensions import db
+from app.manage import bp, coordination
 from app.manage import closures as closure_rules
-from app.manage import coordination
 from app.manage import memberships as membership_rules
 from app.manage.forms import (
     AudienceForm,
@@ -26,7 +26,7 @@ from app.manage.forms import (
     WeekHoursForm,
     choices,
 )
-from app.manage.web import bp, found_or_404
+from app.manage.web import found_or_404
 from app.models import (
     Audience,
     ConsortiumClosure,

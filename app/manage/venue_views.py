@@ -14,9 +14,9 @@ from flask_login import current_user
 from app.auth.accounts import find_user_by_email
 from app.core.responses import action_done, action_refused, add_errors, back_to, form_page, list_page, page
 from app.extensions import db
+from app.manage import bp, permissions, photos
 from app.manage import closures as closure_rules
 from app.manage import memberships as membership_rules
-from app.manage import permissions, photos
 from app.manage import qualifications as qualification_rules
 from app.manage import resources as resource_rules
 from app.manage.forms import (
@@ -28,7 +28,7 @@ from app.manage.forms import (
     ResourceForm,
     choices,
 )
-from app.manage.web import bp, found_or_404, venue_or_404
+from app.manage.web import found_or_404, venue_or_404
 from app.models import Resource, Venue, utcnow
 
 # --- Dashboard -------------------------------------------------------------------------------------

@@ -1,31 +1,18 @@
-"""The administration blueprints: ``manage`` (``/gestion``, managers and coordinators) and ``media``
-(the photos of resources, public while the resource is in service).
-
-Register both: ``app.register_blueprint(manage_bp)`` and ``app.register_blueprint(media_bp)``.
-"""
+"""How the administration pages show things: closures' periods and ends, the enumerations' labels
+(available in every manage template)."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, current_app, send_from_directory
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.core.access import is_coordinator
 from app.core.clock import to_paris
-from app.extensions import db
-from app.manage import coordination_views, permissions, photos, venue_views  # noqa: F401 - registers the routes
-from app.manage.web import bp
-from app.models import ResourcePhoto
+from app.manage import bp
 from app.models.labels import AUDIENCE_LABELS, RESOURCE_KIND_LABELS, TARIFF_LABELS, WEEKDAY_LABELS
-
-media_bp = Blueprint("media", __name__)
-
-__all__ = ["bp", "media_bp"]
 
 
 def last_day(moment: datetime) -> str:
@@ -62,23 +49,3 @@ def _labels():
         "period_label": period_label,
         "is_coordinator": is_coordinator(current_user),
     }
-
-
-@media_bp.get("/photos/ressources/<filename>")
-def resource_photo(filename: str):
-    """A resource's photo; photos of a retired resource only for those who manage it."""
-    photo = db.session.scalar(
-        select(ResourcePhoto).where(ResourcePhoto.filename == filename).options(selectinload(ResourcePhoto.resource))
-    )
-    if photo is None:
-        abort(404)
-    resource = photo.resource
-    if not resource.is_active and not (
-        current_user.is_authenticated and permissions.can_manage_venue(current_user, resource.venue)
-    ):
-        abort(404)
-    response = send_from_directory(
-        photos.upload_folder(current_app), photo.filename, mimetype=photo.content_type, max_age=7 * 24 * 3600
-    )
-    response.headers["Content-Disposition"] = "inline"
-    return response
