@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.core.web import BoundedIntegerConverter, register_web_hooks
 
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any rule is added
+    _register_models()
     _init_extensions(app)
     _register_blueprints(app)
     _register_notices()
@@ -131,6 +132,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.privacy.views import bp as privacy_bp
 
     app.register_blueprint(privacy_bp)
+
+
+def _register_models() -> None:
+    """The shared tables and those each feature owns, all in ``db.metadata`` (``app.models``)."""
+    import app.agreements.models
+    import app.models
+    import app.newcomers.models
+    import app.notifications.models  # noqa: F401
 
 
 def _register_notices() -> None:

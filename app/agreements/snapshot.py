@@ -8,12 +8,12 @@ Moments are ISO 8601 in UTC; they are shown in Europe/Paris when rendered.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from app.agreements.models import AgreementKind
-from app.core.clock import PARIS
+from app.core.clock import paris_today
 from app.extensions import db
 from app.models import Booking, Organisation, Resource, User, Venue
 
@@ -100,10 +100,6 @@ def _deposit(bookings: list[Booking]) -> int:
     return sum(largest.values())
 
 
-def _paris_day(moment: datetime) -> date:
-    return moment.astimezone(PARIS).date()
-
-
 # What a test-space agreement says of the newcomer's project (the support given, the title): the
 # newcomers feature finds it and registers how (the agreements do not import the features above).
 ProjectFinder = Callable[[set[int], User], "tuple[str | None, str] | None"]
@@ -131,8 +127,8 @@ def _test_space(bookings: list[Booking], borrower: User) -> dict:
     The support comes from the newcomer's accepted request for this test space, when there is
     one. The review (bilan) is set halfway through the period.
     """
-    start = _paris_day(bookings[0].starts_at)
-    end = _paris_day(max(booking.ends_at - timedelta(microseconds=1) for booking in bookings))
+    start = paris_today(bookings[0].starts_at)
+    end = paris_today(max(booking.ends_at - timedelta(microseconds=1) for booking in bookings))
     support_kind, project_title = _project({booking.resource_id for booking in bookings}, borrower)
     return {
         "period_start": start.isoformat(),

@@ -17,6 +17,7 @@ from app.models import (
     OPEN_WAITLIST_STATUSES,
     AuditEntry,
     Booking,
+    BookingStatus,
     Resource,
     Series,
     User,
@@ -71,12 +72,24 @@ def history(booking: Booking) -> list[AuditEntry]:
     )
 
 
+def series_cancellable(series: Series | None, bookings: list[Booking], user: User) -> bool:
+    """Whether "cancel the series" applies: the user asked for it, and some of these occurrences
+    are still requested or approved."""
+    return (
+        series is not None
+        and series.requester_id == user.id
+        and any(booking.status in (BookingStatus.REQUESTED, BookingStatus.APPROVED) for booking in bookings)
+    )
+
+
 @dataclass
 class Group:
     """One line of "Mes réservations": a single booking, or the occurrences of one series."""
 
     bookings: list[Booking] = field(default_factory=list)
     series: Series | None = None
+    # The member may cancel what is left of the series (its requester, occurrences still to come).
+    series_cancellable: bool = False
 
 
 @dataclass
@@ -116,6 +129,8 @@ def my_bookings(user: User, now: datetime, *, upcoming: bool, number: int = 1) -
             group = Group([booking], booking.series)
             by_series[booking.series_id] = group
             groups.append(group)
+    for group in by_series.values():
+        group.series_cancellable = upcoming and series_cancellable(group.series, group.bookings, user)
     number = max(number, 1)
     start = (number - 1) * PAGE_SIZE
     return GroupPage(groups[start : start + PAGE_SIZE], number, len(groups) > start + PAGE_SIZE)

@@ -461,6 +461,7 @@ def _planning_context():
             "current": {"jour": today.isoformat()},
             "other": {"semaine": iso_week(day)},
         }
+    overdue = plan_rules.overdue([venue.id], now)
     return {
         "venues": venues,
         "venue": venue,
@@ -470,7 +471,8 @@ def _planning_context():
         "now": now,
         "to_hand_over": plan_rules.to_hand_over([venue.id], now),
         "to_take_back": plan_rules.to_take_back([venue.id], now),
-        "overdue": plan_rules.overdue([venue.id], now),
+        "overdue": overdue,
+        "overdue_ids": {booking.id for booking in overdue},  # marked "en retard" in the days' rows
         "handover_of": plan_rules.handover_of,
         "format_day": lambda day: format_date(day, "full"),
     }

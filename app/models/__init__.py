@@ -1,4 +1,11 @@
-"""The data model. Import models from here: ``from app.models import Booking``."""
+"""The shared data model. Import its models from here: ``from app.models import Booking``.
+
+Importing this package registers the shared tables (accounts, venues, resources, bookings,
+waitlist). The tables a feature owns live in that feature's ``models`` module and are registered
+when it is imported: ``app.agreements.models``, ``app.newcomers.models``,
+``app.notifications.models`` (the outbox). The app factory imports them all
+(``app._register_models``), so an app, its migrations and its tests always see every table.
+"""
 
 from app.models.accounts import Organisation, User, VenueMembership
 from app.models.bookings import AuditEntry, Booking, KitCheck, KitCheckKind, Series
