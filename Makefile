@@ -13,7 +13,7 @@ export FLASK_APP := app
 PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint sweep install install-dev translations extract-messages bench clean
+.PHONY: run serve test suite lint sweep doctor install install-dev translations extract-messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required (found %s); set PYTHON=python3.11" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -36,13 +36,27 @@ install-dev: $(VENV)/.installed-dev
 
 translations: $(MO_FILES)
 
-run: install translations
+run:
+	@$(PYTHON) scripts/doctor --for run
+	@$(MAKE) --no-print-directory serve
+
+serve: install translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install-dev translations
+# The system libraries are checked first: without the PDF ones the suite stops at once, saying
+# which Debian packages to install.
+test:
+	@$(PYTHON) scripts/doctor --for test
+	@$(MAKE) --no-print-directory suite
+
+suite: install-dev translations
 	bash scripts/run-tests
+
+# What this machine has and lacks: Python, system libraries, fonts, Chromium, PostgreSQL, Redis, the seal key.
+doctor:
+	@$(PYTHON) scripts/doctor
 
 # ruff (lint and format) over the tree, mypy over the core and the booking engine, and the import
 # layers (import-linter contracts in pyproject.toml).

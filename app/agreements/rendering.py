@@ -25,6 +25,7 @@ from flask import current_app
 from markupsafe import Markup
 
 from app.agreements.models import Agreement
+from app.core import system
 from app.core.clock import PARIS
 from app.core.money import format_cents
 from app.notifications.links import absolute_url
@@ -143,8 +144,16 @@ def _font_config():
     return config
 
 
+class PdfToolchainMissing(RuntimeError):
+    """A system library WeasyPrint needs is missing: the message names it and its Debian package."""
+
+
 def render_pdf(agreement: Agreement, final: bool = False) -> bytes:
-    """The agreement as PDF/A, ready to be sealed."""
+    """The agreement as PDF/A, ready to be sealed. Refused at once, naming what to install, when a
+    library the PDF needs is missing (WeasyPrint would fail further on, with an obscure error)."""
+    problems = system.pdf_problems()
+    if problems:
+        raise PdfToolchainMissing("; ".join(problems))
     from weasyprint import HTML
 
     html = render_html(agreement, final)

@@ -25,7 +25,7 @@ from app.agreements import (
 from app.agreements.forms import AcceptForm, CountersignForm, UploadForm, VerifyForm
 from app.agreements.labels import KIND_LABELS, STATUS_LABELS, VERDICT_LABELS
 from app.agreements.models import Agreement, AgreementStatus
-from app.agreements.rendering import Formats, verification_url
+from app.agreements.rendering import Formats, PdfToolchainMissing, verification_url
 from app.bookings.views import register_agreement_finder
 from app.extensions import db, limiter
 from app.models import VenueMembership, VenueRole
@@ -84,12 +84,20 @@ def index():
     return render_template("agreements/index.html", agreements=agreements)
 
 
+def _log_failure(agreement: Agreement, what: str, error: Exception) -> None:
+    """A missing system library is one line that names it; anything else, with its traceback."""
+    if isinstance(error, PdfToolchainMissing):
+        log.error("agreement %s: %s: %s", agreement.label, what, error)
+    else:
+        log.exception("agreement %s: %s", agreement.label, what)
+
+
 def _document_ready(agreement: Agreement) -> bool:
     """Make sure the issued file exists (first view renders it); False if it cannot be made now."""
     try:
         storage.ensure_file(agreement)
-    except Exception:  # the page still shows; the document is retried on the next visit
-        log.exception("agreement %s: the document could not be rendered", agreement.label)
+    except Exception as error:  # the page still shows; the document is retried on the next visit
+        _log_failure(agreement, "the document could not be rendered", error)
         db.session.rollback()
         return False
     db.session.commit()
@@ -125,8 +133,8 @@ def _send_pdf(agreement: Agreement, final: bool):
     try:
         data = storage.ensure_file(agreement, final)
         db.session.commit()
-    except Exception:
-        log.exception("agreement %s: file could not be served", agreement.label)
+    except Exception as error:
+        _log_failure(agreement, "file could not be served", error)
         db.session.rollback()
         return render_template(
             "errors/error.html",
