@@ -48,14 +48,7 @@ def _borrower(user: User, organisation: Organisation | None) -> tuple[dict, dict
     person = {"name": user.name, "email": user.email, "phone": user.phone}
     if organisation is None:
         return person, None
-    return person, {
-        "name": organisation.name,
-        "kind": organisation.kind.value,
-        "address": organisation.address,
-        "email": organisation.email,
-        "phone": organisation.phone,
-        "siret": organisation.siret,
-    }
+    return person, organisation.as_party()
 
 
 def _utc(moment: datetime) -> str:

@@ -46,6 +46,17 @@ class Organisation(db.Model):
     def address(self) -> str:
         return ", ".join(part for part in (self.street, f"{self.postal_code} {self.city}".strip()) if part)
 
+    def as_party(self) -> dict[str, str]:
+        """The organisation as documents state it (agreements, a member's export of their data)."""
+        return {
+            "name": self.name,
+            "kind": self.kind.value,
+            "address": self.address,
+            "email": self.email,
+            "phone": self.phone,
+            "siret": self.siret,
+        }
+
     def __repr__(self) -> str:
         return f"<Organisation {self.name}>"
 

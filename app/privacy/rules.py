@@ -90,16 +90,7 @@ def personal_data(user: User) -> dict[str, Any]:
             "calendar_feed_enabled": user.calendar_token is not None,
             "erasure_requested_at": _moment(user.erasure_requested_at),
         },
-        "organisation": None
-        if organisation is None
-        else {
-            "name": organisation.name,
-            "kind": organisation.kind.value,
-            "address": organisation.address,
-            "email": organisation.email,
-            "phone": organisation.phone,
-            "siret": organisation.siret,
-        },
+        "organisation": organisation.as_party() if organisation is not None else None,
         "memberships": [
             {"venue": membership.venue.name, "role": membership.role.value, "since": _moment(membership.created_at)}
             for membership in user.memberships
