@@ -17,3 +17,15 @@ graceful_timeout = 30
 max_requests = 2000  # a worker is renewed now and then: memory stays flat
 max_requests_jitter = 200
 accesslog = "-"
+
+
+def on_starting(server):
+    """Rate limits kept in each worker's memory count each worker apart: say so at start."""
+    storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    if workers > 1 and storage.startswith("memory://"):
+        server.log.warning(
+            "RATELIMIT_STORAGE_URI is %s with %d workers: each worker counts log-in tries apart "
+            "(the per-account limit still holds); set it to Redis, e.g. redis://127.0.0.1:6379/0",
+            storage,
+            workers,
+        )

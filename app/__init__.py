@@ -172,3 +172,7 @@ def _register_cli(app: Flask) -> None:
     from app.privacy.cli import privacy_cli
 
     app.cli.add_command(privacy_cli)
+
+    from app.manage.cli import users_cli
+
+    app.cli.add_command(users_cli)

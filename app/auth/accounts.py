@@ -79,6 +79,23 @@ def register_user(
     return user
 
 
+def create_account(
+    *, name: str, email: str, password: str, organisation_name: str = "", coordinator: bool = False
+) -> User:
+    """An account made by an administrator (``flask users create``): open at once, its address
+    taken as confirmed. The caller checks the address is free and commits."""
+    user = User(
+        name=" ".join(name.split()),
+        email=normalise_email(email),
+        password_hash=hash_password(password),
+        is_coordinator=coordinator,
+        organisation=find_or_create_organisation(organisation_name) if organisation_name.strip() else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
 # After this many wrong passwords in a row, each next try on the account waits: 1 minute, then
 # 2, 4… up to 15. Guesses from many addresses are held too; the owner waits a few minutes at
 # most, or resets the password (which clears the count).

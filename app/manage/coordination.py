@@ -193,9 +193,10 @@ def set_audience(organisation: Organisation, audience: Audience, actor: User) ->
     return True
 
 
-def set_active(user: User, active: bool, actor: User) -> bool:
-    """Deactivate (every session of the person ends at once) or reactivate an account."""
-    if user.id == actor.id and not active:
+def set_active(user: User, active: bool, actor: User | None) -> bool:
+    """Deactivate (every session of the person ends at once) or reactivate an account; ``actor``
+    None is the command line."""
+    if actor is not None and user.id == actor.id and not active:
         raise InvalidChange({None: _l("Vous ne pouvez pas désactiver votre propre compte.")})
     if user.active == active:
         return False
