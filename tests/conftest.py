@@ -1,16 +1,19 @@
-"""Shared fixtures: a real database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set).
+"""Fixtures of the whole suite: a real database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set),
+the app, its clients and the mail outbox.
 
 The schema is built once per run by the Alembic migrations, as in production;
 each test starts from empty tables. On PostgreSQL every run creates a database
 of its own (``fnt_test_<random>``) and drops it at the end, so runs never collide.
+
+The tests mirror the app: ``tests/<feature>/`` holds the tests of ``app/<feature>/``, its
+``conftest.py`` the fixtures of that feature (its worlds are built by ``tests.factories``);
+``tests/whole/`` the tests of the application as a whole, ``tests/e2e/`` the browser tests.
+Helpers shared by tests are in ``tests.helpers``.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,38 +22,10 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db, limiter
-from tests.helpers import BrowserLikeClient
+from tests.helpers import TEST_DATABASE_URL, BrowserLikeClient, Outbox, make_test_config, scratch_database
 
 # Every test on the pinned clock (``--at``); the SMTP server on loopback as fixtures.
 pytest_plugins = ["tests.clock", "tests.smtp_server"]
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-
-
-def _postgres_admin_url(url: str) -> sa.URL:
-    from app.config import normalise_database_url
-
-    return sa.make_url(normalise_database_url(url))
-
-
-@contextmanager
-def scratch_database(prefix: str, sqlite_folder: Path) -> Iterator[str]:
-    """The URL of a new, empty database of the kind this run tests, dropped afterwards:
-    on PostgreSQL a database of its own (``<prefix>_<random>``), else a SQLite file."""
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{sqlite_folder / (prefix + '.db')}"
-        return
-    admin_url = _postgres_admin_url(TEST_DATABASE_URL)
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -64,26 +39,6 @@ def instance_dir(tmp_path_factory) -> Path:
 def database_url(tmp_path_factory, instance_dir) -> str:
     with scratch_database("fnt_test", tmp_path_factory.mktemp("db")) as url:
         yield url
-
-
-def make_test_config(database_url: str, instance_dir: Path, **overrides) -> dict:
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "RATELIMIT_ENABLED": False,
-        "OUTBOX_DIR": str(instance_dir / "outbox"),
-        "MAIL_ECHO": False,
-        "SMTP_HOST": "",
-        "CHECK_MIGRATIONS": False,
-        # Cheap hashes: the suite logs in hundreds of times. Production's cost is tested once
-        # (tests/test_auth.py::test_production_password_hashing).
-        "ARGON2_TIME_COST": 1,
-        "ARGON2_MEMORY_COST": 8,
-        "ARGON2_PARALLELISM": 1,
-    }
-    config.update(overrides)
-    return config
 
 
 @pytest.fixture(scope="session")
@@ -138,19 +93,9 @@ def app_factory(migrated_database, instance_dir, _cleaner):
 @pytest.fixture()
 def monday():
     """A Monday between 8 and 14 days from now (Paris)."""
-    from tests.bookings.world import monday_ahead
+    from tests.factories.bookings import monday_ahead
 
     return monday_ahead()
-
-
-@pytest.fixture()
-def world(app):
-    """The booking engine's small consortium (tests/bookings/world.py), committed."""
-    from tests.bookings.world import build_world
-
-    built = build_world()
-    db.session.commit()
-    return built
 
 
 @pytest.fixture(scope="session")
@@ -196,8 +141,6 @@ def runner(app):
 @pytest.fixture()
 def outbox(instance_dir):
     """The emails written by the development mail delivery, oldest first."""
-    from tests.helpers import Outbox
-
     return Outbox(instance_dir / "outbox")
 
 

@@ -1,14 +1,17 @@
-"""Fixtures of the booking engine's tests: the small consortium of ``world.py``, the signals sent."""
+"""Fixtures of the bookings' tests (the engine's and its pages'): the engine's small consortium
+(``tests.factories.bookings``), the signals sent."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.bookings.world import World, build_world
+from tests.factories.bookings import World, build_world
 
 
 @pytest.fixture()
 def world(app) -> World:
+    """Flushed in the test's transaction, not committed: the engine's functions never commit; the
+    pages' tests commit through their client (before every request) and their helpers."""
     return build_world()
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from app.bookings.service import approve, free_resources, request_booking
 from app.extensions import db
 from app.models import Closure, ClosureStatus, ResourceKind
-from tests.bookings.world import NOW, paris
 from tests.factories import make_resource, make_venue
+from tests.factories.bookings import NOW, paris
 
 TUE_10, TUE_12 = paris(2027, 3, 2, 10), paris(2027, 3, 2, 12)
 

@@ -19,8 +19,8 @@ from app.bookings.lifecycle import approve, reject, request_booking
 from app.bookings.transitions import holding_guard
 from app.extensions import db
 from app.models import ApprovalPolicy, AuditEntry, Booking, BookingStatus, Resource, ResourceKind, User
-from tests.bookings.world import NOW, build_world, paris
 from tests.factories import make_resource, make_user
+from tests.factories.bookings import NOW, build_world, paris
 
 THREADS = 20
 START, END = paris(2027, 3, 2, 10), paris(2027, 3, 2, 12)

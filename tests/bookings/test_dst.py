@@ -16,8 +16,8 @@ from app.bookings.service import Frequency, check_booking, request_booking
 from app.core.clock import paris_to_utc
 from app.extensions import db
 from app.models import ApprovalPolicy, Audience, ResourceKind, Tariff, TariffAudience
-from tests.bookings.world import paris
 from tests.factories import make_resource, make_venue
+from tests.factories.bookings import paris
 
 MARCH_CHANGE = date(2027, 3, 28)  # last Sunday of March 2027
 OCTOBER_CHANGE = date(2027, 10, 31)  # last Sunday of October 2027

@@ -9,7 +9,7 @@ from app.bookings.errors import Code
 from app.bookings.service import Refusal, approve, hand_over, request_booking, return_kit
 from app.extensions import db
 from app.models import BookingStatus, KitCheckKind
-from tests.bookings.world import NOW, paris
+from tests.factories.bookings import NOW, paris
 
 ALL_THERE = {"Caméra": True, "Trépied": True, "Micro": True}
 

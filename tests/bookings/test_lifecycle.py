@@ -23,7 +23,7 @@ from app.bookings.service import (
 from app.bookings.transitions import TRANSITIONS
 from app.extensions import db
 from app.models import ApprovalPolicy, AuditEntry, Booking, BookingStatus, Qualification
-from tests.bookings.world import NOW, paris
+from tests.factories.bookings import NOW, paris
 
 TUE_10, TUE_11, TUE_12 = paris(2027, 3, 2, 10), paris(2027, 3, 2, 11), paris(2027, 3, 2, 12)
 

@@ -10,7 +10,7 @@ from app.bookings.pricing import DAY, HALF_DAY, HOUR, cheapest, quote, tariff_au
 from app.bookings.service import request_booking
 from app.extensions import db
 from app.models import Audience, PaymentStatus, Tariff, TariffAudience
-from tests.bookings.world import NOW, paris
+from tests.factories.bookings import NOW, paris
 
 
 @pytest.mark.parametrize(

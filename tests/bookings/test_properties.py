@@ -19,7 +19,7 @@ from app.bookings.errors import Code, Refusal
 from app.bookings.lifecycle import approve, cancel, edit_booking, reject, request_booking
 from app.extensions import db
 from app.models import HOLDING_STATUSES, ApprovalPolicy, Booking
-from tests.bookings.world import NOW, build_world, paris
+from tests.factories.bookings import NOW, build_world, paris
 
 KNOWN_CODES = {value for name, value in vars(Code).items() if name.isupper()}
 

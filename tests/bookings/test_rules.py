@@ -21,8 +21,8 @@ from app.models import (
     Qualification,
     ResourceKind,
 )
-from tests.bookings.world import NOW, paris
 from tests.factories import make_organisation, make_resource, make_user, make_venue
+from tests.factories.bookings import NOW, paris
 
 TUESDAY_10 = paris(2027, 3, 2, 10)
 TUESDAY_12 = paris(2027, 3, 2, 12)

@@ -22,7 +22,7 @@ from app.bookings.service import (
 )
 from app.extensions import db
 from app.models import Booking, BookingStatus, Closure, ClosureStatus, Series
-from tests.bookings.world import NOW, paris
+from tests.factories.bookings import NOW, paris
 
 TUE_10, TUE_12 = paris(2027, 3, 2, 10), paris(2027, 3, 2, 12)
 

@@ -1,4 +1,5 @@
-"""Browser tests: the real app served on loopback, driven in Debian's Chromium by Playwright.
+"""Browser tests: the real app served on loopback, driven in Debian's Chromium by Playwright
+(their helpers, ``browser_page``, ``read_from_database`` and ``assert_no_axe_violations``, are in ``tests.helpers``).
 
 Without Chromium these tests are skipped with a message saying how to install it
 (`apt-get install chromium`; .ci/run does it). Playwright's own browser download is
@@ -10,10 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
+
+from app.extensions import db
+from tests.factories.bookings import build_world
+from tests.helpers import browser_page
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 CHROMIUM_FLAGS = [
@@ -75,59 +79,18 @@ def live_server(app_factory, app):
         thread.join(timeout=5)
 
 
-BENIGN_CONSOLE_ERRORS = ("Failed to load resource", "htmx:sendAbort", "htmx:afterRequest")
-
-
-@contextmanager
-def browser_page(browser, base_url: str):
-    """A page in a context of its own (its own cookies: one person), failing the test on any
-    JavaScript error or CSP violation it saw."""
-    context = browser.new_context(base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    # HTTP error statuses (a 422 form, a 404) are not script errors; CSP violations and exceptions are.
-    # htmx also logs, as errors, a request it aborted on purpose because a newer one replaced it
-    # (hx-sync "replace"): not an error either (a failed request logs htmx:responseError/sendError).
-    page.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and not message.text.startswith(BENIGN_CONSOLE_ERRORS)
-            else None
-        ),
-    )
-    yield page
-    context.close()
-    assert errors == [], f"JavaScript errors or CSP violations in the page: {errors}"
-
-
 @pytest.fixture()
 def page(browser, live_server):
     with browser_page(browser, live_server) as opened:
         yield opened
 
 
-def read_from_database(query):
-    """Run ``query`` on fresh data from the test's session, then end its transaction: on SQLite an
-    open transaction would hold the lock the live server needs."""
-    from app.extensions import db
-
-    db.session.expire_all()
-    try:
-        return query()
-    finally:
-        db.session.commit()
-
-
-def assert_no_axe_violations(page, label: str = "") -> None:
-    """axe-core, WCAG 2.1 A and AA rules: no violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-    )
-    violations = results.response["violations"]
-    summary = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
-    assert violations == [], f"{label}: accessibility violations: {summary}"
+@pytest.fixture()
+def world(app):
+    """The engine's small consortium (``tests.factories.bookings``), committed: the ids the catalogue's
+    browser tests need."""
+    built = build_world()
+    db.session.commit()
+    ids = {"room": built.room.id, "member": built.member.email}
+    db.session.commit()
+    return ids

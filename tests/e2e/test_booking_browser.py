@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Booking, BookingStatus
-from tests.bookings.world import build_world, monday_ahead
-from tests.e2e.conftest import assert_no_axe_violations, read_from_database
 from tests.factories import PASSWORD
+from tests.factories.bookings import build_world, monday_ahead
+from tests.helpers import assert_no_axe_violations, read_from_database
 
 
 def _local(day: date, hour: int) -> str:
@@ -139,7 +139,7 @@ def test_a_free_slot_of_the_resource_page_opens_the_filled_booking_form(page):
 
 def test_the_edit_page_says_live_what_a_change_would_do(page):
     from app.bookings import service
-    from tests.bookings.world import PARIS
+    from app.core.clock import PARIS
 
     world = build_world()
     monday = monday_ahead()

@@ -12,21 +12,10 @@ import pytest
 from playwright.sync_api import expect
 
 from app.catalogue.calendar import iso_week
-from app.extensions import db
-from tests.bookings.world import build_world
-from tests.e2e.conftest import assert_no_axe_violations
 from tests.factories import PASSWORD
+from tests.helpers import assert_no_axe_violations
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-@pytest.fixture()
-def world(app):
-    built = build_world()
-    db.session.commit()
-    ids = {"room": built.room.id, "member": built.member.email}
-    db.session.commit()
-    return ids
 
 
 def results(page):

@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from app.core.clock import paris_today
 from app.extensions import db
 from app.models import Booking, BookingStatus
-from tests.desk_world import build, future_day, moment, paris_today, request
-from tests.e2e.conftest import assert_no_axe_violations
 from tests.factories import PASSWORD
+from tests.factories.desk import build_desk_world, future_day, request
+from tests.helpers import assert_no_axe_violations, moment
 
 DESK = "/gestion/demandes"
 
@@ -41,7 +42,7 @@ def _ids(*bookings) -> list[int]:
 
 
 def test_a_manager_approves_rejects_and_approves_several_inline(page):
-    world = build()
+    world = build_desk_world()
     day = future_day(10)
     chosen = request(world.room, world.member, moment(day, 10), moment(day, 12), purpose="Assemblée")
     loser = request(world.room, world.other_member, moment(day, 11), moment(day, 13), purpose="Répétition")
@@ -106,7 +107,7 @@ def test_a_manager_approves_rejects_and_approves_several_inline(page):
 
 
 def test_a_refusal_shows_on_the_row_without_reload(page):
-    world = build()
+    world = build_desk_world()
     day = future_day(10)
     booking = request(world.room, world.member, moment(day, 10), moment(day, 12))
     manager_email = world.manager.email
@@ -122,7 +123,7 @@ def test_a_refusal_shows_on_the_row_without_reload(page):
 
 
 def test_the_planning_moves_by_day_and_week_with_the_url_following(page):
-    world = build()
+    world = build_desk_world()
     today = paris_today()
     tomorrow = today + timedelta(days=1)
     request(

@@ -17,9 +17,9 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Booking, BookingStatus, Qualification
-from tests.bookings.world import build_world, monday_ahead
-from tests.e2e.conftest import assert_no_axe_violations, browser_page, read_from_database
 from tests.factories import PASSWORD
+from tests.factories.bookings import build_world, monday_ahead
+from tests.helpers import assert_no_axe_violations, browser_page, read_from_database
 
 CATALOGUES = Path(__file__).resolve().parents[2] / "app" / "translations"
 
@@ -50,7 +50,7 @@ def set_up() -> dict:
     return people
 
 
-def log_in(page, email: str, t, locale: str) -> None:
+def log_in_and_choose_the_language(page, email: str, t, locale: str) -> None:
     """Log in (the form is in French until one chooses), then choose the language if not French."""
     page.goto("/compte/connexion")
     page.get_by_label("Adresse e-mail").fill(email)
@@ -79,7 +79,7 @@ def test_a_member_books_a_free_machine_and_a_manager_approves_it_inline(browser,
     t = words(locale)
     monday = monday_ahead()
     with browser_page(browser, live_server) as member, browser_page(browser, live_server) as manager:
-        log_in(member, people["member"], t, locale)
+        log_in_and_choose_the_language(member, people["member"], t, locale)
         assert_no_axe_violations(member, "home")
 
         # What is free on Monday from 10:00 to 12:00, among the machines?
@@ -116,7 +116,7 @@ def test_a_member_books_a_free_machine_and_a_manager_approves_it_inline(browser,
         assert_no_axe_violations(member, "my bookings")
 
         # The manager approves it inline: the row and the counter change without a reload.
-        log_in(manager, people["manager"], t, locale)
+        log_in_and_choose_the_language(manager, people["manager"], t, locale)
         counter = manager.locator("#pending-count")
         expect(counter).to_contain_text("1")
         manager.get_by_role("link", name=re.compile(t("Demandes"))).click()

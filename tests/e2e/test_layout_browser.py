@@ -7,8 +7,8 @@ import re
 from playwright.sync_api import expect
 
 from app.extensions import db
-from tests.e2e.conftest import assert_no_axe_violations
 from tests.factories import PASSWORD, make_resource, make_user, make_venue
+from tests.helpers import assert_no_axe_violations
 
 
 def _data():

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Resource, TariffAudience
-from tests.e2e.conftest import assert_no_axe_violations, read_from_database
 from tests.factories import PASSWORD
-from tests.test_manage_setup import build_consortium
+from tests.factories.manage import build_consortium
+from tests.helpers import assert_no_axe_violations, read_from_database
 
 RESOURCES = "/gestion/lieux/la-machinerie/ressources"
 

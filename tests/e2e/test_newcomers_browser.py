@@ -7,11 +7,12 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from app.core.clock import paris_today
 from app.extensions import db
 from app.models import Audience
-from tests.e2e.conftest import assert_no_axe_violations
 from tests.factories import PASSWORD, make_resource
-from tests.test_newcomers import consortium, next_weekday, paris_today
+from tests.factories.newcomers import consortium
+from tests.helpers import assert_no_axe_violations, next_weekday
 
 
 def _link(outbox, to: str, path: str) -> str:
