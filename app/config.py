@@ -93,6 +93,7 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 65536)),
         "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", 4)),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600)),
+        "HEALTH_OUTBOX_MAX_WAIT_SECONDS": int(os.environ.get("HEALTH_OUTBOX_MAX_WAIT_SECONDS", 15 * 60)),
         "EMAIL_CONFIRMATION_MAX_AGE": int(os.environ.get("EMAIL_CONFIRMATION_MAX_AGE", 3 * 24 * 3600)),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "FNT Partage <no-reply@fnt-partage.example.org>"),

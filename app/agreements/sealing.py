@@ -151,6 +151,33 @@ def _signer(files: SealFiles):
     return signer
 
 
+_checked: dict[tuple, str | None] = {}
+
+
+def seal_problem() -> str | None:
+    """None when the seal works: its key and certificate load and belong together; else why not
+    (for ``/healthz`` and the production checks; no secret in the message)."""
+    try:
+        files = seal_files()
+        _signer(files)
+    except SealUnavailable as error:
+        return str(error)
+    except Exception as error:  # noqa: BLE001 - whatever pyHanko says, the seal does not work
+        return f"the seal key or certificate cannot be loaded ({type(error).__name__})"
+    key = (files, *(path.stat().st_mtime_ns for path in (files.key, files.cert)))
+    if key not in _checked:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+
+        private = serialization.load_pem_private_key(files.key.read_bytes(), files.passphrase)
+        cert = x509.load_pem_x509_certificate(files.cert.read_bytes())
+        spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        matches = private.public_key().public_bytes(*spki) == cert.public_key().public_bytes(*spki)
+        _checked.clear()
+        _checked[key] = None if matches else "the seal key does not belong to the seal certificate"
+    return _checked[key]
+
+
 def seal(pdf: bytes, reason: str) -> bytes:
     """``pdf`` with the consortium's PAdES signature over the whole file."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

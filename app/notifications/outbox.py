@@ -27,7 +27,7 @@ import smtplib
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, event, func, or_, select
 from sqlalchemy.orm import Session
@@ -203,6 +203,33 @@ def dead_letters(limit: int = 200) -> list[OutboxMessage]:
 def counts() -> dict[MessageStatus, int]:
     rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
     return {status: 0 for status in MessageStatus} | {MessageStatus(status): count for status, count in rows}
+
+
+@dataclass(frozen=True)
+class Health:
+    pending: int
+    oldest_pending_seconds: int | None  # how long the oldest message due has waited
+    dead: int
+
+    def late(self, max_wait_seconds: int) -> bool:
+        """The sender has not run for too long (or cannot send): a message due waits past the limit."""
+        return self.oldest_pending_seconds is not None and self.oldest_pending_seconds > max_wait_seconds
+
+
+def health(now: datetime | None = None) -> Health:
+    """The outbox at a glance, for ``/healthz`` (messages held for a digest are not due)."""
+    now = now or utcnow()
+    pending, oldest = db.session.execute(
+        select(func.count(), func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.status.in_((MessageStatus.PENDING, MessageStatus.SENDING)),
+            OutboxMessage.next_attempt_at <= now,
+        )
+    ).one()
+    dead = db.session.scalar(select(func.count()).where(OutboxMessage.status == MessageStatus.DEAD))
+    if oldest is not None and oldest.tzinfo is None:  # SQLite gives naive UTC back in aggregates
+        oldest = oldest.replace(tzinfo=UTC)
+    waited = int((now - oldest).total_seconds()) if oldest is not None else None
+    return Health(pending=pending, oldest_pending_seconds=waited, dead=dead or 0)
 
 
 def retry_dead(message: OutboxMessage, now: datetime | None = None) -> bool:

@@ -8,10 +8,12 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
+from app.agreements import sealing
 from app.core.forms import LanguageForm
 from app.core.navigation import safe_next_url
 from app.extensions import db
 from app.models import Theme, Venue
+from app.notifications import outbox
 
 bp = Blueprint("site", __name__, template_folder="templates")
 
@@ -30,7 +32,10 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    """200 when the database answers and takes writes; 503 otherwise (read-only, down, unreachable)."""
+    """The service's health, without secrets: the database (answers and takes writes), the outbox
+    (messages due, how long the oldest has waited, dead ones) and the agreements' seal. 200 when
+    all work; 503 when the database is down or read-only, the sender is late
+    (``HEALTH_OUTBOX_MAX_WAIT_SECONDS``, 15 min) or the seal does not load."""
     try:
         db.session.execute(text("SELECT 1"))
         writable = _database_takes_writes()
@@ -42,7 +47,25 @@ def healthz():
     if not writable:
         current_app.logger.warning("Health check: the database is read-only")
         return jsonify(status="error", database="read-only"), 503
-    return jsonify(status="ok", database="ok")
+    mail = outbox.health()
+    db.session.rollback()
+    late = mail.late(current_app.config["HEALTH_OUTBOX_MAX_WAIT_SECONDS"])
+    seal_problem = sealing.seal_problem()
+    failed = late or seal_problem is not None
+    if failed:
+        current_app.logger.warning("Health check: outbox late=%s, seal: %s", late, seal_problem or "ok")
+    answer = {
+        "status": "error" if failed else "ok",
+        "database": "ok",
+        "outbox": {
+            "status": "late" if late else "ok",
+            "pending": mail.pending,
+            "oldest_pending_seconds": mail.oldest_pending_seconds,
+            "dead": mail.dead,
+        },
+        "seal": "ok" if seal_problem is None else "unavailable",
+    }
+    return jsonify(answer), 503 if failed else 200
 
 
 # Staff pages that moved under /gestion/ (one tree for the staff area): the old addresses, in
