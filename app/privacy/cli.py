@@ -24,7 +24,7 @@ def privacy_cli() -> None:
 @with_appcontext
 def purge_command() -> None:
     """Delete never-confirmed accounts whose link expired, and copies of emails sent over 90 days ago."""
-    from app.privacy.rules import purge
+    from app.privacy.retention import purge
 
     gone = purge(confirmation_max_age=current_app.config["EMAIL_CONFIRMATION_MAX_AGE"])
     db.session.commit()

@@ -1,5 +1,5 @@
 """The privacy page, "my data" (export as a page and as JSON, request for erasure), and the
-coordinators' confirmation of erasures. Thin: the rules are in :mod:`app.privacy.rules`."""
+coordinators' confirmation of erasures. Thin: the rules are in :mod:`app.privacy.export`, :mod:`.erasure` and :mod:`.retention`."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models import User
 from app.notifications import notify
 from app.notifications.links import absolute_url
-from app.privacy import rules
+from app.privacy import erasure, export
 from app.privacy.forms import ErasureRequestForm
 
 bp = Blueprint("privacy", __name__, template_folder="templates")
@@ -55,7 +55,7 @@ def _my_data_page(form: ErasureRequestForm, status: int = 200):
     return (
         render_template(
             "privacy/my_data.html",
-            data=rules.personal_data(current_user),
+            data=export.personal_data(current_user),
             form=form,
             withdraw_form=EmptyForm(),  # shown instead of the request form: one CSRF field per page
         ),
@@ -72,7 +72,7 @@ def my_data():
 @bp.get("/compte/mes-donnees.json")
 @login_required
 def my_data_json():
-    body = json.dumps(rules.personal_data(current_user), ensure_ascii=False, indent=2)
+    body = json.dumps(export.personal_data(current_user), ensure_ascii=False, indent=2)
     return Response(
         body,
         mimetype="application/json",
@@ -91,7 +91,7 @@ def request_erasure():
     if not valid:
         return _my_data_page(form, 422)
     user = current_user._get_current_object()
-    if rules.request_erasure(user):
+    if erasure.request_erasure(user):
         link = absolute_url("privacy.erasures")
         for coordinator in db.session.scalars(
             select(User).where(User.is_coordinator.is_(True), User.active.is_(True), User.id != user.id)
@@ -108,19 +108,19 @@ def request_erasure():
 @bp.post("/compte/mes-donnees/effacement/retirer")
 @login_required
 def withdraw_erasure():
-    if EmptyForm().validate_on_submit() and rules.withdraw_erasure(current_user):
+    if EmptyForm().validate_on_submit() and erasure.withdraw_erasure(current_user):
         db.session.commit()
         flash(_("Votre demande d'effacement est retirée : votre compte reste ouvert."), "info")
     return redirect(url_for("privacy.my_data"), code=303)
 
 
 def _erasures_page(errors: dict[int, str] | None = None, status: int = 200):
-    waiting = rules.waiting_erasures()
+    waiting = erasure.waiting_erasures()
     return (
         render_template(
             "privacy/erasures.html",
             waiting=waiting,
-            in_progress={user.id: rules.bookings_in_progress(user) for user in waiting},
+            in_progress={user.id: erasure.bookings_in_progress(user) for user in waiting},
             errors=errors or {},
             form=EmptyForm(),
         ),
@@ -143,8 +143,8 @@ def confirm_erasure(user_id: int):
     if not EmptyForm().validate_on_submit():
         return _erasures_page({user_id: _("Le formulaire a expiré : confirmez de nouveau.")}, 422)
     try:
-        rules.erase(user, current_user)
-    except rules.ErasureRefused as refused:
+        erasure.erase(user, current_user)
+    except erasure.ErasureRefused as refused:
         db.session.rollback()
         return _erasures_page({user_id: str(refused)}, 422)
     db.session.commit()

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import AuditEntry, Booking, Organisation, OrganisationKind, User
 from app.notifications import send_email
 from app.notifications.models import MessageStatus, OutboxMessage
-from app.privacy.rules import purge
+from app.privacy.retention import purge
 from tests.factories import PASSWORD, make_user
 from tests.factories.agreements import approve, make_booking, make_world, paris
 from tests.factories.bookings import monday_ahead
