@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 
 
@@ -127,5 +128,69 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "NEWCOMER_INVITATION_MAX_AGE_DAYS": int(os.environ.get("NEWCOMER_INVITATION_MAX_AGE_DAYS", 30)),
         "NEWCOMER_MIN_FILL_SECONDS": int(os.environ.get("NEWCOMER_MIN_FILL_SECONDS", 5)),
         "NEWCOMER_RATE_LIMIT": os.environ.get("NEWCOMER_RATE_LIMIT", "5 per hour"),
+        # Without an SMTP server, emails are written as files: in production only when chosen.
+        "MAIL_DELIVERY": os.environ.get("MAIL_DELIVERY", "smtp").strip().lower(),
     }
+    if production:
+        problems = production_problems(settings)
+        if problems:
+            raise ConfigurationError(
+                "FNT_ENV=production, but these settings are missing or wrong:\n- " + "\n- ".join(problems)
+            )
     return settings
+
+
+# Addresses no real mail is sent from (RFC 2606 and 6761).
+PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net", "localhost")
+PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".example.org", ".example.com", ".example.net")
+
+
+def production_problems(settings: dict) -> list[str]:
+    """What a production instance must set, each with what to do (checked at start)."""
+    problems = []
+    _name, address = parseaddr(settings["MAIL_SENDER"])
+    domain = address.rpartition("@")[2].lower()
+    if (
+        "MAIL_SENDER" not in os.environ
+        or not domain
+        or domain in PLACEHOLDER_DOMAINS
+        or domain.endswith(PLACEHOLDER_SUFFIXES)
+    ):
+        problems.append(
+            "MAIL_SENDER: set the address emails come from, on the consortium's real domain, "
+            'e.g. MAIL_SENDER="FNT Partage <partage@la-machinerie.fr>"'
+        )
+    if not settings["SMTP_HOST"] and settings["MAIL_DELIVERY"] != "files":
+        problems.append(
+            "SMTP_HOST: set the mail server (with SMTP_USER and SMTP_PASSWORD), or MAIL_DELIVERY=files "
+            "to keep emails as files in OUTBOX_DIR on purpose"
+        )
+    if not settings["BASE_URL"].startswith("https://"):
+        problems.append("BASE_URL: set the public https address of the service, e.g. https://partage.example.fr")
+    seal = _seal_problem()
+    if seal:
+        problems.append(seal)
+    return problems
+
+
+def _seal_problem() -> str | None:
+    """The seal's key and certificate: set, readable, and belonging together."""
+    key, cert = os.environ.get("AGREEMENT_SEAL_KEY", ""), os.environ.get("AGREEMENT_SEAL_CERT", "")
+    if not key or not cert:
+        return (
+            "AGREEMENT_SEAL_KEY and AGREEMENT_SEAL_CERT: set the PEM files of the consortium's "
+            "signing key and certificate (every agreement is sealed with them)"
+        )
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    passphrase = os.environ.get("AGREEMENT_SEAL_PASSPHRASE", "").encode() or None
+    try:
+        private = serialization.load_pem_private_key(Path(key).read_bytes(), passphrase)
+        certificate = x509.load_pem_x509_certificate(Path(cert).read_bytes())
+    except (OSError, ValueError, TypeError) as error:
+        return f"AGREEMENT_SEAL_KEY / AGREEMENT_SEAL_CERT: cannot be read ({type(error).__name__}: {error})"
+    spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    if private.public_key().public_bytes(*spki) != certificate.public_key().public_bytes(*spki):
+        return "AGREEMENT_SEAL_KEY does not belong to AGREEMENT_SEAL_CERT: set the key of that certificate"
+    return None

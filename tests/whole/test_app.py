@@ -55,9 +55,74 @@ def test_production_refuses_sqlite_default_and_missing_secret(tmp_path, monkeypa
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
         load_settings(tmp_path)
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    for name, value in _production_settings(tmp_path).items():
+        monkeypatch.setenv(name, value)
     settings = load_settings(tmp_path)
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://fnt@db.internal/fnt"
     assert settings["SESSION_COOKIE_SECURE"] is True
+
+
+def _production_settings(folder) -> dict[str, str]:
+    """What production needs besides the database and the secret: a real sender, a mail server,
+    an https address and a seal pair (a development pair, made here)."""
+    from flask import Flask
+
+    from app.agreements import sealing
+
+    seal = folder / "seal"
+    seal.mkdir(exist_ok=True)
+    with Flask(__name__).app_context():
+        sealing._generate_development_seal(seal)
+    return {
+        "MAIL_SENDER": "FNT Partage <partage@la-machinerie.fr>",
+        "SMTP_HOST": "smtp.la-machinerie.fr",
+        "BASE_URL": "https://partage.la-machinerie.fr",
+        "AGREEMENT_SEAL_KEY": str(seal / "key.pem"),
+        "AGREEMENT_SEAL_CERT": str(seal / "cert.pem"),
+    }
+
+
+def test_production_refuses_to_start_until_mail_address_and_seal_are_real(tmp_path, monkeypatch):
+    """Each missing or wrong setting is named with what to set, all at once."""
+    monkeypatch.setenv("FNT_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://fnt@db.internal/fnt")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    for name in ("MAIL_SENDER", "SMTP_HOST", "BASE_URL", "AGREEMENT_SEAL_KEY", "AGREEMENT_SEAL_CERT", "MAIL_DELIVERY"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings(tmp_path)
+    message = str(refused.value)
+    for setting in ("MAIL_SENDER:", "SMTP_HOST:", "BASE_URL:", "AGREEMENT_SEAL_KEY and AGREEMENT_SEAL_CERT"):
+        assert setting in message, setting
+
+    good = _production_settings(tmp_path)
+    for name, value in good.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("MAIL_SENDER", "FNT Partage <no-reply@fnt-partage.example.org>")  # the old default
+    monkeypatch.setenv("BASE_URL", "http://partage.la-machinerie.fr")
+    other = tmp_path / "other"
+    other.mkdir()
+    from flask import Flask
+
+    from app.agreements import sealing
+
+    with Flask(__name__).app_context():
+        sealing._generate_development_seal(other)
+    monkeypatch.setenv("AGREEMENT_SEAL_KEY", str(other / "key.pem"))  # not the certificate's key
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings(tmp_path)
+    message = str(refused.value)
+    assert "MAIL_SENDER:" in message and "BASE_URL:" in message
+    assert "AGREEMENT_SEAL_KEY does not belong to AGREEMENT_SEAL_CERT" in message
+    assert "SMTP_HOST" not in message
+
+    for name, value in good.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SMTP_HOST")
+    with pytest.raises(ConfigurationError, match="SMTP_HOST"):
+        load_settings(tmp_path)
+    monkeypatch.setenv("MAIL_DELIVERY", "files")  # files on purpose
+    assert load_settings(tmp_path)["MAIL_DELIVERY"] == "files"
 
 
 def test_postgres_urls_use_psycopg3():
