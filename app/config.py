@@ -181,16 +181,23 @@ def _seal_problem() -> str | None:
             "AGREEMENT_SEAL_KEY and AGREEMENT_SEAL_CERT: set the PEM files of the consortium's "
             "signing key and certificate (every agreement is sealed with them)"
         )
+    passphrase = os.environ.get("AGREEMENT_SEAL_PASSPHRASE", "").encode() or None
+    problem = seal_pair_problem(Path(key), Path(cert), passphrase)
+    return f"AGREEMENT_SEAL_KEY / AGREEMENT_SEAL_CERT: {problem}" if problem else None
+
+
+def seal_pair_problem(key: Path, cert: Path, passphrase: bytes | None) -> str | None:
+    """None when the PEM key and certificate load and the key is the certificate's; else why not
+    (also used by ``app.agreements.sealing`` for ``/healthz``)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    passphrase = os.environ.get("AGREEMENT_SEAL_PASSPHRASE", "").encode() or None
     try:
-        private = serialization.load_pem_private_key(Path(key).read_bytes(), passphrase)
-        certificate = x509.load_pem_x509_certificate(Path(cert).read_bytes())
+        private = serialization.load_pem_private_key(key.read_bytes(), passphrase)
+        certificate = x509.load_pem_x509_certificate(cert.read_bytes())
     except (OSError, ValueError, TypeError) as error:
-        return f"AGREEMENT_SEAL_KEY / AGREEMENT_SEAL_CERT: cannot be read ({type(error).__name__}: {error})"
+        return f"cannot be read ({type(error).__name__})"
     spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     if private.public_key().public_bytes(*spki) != certificate.public_key().public_bytes(*spki):
-        return "AGREEMENT_SEAL_KEY does not belong to AGREEMENT_SEAL_CERT: set the key of that certificate"
+        return "the key does not belong to the certificate: set the key of that certificate"
     return None

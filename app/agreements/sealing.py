@@ -22,6 +22,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from app.config import seal_pair_problem
 from app.core.clock import utcnow
 
 SEAL_FIELD = "SceauFNT"
@@ -166,15 +167,8 @@ def seal_problem() -> str | None:
         return f"the seal key or certificate cannot be loaded ({type(error).__name__})"
     key = (files, *(path.stat().st_mtime_ns for path in (files.key, files.cert)))
     if key not in _checked:
-        from cryptography import x509
-        from cryptography.hazmat.primitives import serialization
-
-        private = serialization.load_pem_private_key(files.key.read_bytes(), files.passphrase)
-        cert = x509.load_pem_x509_certificate(files.cert.read_bytes())
-        spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        matches = private.public_key().public_bytes(*spki) == cert.public_key().public_bytes(*spki)
         _checked.clear()
-        _checked[key] = None if matches else "the seal key does not belong to the seal certificate"
+        _checked[key] = seal_pair_problem(files.key, files.cert, files.passphrase)
     return _checked[key]
 
 

@@ -113,7 +113,7 @@ def test_production_refuses_to_start_until_mail_address_and_seal_are_real(tmp_pa
         load_settings(tmp_path)
     message = str(refused.value)
     assert "MAIL_SENDER:" in message and "BASE_URL:" in message
-    assert "AGREEMENT_SEAL_KEY does not belong to AGREEMENT_SEAL_CERT" in message
+    assert "AGREEMENT_SEAL_KEY / AGREEMENT_SEAL_CERT: the key does not belong to the certificate" in message
     assert "SMTP_HOST" not in message
 
     for name, value in good.items():
