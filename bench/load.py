@@ -60,6 +60,7 @@ the machine's cores. The exit code is 1 when there is an error or a double booki
 
 from __future__ import annotations
 
+import abc
 import argparse
 import contextlib
 import html
@@ -469,7 +470,7 @@ def local_text(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
-class Person(threading.Thread):
+class Person(threading.Thread, abc.ABC):
     def __init__(self, email: str, plan: Plan, browser: Browser, deadline: float, think: float, seed: int) -> None:
         super().__init__(daemon=True)
         self.email = email
@@ -524,8 +525,9 @@ class Person(threading.Thread):
         except Exception as error:  # a bug of this script: say it, do not hide it behind the figures
             self.recorder.error(f"{self.email}: the simulated person stopped: {type(error).__name__}: {error}")
 
+    @abc.abstractmethod
     def visit(self) -> None:
-        raise NotImplementedError
+        """One round of this person's requests."""
 
 
 class Member(Person):

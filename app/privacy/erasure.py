@@ -38,11 +38,10 @@ from app.models import (
     utcnow,
 )
 from app.notifications.models import OutboxMessage
-from app.privacy.export import newcomer_requests
+from app.privacy.export import AUDIT_SUBJECT, newcomer_requests
 
 ERASED = "[effacé]"
 ERASED_NAME = "Compte effacé"
-AUDIT_SUBJECT = "user"
 # Shorter names are too likely to be part of other words ("Léa" in "Léandre"): they are erased
 # where they are the person's (their rows), not searched for everywhere.
 SHORTEST_SEARCHED = 5

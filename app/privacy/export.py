@@ -24,6 +24,9 @@ from app.models import (
 from app.newcomers.models import TestSpaceRequest
 from app.notifications.models import OutboxMessage
 
+# The audit entries about an account itself (asked for erasure, erased) carry this subject.
+AUDIT_SUBJECT = "user"
+
 
 def _moment(value: datetime | None) -> str | None:
     return to_paris(value).isoformat() if value is not None else None
@@ -166,7 +169,7 @@ def personal_data(user: User) -> dict[str, Any]:
                 .where(
                     or_(
                         AuditEntry.actor_id == user.id,
-                        sa.and_(AuditEntry.subject_type == "user", AuditEntry.subject_id == user.id),
+                        sa.and_(AuditEntry.subject_type == AUDIT_SUBJECT, AuditEntry.subject_id == user.id),
                         sa.and_(AuditEntry.subject_type == "booking", AuditEntry.subject_id.in_(booking_ids)),
                     )
                 )
