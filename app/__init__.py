@@ -176,3 +176,8 @@ def _register_cli(app: Flask) -> None:
     from app.manage.cli import users_cli
 
     app.cli.add_command(users_cli)
+
+    from app.backup.cli import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
