@@ -3,11 +3,18 @@
 Sync workers: a request that runs longer than ``timeout`` seconds is killed and its worker
 replaced, so one request can never hold a worker for good; PostgreSQL's statement timeout
 (``DATABASE_STATEMENT_TIMEOUT_MS``, 30 s) ends a slow query before that. Each setting can be
-changed from the environment.
+changed from the environment or the environment file.
 """
 
 import multiprocessing
 import os
+from pathlib import Path
+
+from app.config import load_environment_file
+
+# The instance's environment file (FNT_ENV_FILE, or instance/fnt-partage.env): gunicorn's own
+# settings below and the rate-limit check read it too, as the app does.
+load_environment_file(os.environ.get("FNT_INSTANCE_PATH") or Path(__file__).resolve().parent / "instance")
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))

@@ -9,12 +9,16 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from app.config import ConfigurationError, load_settings
+from app.config import ConfigurationError, load_environment_file, load_settings
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
 __all__ = ["ConfigurationError", "create_app"]
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# In the source tree, migrations/ beside app/; an installed package carries a copy (setup.py).
+_PACKAGED_MIGRATIONS = Path(__file__).resolve().parent / "_migrations"
+MIGRATIONS_DIR = (
+    _PACKAGED_MIGRATIONS if _PACKAGED_MIGRATIONS.is_dir() else Path(__file__).resolve().parent.parent / "migrations"
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -27,7 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    environment_file = load_environment_file(app.instance_path)
     app.config.from_mapping(load_settings(app.instance_path))
+    app.config["ENVIRONMENT_FILE"] = str(environment_file) if environment_file else None
     if test_config:
         app.config.from_mapping(test_config)
 
@@ -49,6 +55,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_web_hooks(app)
     _register_cli(app)
+
+    from app.core.static_files import init_static_files
+
+    if app.config.get("STATIC_FOLDER"):  # tests serve a copy of the static files
+        app.static_folder = app.config["STATIC_FOLDER"]
+    init_static_files(app)
 
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.info_name == "run" and app.config["CHECK_MIGRATIONS"]:

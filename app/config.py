@@ -53,6 +53,36 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return key
 
 
+ENVIRONMENT_FILE_NAME = "fnt-partage.env"
+
+
+def load_environment_file(instance_path: str | os.PathLike[str]) -> Path | None:
+    """Read the one environment file of an instance into ``os.environ`` (python-dotenv), so that
+    the app under gunicorn, every ``flask`` command, the outbox worker and cron see the same
+    settings. Variables already in the environment win over the file.
+
+    The file is ``FNT_ENV_FILE`` when set (empty: no file), else ``fnt-partage.env`` in the
+    instance folder when it exists. Returns the file read, if any.
+    """
+    from dotenv import load_dotenv
+
+    chosen = os.environ.get("FNT_ENV_FILE")
+    if chosen is not None:
+        if not chosen.strip():
+            return None
+        path = Path(chosen)
+        if not path.is_file():
+            raise ConfigurationError(
+                f"FNT_ENV_FILE={chosen}: no such file. Create it (see docs/deploy.md), or unset FNT_ENV_FILE."
+            )
+    else:
+        path = Path(instance_path) / ENVIRONMENT_FILE_NAME
+        if not path.is_file():
+            return None
+    load_dotenv(path, override=False, encoding="utf-8")
+    return path
+
+
 def load_settings(instance_path: str | os.PathLike[str]) -> dict:
     """Build the Flask configuration mapping from the environment."""
     instance = Path(instance_path)
@@ -131,6 +161,11 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         # Without an SMTP server, emails are written as files: in production only when chosen.
         "MAIL_DELIVERY": os.environ.get("MAIL_DELIVERY", "smtp").strip().lower(),
     }
+    if settings["RATELIMIT_STORAGE_URI"].startswith(("redis", "rediss")) and not _importable("redis"):
+        raise ConfigurationError(
+            "RATELIMIT_STORAGE_URI points at Redis, but the Redis client is not installed: "
+            "install the redis extra, pip install 'fnt-partage[redis]' (from the source: pip install '.[redis]')"
+        )
     if production:
         problems = production_problems(settings)
         if problems:
@@ -138,6 +173,16 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
                 "FNT_ENV=production, but these settings are missing or wrong:\n- " + "\n- ".join(problems)
             )
     return settings
+
+
+def _importable(module: str) -> bool:
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
 
 
 # Addresses no real mail is sent from (RFC 2606 and 6761).

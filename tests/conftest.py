@@ -27,6 +27,9 @@ from tests.helpers import TEST_DATABASE_URL, BrowserLikeClient, Outbox, make_tes
 # Every test on the pinned clock (``--at``); the SMTP server on loopback as fixtures.
 pytest_plugins = ["tests.clock", "tests.smtp_server"]
 
+# A developer's own environment file never reaches the tests (each test instance has none).
+os.environ.pop("FNT_ENV_FILE", None)
+
 
 @pytest.fixture(scope="session")
 def instance_dir(tmp_path_factory) -> Path:

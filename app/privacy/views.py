@@ -34,7 +34,9 @@ def _iso_moment(value: str) -> str:
     return format_datetime(datetime.fromisoformat(value), "short")
 
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+# docs/ at the top of the source tree; an installed package carries a copy (setup.py).
+_PACKAGED_DOCS = Path(__file__).resolve().parents[1] / "_docs"
+DOCS = _PACKAGED_DOCS if _PACKAGED_DOCS.is_dir() else Path(__file__).resolve().parents[2] / "docs"
 
 
 def privacy_text(locale: str) -> Markup:
