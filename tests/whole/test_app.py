@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 import sqlalchemy as sa
@@ -356,3 +357,11 @@ def test_the_template_probe_renders_the_layout_without_reading_the_database(app,
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<h1>Sonde</h1>" in page and "Se connecter" in page
     assert statements == []
+
+
+def test_redis_rate_limits_without_the_redis_client_are_refused_at_start(tmp_path, monkeypatch):
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    assert load_settings(tmp_path)["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    monkeypatch.setitem(sys.modules, "redis", None)  # as on an install without the redis extra
+    with pytest.raises(ConfigurationError, match=r"pip install 'fnt-partage\[redis\]'"):
+        load_settings(tmp_path)
