@@ -1,38 +1,5 @@
-"""gunicorn's settings for FNT Partage (read by ``gunicorn wsgi:app`` from this folder).
+"""gunicorn's settings, read by ``gunicorn wsgi:app`` from the source tree: those of the package
+(``app/gunicorn_conf.py``, which an installed package names as ``-c python:app.gunicorn_conf``)."""
 
-Sync workers: a request that runs longer than ``timeout`` seconds is killed and its worker
-replaced, so one request can never hold a worker for good; PostgreSQL's statement timeout
-(``DATABASE_STATEMENT_TIMEOUT_MS``, 30 s) ends a slow query before that. Each setting can be
-changed from the environment or the environment file.
-"""
-
-import multiprocessing
-import os
-from pathlib import Path
-
-from app.config import load_environment_file
-
-# The instance's environment file (FNT_ENV_FILE, or instance/fnt-partage.env): gunicorn's own
-# settings below and the rate-limit check read it too, as the app does.
-load_environment_file(os.environ.get("FNT_INSTANCE_PATH") or Path(__file__).resolve().parent / "instance")
-
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", 40))  # seconds a request may take
-graceful_timeout = 30
-max_requests = 2000  # a worker is renewed now and then: memory stays flat
-max_requests_jitter = 200
-accesslog = "-"
-
-
-def on_starting(server):
-    """Rate limits kept in each worker's memory count each worker apart: say so at start."""
-    storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    if workers > 1 and storage.startswith("memory://"):
-        server.log.warning(
-            "RATELIMIT_STORAGE_URI is %s with %d workers: each worker counts log-in tries apart "
-            "(the per-account limit still holds); set it to Redis, e.g. redis://127.0.0.1:6379/0",
-            storage,
-            workers,
-        )
+from app.gunicorn_conf import *  # noqa: F403
+from app.gunicorn_conf import on_starting  # noqa: F401  (a server hook gunicorn looks up by name)

@@ -1,11 +1,5 @@
-"""WSGI entry point: ``gunicorn wsgi:app``.
+"""WSGI entry point from the source tree: ``gunicorn wsgi:app`` (the app is ``app.wsgi``)."""
 
-The app refuses to serve a database whose migrations are not applied.
-"""
+from app.wsgi import app
 
-from app import create_app
-from app.core.schema import require_current_schema
-
-app = create_app()
-if app.config["CHECK_MIGRATIONS"]:
-    require_current_schema(app)
+__all__ = ["app"]

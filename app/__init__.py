@@ -27,11 +27,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     ``test_config`` overrides the settings read from the environment (tests use it
     to point at their own database and to switch features off).
     """
+    environment_file = load_environment_file()  # FNT_ENV_FILE, which may name the instance folder
     instance_path = os.environ.get("FNT_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    environment_file = load_environment_file(app.instance_path)
+    environment_file = environment_file or load_environment_file(app.instance_path)
     app.config.from_mapping(load_settings(app.instance_path))
     app.config["ENVIRONMENT_FILE"] = str(environment_file) if environment_file else None
     if test_config:

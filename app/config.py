@@ -56,13 +56,14 @@ def _secret_key(instance_path: Path, production: bool) -> str:
 ENVIRONMENT_FILE_NAME = "fnt-partage.env"
 
 
-def load_environment_file(instance_path: str | os.PathLike[str]) -> Path | None:
+def load_environment_file(instance_path: str | os.PathLike[str] | None = None) -> Path | None:
     """Read the one environment file of an instance into ``os.environ`` (python-dotenv), so that
     the app under gunicorn, every ``flask`` command, the outbox worker and cron see the same
     settings. Variables already in the environment win over the file.
 
-    The file is ``FNT_ENV_FILE`` when set (empty: no file), else ``fnt-partage.env`` in the
-    instance folder when it exists. Returns the file read, if any.
+    The file is ``FNT_ENV_FILE`` when set (empty: no file; it may name ``FNT_INSTANCE_PATH``),
+    else ``fnt-partage.env`` in the instance folder ``instance_path`` when it exists. Returns the
+    file read, if any.
     """
     from dotenv import load_dotenv
 
@@ -75,6 +76,8 @@ def load_environment_file(instance_path: str | os.PathLike[str]) -> Path | None:
             raise ConfigurationError(
                 f"FNT_ENV_FILE={chosen}: no such file. Create it (see docs/deploy.md), or unset FNT_ENV_FILE."
             )
+    elif instance_path is None:
+        return None
     else:
         path = Path(instance_path) / ENVIRONMENT_FILE_NAME
         if not path.is_file():

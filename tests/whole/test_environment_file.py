@@ -51,9 +51,12 @@ def test_a_flask_command_reads_the_file_from_any_folder(app, database_url, tmp_p
     db.session.commit()
     env_file = tmp_path / "etc" / "fnt-partage.env"
     env_file.parent.mkdir()
-    env_file.write_text(f"DATABASE_URL={database_url}\nCHECK_MIGRATIONS=0\n", encoding="utf-8")
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FLASK_APP")}
-    environment |= {"FNT_ENV_FILE": str(env_file), "FNT_INSTANCE_PATH": str(tmp_path / "instance")}
+    instance = tmp_path / "var" / "fnt-partage"
+    env_file.write_text(
+        f"FNT_INSTANCE_PATH={instance}\nDATABASE_URL={database_url}\nCHECK_MIGRATIONS=0\n", encoding="utf-8"
+    )
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FLASK_APP", "FNT_INSTANCE_PATH")}
+    environment |= {"FNT_ENV_FILE": str(env_file)}
     listed = subprocess.run(
         [str(FLASK), "--app", "app", "users", "list"],
         cwd=tmp_path,
@@ -64,3 +67,4 @@ def test_a_flask_command_reads_the_file_from_any_folder(app, database_url, tmp_p
     )
     assert listed.returncode == 0, listed.stderr
     assert "lue@example.org" in listed.stdout
+    assert (instance / "secret_key").is_file()  # the instance folder named in the file
