@@ -122,10 +122,12 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,
-        # Argon2id's cost (argon2-cffi's defaults: RFC 9106 "low memory"); lower only in tests.
-        "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
-        "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 65536)),
-        "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", 4)),
+        # Argon2id's cost (OWASP: 19 MiB, t=2, p=1; lower only in tests) and how many hashes a
+        # worker computes at once (each holds its memory while it runs).
+        "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 2)),
+        "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 19 * 1024)),
+        "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", 1)),
+        "ARGON2_MAX_CONCURRENT": int(os.environ.get("ARGON2_MAX_CONCURRENT", 2)),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600)),
         "HEALTH_OUTBOX_MAX_WAIT_SECONDS": int(os.environ.get("HEALTH_OUTBOX_MAX_WAIT_SECONDS", 15 * 60)),
         "EMAIL_CONFIRMATION_MAX_AGE": int(os.environ.get("EMAIL_CONFIRMATION_MAX_AGE", 3 * 24 * 3600)),

@@ -1,16 +1,21 @@
 """Password hashing with Argon2id (argon2-cffi).
 
 The parameters come from the configuration (``ARGON2_TIME_COST``, ``ARGON2_MEMORY_COST`` in KiB,
-``ARGON2_PARALLELISM``). Their defaults are argon2-cffi's profile, RFC 9106's "low memory" one
-(time cost 3, 64 MiB, parallelism 4), above OWASP's minimum for Argon2id (19 MiB, t=2, p=1).
-The test suite lowers them to save time; a hash made with other parameters than the configured
-ones is upgraded at the next successful log-in (``needs_rehash``).
+``ARGON2_PARALLELISM``). Their defaults are the first line of OWASP's Password Storage Cheat
+Sheet for Argon2id: 19 MiB, time cost 2, parallelism 1. Each hash holds its memory while it
+runs, so a worker computes at most ``ARGON2_MAX_CONCURRENT`` (2) at once, whatever its number of
+threads; the others wait their turn, and eight simultaneous log-ins cost a worker 2 × 19 MiB, not
+8 × 19. The test suite lowers the cost to save time; a hash made with other parameters than
+the configured ones (the earlier default was 64 MiB, t=3, p=4) is upgraded at the next successful
+log-in (``needs_rehash``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -40,12 +45,32 @@ def weakness(password: str, identity: Iterable[str] = ()) -> str | None:
     return None
 
 
-_DEFAULTS = PasswordHasher()
-DEFAULT_PARAMETERS = {
-    "ARGON2_TIME_COST": _DEFAULTS.time_cost,
-    "ARGON2_MEMORY_COST": _DEFAULTS.memory_cost,
-    "ARGON2_PARALLELISM": _DEFAULTS.parallelism,
-}
+# OWASP's Password Storage Cheat Sheet, Argon2id: m=19 MiB, t=2, p=1.
+DEFAULT_PARAMETERS = {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_COST": 19 * 1024, "ARGON2_PARALLELISM": 1}
+DEFAULT_MAX_CONCURRENT = 2
+
+
+@lru_cache(maxsize=4)
+def _slots_of(size: int) -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(size)
+
+
+def _slots() -> threading.BoundedSemaphore:
+    config = current_app.config if has_app_context() else {}
+    return _slots_of(max(1, int(config.get("ARGON2_MAX_CONCURRENT", DEFAULT_MAX_CONCURRENT))))
+
+
+@contextmanager
+def hashing_slot(blocking: bool = True) -> Iterator[bool]:
+    """One of the worker's ``ARGON2_MAX_CONCURRENT`` turns to hash; yields False, without
+    waiting, when ``blocking`` is false and every turn is taken."""
+    slots = _slots()
+    taken = slots.acquire(blocking=blocking)
+    try:
+        yield taken
+    finally:
+        if taken:
+            slots.release()
 
 
 @lru_cache(maxsize=4)
@@ -61,12 +86,14 @@ def hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
-    return hasher().hash(password)
+    with hashing_slot():
+        return hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return hasher().verify(password_hash, password)
+        with hashing_slot():
+            return hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -287,27 +287,43 @@ def test_password_change_logs_out_other_sessions(client, app):
 def test_production_password_hashing(app, app_factory):
     """Production's Argon2id cost (the defaults, which the suite lowers) hashes and verifies, and a
     hash made at another cost is upgraded at the next log-in."""
-    from argon2 import Type, extract_parameters
+    from argon2 import PasswordHasher, Type, extract_parameters
 
     from app.auth.passwords import DEFAULT_PARAMETERS, hash_password, verify_password
     from app.config import load_settings
 
     assert {name: load_settings(app.instance_path)[name] for name in DEFAULT_PARAMETERS} == DEFAULT_PARAMETERS
-    assert DEFAULT_PARAMETERS == {"ARGON2_TIME_COST": 3, "ARGON2_MEMORY_COST": 65536, "ARGON2_PARALLELISM": 4}
-    user = make_user("camille@example.org")  # hashed at the suite's low cost
+    assert DEFAULT_PARAMETERS == {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_COST": 19 * 1024, "ARGON2_PARALLELISM": 1}
+    user = make_user("camille@example.org")
+    user.password_hash = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash(PASSWORD)  # the old default
     db.session.commit()
     production = app_factory(**DEFAULT_PARAMETERS)
     with production.app_context():
         strong = hash_password(PASSWORD)
         parameters = extract_parameters(strong)
         assert parameters.type is Type.ID
-        assert (parameters.time_cost, parameters.memory_cost, parameters.parallelism) == (3, 65536, 4)
+        assert (parameters.time_cost, parameters.memory_cost, parameters.parallelism) == (2, 19 * 1024, 1)
         assert verify_password(strong, PASSWORD) and not verify_password(strong, PASSWORD + "!")
     production.test_client_class = BrowserLikeClient
     assert production.test_client().login(user.email, PASSWORD).status_code == 303
     db.session.expire_all()
     upgraded = extract_parameters(db.session.get(User, user.id).password_hash)
-    assert (upgraded.time_cost, upgraded.memory_cost, upgraded.parallelism) == (3, 65536, 4)
+    assert (upgraded.time_cost, upgraded.memory_cost, upgraded.parallelism) == (2, 19 * 1024, 1)
+
+
+def test_a_worker_hashes_at_most_its_bound_of_passwords_at_once(app_factory):
+    """Argon2 holds its memory while it runs: a worker computes ARGON2_MAX_CONCURRENT hashes at
+    once, and the next log-in waits for a turn."""
+    from app.auth.passwords import hashing_slot
+
+    bounded = app_factory(ARGON2_MAX_CONCURRENT=3)
+    with bounded.app_context():
+        with hashing_slot() as first, hashing_slot() as second, hashing_slot() as third:
+            assert first and second and third
+            with hashing_slot(blocking=False) as fourth:
+                assert fourth is False  # every turn taken: a fourth log-in would wait
+        with hashing_slot(blocking=False) as again:
+            assert again is True  # the turns come back
 
 
 @pytest.mark.parametrize(
