@@ -72,7 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app.core.i18n import select_locale, select_timezone
+    from app.core.i18n import install_template_translations, select_locale, select_timezone
     from app.extensions import configure_sqlite
 
     importlib.import_module("app.models")  # registers every table on the metadata
@@ -85,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_translations(app)
     limiter.init_app(app)
 
     from app.auth.session import configure_login

@@ -8,6 +8,8 @@ Dry runs (write nothing)
     check_booking(resource, user, starts_at, ends_at, quantity=, attendees=, now=) -> Check
         .reasons (every Reason against, each with .code and a translatable .message),
         .quote (price, deposit, tariff audience), .approved_at_once
+    check_bookings([(resource, quantity), ...], user, starts_at, ends_at) -> [Check, ...]
+        (the same for the results of a search, in four queries whatever their number)
     preview_series(resource, user, starts_at, ends_at, Repetition(Frequency.WEEKLY, count=10), ...)
         -> SeriesPreview (occurrence by occurrence: free or colliding, and why)
     preview_approval(booking) -> the pending requests that approving it would reject
@@ -44,7 +46,7 @@ from app.bookings.lifecycle import (
     request_booking,
 )
 from app.bookings.pricing import Quote, quote
-from app.bookings.rules import Check, check_booking
+from app.bookings.rules import Check, check_booking, check_bookings
 from app.bookings.series import (
     Frequency,
     Repetition,
@@ -79,6 +81,7 @@ __all__ = [
     "cancel",
     "cancel_series",
     "check_booking",
+    "check_bookings",
     "check_edit",
     "edit_booking",
     "free_resources",

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from app.bookings.errors import Minutes
 from app.bookings.pricing import tariff_audience
+from app.core.memo import per_request
 from app.core.money import format_cents
 from app.models import Audience, OpeningHours, Resource, ResourceKind, Tariff
 from app.models.labels import AUDIENCE_LABELS, OPEN_TO_LABELS, WEEKDAY_LABELS
@@ -152,16 +153,19 @@ def resource_card(resource: Resource) -> ResourceCard:
 # The calendar's words: days and times as a reader says them, in their language.
 
 
+@per_request
 def day_label(day: date) -> str:
     """ "mardi 1 décembre" (French), "Tuesday 1 December" (English)."""
     return format_date(day, "EEEE d MMMM")
 
 
+@per_request
 def short_day_label(day: date) -> str:
     """ "mar. 1 déc." / "Tue 1 Dec"."""
     return format_date(day, "EEE d MMM")
 
 
+@per_request
 def clock(at: time) -> str:
     """ "10 h", "10 h 30" in French; "10:00", "10:30" in English."""
     if str(get_locale()).startswith("fr"):

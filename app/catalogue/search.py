@@ -201,17 +201,17 @@ def search(criteria: Criteria, user: User | None, page: int = 1) -> ResultPage:
         free_units = {
             free.resource.id: free.free_units if free.resource.kind == ResourceKind.KIT else None for free in chosen
         }
-    resources = _with_details(ids)
-    results = []
-    for resource_id in ids:
-        resource = resources[resource_id]
-        result = Result(resource, free_units=free_units[resource_id])
-        if criteria.has_period and user is not None:
-            quantity = criteria.quantity if resource.kind == ResourceKind.KIT else 1
-            check = service.check_booking(resource, user, criteria.starts_at, criteria.ends_at, quantity=quantity)
+    details = _with_details(ids)
+    resources = [details[resource_id] for resource_id in ids]
+    results = [Result(resource, free_units=free_units[resource.id]) for resource in resources]
+    if criteria.has_period and user is not None:
+        asked = [(r, criteria.quantity if r.kind == ResourceKind.KIT else 1) for r in resources]
+        for result, check in zip(
+            results, service.check_bookings(asked, user, criteria.starts_at, criteria.ends_at), strict=True
+        ):
             result.reasons = check.reasons
             result.quote = check.quote
-        else:
-            result.tariffs = tariff_lines(resource)
-        results.append(result)
+    else:
+        for result in results:
+            result.tariffs = tariff_lines(result.resource)
     return ResultPage(results, page, total)

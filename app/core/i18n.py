@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, session
+from flask import Flask, current_app, g, has_request_context, session
+from flask_babel import get_translations
 from flask_login import current_user
 
 PARIS = "Europe/Paris"
@@ -28,3 +29,25 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return PARIS
+
+
+def _request_translations():
+    """The reader's catalogue, looked up once a request instead of at every message of a page
+    (a calendar shows hundreds); Flask-Babel keeps the language for the request all the same."""
+    if not has_request_context():
+        return get_translations()
+    translations = g.get("_translations")
+    if translations is None:
+        translations = g._translations = get_translations()
+    return translations
+
+
+def install_template_translations(app: Flask) -> None:
+    """Templates' ``_()``, ``ngettext()``… through :func:`_request_translations`."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _request_translations().ugettext(s),
+        ngettext=lambda s, p, n: _request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
+    )
