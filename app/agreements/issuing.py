@@ -164,7 +164,8 @@ def issue_for(booking: Booking, actor: User | None = None) -> Agreement:
     agreement it had before an edit sent it back to a manager, or a new number."""
     if booking.id is None:
         db.session.flush()
-    existing = current_agreement_of(booking)
+    fresh = txn.inserted_in_this_transaction(booking)  # no agreement yet, none suspended: no need to look
+    existing = None if fresh else current_agreement_of(booking)
     if existing is not None:
         return existing
     now = utcnow()
@@ -181,7 +182,7 @@ def issue_for(booking: Booking, actor: User | None = None) -> Agreement:
             new = _new_version(series_agreement, [*series_agreement.bookings, booking], actor, "", now)
             txn.batch()[key] = new
             return new
-    suspended = _suspended_agreement_of(booking)
+    suspended = None if fresh else _suspended_agreement_of(booking)
     if suspended is not None:
         remaining = [b for b in suspended.bookings if b.status not in DROPPED_STATUSES]
         new = _new_version(suspended, remaining, actor, "", now, already_void=True)

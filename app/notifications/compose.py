@@ -22,8 +22,11 @@ from flask import current_app, render_template
 from flask_babel import force_locale, format_date, format_time
 from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
+from sqlalchemy import select
 
-from app.models import User, Venue
+from app.extensions import db
+from app.models import User, Venue, VenueMembership
+from app.models.types import VenueRole
 from app.notifications.links import absolute_url
 from app.notifications.mail import queue
 from app.notifications.models import OutboxMessage
@@ -57,7 +60,18 @@ def recipient_of(who: User | Recipient | str) -> Recipient | None:
 
 def venue_staff(venue: Venue, besides: User | None = None) -> list[User | Recipient]:
     """Who answers for a venue: its active managers (not the one acting), else the venue's address."""
-    managers = [user for user in venue.managers if user.active]
+    managers = list(
+        db.session.scalars(
+            select(User)
+            .join(VenueMembership, VenueMembership.user_id == User.id)
+            .where(
+                VenueMembership.venue_id == venue.id,
+                VenueMembership.role == VenueRole.MANAGER,
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )  # one query, however many managers (venue.managers loads each one apart)
     if not managers and venue.email:
         return [Recipient(venue.email)]
     return [user for user in managers if besides is None or user.id != besides.id]
