@@ -9,13 +9,21 @@ the agreement's language, which is the borrower's when the version was issued.
 The same agreement gives the same bytes: the document's dates are the agreement's (issued, or
 countersigned for the final version), never the time of rendering, and the PDF identifier comes
 from the number and version.
+
+The file is PDF/A-3a and PDF/UA-1, so that it can be archived and read aloud: WeasyPrint tags it
+(a structure tree in reading order, headings, lists, tables with their header cells, the QR code
+a figure with its alternative text), the language is the document's (``<html lang>``), the
+title is the ``<title>`` and readers show it (``DisplayDocTitle``). WeasyPrint writes the PDF/A
+identification in the XMP metadata; :func:`_declare_pdf_ua` adds the PDF/UA one, with the
+extension schema that PDF/A requires for it. The seal (``sealing``) keeps all of it, PDF 1.7
+included.
 """
 
 from __future__ import annotations
 
 import threading
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
 from pathlib import Path
 
@@ -30,8 +38,27 @@ from app.core.clock import PARIS
 from app.core.money import format_cents
 from app.notifications.links import absolute_url
 
-PDF_VARIANT = "pdf/a-3b"
+PDF_VARIANT = "pdf/a-3a"  # level A ("accessible"): tagged, with its language; WeasyPrint tags it
 OUTPUT_INTENT = "--fnt-srgb"
+
+# The PDF/UA-1 identification, and its description as an XMP extension schema: PDF/A allows only
+# the XMP schemas it predefines unless the file describes the others (ISO 19005-3, 6.6.2.3).
+PDF_UA_XMP = b"""<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+"""
 
 
 @lru_cache(maxsize=1)
@@ -90,10 +117,11 @@ def verification_url(agreement: Agreement) -> str:
     return absolute_url("agreements.short", code=agreement.verification_code)
 
 
-def qr_svg(url: str) -> Markup:
-    """The QR code of ``url`` as inline SVG (vector, sharp at any size)."""
+def qr_svg(url: str, title: str | None = None) -> Markup:
+    """The QR code of ``url`` as inline SVG (vector, sharp at any size); its ``title`` is the
+    figure's alternative text in the tagged PDF."""
     code = segno.make(url, error="m", micro=False)
-    return Markup(code.svg_inline(scale=2.4, border=0, dark="#000", omitsize=False))
+    return Markup(code.svg_inline(scale=2.4, border=0, dark="#000", omitsize=False, title=title))
 
 
 def _w3c(moment: datetime) -> str:
@@ -122,7 +150,8 @@ def render_html(agreement: Agreement, final: bool = False) -> str:
         f=Formats(agreement.locale),
         final=final,
         short_url=url,
-        qr=qr_svg(url),
+        lang=_language(agreement),
+        qr=partial(qr_svg, url),  # called by the template with the alternative text in its language
         created=_w3c(agreement.issued_at),
         modified=_w3c(modified),
         output_intent_rule=_output_intent_rule(),
@@ -144,6 +173,15 @@ def _font_config():
     return config
 
 
+def _declare_pdf_ua(document, pdf) -> None:
+    """WeasyPrint's finisher: add the PDF/UA identification to the XMP metadata it wrote (its
+    PDF/A variant tags the file as PDF/UA asks, but names only PDF/A there)."""
+    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    xmp = b"".join(metadata.stream)
+    end = xmp.rindex(b"</rdf:RDF>")
+    metadata.stream = [xmp[:end] + PDF_UA_XMP + xmp[end:]]
+
+
 class PdfToolchainMissing(RuntimeError):
     """A system library WeasyPrint needs is missing: the message names it and its Debian package."""
 
@@ -159,6 +197,7 @@ def render_pdf(agreement: Agreement, final: bool = False) -> bytes:
     html = render_html(agreement, final)
     identifier = f"{agreement.number}-v{agreement.version}{'-final' if final else ''}".encode()
     return HTML(string=html).write_pdf(
+        finisher=_declare_pdf_ua,
         pdf_variant=PDF_VARIANT,
         pdf_identifier=identifier,
         output_intent=OUTPUT_INTENT,

@@ -254,7 +254,7 @@ def test_same_agreement_gives_the_same_bytes_before_sealing_and_pdf_a_metadata(a
     assert reader.metadata.modification_date == agreement.issued_at.replace(microsecond=0)
     assert reader.metadata.title == f"Convention de mise à disposition {agreement.number}"
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
-    assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="B"' in xmp
+    assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="A"' in xmp  # tagged: see test_pdfa.py
     assert reader.trailer["/Root"]["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
 
 

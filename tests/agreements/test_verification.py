@@ -105,7 +105,11 @@ def test_short_url_of_the_qr_code_names_the_version_and_its_status(client, two_v
     assert url == f"http://127.0.0.1:5000/v/{current.verification_code}"
     # the QR code printed on the document carries exactly that URL
     assert segno.make(url, error="m", micro=False).svg_inline(
-        scale=2.4, border=0, dark="#000", omitsize=False
+        scale=2.4,
+        border=0,
+        dark="#000",
+        omitsize=False,
+        title="Code QR menant à la page de vérification de ce document",
     ) in rendering.render_html(current)
 
     page = client.get(f"/v/{current.verification_code}")
