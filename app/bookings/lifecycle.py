@@ -98,26 +98,31 @@ def request_booking(
     return booking
 
 
-def preview_approval(booking: Booking) -> list[Booking]:
+def preview_approval(booking: Booking, crossing: list[Booking] | None = None) -> list[Booking]:
     """The pending requests that approving this booking would reject, for the manager to see first.
 
     For a space or a machine: the pending requests whose held period crosses it.
     For a kit: those that would no longer find enough units once it holds its own.
+    ``crossing``: those pending requests, when the caller has them already (the desk reads every
+    pending request of its venues at once): then nothing is read for a space or a machine.
     """
-    ids = db.session.scalars(
-        queries.pending_crossing(queries.on_sqlite()),
-        {
-            "resource_id": booking.resource_id,
-            "starts_at": booking.starts_at,
-            "until": booking.holds_until,
-            "own": booking.id,
-        },
-    ).all()
-    if not ids:
-        return []
-    candidates = list(
-        db.session.scalars(select(Booking).where(Booking.id.in_(ids)).order_by(Booking.starts_at, Booking.id))
-    )
+    if crossing is not None:
+        candidates = sorted((b for b in crossing if b.id != booking.id), key=lambda b: (b.starts_at, b.id))
+    else:
+        ids = db.session.scalars(
+            queries.pending_crossing(queries.on_sqlite()),
+            {
+                "resource_id": booking.resource_id,
+                "starts_at": booking.starts_at,
+                "until": booking.holds_until,
+                "own": booking.id,
+            },
+        ).all()
+        if not ids:
+            return []
+        candidates = list(
+            db.session.scalars(select(Booking).where(Booking.id.in_(ids)).order_by(Booking.starts_at, Booking.id))
+        )
     resource = booking.resource
     if resource.is_exclusive or not candidates:
         return candidates

@@ -146,11 +146,12 @@ def recently_decided(venue_ids: list[int], now: datetime, limit: int = 20) -> li
 
 
 def make_row(booking: Booking, collisions: list[Booking] | None = None) -> Row:
-    """A row of the desk; collisions are computed when not given (one query)."""
+    """A row of the desk; collisions (every pending request crossing it) are computed when not
+    given (one query), and tell what approving it would reject."""
     pending = booking.status == BookingStatus.REQUESTED
     if collisions is None:
         collisions = _collisions(pending_with(booking)).get(booking.id, []) if pending else []
-    would_reject = service.preview_approval(booking) if pending else []
+    would_reject = service.preview_approval(booking, crossing=collisions) if pending else []
     return Row(booking, collisions, would_reject)
 
 
