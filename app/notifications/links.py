@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app
 
 from app.models import Booking
+from app.notifications.settings import site_domain
+
+__all__ = ["absolute_url", "booking_url", "site_domain"]
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -16,8 +17,3 @@ def absolute_url(endpoint: str, **values) -> str:
 
 def booking_url(booking: Booking) -> str:
     return absolute_url("bookings.show", booking_id=booking.id)
-
-
-def site_domain() -> str:
-    """The host name of the service, for globally unique identifiers (iCalendar UIDs)."""
-    return urlsplit(current_app.config["BASE_URL"]).hostname or "fnt-partage.local"

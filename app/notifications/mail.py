@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.extensions import db
 from app.models.types import utcnow
 from app.notifications.models import MessageStatus, OutboxMessage
+from app.notifications.settings import site_domain
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def queue(
     """Add one email to the outbox in the current transaction (see the module docstring)."""
     now = utcnow()
     row = OutboxMessage(
-        message_id=make_msgid(domain="fnt-partage.local"),
+        message_id=make_msgid(domain=site_domain()),  # the service's own host name
         kind=kind,
         recipient_id=recipient_id,
         to_address=to if isinstance(to, str) else ", ".join(to),

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -43,3 +44,9 @@ def setting(name: str):
     if name == "OUTBOX_DELIVER_ON_COMMIT" and value is None:
         return not current_app.config["SMTP_HOST"]
     return value
+
+
+def site_domain() -> str:
+    """The host name of the service (``BASE_URL``), for globally unique identifiers: emails'
+    Message-IDs, iCalendar UIDs."""
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "fnt-partage.local"

@@ -359,3 +359,14 @@ def test_a_request_whose_change_sends_an_email_never_waits_for_the_mail_server(m
     assert smtp.messages == []
     smtp.delay = 0.0
     assert send_due().sent == 1 and smtp.to("membre@test.example")
+
+
+def test_message_ids_carry_the_service_host_name(smtp):
+    from flask import current_app
+
+    current_app.config["BASE_URL"] = "https://partage.la-machinerie.fr"  # the app of this test alone
+    send_email("membre@example.org", "Information", "Bonjour")
+    db.session.commit()
+    smtp.start()
+    assert send_due().sent == 1
+    assert smtp.message_ids[0].endswith("@partage.la-machinerie.fr>")

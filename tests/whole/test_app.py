@@ -365,3 +365,9 @@ def test_redis_rate_limits_without_the_redis_client_are_refused_at_start(tmp_pat
     monkeypatch.setitem(sys.modules, "redis", None)  # as on an install without the redis extra
     with pytest.raises(ConfigurationError, match=r"pip install 'fnt-partage\[redis\]'"):
         load_settings(tmp_path)
+
+
+def test_rate_limit_keys_take_a_prefix_from_the_environment(tmp_path, monkeypatch):
+    """Two instances on one Redis database count apart."""
+    monkeypatch.setenv("RATELIMIT_KEY_PREFIX", "fnt-essai")
+    assert load_settings(tmp_path)["RATELIMIT_KEY_PREFIX"] == "fnt-essai"
