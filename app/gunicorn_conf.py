@@ -37,3 +37,12 @@ def on_starting(server):
             storage,
             workers,
         )
+
+
+def post_worker_init(worker):
+    """The worker's first agreement costs what the others do: WeasyPrint and the seal are loaded
+    now, before it takes requests."""
+    from app.agreements.warmup import warm_up
+
+    seconds = warm_up(worker.wsgi)
+    worker.log.info("agreements warmed up in %.2f s", seconds)

@@ -23,6 +23,10 @@ Figures: median and 95th percentile in milliseconds; peak memory measured three 
 - ``tracemalloc_peak_mib``: the peak of Python allocations during one rendering of each agreement
   (a separate pass, since tracing slows everything down).
 
+Cold start (``cold_start``): in two fresh processes, the first agreement's render + seal and the
+next one's, without and with the warm-up that gunicorn's workers run at start
+(``app.agreements.warmup``), and the warm-up's own time.
+
 Targets: median < 250 ms for one occurrence, peak < 150 MiB.
 """
 
@@ -41,6 +45,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+# This folder holds http.py (bench/http.py), which would hide the standard library's http package.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -195,34 +201,84 @@ def summary(durations: list[float]) -> dict:
     }
 
 
+def _bench_app(folder: str):
+    from app import create_app
+
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.db'}",
+            "SECRET_KEY": "bench",
+            "CHECK_MIGRATIONS": False,
+            "RATELIMIT_ENABLED": False,
+            "MAIL_ECHO": False,
+            "SMTP_HOST": "",
+            "OUTBOX_DIR": str(Path(folder) / "outbox"),
+            "TESTING": True,
+        }
+    )
+
+
+def cold_child(warm: bool) -> dict:
+    """In this fresh process: the first and the second render + seal, after the warm-up or not."""
+    with tempfile.TemporaryDirectory(prefix="fnt-bench-cold-") as folder:
+        os.environ["FNT_INSTANCE_PATH"] = folder
+        from flask_migrate import upgrade
+
+        from app.agreements import storage
+        from app.agreements.models import Agreement
+        from app.agreements.warmup import warm_up
+        from app.extensions import db
+
+        app = _bench_app(folder)
+        with app.app_context():
+            upgrade()
+            one_id, _twenty_id = build(app)
+            one = db.session.get(Agreement, one_id)
+            storage.sealing.seal_files()  # the development key is made once, outside the timings
+            warm_seconds = warm_up(app) if warm else None
+            first = timed(lambda: storage.produce(one, False), 1)[0]
+            second = timed(lambda: storage.produce(one, False), 1)[0]
+            db.session.remove()
+            db.engine.dispose()
+    return {
+        "warm_up_ms": None if warm_seconds is None else round(warm_seconds * 1000, 1),
+        "first_ms": round(first, 1),
+        "second_ms": round(second, 1),
+    }
+
+
+def cold_start() -> dict:
+    import subprocess
+
+    figures = {}
+    for mode in ("cold", "warm"):
+        child = subprocess.run(
+            [sys.executable, __file__, "--cold-child", mode], capture_output=True, text=True, check=True
+        )
+        figures[mode] = json.loads(child.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cold-child", choices=("cold", "warm"), help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="fewer timed renderings")
     parser.add_argument("--json", action="store_true", help="print one JSON object on the last line")
     args = parser.parse_args()
+    if args.cold_child:
+        print(json.dumps(cold_child(args.cold_child == "warm")))
+        return 0
     runs_one, runs_twenty = (10, 5) if args.quick else (30, 15)
 
     with tempfile.TemporaryDirectory(prefix="fnt-bench-agreements-") as folder:
         os.environ["FNT_INSTANCE_PATH"] = folder
         from flask_migrate import upgrade
 
-        from app import create_app
         from app.agreements import rendering, storage
         from app.agreements.models import Agreement
         from app.extensions import db
 
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.db'}",
-                "SECRET_KEY": "bench",
-                "CHECK_MIGRATIONS": False,
-                "RATELIMIT_ENABLED": False,
-                "MAIL_ECHO": False,
-                "SMTP_HOST": "",
-                "OUTBOX_DIR": str(Path(folder) / "outbox"),
-                "TESTING": True,
-            }
-        )
+        app = _bench_app(folder)
         with app.app_context():
             upgrade()
             one_id, twenty_id = build(app)
@@ -252,6 +308,7 @@ def main() -> int:
     results["peak_rss_rendering_mib"] = round(rendering_peak_mib, 1)
     results["peak_rss_process_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     results["tracemalloc_peak_mib"] = {name: round(value, 1) for name, value in peaks.items()}
+    results["cold_start"] = cold_start()
     results["targets"] = TARGETS
     results["meets_targets"] = {
         "one_median": results["render_one"]["median_ms"] < TARGETS["one_median_ms"],
@@ -276,6 +333,11 @@ def main() -> int:
         f"{results['tracemalloc_peak_mib']['twenty']} MiB (20 occ.); process RSS {results['rss_before_rendering_mib']} "
         f"MiB loaded, peak {results['peak_rss_rendering_mib']} MiB while rendering, "
         f"{results['peak_rss_process_mib']} MiB over the whole run"
+    )
+    cold, warm = results["cold_start"]["cold"], results["cold_start"]["warm"]
+    print(
+        f"cold start, fresh process: first render + seal {cold['first_ms']} ms, next {cold['second_ms']} ms; "
+        f"after the workers' warm-up ({warm['warm_up_ms']} ms): first {warm['first_ms']} ms, next {warm['second_ms']} ms"
     )
     print(
         "targets (median < 250 ms for one occurrence, peak < 150 MiB):",

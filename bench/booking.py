@@ -51,6 +51,8 @@ from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+# This folder holds http.py (bench/http.py), which would hide the standard library's http package.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402

@@ -203,3 +203,24 @@ def render_pdf(agreement: Agreement, final: bool = False) -> bytes:
         output_intent=OUTPUT_INTENT,
         font_config=_font_config(),
     )
+
+
+WARM_UP_HTML = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Préchauffage</title>
+<style>{rule}{css}</style></head><body><div class="doc-head"><h1>Convention de mise à disposition</h1>{qr}</div>
+<h2>Article 1 — Objet</h2><p>Les parties conviennent <strong>de ce qui suit</strong> : <em>Amiénois</em>, 12,50 €.</p>
+<ul><li>Période : lundi 7 décembre 2026, 09:00 – 12:00</li></ul></body></html>"""
+
+
+def warm_up() -> None:
+    """Render, with this thread's fonts, a page in the agreements' stylesheet and settings, so that
+    WeasyPrint, Pango and the fonts are loaded before the first agreement (``agreements.warmup``)."""
+    problems = system.pdf_problems()
+    if problems:
+        raise PdfToolchainMissing("; ".join(problems))
+    from weasyprint import HTML
+
+    css = current_app.jinja_env.get_template("agreements/pdf/print.css").render()
+    html = WARM_UP_HTML.format(rule=_output_intent_rule(), css=css, qr=qr_svg("https://example.org/v/0", "QR"))
+    HTML(string=html).write_pdf(
+        finisher=_declare_pdf_ua, pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT, font_config=_font_config()
+    )

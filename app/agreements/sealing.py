@@ -471,6 +471,15 @@ def _sign(pdf: bytes, reason: str, files: SealFiles) -> bytes:
         ) from error
 
 
+def warm_up() -> None:
+    """Load the seal's key and pyHanko's signing code before the first agreement
+    (``agreements.warmup``); contacts no timestamp server."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: F401
+    from pyhanko.sign import signers  # noqa: F401
+
+    _signer(seal_files())
+
+
 def seal(pdf: bytes, reason: str) -> bytes:
     """``pdf`` with the consortium's PAdES signature over the whole file (and, with a timestamp
     server, its timestamp and validation data)."""
