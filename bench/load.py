@@ -416,11 +416,20 @@ class Browser:
         self.cookies: dict[str, str] = {}
 
     def send(
-        self, kind: str, method: str, path: str, form: list[tuple[str, str]] | None = None, expect=(200,)
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        form: list[tuple[str, str]] | None = None,
+        expect=(200,),
+        extra_headers: dict[str, str] | None = None,
     ) -> Response | None:
-        """Send one request and time it; None after a connection failure. Unexpected statuses are errors."""
+        """Send one request and time it; None after a connection failure. Unexpected statuses are errors.
+
+        ``extra_headers``: more headers, e.g. those of an htmx request (``HX-Request``, ``HX-Target``)."""
         # The kind goes to gunicorn's access log, which gives each request's time in the worker.
         headers = {"Accept-Language": "fr", "User-Agent": "fnt-partage-bench-load", "X-Bench-Kind": kind}
+        headers.update(extra_headers or {})
         body = None
         if form is not None:
             body = urlencode(form).encode()
