@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from app.bookings import queries
-from app.bookings.errors import Reason, already_booked, not_enough_units
+from app.bookings.errors import Reason, already_booked, not_enough_units, too_close
 from app.bookings.hours import calendar_reasons, closures_over, hours_for
 from app.extensions import db
 from app.models import Resource, ResourceKind, Venue
@@ -119,7 +119,13 @@ def availability_reason(
         holds = holds_over([resource.id], starts_at, until, exclude)
     crossing = [h for h in holds if h.resource_id == resource.id and h.holds_until > starts_at and h.starts_at < until]
     if resource.is_exclusive:
-        return already_booked() if crossing else None
+        if not crossing:
+            return None
+        # Taken, or only too close: the periods themselves, buffers left out, do not overlap.
+        buffer = timedelta(minutes=resource.buffer_minutes)
+        if buffer and not any(h.starts_at < until - buffer and h.holds_until - buffer > starts_at for h in crossing):
+            return too_close(resource.buffer_minutes)
+        return already_booked()
     in_use = peak_units(crossing, starts_at, until)
     if in_use + quantity > resource.units:
         return not_enough_units(max(resource.units - in_use, 0), quantity)

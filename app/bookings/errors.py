@@ -110,6 +110,19 @@ def already_booked() -> Reason:
     return Reason(Code.ALREADY_BOOKED, _l("Ce créneau est déjà réservé."), "starts_at")
 
 
+def too_close(buffer_minutes: int) -> Reason:
+    """The slot itself is free, but the resource's preparation time around another booking is not
+    (same code as a taken slot: for the JSON API and the waitlist, the slot cannot be held)."""
+    return Reason(
+        Code.ALREADY_BOOKED,
+        _l(
+            "Trop proche d'une autre réservation : il faut %(minutes)s de préparation entre deux réservations.",
+            minutes=Minutes(buffer_minutes),
+        ),
+        "starts_at",
+    )
+
+
 def not_enough_units(free: int, wanted: int) -> Reason:
     return Reason(
         Code.NOT_ENOUGH_UNITS,

@@ -296,3 +296,23 @@ def test_a_refused_request_writes_nothing(world):
     with pytest.raises(Refusal) as refused:
         request_booking(closed_room, world.member, TUESDAY_10, TUESDAY_12, now=NOW)
     assert refused.value.codes == [Code.OUTSIDE_HOURS]
+
+
+def test_a_buffer_conflict_says_it_is_too_close_and_why_not_already_booked(world, app):
+    laser, partner = world.laser, world.partner
+    _qualify(partner, laser)
+    _holding(laser, world.member, TUESDAY_10, TUESDAY_12)
+
+    def message(starts_at, ends_at):
+        check = check_booking(laser, partner, starts_at, ends_at, now=NOW)
+        assert check.codes == [Code.ALREADY_BOOKED]
+        with app.test_request_context():
+            return str(check.reasons[0].message)
+
+    # Overlapping the booking itself: taken.
+    assert message(TUESDAY_10, TUESDAY_12) == "Ce créneau est déjà réservé."
+    assert message(paris(2027, 3, 2, 11), paris(2027, 3, 2, 13)) == "Ce créneau est déjà réservé."
+    # Free, but within the laser's 30 minutes of preparation after it, or before it.
+    too_close = "Trop proche d'une autre réservation : il faut 30 min de préparation entre deux réservations."
+    assert message(TUESDAY_12, paris(2027, 3, 2, 13)) == too_close
+    assert message(paris(2027, 3, 2, 9), paris(2027, 3, 2, 10)) == too_close
