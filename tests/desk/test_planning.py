@@ -261,3 +261,18 @@ def test_the_planning_in_english(client, world):
     client.post("/langue", data={"csrf_token": csrf_token_from(page), "locale": "en", "next": PLANNING})
     html = client.get(PLANNING).get_data(as_text=True)
     assert "Planning of La Machinerie" in html and "Kits today" in html and "Next day" in html
+
+
+# --- Issue 13: kits ---------------------------------------------------------------------------------
+
+
+def test_the_checklist_follows_the_quantity_lent(client, world):
+    start = now_slot()
+    booking = approved(world.kit, world.member, start, start + timedelta(days=1), quantity=3)
+    log_in(client, world.manager)
+    form = client.get(f"{PLANNING}/remise/{booking.id}").get_data(as_text=True)
+    for item in ("Caméra", "Trépied", "Micro"):
+        assert f"3 × {item}" in form
+    single = approved(world.kit, world.other_member, start + timedelta(days=2), start + timedelta(days=3))
+    form = client.get(f"{PLANNING}/remise/{single.id}").get_data(as_text=True)
+    assert "Caméra" in form and "× Caméra" not in form
