@@ -9,12 +9,13 @@ full need a note saying why. Both are ``KitCheck`` rows, kept with the booking.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.bookings import signals, waitlist
-from app.bookings.errors import Code, Money, Reason, Refusal
+from app.bookings.errors import Code, Moment, Money, Reason, Refusal
 from app.bookings.transitions import Action, begin_change, record
 from app.extensions import db
 from app.models import Booking, BookingStatus, KitCheck, KitCheckKind, User, utcnow
@@ -53,6 +54,21 @@ def hand_over(
     now = now or utcnow()
     begin_change(booking, Action.HAND_OVER, actor, now)
     lines, reasons = _checklist(booking, checklist)
+    hours = int(current_app.config.get("KIT_HANDOVER_EARLIEST_HOURS", 24))
+    earliest = booking.starts_at - timedelta(hours=hours)
+    if now < earliest:
+        reasons.append(
+            Reason(
+                Code.TRANSITION,
+                _l(
+                    "La remise du kit est possible au plus tôt %(hours)s h avant le début du prêt, soit à partir "
+                    "du %(earliest)s.",
+                    hours=hours,
+                    earliest=Moment(earliest),
+                ),
+                None,
+            )
+        )
     received = booking.deposit_cents if deposit_cents is None else deposit_cents
     if received < 0:
         reasons.append(Reason(Code.DEPOSIT, _l("Le montant de la caution ne peut pas être négatif."), "deposit"))

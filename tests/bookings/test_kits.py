@@ -12,6 +12,7 @@ from app.models import BookingStatus, KitCheckKind
 from tests.factories.bookings import NOW, paris
 
 ALL_THERE = {"Caméra": True, "Trépied": True, "Micro": True}
+LOAN_STARTS = paris(2027, 3, 2, 10)  # a kit is handed over from the day before its loan starts
 
 
 def _hold(start_hour, end_hour, quantity, day=2):
@@ -75,25 +76,25 @@ def test_hand_over_and_return_with_checklist_notes_and_deposit(world, signals_se
 def test_the_checklist_must_be_answered_line_by_line(world):
     loan = _approved_loan(world)
     with pytest.raises(Refusal) as refused:
-        hand_over(loan, world.manager, checklist={"Caméra": True}, now=NOW)
+        hand_over(loan, world.manager, checklist={"Caméra": True}, now=LOAN_STARTS)
     assert refused.value.codes == [Code.CHECKLIST]
     with pytest.raises(Refusal) as refused:
-        hand_over(loan, world.manager, checklist={**ALL_THERE, "Drone": True}, now=NOW)
+        hand_over(loan, world.manager, checklist={**ALL_THERE, "Drone": True}, now=LOAN_STARTS)
     assert refused.value.codes == [Code.CHECKLIST]
     assert loan.status == BookingStatus.APPROVED and loan.kit_checks == []
 
 
 def test_a_deposit_kept_or_an_item_missing_needs_a_note(world):
     loan = _approved_loan(world)
-    hand_over(loan, world.manager, checklist=ALL_THERE, now=NOW)
+    hand_over(loan, world.manager, checklist=ALL_THERE, now=LOAN_STARTS)
     for checklist, returned in ((ALL_THERE, 10000), ({**ALL_THERE, "Micro": False}, None)):
         with pytest.raises(Refusal) as refused:
-            return_kit(loan, world.manager, checklist=checklist, deposit_returned_cents=returned, now=NOW)
+            return_kit(loan, world.manager, checklist=checklist, deposit_returned_cents=returned, now=LOAN_STARTS)
         assert refused.value.codes == [Code.REASON_REQUIRED]
     with pytest.raises(Refusal) as refused:
-        return_kit(loan, world.manager, checklist=ALL_THERE, deposit_returned_cents=30000, now=NOW)
+        return_kit(loan, world.manager, checklist=ALL_THERE, deposit_returned_cents=30000, now=LOAN_STARTS)
     assert refused.value.codes == [Code.DEPOSIT]
-    return_kit(loan, world.manager, checklist=ALL_THERE, now=NOW)
+    return_kit(loan, world.manager, checklist=ALL_THERE, now=LOAN_STARTS)
     assert loan.kit_checks[-1].deposit_cents == 20000  # given back in full by default
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.bookings import service
@@ -276,3 +277,28 @@ def test_the_checklist_follows_the_quantity_lent(client, world):
     single = approved(world.kit, world.other_member, start + timedelta(days=2), start + timedelta(days=3))
     form = client.get(f"{PLANNING}/remise/{single.id}").get_data(as_text=True)
     assert "Caméra" in form and "× Caméra" not in form
+
+
+def test_a_kit_is_handed_over_no_earlier_than_the_day_before(app, client, world):
+    start = now_slot() + timedelta(days=14)
+    booking = approved(world.kit, world.member, start, start + timedelta(days=1))
+    log_in(client, world.manager)
+    form = client.get(f"{PLANNING}/remise/{booking.id}").get_data(as_text=True)
+    response = client.post(
+        f"{PLANNING}/remise/{booking.id}",
+        data={"csrf_token": csrf_token_from(form), "present": ["0", "1", "2"], "deposit": "200"},
+    )
+    assert response.status_code == 422
+    assert "La remise du kit est possible au plus tôt 24 h avant le début du prêt" in response.get_data(as_text=True)
+    assert status_of(booking) == BookingStatus.APPROVED and kit_checks() == 0
+    everything = {"Caméra": True, "Trépied": True, "Micro": True}
+    with pytest.raises(service.Refusal):
+        service.hand_over(booking, world.manager, checklist=everything, now=start - timedelta(hours=25))
+    db.session.rollback()
+    app.config["KIT_HANDOVER_EARLIEST_HOURS"] = 48
+    service.hand_over(booking, world.manager, checklist=everything, now=start - timedelta(hours=47))
+    assert booking.status == BookingStatus.HANDED_OVER
+    db.session.rollback()
+    app.config["KIT_HANDOVER_EARLIEST_HOURS"] = 24
+    service.hand_over(booking, world.manager, checklist=everything, now=start - timedelta(hours=23))
+    assert booking.status == BookingStatus.HANDED_OVER
