@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import force_locale, format_datetime, get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.core.i18n import format_moment
 from app.core.money import format_cents
 from app.core.refusals import Reason, Refusal, refuse
 
@@ -61,14 +62,14 @@ __all__ = ["Code", "Minutes", "Moment", "Money", "Reason", "Refusal", "refuse"]
 
 
 class Moment:
-    """A moment shown in Europe/Paris time and in the reader's language."""
+    """A moment shown in Europe/Paris time and in the reader's language, without its seconds."""
 
     def __init__(self, value: datetime, style: str = "short"):
         self.value = value
         self.style = style
 
     def __str__(self) -> str:
-        return format_datetime(self.value, self.style)
+        return format_moment(self.value, self.style)
 
 
 class Minutes:

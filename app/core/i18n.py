@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask, current_app, g, has_request_context, session
-from flask_babel import get_translations
+from flask_babel import format_date, format_datetime, format_time, get_locale, get_translations
 from flask_login import current_user
 
 PARIS = "Europe/Paris"
@@ -29,6 +31,19 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return PARIS
+
+
+def format_moment(value: datetime, style: str = "medium") -> str:
+    """A moment in Paris time and the reader's language, never with its seconds: the date in
+    ``style`` ("short", "medium", "long", "full") and the time as hours and minutes, joined as
+    the language joins them ("27 oct. 2026, 21:22")."""
+    if style == "short":
+        return format_datetime(value, "short")
+    locale = get_locale()
+    pattern = str(locale.datetime_formats[style]) if locale else "{1}, {0}"
+    return (
+        pattern.replace("'", "").replace("{0}", format_time(value, "short")).replace("{1}", format_date(value, style))
+    )
 
 
 def _request_translations():

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, abort, current_app
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_time, get_locale
 from htmx_flask import request  # flask.request, typed with its ``htmx`` attribute
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from app.core.forms import MAX_INTEGER
+from app.core.i18n import format_moment
 from app.core.money import format_cents
 
 CONTENT_SECURITY_POLICY = (
@@ -98,7 +99,7 @@ def register_web_hooks(app: Flask) -> None:
             return ""
         if fmt == "day":
             return f"{format_date(value, 'full')}, {format_time(value, 'short')}"
-        return format_datetime(value, fmt)
+        return format_moment(value, fmt)
 
     @app.template_filter("money")
     def _format_money(cents: int | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from app.bookings.errors import Code
 from app.bookings.rules import check_booking
@@ -316,3 +317,18 @@ def test_a_buffer_conflict_says_it_is_too_close_and_why_not_already_booked(world
     too_close = "Trop proche d'une autre réservation : il faut 30 min de préparation entre deux réservations."
     assert message(TUESDAY_12, paris(2027, 3, 2, 13)) == too_close
     assert message(paris(2027, 3, 2, 9), paris(2027, 3, 2, 10)) == too_close
+
+
+def test_dates_in_reasons_have_no_seconds(world, app):
+    import re
+
+    now = NOW + timedelta(seconds=3 * 60 + 17)  # a request made at 8:03:17
+    laser, member = world.laser, world.member
+    _qualify(member, laser, expires_at=paris(2027, 3, 2, 11) + timedelta(seconds=42))
+    lapsing = check_booking(laser, member, TUESDAY_10, TUESDAY_12, now=now)
+    too_far = check_booking(world.room, member, now + timedelta(days=400), now + timedelta(days=400, hours=2), now=now)
+    assert Code.QUALIFICATION_EXPIRED in lapsing.codes and Code.HORIZON in too_far.codes
+    for locale in ("fr", "en"):
+        with app.test_request_context(), force_locale(locale):
+            messages = [str(reason.message) for reason in lapsing.reasons + too_far.reasons]
+        assert not [m for m in messages if re.search(r"\d{1,2}:\d{2}:\d{2}", m)], messages

@@ -95,3 +95,18 @@ def test_every_simple_page_declares_its_language(app, client):
             if response.mimetype != "text/html" or response.status_code in (301, 302, 303, 308):
                 continue
             assert f'<html lang="{locale}">' in response.get_data(as_text=True), path
+
+
+def test_no_date_shown_has_seconds_whatever_its_format(app):
+    import re
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale
+
+    moment = datetime(2026, 10, 27, 20, 22, 3, tzinfo=UTC)
+    shown = app.jinja_env.filters["datetime"]
+    for locale in ("fr", "en"):
+        with app.test_request_context(), force_locale(locale):
+            texts = [shown(moment)] + [shown(moment, fmt) for fmt in ("short", "medium", "long", "full", "day")]
+        assert not [text for text in texts if re.search(r"\d{1,2}:\d{2}:\d{2}", text)], texts
+        assert all("21:22" in text or "9:22" in text for text in texts), texts

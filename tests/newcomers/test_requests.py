@@ -452,3 +452,15 @@ def test_lost_link_is_sent_again_without_saying_who_asked(client, outbox):
     assert len(outbox.messages()) == before + 1
     link = link_in(outbox, "ines@example.org", "/projets/suivi/")
     assert "Atelier de réparation de vélos" in client.get(link).get_data(as_text=True)
+
+
+SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
+
+
+def test_the_status_page_shows_dates_without_seconds(client, outbox, clock):
+    clock.shift(timedelta(seconds=17))  # whatever the session's instant, one with seconds
+    themes, _venues, _managers = consortium()
+    submit(client, themes, "fablab")
+    page = client.get(link_in(outbox, "ines@example.org", "/projets/suivi/")).get_data(as_text=True)
+    assert "Demande envoyée le" in page
+    assert not SECONDS.search(page)
