@@ -43,6 +43,8 @@ def post_worker_init(worker):
     """The worker's first agreement costs what the others do: WeasyPrint and the seal are loaded
     now, before it takes requests."""
     from app.agreements.warmup import warm_up
+    from app.core.system import return_large_allocations
 
+    return_large_allocations()  # password hashes' memory goes back to the system once done
     seconds = warm_up(worker.wsgi)
     worker.log.info("agreements warmed up in %.2f s", seconds)

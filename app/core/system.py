@@ -88,3 +88,25 @@ def pdf_problems() -> list[str]:
     if not has_fonts():
         lines.append(f"no font installed (the PDF needs one): apt install fontconfig {FONTS_PACKAGE}")
     return lines
+
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
+LARGE_ALLOCATION = 1024 * 1024
+
+
+def return_large_allocations() -> bool:
+    """Make glibc give every block of 1 MiB or more back to the system when it is freed.
+
+    An Argon2 hash takes 19 MiB for a moment. glibc raises its mmap threshold after freeing such a
+    block, so the next ones come from the heap of the thread that asked and stay there: a worker
+    whose eight threads each checked one password keeps 8 × 19 MiB. A fixed threshold keeps a
+    worker's memory flat (measured by ``bench/http.py``). False where glibc is not the C library.
+    """
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, LARGE_ALLOCATION))
+    except (OSError, AttributeError):
+        return False

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import logging
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from app.agreements.models import Agreement
+from app.core import system
 from app.extensions import db
 from tests.factories import PASSWORD
 from tests.factories.agreements import approve, make_booking, make_world, paris
@@ -75,3 +78,9 @@ def test_the_app_names_the_missing_library_in_one_line_and_the_page_says_the_doc
     assert record.exc_info is None  # one line, no traceback
     monkeypatch.delenv("FNT_MISSING_LIBRARIES")
     assert client.get(f"/conventions/{agreement.id}/convention.pdf").mimetype == "application/pdf"
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt only")
+def test_large_blocks_go_back_to_the_system_on_glibc():
+    """The workers fix glibc's mmap threshold (bench/http.py measures the memory it keeps flat)."""
+    assert system.return_large_allocations() is True
