@@ -204,6 +204,16 @@ def test_the_machine_without_training_explains_why(client, world, monday):
     assert "habilitation" in html and "Impossible de réserver" in html
 
 
+def test_who_cannot_book_sees_why_and_no_price(client, world, monday):
+    log_in(client, world.outsider)  # the laser is for the consortium and its partners, with its training
+    html = client.get(
+        f"/ressources/{world.laser.id}/reserver?debut={local(monday, 10)}&fin={local(monday, 11)}"
+    ).get_data(as_text=True)
+    summary = html[html.index('id="summary-title"') :]
+    assert "Impossible de réserver" in summary and "réservée au consortium" in summary and "habilitation" in summary
+    assert "Prix" not in summary and money(0) not in summary
+
+
 # --- Series ------------------------------------------------------------------------------------------
 
 

@@ -233,3 +233,16 @@ def test_the_home_page_and_the_menu_lead_to_the_search(client, world):
     page = client.get("/").get_data(as_text=True)
     assert page.count('href="/ressources/"') >= 2  # the menu and the home page
     assert client.get("/ressources/").status_code == 200
+
+
+def test_who_cannot_book_sees_why_and_no_price(client, world, monday):
+    log_in(client, world.outsider)  # the laser is for members who hold its training; the room for the consortium
+    text = text_of(search(client, debut=local(monday, 10), fin=local(monday, 12)).get_data(as_text=True))
+    laser = text[text.index("Découpeuse laser") : text.index("Kit vidéo")]
+    assert "Vous ne pouvez pas réserver ce créneau :" in laser and "habilitation" in laser
+    assert "Votre prix" not in laser and "gratuit" not in laser
+    room = text[text.index("Salle de réunion") :]
+    assert "Vous ne pouvez pas réserver ce créneau :" in room and "réservée aux membres du consortium" in room
+    assert "Votre prix" not in room
+    kit = text[text.index("Kit vidéo") : text.index("Salle de réunion")]
+    assert "Votre prix pour ce créneau : gratuit" in kit  # which the outsider can book
