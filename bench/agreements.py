@@ -33,6 +33,7 @@ Targets: median < 250 ms for one occurrence, peak < 150 MiB.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -218,28 +219,35 @@ def _bench_app(folder: str):
     )
 
 
-def cold_child(warm: bool) -> dict:
-    """In this fresh process: the first and the second render + seal, after the warm-up or not."""
-    with tempfile.TemporaryDirectory(prefix="fnt-bench-cold-") as folder:
+@contextlib.contextmanager
+def prepared(prefix: str):
+    """A migrated temporary database with the two agreements, in its app's context: (app, one, twenty)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
         os.environ["FNT_INSTANCE_PATH"] = folder
         from flask_migrate import upgrade
 
-        from app.agreements import storage
         from app.agreements.models import Agreement
-        from app.agreements.warmup import warm_up
         from app.extensions import db
 
         app = _bench_app(folder)
         with app.app_context():
             upgrade()
-            one_id, _twenty_id = build(app)
-            one = db.session.get(Agreement, one_id)
-            storage.sealing.seal_files()  # the development key is made once, outside the timings
-            warm_seconds = warm_up(app) if warm else None
-            first = timed(lambda: storage.produce(one, False), 1)[0]
-            second = timed(lambda: storage.produce(one, False), 1)[0]
+            one_id, twenty_id = build(app)
+            yield app, db.session.get(Agreement, one_id), db.session.get(Agreement, twenty_id)
             db.session.remove()
             db.engine.dispose()
+
+
+def cold_child(warm: bool) -> dict:
+    """In this fresh process: the first and the second render + seal, after the warm-up or not."""
+    from app.agreements import storage
+    from app.agreements.warmup import warm_up
+
+    with prepared("fnt-bench-cold-") as (app, one, _twenty):
+        storage.sealing.seal_files()  # the development key is made once, outside the timings
+        warm_seconds = warm_up(app) if warm else None
+        first = timed(lambda: storage.produce(one, False), 1)[0]
+        second = timed(lambda: storage.produce(one, False), 1)[0]
     return {
         "warm_up_ms": None if warm_seconds is None else round(warm_seconds * 1000, 1),
         "first_ms": round(first, 1),
@@ -270,39 +278,27 @@ def main() -> int:
         return 0
     runs_one, runs_twenty = (10, 5) if args.quick else (30, 15)
 
-    with tempfile.TemporaryDirectory(prefix="fnt-bench-agreements-") as folder:
-        os.environ["FNT_INSTANCE_PATH"] = folder
-        from flask_migrate import upgrade
+    from app.agreements import rendering, storage
 
-        from app.agreements import rendering, storage
-        from app.agreements.models import Agreement
-        from app.extensions import db
+    with prepared("fnt-bench-agreements-") as (_app, one, twenty):
+        import weasyprint  # noqa: F401 - loaded before the baseline, as in a worker that has rendered once
 
-        app = _bench_app(folder)
-        with app.app_context():
-            upgrade()
-            one_id, twenty_id = build(app)
-            one, twenty = db.session.get(Agreement, one_id), db.session.get(Agreement, twenty_id)
-            import weasyprint  # noqa: F401 - loaded before the baseline, as in a worker that has rendered once
-
-            baseline_mib = current_rss_mib()
-            reset_peak_rss()
-            results = {
-                "render_one": summary(timed(lambda: rendering.render_pdf(one), runs_one)),
-                "render_twenty": summary(timed(lambda: rendering.render_pdf(twenty), runs_twenty)),
-            }
-            rendering_peak_mib = peak_rss_mib()  # before pyHanko is even imported: rendering alone
-            results["render_and_seal_one"] = summary(timed(lambda: storage.produce(one, False), runs_one))
-            results["pdf_bytes_one"] = len(rendering.render_pdf(one))
-            results["pdf_bytes_twenty"] = len(rendering.render_pdf(twenty))
-            peaks = {}
-            for name, agreement in (("one", one), ("twenty", twenty)):
-                tracemalloc.start()
-                rendering.render_pdf(agreement)
-                peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
-                tracemalloc.stop()
-            db.session.remove()
-            db.engine.dispose()
+        baseline_mib = current_rss_mib()
+        reset_peak_rss()
+        results = {
+            "render_one": summary(timed(lambda: rendering.render_pdf(one), runs_one)),
+            "render_twenty": summary(timed(lambda: rendering.render_pdf(twenty), runs_twenty)),
+        }
+        rendering_peak_mib = peak_rss_mib()  # before pyHanko is even imported: rendering alone
+        results["render_and_seal_one"] = summary(timed(lambda: storage.produce(one, False), runs_one))
+        results["pdf_bytes_one"] = len(rendering.render_pdf(one))
+        results["pdf_bytes_twenty"] = len(rendering.render_pdf(twenty))
+        peaks = {}
+        for name, agreement in (("one", one), ("twenty", twenty)):
+            tracemalloc.start()
+            rendering.render_pdf(agreement)
+            peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
 
     results["rss_before_rendering_mib"] = round(baseline_mib, 1)
     results["peak_rss_rendering_mib"] = round(rendering_peak_mib, 1)

@@ -75,7 +75,6 @@ import json
 import multiprocessing
 import os
 import re
-import secrets
 import shutil
 import signal
 import subprocess
@@ -738,18 +737,9 @@ def restore_environment(saved: dict[str, str]) -> None:
 
 
 def environment(folder: Path, url: str) -> dict[str, str]:
-    return {
-        "FLASK_APP": "app",
-        "FNT_ENV": "development",  # production refuses SQLite; the pages are the same
-        "DATABASE_URL": url,
-        "FNT_INSTANCE_PATH": str(folder / "instance"),
-        "OUTBOX_DIR": str(folder / "instance" / "outbox"),
-        "SECRET_KEY": secrets.token_hex(32),
-        "RATELIMIT_ENABLED": "0",
+    """bench/load.py's settings of the app under test, with this tree's app first on the path."""
+    return load.server_environment(folder, url) | {
         "CHECK_MIGRATIONS": "1",
-        "MAIL_ECHO": "false",
-        "SMTP_HOST": "",
-        "OUTBOX_DELIVER_ON_COMMIT": "false",  # as in production: the emails wait in the outbox
         "PYTHONPATH": str(ROOT),  # this tree's app, whatever the virtual environment has installed
     }
 

@@ -667,6 +667,24 @@ class Probe(threading.Thread):
 # --- the database and the server ------------------------------------------------------------------
 
 
+def server_environment(folder: Path, url: str) -> dict[str, str]:
+    """The settings of the app under test (also used by bench/http.py): development mode (production
+    refuses SQLite; the pages are the same), no rate limit, no email sent."""
+    return {
+        "FLASK_APP": "app",
+        "FNT_ENV": "development",
+        "DATABASE_URL": url,
+        "FNT_INSTANCE_PATH": str(folder / "instance"),
+        "OUTBOX_DIR": str(folder / "instance" / "outbox"),
+        "SECRET_KEY": secrets.token_hex(32),
+        "RATELIMIT_ENABLED": "false",
+        "MAIL_ECHO": "false",
+        "SMTP_HOST": "",
+        # As in production: the emails wait in the outbox for `flask outbox send --loop`.
+        "OUTBOX_DELIVER_ON_COMMIT": "false",
+    }
+
+
 def database_url(server_url: str, name: str) -> str:
     parts = urlsplit(server_url)
     return parts._replace(path=f"/{name}").geturl()
@@ -1068,21 +1086,7 @@ def main() -> int:
     # database dropped, then the temporary folder deleted.
     with tempfile.TemporaryDirectory(prefix="fnt-load-") as temporary, contextlib.ExitStack() as cleanup:
         folder = Path(temporary)
-        os.environ.update(
-            {
-                "FLASK_APP": "app",
-                "FNT_ENV": "development",
-                "DATABASE_URL": url,
-                "FNT_INSTANCE_PATH": str(folder / "instance"),
-                "OUTBOX_DIR": str(folder / "instance" / "outbox"),
-                "SECRET_KEY": secrets.token_hex(32),
-                "RATELIMIT_ENABLED": "false",
-                "MAIL_ECHO": "false",
-                "SMTP_HOST": "",
-                # As in production: the emails wait in the outbox for `flask outbox send --loop`.
-                "OUTBOX_DELIVER_ON_COMMIT": "false",
-            }
-        )
+        os.environ.update(server_environment(folder, url))
         print(f"database {name} on {urlsplit(server_url).hostname}: migrations, demo data…", flush=True)
         create_database(server_url, name)
         cleanup.callback(drop_database, server_url, name)
