@@ -113,6 +113,18 @@ def _collisions(pending: list[Booking]) -> dict[int, list[Booking]]:
     return found
 
 
+def pending_count_in(venue_ids: list[int]) -> int:
+    """How many requests of these venues wait for a decision (the desk's heading), in one COUNT query."""
+    if not venue_ids:
+        return 0
+    query = (
+        select(func.count(Booking.id))
+        .join(Resource, Booking.resource_id == Resource.id)
+        .where(Booking.status == BookingStatus.REQUESTED, Resource.venue_id.in_(venue_ids))
+    )
+    return db.session.scalar(query) or 0
+
+
 def pending_in(venue_ids: list[int]) -> list[Booking]:
     """The pending requests of these venues, oldest first."""
     if not venue_ids:

@@ -11,6 +11,7 @@ another venue's request, series or venue → 404 (as if it did not exist).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
@@ -172,9 +173,18 @@ def _inline_answer(
         main_html,
         _oob_rows(others, others_outcomes),
         render_template("desk/_counter.html", count=_fresh_count(), oob=True),
+        render_template("desk/_pending_title.html", pending_total=_pending_on_page(), oob=True),
         render_template("desk/_status.html", message=message, error=error),
     ]
     return "".join(body), status
+
+
+def _pending_on_page() -> int:
+    """The count of the desk's heading, for the venue the page shows (``lieu`` of its ``next`` address)."""
+    venues = permissions.manageable_venues(current_user)
+    slug = parse_qs(urlsplit(request.form.get("next", "")).query).get("lieu", [""])[0]
+    venue = permissions.find_managed_venue(current_user, slug) if slug else None
+    return rules.pending_count_in([venue.id] if venue else [v.id for v in venues])
 
 
 def _refused_page(reasons=None, group_reasons=None):
@@ -316,7 +326,8 @@ def _bulk(approve: bool):
         bulk_refused=bool(refused),
     )
     if is_htmx_fragment_request(LIST_TARGET):
-        body = render_template("desk/_list.html", **context)
+        # The summary once, in the desk's live region (not also at the top of the list).
+        body = render_template("desk/_list.html", **{**context, "bulk_summary": None})
         body += render_template("desk/_counter.html", count=_fresh_count(), oob=True)
         body += render_template("desk/_status.html", message=summary, error=bool(refused))
         return body

@@ -452,3 +452,29 @@ def test_an_occurrence_decided_inline_updates_its_series(client, world, day):
         BookingStatus.APPROVED,
         BookingStatus.REQUESTED,
     ]
+
+
+def test_inline_decisions_update_the_headings_count_and_say_it_once(client, world, day):
+    bookings = [
+        request(
+            world.room, world.member, moment(day, hour), moment(day, hour + 1), now=moment(day, 0) - timedelta(days=5)
+        )
+        for hour in (9, 11, 14, 16)
+    ]
+    db.session.commit()
+    log_in(client, world.manager)
+    assert "4 demandes en attente" in client.get(DESK).get_data(as_text=True)
+    heading = r'<h2 id="pending-title"[^>]*hx-swap-oob="true"[^>]*>{}</h2>'
+
+    response = post(client, f"{DESK}/{bookings[0].id}/valider", target=f"booking-{bookings[0].id}")
+    assert response.status_code == 200
+    assert re.search(heading.format("3 demandes en attente"), fragment(response))
+
+    response = client.post(
+        f"{DESK}/lot/valider",
+        data={"csrf_token": token(client), "booking_ids": [bookings[1].id, bookings[2].id]},
+        headers={**HTMX, "HX-Target": "desk-list"},
+    )
+    html = fragment(response)
+    assert response.status_code == 200 and html.count("2 demandes validées.") == 1
+    assert "1 demande en attente" in html and counter(html) == "1"
