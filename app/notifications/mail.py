@@ -15,7 +15,9 @@ import logging
 import smtplib
 import ssl
 import sys
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import Policy
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
@@ -38,12 +40,33 @@ QUEUED = "notifications.queued"
 _COMMITTED = "notifications.committed"
 
 
+class EncodedHeader(str):
+    """A header with non-ASCII text, encoded and folded by :class:`email.header.Header`.
+
+    The message's policy would fold it between two RFC 2047 encoded words and drop the space
+    that stood there (Python 3.11: "Fraiseuse numérique" arrives as "Fraiseusenumérique"); here
+    every space stays inside an encoded word. The policy stores and writes a value that has a
+    ``name`` and a ``fold()`` as it is (``email.policy.EmailPolicy``); read back, it is the text.
+    """
+
+    name: str
+
+    def __new__(cls, name: str, value: str) -> EncodedHeader:
+        header = super().__new__(cls, "".join(value.splitlines()))  # one line, as the policy wants
+        header.name = name
+        return header
+
+    def fold(self, *, policy: Policy) -> str:
+        encoded = Header(str(self), "utf-8", header_name=self.name).encode(linesep=policy.linesep)
+        return f"{self.name}: {encoded}{policy.linesep}"
+
+
 def message_of(row: OutboxMessage) -> EmailMessage:
     """The email a queued row stands for, with the Message-ID and date it got when queued."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = row.to_address
-    message["Subject"] = row.subject
+    message["Subject"] = EncodedHeader("Subject", row.subject) if not row.subject.isascii() else row.subject
     message["Date"] = format_datetime(row.created_at, usegmt=True)
     message["Message-ID"] = row.message_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies, please

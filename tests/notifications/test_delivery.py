@@ -370,3 +370,19 @@ def test_message_ids_carry_the_service_host_name(smtp):
     smtp.start()
     assert send_due().sent == 1
     assert smtp.message_ids[0].endswith("@partage.la-machinerie.fr>")
+
+
+def test_a_long_subject_with_accents_arrives_with_every_space(smtp):
+    smtp.start()
+    subjects = [
+        "Demande de réservation à examiner : Fraiseuse numérique CNC, mardi 2 mars 2027 de 10:00 à 12:00",
+        "Réservation validée : Découpeuse laser de l'atelier numérique, « Fraiseuse numérique CNC » et "
+        "kit vidéo, La Machinerie, lundi 1er mars 2027",
+        "Votre réservation « Fraiseuse numérique CNC » est confirmée pour la séance de création partagée "
+        "du mardi 2 mars 2027 à La Machinerie (Amiens)",
+    ]
+    for subject in subjects:
+        send_email("membre@test.example", subject, "Bonjour")
+    assert deliver().sent == len(subjects)
+    received = smtp.wait_for(len(subjects))
+    assert sorted(str(message["Subject"]) for message in received) == sorted(subjects)
