@@ -14,14 +14,16 @@ Adjacent intervals (9:00-12:00 and 12:00-18:00) count as one, and a closing time
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any, NamedTuple
 
+import holidays
 from flask_babel import lazy_gettext as _l
 
 from app.bookings import queries
 from app.bookings.errors import Code, Moment, Reason
-from app.core.clock import to_paris
+from app.core.clock import paris_to_utc, to_paris
 from app.extensions import db
 from app.models import Resource
 
@@ -105,9 +107,34 @@ def hours_text(rows: list[Hours], moment: datetime) -> str:
     return ", ".join(f"{opens:%H:%M}-{(closes or time(0)):%H:%M}" for opens, closes in intervals_on(rows, weekday))
 
 
-def closures_over(venue_ids: Iterable[int], starts_at: datetime, ends_at: datetime) -> list[Any]:
-    """The closures in force (confirmed) in these venues that cross the period, as rows of
-    ``venue_id``, ``starts_at``, ``ends_at`` and ``reason``.
+class ClosedPeriod(NamedTuple):
+    """A period when a venue is closed: a confirmed closure, or a public holiday (``holiday`` names it)."""
+
+    venue_id: int
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+    holiday: str | None = None
+
+
+@cache
+def _holidays_of(year: int) -> dict[date, str]:
+    """The public holidays of metropolitan France that year, by Paris date, named in French."""
+    return dict(holidays.country_holidays("FR", years=year, language="fr").items())
+
+
+def public_holidays(first: date, last: date) -> dict[date, str]:
+    """The public holidays of metropolitan France from ``first`` to ``last`` included (computed, no query)."""
+    found: dict[date, str] = {}
+    for year in range(first.year, last.year + 1):
+        found.update((day, name) for day, name in _holidays_of(year).items() if first <= day <= last)
+    return found
+
+
+def closures_over(venue_ids: Iterable[int], starts_at: datetime, ends_at: datetime) -> list[ClosedPeriod]:
+    """The periods these venues are closed that cross the period, oldest first: the closures in
+    force (confirmed), and the French public holidays (each a Paris day) unless the venue chose to
+    open that day. One query.
 
     A consortium-wide closure is a proposed ``Closure`` per venue until that venue's
     manager confirms it; only then does it close the venue.
@@ -115,7 +142,35 @@ def closures_over(venue_ids: Iterable[int], starts_at: datetime, ends_at: dateti
     ids = list(venue_ids)
     if not ids:
         return []
-    return list(db.session.execute(queries.closures(), {"ids": ids, "starts_at": starts_at, "ends_at": ends_at}))
+    closed: list[ClosedPeriod] = []
+    opens_on: set[tuple[int, str]] = set()
+    for row in db.session.execute(queries.closures(), {"ids": ids, "starts_at": starts_at, "ends_at": ends_at}):
+        if row.opens_on is not None:
+            opens_on.add((row.venue_id, str(row.opens_on)[:10]))
+        else:
+            closed.append(ClosedPeriod(row.venue_id, row.starts_at, row.ends_at, row.reason or ""))
+    if starts_at < ends_at:
+        for day, name in public_holidays(to_paris(starts_at).date(), to_paris(ends_at).date()).items():
+            day_starts, day_ends = paris_to_utc(day, time(0)), paris_to_utc(day + timedelta(days=1), time(0))
+            if not (day_starts < ends_at and day_ends > starts_at):
+                continue
+            for venue_id in ids:
+                if (venue_id, day.isoformat()) not in opens_on:
+                    closed.append(ClosedPeriod(venue_id, day_starts, day_ends, name, name))
+    closed.sort(key=lambda period: period.starts_at)
+    return closed
+
+
+def closed_reason(period: Any):
+    """Why the venue is closed over this period, in words."""
+    if getattr(period, "holiday", None):
+        return _l("Fermé : %(name)s (jour férié).", name=period.holiday)
+    return _l(
+        "Le lieu est fermé du %(start)s au %(end)s : %(why)s.",
+        start=Moment(period.starts_at),
+        end=Moment(period.ends_at),
+        why=period.reason or "—",
+    )
 
 
 def calendar_reasons(
@@ -155,18 +210,7 @@ def calendar_reasons(
             )
         crossing = [c for c in closures if c.starts_at <= starts_at < c.ends_at or c.starts_at < ends_at <= c.ends_at]
     for closure in crossing:
-        reasons.append(
-            Reason(
-                Code.CLOSURE,
-                _l(
-                    "Le lieu est fermé du %(start)s au %(end)s : %(why)s.",
-                    start=Moment(closure.starts_at),
-                    end=Moment(closure.ends_at),
-                    why=closure.reason or "—",
-                ),
-                "starts_at",
-            )
-        )
+        reasons.append(Reason(Code.CLOSURE, closed_reason(closure), "starts_at"))
     return reasons
 
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Select, bindparam, inspect, select
+import sqlalchemy as sa
+from sqlalchemy import CompoundSelect, Select, bindparam, inspect, select, union_all
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
@@ -40,6 +41,7 @@ from app.models import (
     TariffAudience,
     User,
     Venue,
+    VenueHolidayOpening,
     WaitlistEntry,
 )
 
@@ -89,19 +91,28 @@ def pending_crossing(sqlite: bool) -> Select:
 
 
 @cache
-def closures() -> Select:
-    """The confirmed closures of the venues ``:ids`` crossing ``[:starts_at, :ends_at)``."""
+def closures() -> CompoundSelect:
+    """The confirmed closures of the venues ``:ids`` crossing ``[:starts_at, :ends_at)``, and (the same
+    statement) the public holidays on which these venues chose to open, as rows whose ``opens_on``
+    is that day (``YYYY-MM-DD``) and whose period is empty."""
     c = Closure.__table__.c
-    return (
-        select(c.venue_id, c.starts_at, c.ends_at, c.reason)
-        .where(
-            c.venue_id.in_(_param("ids", c.venue_id, expanding=True)),
-            c.status == ClosureStatus.CONFIRMED.value,
-            c.starts_at < _param("ends_at", c.starts_at),
-            c.ends_at > _param("starts_at", c.ends_at),
-        )
-        .order_by(c.starts_at)
+    o = VenueHolidayOpening.__table__.c
+    in_force = select(
+        c.venue_id, c.starts_at, c.ends_at, c.reason, sa.cast(sa.null(), sa.String).label("opens_on")
+    ).where(
+        c.venue_id.in_(_param("ids", c.venue_id, expanding=True)),
+        c.status == ClosureStatus.CONFIRMED.value,
+        c.starts_at < _param("ends_at", c.starts_at),
+        c.ends_at > _param("starts_at", c.ends_at),
     )
+    openings = select(
+        o.venue_id,
+        sa.cast(sa.null(), c.starts_at.type),
+        sa.cast(sa.null(), c.ends_at.type),
+        sa.literal(""),
+        sa.cast(o.day, sa.String),
+    ).where(o.venue_id.in_(_param("ids", o.venue_id, expanding=True)))
+    return union_all(in_force, openings)
 
 
 @cache

@@ -8,11 +8,12 @@ engine reads ``Closure.status``). A manager may decline it, or change their mind
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.bookings.hours import public_holidays
 from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage import audit
@@ -25,6 +26,7 @@ from app.models import (
     Resource,
     User,
     Venue,
+    VenueHolidayOpening,
 )
 
 # Bookings a closure collides with: those still expected to happen.
@@ -183,3 +185,37 @@ def pending_proposals(venue_ids: list[int]) -> int:
         )
         or 0
     )
+
+
+# --- Public holidays ----------------------------------------------------------------------------
+
+
+def upcoming_holidays(venue: Venue, today: date, days: int = 366) -> list[tuple[date, str, bool]]:
+    """The French public holidays of the coming year, as ``(day, name, open)``: ``open`` when the venue
+    chose to open that day (every venue is closed on a public holiday otherwise). One query."""
+    found = public_holidays(today, today + timedelta(days=days))
+    opened = set(
+        db.session.scalars(
+            select(VenueHolidayOpening.day).where(
+                VenueHolidayOpening.venue_id == venue.id, VenueHolidayOpening.day >= today
+            )
+        )
+    )
+    return [(day, found[day], day in opened) for day in sorted(found)]
+
+
+def set_holiday_open(venue: Venue, day: date, opened: bool, actor: User) -> None:
+    """Open the venue on a public holiday, or close it again. Raises ``ClosureRefused`` for a day that is
+    not a public holiday."""
+    name = public_holidays(day, day).get(day)
+    if name is None:
+        raise ClosureRefused(_l("Ce jour n'est pas un jour férié."))
+    existing = db.session.get(VenueHolidayOpening, (venue.id, day))
+    if opened and existing is None:
+        db.session.add(VenueHolidayOpening(venue_id=venue.id, day=day, decided_by_id=actor.id))
+    elif not opened and existing is not None:
+        db.session.delete(existing)
+    else:
+        return
+    db.session.flush()
+    audit.record(actor, "venue", venue.id, "holiday_opened" if opened else "holiday_closed", day.isoformat())

@@ -6,12 +6,15 @@ form, calls a rule, commits once, and answers with a page, a redirect, or an htm
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.accounts import find_user_by_email
+from app.core.clock import paris_today
 from app.core.responses import action_done, action_refused, add_errors, back_to, form_page, list_page, page
 from app.extensions import db
 from app.manage import bp, permissions, photos
@@ -253,7 +256,31 @@ def closures(slug: str):
         back_url=_closures_url(venue),
         upcoming=closure_rules.venue_closures(venue, now),
         past=closure_rules.venue_closures(venue, now, past=True),
+        holidays=closure_rules.upcoming_holidays(venue, paris_today(now)),
+        format_day=lambda day: format_date(day, "full"),
     )
+
+
+@bp.post("/lieux/<slug>/jours-feries/<day>")
+def holiday_opening(slug: str, day: str):
+    """Open the venue on a public holiday (``ouvrir=1``), or close it again."""
+    venue = venue_or_404(slug)
+    try:
+        holiday = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    opened = request.form.get("ouvrir") == "1"
+    try:
+        closure_rules.set_holiday_open(venue, holiday, opened, current_user)
+    except closure_rules.ClosureRefused as error:
+        flash(str(error), "error")
+        return redirect(_closures_url(venue), code=303)
+    db.session.commit()
+    if opened:
+        flash(_("Le lieu sera ouvert le %(day)s.", day=format_date(holiday, "full")), "success")
+    else:
+        flash(_("Le lieu sera fermé le %(day)s.", day=format_date(holiday, "full")), "success")
+    return redirect(_closures_url(venue), code=303)
 
 
 def _closure_row(venue, closure, **messages):

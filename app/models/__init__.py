@@ -9,7 +9,15 @@ when it is imported: ``app.agreements.models``, ``app.newcomers.models``,
 
 from app.models.accounts import Organisation, User, VenueMembership
 from app.models.bookings import AuditEntry, Booking, KitCheck, KitCheckKind, Series
-from app.models.consortium import Closure, ConsortiumClosure, OpeningHours, Theme, Venue, venue_themes
+from app.models.consortium import (
+    Closure,
+    ConsortiumClosure,
+    OpeningHours,
+    Theme,
+    Venue,
+    VenueHolidayOpening,
+    venue_themes,
+)
 from app.models.resources import Qualification, Resource, ResourcePhoto, Tariff
 from app.models.types import (
     HOLDING_STATUSES,
@@ -53,6 +61,7 @@ __all__ = [
     "Theme",
     "User",
     "Venue",
+    "VenueHolidayOpening",
     "VenueMembership",
     "VenueRole",
     "WaitlistEntry",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -168,3 +168,14 @@ class Closure(db.Model):
 
     venue: Mapped[Venue] = relationship(back_populates="closures")
     consortium_closure: Mapped[ConsortiumClosure | None] = relationship(back_populates="closures")
+
+
+class VenueHolidayOpening(db.Model):
+    """A French public holiday on which a venue chose to open (holidays close every venue otherwise)."""
+
+    __tablename__ = "venue_holiday_openings"
+
+    venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venues.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

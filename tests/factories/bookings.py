@@ -23,10 +23,12 @@ from app.models import (
     TariffAudience,
     User,
     Venue,
+    VenueHolidayOpening,
     VenueRole,
 )
 from tests.factories import add_membership, make_organisation, make_resource, make_user, make_venue
 
+HOLIDAYS_OPEN = (date(2027, 3, 29), date(2027, 11, 1))
 NOW = datetime(2027, 3, 1, 7, 0, tzinfo=UTC)  # Monday 1 March 2027, 8:00 in Paris
 
 
@@ -115,6 +117,12 @@ def build_world() -> World:
     other_manager = make_user("gestion-b@test.example", "Lou Garnier")
     add_membership(other_manager, other_venue, VenueRole.MANAGER)
     coordinator = make_user("coordination@test.example", "Maé Robert", is_coordinator=True)
+    # The weeks these tests use hold two public holidays, the Mondays after the daylight-saving changes
+    # (Easter Monday and All Saints' Day 2027): these venues open on them.
+    db.session.flush()
+    for day in HOLIDAYS_OPEN:
+        db.session.add(VenueHolidayOpening(venue_id=venue.id, day=day))
+        db.session.add(VenueHolidayOpening(venue_id=other_venue.id, day=day))
     db.session.flush()
     return World(
         venue,

@@ -12,9 +12,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from app.bookings import service
+from app.bookings.hours import public_holidays
 from app.core.clock import paris_today
 from app.extensions import db
-from app.models import Booking, Resource, ResourceKind, Tariff, TariffAudience, User, Venue, VenueRole
+from app.models import (
+    Booking,
+    Resource,
+    ResourceKind,
+    Tariff,
+    TariffAudience,
+    User,
+    Venue,
+    VenueHolidayOpening,
+    VenueRole,
+)
 from tests.factories import add_membership, make_organisation, make_resource, make_user, make_venue
 
 
@@ -33,9 +44,17 @@ class DeskWorld:
     coordinator: User
 
 
-def build_desk_world() -> DeskWorld:
+def build_desk_world(open_on_holidays: bool = True) -> DeskWorld:
+    """``open_on_holidays``: both venues open on the public holidays of the coming year too (as they do
+    around the clock), so that a loan that ends on a holiday (from 31 December at 23:30) stays possible."""
     venue = make_venue(hours=((0, 0), (23, 59)), days=range(7))
     other_venue = make_venue("la-briqueterie", "La Briqueterie", hours=((0, 0), (23, 59)), days=range(7))
+    if open_on_holidays:
+        db.session.flush()
+        today = paris_today()
+        for day in public_holidays(today - timedelta(days=7), today + timedelta(days=400)):
+            db.session.add(VenueHolidayOpening(venue_id=venue.id, day=day))
+            db.session.add(VenueHolidayOpening(venue_id=other_venue.id, day=day))
     common = {
         "min_duration_minutes": 30,
         "slot_minutes": 30,

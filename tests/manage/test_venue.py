@@ -364,3 +364,39 @@ def test_a_manager_cannot_remove_a_manager(client):
 def test_closure_days_are_today_or_later_in_paris():
     # 23:30 UTC on the 31st of December is already the 1st of January in Paris.
     assert paris_today(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == date(2027, 1, 1)
+
+
+# --- Public holidays (issue 13) ---------------------------------------------------------------------
+
+
+def test_a_manager_opens_the_venue_on_a_public_holiday_and_closes_it_again(client):
+    from app.bookings.hours import closures_over, public_holidays
+    from app.core.clock import paris_to_utc
+    from app.models import VenueHolidayOpening
+
+    world = build_consortium()
+    today = paris_today(utcnow())
+    found = public_holidays(today + timedelta(days=1), today + timedelta(days=366))
+    day = min(found)
+    log_in(client, world.manager)
+    page = page_text(client.get(_url(world, "fermetures")))
+    assert "Jours fériés" in page and found[day] in page
+    day_bounds = (paris_to_utc(day, datetime.min.time()), paris_to_utc(day + timedelta(days=1), datetime.min.time()))
+    assert [c.holiday for c in closures_over([world.venue.id], *day_bounds)] == [found[day]]
+    response = client.submit(
+        _url(world, f"jours-feries/{day.isoformat()}"), {"ouvrir": "1"}, page=_url(world, "fermetures")
+    )
+    assert response.status_code == 303
+    assert db.session.get(VenueHolidayOpening, (world.venue.id, day)) is not None
+    assert "Le lieu sera ouvert le" in page_text(client.get(response.headers["Location"]))
+    db.session.expire_all()
+    assert closures_over([world.venue.id], *day_bounds) == []
+    response = client.submit(_url(world, f"jours-feries/{day.isoformat()}"), {}, page=_url(world, "fermetures"))
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(VenueHolidayOpening, (world.venue.id, day)) is None
+    assert audit_actions("venue", world.venue.id) == ["holiday_opened", "holiday_closed"]
+    # Not a holiday: refused, nothing written.
+    ordinary = next(today + timedelta(days=n) for n in range(2, 30) if today + timedelta(days=n) not in found)
+    client.submit(_url(world, f"jours-feries/{ordinary.isoformat()}"), {"ouvrir": "1"}, page=_url(world, "fermetures"))
+    assert db.session.get(VenueHolidayOpening, (world.venue.id, ordinary)) is None
