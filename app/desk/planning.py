@@ -9,12 +9,15 @@ day it crosses. Rejected and cancelled bookings are not shown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.core.clock import paris_today
+from app.bookings.hours import closures_over, hours_for, hours_text, intervals_on
+from app.core.clock import paris_to_utc, paris_today
 from app.extensions import db
 from app.manage.parsing import paris_moment
 from app.models import Booking, BookingStatus, KitCheckKind, Resource, ResourceKind, Venue
@@ -30,6 +33,35 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 class ResourceDay:
     resource: Resource
     bookings: list[Booking] = field(default_factory=list)
+    closed: bool = False  # closed the whole day: no opening hours that day, a closure or a public holiday
+    why_closed: list[str] = field(default_factory=list)  # the closures and holidays crossing the day, in words
+    hours: str = ""  # the opening hours of that day, as "9:00-12:00, 14:00-18:00"
+
+
+def _closure_words(period: Any) -> str:
+    if getattr(period, "holiday", None):
+        return str(_l("%(name)s (jour férié)", name=period.holiday))
+    return period.reason or ""
+
+
+def _covered(start: datetime, end: datetime, periods: list[Any]) -> bool:
+    """Whether the periods (sorted by start) together cover ``[start, end)``."""
+    reached = start
+    for period in periods:
+        if period.starts_at > reached:
+            break
+        reached = max(reached, period.ends_at)
+        if reached >= end:
+            return True
+    return reached >= end
+
+
+def _opening_periods(rows: list[Any], day: date) -> list[tuple[datetime, datetime]]:
+    periods = []
+    for opens, closes in intervals_on(rows, day.weekday()):
+        end = paris_to_utc(day + timedelta(days=1), time(0)) if closes is None else paris_to_utc(day, closes)
+        periods.append((paris_to_utc(day, opens), end))
+    return periods
 
 
 @dataclass
@@ -80,14 +112,20 @@ def plan(venue: Venue, days: list[date]) -> list[Day]:
     first, _ = day_bounds(days[0])
     _, last = day_bounds(days[-1])
     bookings = bookings_between(venue, first, last)
+    hours = hours_for(resources)
+    closures = closures_over([venue.id], first, last)
     result = []
     for day in days:
         start, end = day_bounds(day)
+        crossing = [c for c in closures if c.starts_at < end and c.ends_at > start]
+        why = [words for words in dict.fromkeys(_closure_words(c) for c in crossing) if words]
         rows = []
         for resource in resources:
             own = [b for b in bookings if b.resource_id == resource.id and b.starts_at < end and b.ends_at > start]
             if resource.is_active or own:
-                rows.append(ResourceDay(resource, own))
+                opening = _opening_periods(hours[resource.id], day)
+                closed = all(_covered(opens, closes, crossing) for opens, closes in opening)
+                rows.append(ResourceDay(resource, own, closed, why, hours_text(hours[resource.id], start)))
         result.append(Day(day, rows))
     return result
 

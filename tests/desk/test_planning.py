@@ -302,3 +302,60 @@ def test_a_kit_is_handed_over_no_earlier_than_the_day_before(app, client, world)
     app.config["KIT_HANDOVER_EARLIEST_HOURS"] = 24
     service.hand_over(booking, world.manager, checklist=everything, now=start - timedelta(hours=23))
     assert booking.status == BookingStatus.HANDED_OVER
+
+
+# --- Issue 13: closed times are not "Libre" ---------------------------------------------------------
+
+
+def _row_of(html: str, name: str) -> str:
+    start = html.index(f'<th scope="row">{name}')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_closed_days_show_closed_in_the_planning(client, world):
+    from markupsafe import escape
+
+    from app.bookings.hours import public_holidays
+    from app.models import Closure, OpeningHours, VenueHolidayOpening
+
+    today = paris_today()
+    # This venue keeps the public holidays closed (the desk's venues open on them otherwise).
+    for opening in db.session.scalars(
+        select(VenueHolidayOpening).where(VenueHolidayOpening.venue_id == world.venue.id)
+    ):
+        db.session.delete(opening)
+    closure_day = today + timedelta(days=3)
+    db.session.add(
+        Closure(
+            venue_id=world.venue.id,
+            starts_at=moment(closure_day, 0),
+            ends_at=moment(closure_day + timedelta(days=1), 0),
+            reason="Inventaire",
+        )
+    )
+    closed_weekday = (today + timedelta(days=4)).weekday()
+    for row in db.session.scalars(
+        select(OpeningHours).where(OpeningHours.venue_id == world.venue.id, OpeningHours.weekday == closed_weekday)
+    ):
+        db.session.delete(row)
+    db.session.commit()
+    log_in(client, world.manager)
+    html = client.get(f"{PLANNING}?jour={closure_day.isoformat()}").get_data(as_text=True)
+    assert "Fermé" in _row_of(html, "Salle de réunion") and "Inventaire" in _row_of(html, "Salle de réunion")
+    assert "Libre" not in _row_of(html, "Salle de réunion")
+    day_off = today + timedelta(days=4)
+    html = client.get(f"{PLANNING}?jour={day_off.isoformat()}").get_data(as_text=True)
+    assert "Fermé" in _row_of(html, "Studio son") and "Libre" not in _row_of(html, "Studio son")
+    found = public_holidays(today + timedelta(days=1), today + timedelta(days=400))
+    holiday = min(day for day in found if day.weekday() != closed_weekday)
+    html = client.get(f"{PLANNING}?jour={holiday.isoformat()}").get_data(as_text=True)
+    row = _row_of(html, "Salle de réunion")
+    assert "Fermé" in row and escape(f"{found[holiday]} (jour férié)") in row and "Libre" not in row
+    # An ordinary day stays "Libre".
+    ordinary = next(
+        today + timedelta(days=n)
+        for n in range(5, 20)
+        if (today + timedelta(days=n)).weekday() != closed_weekday and today + timedelta(days=n) not in found
+    )
+    html = client.get(f"{PLANNING}?jour={ordinary.isoformat()}").get_data(as_text=True)
+    assert "Libre" in _row_of(html, "Salle de réunion")
