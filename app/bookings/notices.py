@@ -119,8 +119,15 @@ def _offered(entry, booking: Booking | None = None, **_) -> None:
 
 
 def _kept(notes: list[Note]) -> list[Note]:
+    """The notes still worth an email: not those an edit note stands for, nor a request to review
+    that was decided in the same transaction (a newcomer's sessions approved on acceptance)."""
     edited = {(note.who, note.booking.id) for note in notes if note.kind.startswith("booking_edited")}
-    return [note for note in notes if not (note.kind in ABSORBED_BY_EDIT and (note.who, note.booking.id) in edited)]
+    return [
+        note
+        for note in notes
+        if not (note.kind in ABSORBED_BY_EDIT and (note.who, note.booking.id) in edited)
+        and not (note.kind == "booking_requested" and note.booking.status != BookingStatus.REQUESTED)
+    ]
 
 
 def _changes_context(note: Note) -> dict:

@@ -30,6 +30,7 @@ from app.agreements.snapshot import register_project_finder
 from app.auth import accounts
 from app.auth.passwords import hash_password
 from app.bookings import service
+from app.calendars import access as calendar_access
 from app.core.clock import paris_to_utc
 from app.extensions import db
 from app.models import (
@@ -47,6 +48,7 @@ from app.models import (
 from app.newcomers import notices
 from app.newcomers.models import RequestStatus, TestSpaceRequest
 from app.newcomers.workflow import WorkflowError, _record, _require, _require_open, _venue_answered, can_act
+from app.notifications import compose as notifications
 
 # Not a password hash at all, so no password matches it: the account opens from the invitation.
 PENDING_PASSWORD = "!pending-invitation:"
@@ -207,7 +209,11 @@ def accept(
         user_id=user.id,
         bookings=len(bookings),
     )
-    notices.accepted(request, note, account_exists, bookings)
+    calendar = calendar_access.ensure_token(user) if bookings else None
+    notices.accepted(request, note, account_exists, bookings, calendar_token=calendar)
+    # That message says it all: the sessions, their agreement, the calendar. The engine's and the
+    # agreement's emails of this transaction would repeat it, with links that need the account.
+    notifications.covered_for_this_transaction(request.email)
     return user
 
 

@@ -66,10 +66,21 @@ def redirected(request: TestSpaceRequest, previous, note: str) -> None:
     _to_venue(request, "redirected_to_venue", previous=previous, note=note)
 
 
-def accepted(request: TestSpaceRequest, note: str, account_exists: bool, bookings=()) -> None:
+def accepted(
+    request: TestSpaceRequest, note: str, account_exists: bool, bookings=(), calendar_token: str | None = None
+) -> None:
+    """The one message of an acceptance: the sessions, their agreement, a calendar link that needs
+    no log-in (the feed of the newcomer's bookings, by its secret token), and the invitation."""
     invitation = None if account_exists else absolute_url("newcomers.invitation", token=make_invitation_token(request))
+    calendar = absolute_url("calendars.my_feed", token=calendar_token) if calendar_token else None
     _to_newcomer(
-        request, "accepted", note=note, invitation=invitation, login=absolute_url("auth.login"), bookings=list(bookings)
+        request,
+        "accepted",
+        note=note,
+        invitation=invitation,
+        login=absolute_url("auth.login"),
+        bookings=list(bookings),
+        calendar=calendar,
     )
 
 

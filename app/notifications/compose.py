@@ -22,7 +22,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale, format_date, format_time
 from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.extensions import db
 from app.models import User, Venue, VenueMembership
@@ -118,15 +119,31 @@ def render(template_name: str, locale: str, **context) -> tuple[str, str, str]:
     return subject, text, html
 
 
+# Addresses whose other emails of the current transaction are said by one message already written.
+_COVERED = "notifications.covered"
+
+
+def covered_for_this_transaction(email: str) -> None:
+    """The rest of the current transaction's emails to ``email`` are not written: the caller
+    wrote the one message that says it all (a newcomer's acceptance, with their sessions)."""
+    db.session.info.setdefault(_COVERED, set()).add(email.lower())
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _uncover(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_COVERED, None)
+
+
 def notify(who: User | Recipient | str, template_name: str, *, digest: bool = False, **context) -> OutboxMessage | None:
     """Write one email to ``who`` in their language and queue it with the current transaction.
 
     ``digest=True`` marks a message a manager may receive in their daily digest instead
     (when they chose it: ``User.daily_digest``). Returns the queued row, or None when there is
-    nobody to write to (a closed account).
+    nobody to write to (a closed account, or an address covered for this transaction).
     """
     recipient = recipient_of(who)
-    if recipient is None:
+    if recipient is None or recipient.email.lower() in db.session.info.get(_COVERED, ()):
         return None
     held = digest and recipient.daily_digest and recipient.user_id is not None
     # A held message is only ever read inside the digest: no greeting, no signature of its own.

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.core.clock import PARIS, paris_today
 from app.extensions import db
-from app.models import Audience, AuditEntry, User, VenueRole
+from app.models import Audience, AuditEntry, User, VenueMembership, VenueRole
 from app.newcomers.models import RequestStatus
 from tests.factories import PASSWORD, make_resource, make_user
 from tests.factories.newcomers import consortium, count_requests, only_request, submit
@@ -464,3 +464,48 @@ def test_the_status_page_shows_dates_without_seconds(client, outbox, clock):
     page = client.get(link_in(outbox, "ines@example.org", "/projets/suivi/")).get_data(as_text=True)
     assert "Demande envoyée le" in page
     assert not SECONDS.search(page)
+
+
+def test_accepting_sends_the_newcomer_one_message_with_a_calendar_link_and_the_venue_nothing_to_review(client, outbox):
+    themes, venues, managers = consortium()
+    machinerie, manager = venues["la-machinerie"], managers["la-machinerie"]
+    other_manager = make_user(email="autre-gestion@example.org", name="Autre Gestion")
+    machinerie.memberships.append(VenueMembership(user=other_manager, role=VenueRole.MANAGER))
+    space = make_resource(
+        machinerie, slug="espace-test", name="Atelier test", is_test_space=True, open_to=Audience.NEWCOMER
+    )
+    db.session.commit()
+    submit(client, themes, "fablab")
+    stored = only_request()
+    detail = f"/gestion/projets/{stored.id}"
+    tuesday = next_weekday(stored.period_start, 1)
+    before = len(outbox.messages())
+    client.login(manager.email, PASSWORD)
+    accepted = client.submit(
+        f"{detail}/acceptation",
+        {
+            "test_space": space.id,
+            "first_day": tuesday.isoformat(),
+            "session_start": "14:00",
+            "session_end": "18:00",
+            "frequency": "weekly",
+            "last_day": (tuesday + timedelta(days=21)).isoformat(),
+        },
+        page=detail,
+    )
+    assert accepted.status_code == 303 and only_request().status == RequestStatus.ACCEPTED
+
+    sent = outbox.messages()[before:]
+    to_newcomer = [m for m in sent if m["To"] == "ines@example.org"]
+    assert [m["Subject"] for m in to_newcomer] == ["Votre demande d'espace test est acceptée"]
+    to_review = [m for m in sent if "examiner" in m["Subject"]]
+    assert to_review == []  # the sessions are approved by the acceptance itself
+    body = outbox.text(to_newcomer[0])
+    assert body.count("14:00 – 18:00") == 4 and "convention" in body
+
+    # The calendar link works without logging in: the four sessions.
+    client.logout()
+    feed = link_in(outbox, "ines@example.org", "/agenda/")
+    calendar = client.get(feed)
+    assert calendar.status_code == 200 and calendar.content_type.startswith("text/calendar")
+    assert calendar.get_data(as_text=True).count("BEGIN:VEVENT") == 4
