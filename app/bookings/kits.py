@@ -48,9 +48,12 @@ def hand_over(
     checklist: Mapping[str, bool],
     condition_notes: str = "",
     deposit_cents: int | None = None,
+    commune: str = "",
+    partner: str = "",
     now: datetime | None = None,
 ) -> KitCheck:
-    """The kit leaves the venue. ``deposit_cents`` received defaults to the deposit quoted."""
+    """The kit leaves the venue. ``deposit_cents`` received defaults to the deposit quoted; ``commune``
+    and ``partner`` say where it is used (for the reports on the territories reached)."""
     now = now or utcnow()
     begin_change(booking, Action.HAND_OVER, actor, now)
     lines, reasons = _checklist(booking, checklist)
@@ -82,6 +85,8 @@ def hand_over(
         checklist=lines,
         condition_notes=condition_notes.strip(),
         deposit_cents=received,
+        commune=" ".join(commune.split())[:120],
+        partner=" ".join(partner.split())[:200],
     )
     db.session.add(check)
     booking.status = BookingStatus.HANDED_OVER

@@ -7,8 +7,8 @@ The checklist of a kit is read from the request as the list of items ticked pres
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import TextAreaField
-from wtforms.validators import Length
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 from app.core.forms import Form
 from app.manage.forms import EurosField
@@ -29,6 +29,11 @@ class BulkForm(Form):
 
 class HandOverForm(Form):
     condition_notes = TextAreaField(_l("État du kit au départ"), validators=[Length(max=2000)])
+    commune = StringField(
+        _l("Commune où le kit est utilisé"),
+        validators=[DataRequired(message=_l("Indiquez la commune où le kit est utilisé.")), Length(max=120)],
+    )
+    partner = StringField(_l("Partenaire qui l'accueille (facultatif)"), validators=[Length(max=200)])
     deposit = EurosField(_l("Caution reçue (€)"))
 
 

@@ -538,6 +538,8 @@ def _kit_action(booking_id: int, returning: bool):
                     checklist=present,
                     condition_notes=form.condition_notes.data or "",
                     deposit_cents=form.deposit.data,
+                    commune=form.commune.data or "",
+                    partner=form.partner.data or "",
                 )
         except Refusal as refusal:
             db.session.rollback()

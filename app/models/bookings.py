@@ -166,6 +166,9 @@ class KitCheck(db.Model):
     checklist: Mapped[list] = mapped_column(sa.JSON, default=list)
     condition_notes: Mapped[str] = mapped_column(sa.Text, default="")
     deposit_cents: Mapped[int] = mapped_column(default=0)
+    # Where the kit is used (asked at hand-over): the commune, and the partner it goes to, if any.
+    commune: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    partner: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
     booking: Mapped[Booking] = relationship(back_populates="kit_checks")
     actor: Mapped[User | None] = relationship()

@@ -148,6 +148,7 @@ def test_hand_over_a_kit_with_its_checklist_and_deposit(client, world):
             "present": ["0", "1"],
             "condition_notes": "Micro déjà manquant",
             "deposit": "400",
+            "commune": "Amiens",
         },
     )
     assert response.status_code == 303
@@ -174,6 +175,7 @@ def test_a_wrong_deposit_writes_nothing_and_comes_back_filled(client, world):
             "present": ["0"],
             "condition_notes": "Rayure",
             "deposit": "beaucoup",
+            "commune": "Amiens",
         },
     )
     html = response.get_data(as_text=True)
@@ -286,7 +288,7 @@ def test_a_kit_is_handed_over_no_earlier_than_the_day_before(app, client, world)
     form = client.get(f"{PLANNING}/remise/{booking.id}").get_data(as_text=True)
     response = client.post(
         f"{PLANNING}/remise/{booking.id}",
-        data={"csrf_token": csrf_token_from(form), "present": ["0", "1", "2"], "deposit": "200"},
+        data={"csrf_token": csrf_token_from(form), "present": ["0", "1", "2"], "deposit": "200", "commune": "Amiens"},
     )
     assert response.status_code == 422
     assert "La remise du kit est possible au plus tôt 24 h avant le début du prêt" in response.get_data(as_text=True)
@@ -359,3 +361,24 @@ def test_closed_days_show_closed_in_the_planning(client, world):
     )
     html = client.get(f"{PLANNING}?jour={ordinary.isoformat()}").get_data(as_text=True)
     assert "Libre" in _row_of(html, "Salle de réunion")
+
+
+def test_the_hand_over_asks_where_the_kit_goes(client, world):
+    start = now_slot()
+    booking = approved(world.kit, world.member, start, start + timedelta(days=1))
+    log_in(client, world.manager)
+    form = client.get(f"{PLANNING}/remise/{booking.id}").get_data(as_text=True)
+    assert 'name="commune"' in form and 'name="partner"' in form
+    data = {"csrf_token": csrf_token_from(form), "present": ["0", "1", "2"], "deposit": "200"}
+    response = client.post(f"{PLANNING}/remise/{booking.id}", data=data)
+    assert response.status_code == 422 and "Indiquez la commune où le kit est utilisé." in response.get_data(
+        as_text=True
+    )
+    assert kit_checks() == 0
+    response = client.post(
+        f"{PLANNING}/remise/{booking.id}",
+        data={**data, "commune": " Poix-de-Picardie ", "partner": "Collège Jules Ferry"},
+    )
+    assert response.status_code == 303
+    check = db.session.scalar(select(KitCheck).where(KitCheck.booking_id == booking.id))
+    assert (check.commune, check.partner) == ("Poix-de-Picardie", "Collège Jules Ferry")
