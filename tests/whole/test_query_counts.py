@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import event, select
 
 from app.bookings import service
-from app.bookings.hours import hours_for, intervals_on
+from app.bookings.hours import hours_for, intervals_on, public_holidays
 from app.core.clock import paris_to_utc, paris_today
 from app.demo.content import DEMO_PASSWORD
 from app.demo.data import load_demo
@@ -57,11 +57,13 @@ def _space() -> Resource:
 
 
 def _book(resource: Resource, people: list[User], count: int, first_day, *, approve_with: User | None = None):
-    """``count`` one-hour bookings of ``resource`` in its opening hours from ``first_day`` on."""
+    """``count`` one-hour bookings of ``resource`` in its opening hours from ``first_day`` on (public
+    holidays skipped)."""
     hours = hours_for([resource])[resource.id]
     made, day = 0, first_day
     while made < count:
-        for opens, closes in intervals_on(hours, day.weekday()):
+        closed = day in public_holidays(day, day)  # a public holiday closes the venue
+        for opens, closes in [] if closed else intervals_on(hours, day.weekday()):
             start = paris_to_utc(day, opens)
             while made < count and start + timedelta(hours=1) <= paris_to_utc(day, closes):
                 booking = service.request_booking(
