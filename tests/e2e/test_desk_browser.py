@@ -90,7 +90,7 @@ def test_a_manager_approves_rejects_and_approves_several_inline(page):
     page.keyboard.press("Space")
     expect(box).to_be_checked()
     page.get_by_role("button", name="Valider la sélection").click()
-    expect(page.locator("#desk-list")).to_contain_text("2 demandes validées.")
+    expect(page.locator("#desk-status")).to_contain_text("2 demandes validées.")
     expect(page.locator(f"#booking-{first}")).to_contain_text("Validée.")
     expect(page.locator(f"#booking-{second}")).to_contain_text("Validée.")
     expect(page.locator("#pending-count")).to_contain_text("0")
@@ -116,7 +116,7 @@ def test_a_refusal_shows_on_the_row_without_reload(page):
     _log_in(page, manager_email)
     row = page.locator(f"#booking-{booking}")
     row.get_by_role("button", name=re.compile(r"^Refuser")).click()
-    expect(row.get_by_role("alert")).to_contain_text("Refusé par le moteur de réservation")
+    expect(row.get_by_role("alert")).to_have_text("Indiquez un motif.")  # the reason itself, alone
     expect(page.locator("#pending-count")).to_contain_text("1")
     assert_no_axe_violations(page, "desk with a refusal on a row")
     assert _statuses(booking) == [BookingStatus.REQUESTED]
