@@ -83,6 +83,9 @@ def test_newcomer_journey_in_the_browser(page, outbox, clock):
     expect(page.get_by_text("(validée)")).to_have_count(2)
     expect(page.get_by_role("link", name=re.compile("^Convention "))).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
+    # The log-out answered before going on: its new session cookie would otherwise land after the
+    # invitation's form was served, and the form's CSRF token would belong to the old session (400).
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
 
     page.goto(_link(outbox, "ines@example.org", "/projets/invitation/"))
     expect(page.get_by_label("Structure", exact=True)).to_have_value("Inès Durand")
