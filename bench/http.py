@@ -134,7 +134,6 @@ HORIZON_MARGIN_DAYS = 10  # the preloaded future stops that far before the room'
 WRK_THREADS, WRK_CONNECTIONS = 2, 8
 LOGINS = 8  # simultaneous log-ins of the memory phase, as many threads in its one worker
 WORKERS = 2
-ACCESS_FORMAT = "%({x-bench-kind}i)s %(s)s %(D)s"
 PAGES = ("week", "resource", "catalogue", "desk")  # the GET pages timed, throughput included
 LATENCY_KINDS = ("book", "book_form", "booking", *PAGES, "bare")
 HTMX_WEEK = {"HX-Request": "true", "HX-Target": "calendrier"}
@@ -368,26 +367,16 @@ def start_gunicorn(folder: Path, port: int, threads: int = 1) -> subprocess.Pope
     folder.mkdir(parents=True, exist_ok=True)
     workers = 1 if threads > 1 else WORKERS
     command = [
-        load.tool("gunicorn"),
-        "-c",
-        "gunicorn.conf.py",
+        *load.gunicorn_command(folder),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
         "--max-requests",
         "0",  # no worker renewed in the middle of a measure
-        "--access-logfile",
-        str(folder / "access.log"),
-        "--access-logformat",
-        ACCESS_FORMAT,
-        "--error-logfile",
-        str(folder / "error.log"),
     ]
     if threads > 1:
         command += ["--threads", str(threads), "--worker-class", "gthread"]
-    if int(metadata.version("gunicorn").split(".")[0]) >= 23:
-        command.append("--no-control-socket")
     output = (folder / "output.log").open("w")
     try:
         return subprocess.Popen(

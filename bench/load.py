@@ -727,7 +727,8 @@ def flask(*arguments: str) -> None:
         raise RuntimeError(f"flask {' '.join(arguments)} failed:\n{done.stdout}{done.stderr}")
 
 
-def start_gunicorn(folder: Path, port: int, output) -> subprocess.Popen:
+def gunicorn_command(folder: Path) -> list[str]:
+    """gunicorn with the production settings file, its logs in ``folder`` (also used by bench/http.py)."""
     command = [
         tool("gunicorn"),
         "-c",
@@ -741,6 +742,11 @@ def start_gunicorn(folder: Path, port: int, output) -> subprocess.Popen:
     ]
     if int(metadata.version("gunicorn").split(".")[0]) >= 23:
         command.append("--no-control-socket")  # no shared socket in ~/.gunicorn with another gunicorn
+    return command
+
+
+def start_gunicorn(folder: Path, port: int, output) -> subprocess.Popen:
+    command = gunicorn_command(folder)
     # Its own session: Ctrl-C reaches this script only, which stops gunicorn itself.
     return subprocess.Popen(
         [*command, "wsgi:app"],
