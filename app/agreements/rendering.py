@@ -28,13 +28,14 @@ from importlib.resources import files
 from pathlib import Path
 
 import segno
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_datetime, format_time
 from flask import current_app
 from markupsafe import Markup
 
 from app.agreements.models import Agreement
 from app.core import system
 from app.core.clock import PARIS
+from app.core.i18n import first_of_month, format_day, locale_for
 from app.core.money import format_cents
 from app.notifications.links import absolute_url
 
@@ -74,7 +75,8 @@ class Formats:
     """Dates, times and money in one language, in Europe/Paris."""
 
     def __init__(self, locale: str):
-        self.locale = locale
+        self.language = locale  # "fr", "en"
+        self.locale = locale_for(locale)  # the formats it is written in: en_GB for English
 
     def _moment(self, value: str | datetime) -> datetime:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -85,16 +87,18 @@ class Formats:
             value = self._moment(value).date() if "T" in value else date.fromisoformat(value)
         elif isinstance(value, datetime):
             value = self._moment(value).date()
-        return format_date(value, "long", locale=self.locale)
+        return format_day(value, "long", language=self.language)
 
     def weekday_date(self, value: str | datetime) -> str:
-        return format_date(self._moment(value).date(), "full", locale=self.locale)
+        return format_day(self._moment(value).date(), "full", language=self.language)
 
     def time(self, value: str | datetime) -> str:
         return format_time(self._moment(value).time(), "HH:mm", locale=self.locale)
 
     def moment(self, value: str | datetime) -> str:
-        return format_datetime(self._moment(value), "d MMMM y, HH:mm", tzinfo=PARIS, locale=self.locale)
+        moment = self._moment(value)
+        pattern = first_of_month("d MMMM y, HH:mm", self.language, moment.day)
+        return format_datetime(moment, pattern, tzinfo=PARIS, locale=self.locale)
 
     def period(self, starts_at: str, ends_at: str) -> tuple[str, str]:
         """(day, hours) of one occurrence; a booking over several days names both days."""
@@ -104,7 +108,7 @@ class Formats:
             return self.weekday_date(starts_at), f"{self.time(starts_at)} – {self.time(ends_at)}"
         ends = "24:00" if end.time() == time(0, 0) else self.time(ends_at)
         return (
-            f"{self.weekday_date(starts_at)} – {format_date(last_day, 'full', locale=self.locale)}",
+            f"{self.weekday_date(starts_at)} – {format_day(last_day, 'full', language=self.language)}",
             f"{self.time(starts_at)} – {ends}",
         )
 

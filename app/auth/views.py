@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import force_locale, format_time
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -18,6 +18,7 @@ from app.auth.tokens import (
     user_from_reset_token,
 )
 from app.core.forms import EmptyForm
+from app.core.i18n import speaking
 from app.core.navigation import safe_next_url
 from app.core.responses import form_page
 from app.extensions import db, limiter
@@ -78,7 +79,7 @@ def _send_account_email(user, subject: LazyString, template: str, **links: str) 
     """One email about the account, in its owner's language, with the links to log in and to
     choose a new password, and ``links`` (paths made absolute). The caller commits."""
     base = current_app.config["BASE_URL"]
-    with force_locale(user.locale):
+    with speaking(user.locale):
         send_email(
             user.email,
             str(subject),

@@ -6,7 +6,6 @@ Register with ``app.register_blueprint(bp)``.
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from sqlalchemy import select
 from app.calendars import access, feeds
 from app.calendars.feeds import Detail
 from app.core.forms import EmptyForm
+from app.core.i18n import speaking
 from app.extensions import db, limiter
 from app.models import Booking, Resource, Venue
 
@@ -72,7 +72,7 @@ def reset():
 @limiter.limit(FEED_LIMIT)
 def my_feed(token: str):
     user = _owner_or_404(token)
-    with force_locale(user.locale):
+    with speaking(user.locale):
         body = feeds.calendar_of(
             _("Mes réservations FNT Partage"), feeds.bookings_for(Booking.requester_id == user.id), Detail.PERSONAL
         )
@@ -86,7 +86,7 @@ def resource_feed(token: str, resource_id: int):
     resource = db.session.get(Resource, resource_id)
     if resource is None or not access.may_follow_resource(user, resource):
         abort(404)
-    with force_locale(user.locale):
+    with speaking(user.locale):
         name = _("%(resource)s (%(venue)s) : occupation", resource=resource.name, venue=resource.venue.name)
         body = feeds.calendar_of(name, feeds.bookings_for(Booking.resource_id == resource.id), Detail.BUSY)
     return _ics(body, f"{resource.slug}.ics")
@@ -100,7 +100,7 @@ def venue_feed(token: str, slug: str):
     if venue is None or not access.is_staff_of(user, venue):
         abort(404)
     resource_ids = select(Resource.id).where(Resource.venue_id == venue.id)
-    with force_locale(user.locale):
+    with speaking(user.locale):
         name = _("Réservations : %(venue)s", venue=venue.name)
         body = feeds.calendar_of(name, feeds.bookings_for(Booking.resource_id.in_(resource_ids)), Detail.VENUE)
     return _ics(body, f"{venue.slug}.ics")

@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from app.bookings.errors import Minutes
 from app.bookings.pricing import tariff_audience
+from app.core.i18n import current_language, format_day
 from app.core.memo import per_request
 from app.core.money import format_cents
 from app.models import Audience, OpeningHours, Resource, ResourceKind, Tariff
@@ -156,29 +157,27 @@ def resource_card(resource: Resource) -> ResourceCard:
 @per_request
 def day_label(day: date) -> str:
     """ "mardi 1 décembre" (French), "Tuesday 1 December" (English)."""
-    return format_date(day, "EEEE d MMMM")
+    return format_day(day, "EEEE d MMMM")
 
 
 @per_request
 def short_day_label(day: date) -> str:
     """ "mar. 1 déc." / "Tue 1 Dec"."""
-    return format_date(day, "EEE d MMM")
+    return format_day(day, "EEE d MMM")
 
 
 @per_request
 def clock(at: time) -> str:
     """ "10 h", "10 h 30" in French; "10:00", "10:30" in English."""
-    if str(get_locale()).startswith("fr"):
+    if current_language() == "fr":
         return f"{at.hour} h" if at.minute == 0 else f"{at.hour} h {at.minute:02d}"
     return f"{at.hour}:{at.minute:02d}"
 
 
 def period_words(first: date, last: date) -> str:
     """ "du lundi 30 novembre au dimanche 6 décembre 2026"."""
-    return _(
-        "du %(first)s au %(last)s", first=format_date(first, "EEEE d MMMM"), last=format_date(last, "EEEE d MMMM y")
-    )
+    return _("du %(first)s au %(last)s", first=format_day(first, "EEEE d MMMM"), last=format_day(last, "EEEE d MMMM y"))
 
 
 def month_label(first: date) -> str:
-    return format_date(first, "LLLL y")
+    return format_day(first, "LLLL y")

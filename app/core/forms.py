@@ -17,7 +17,6 @@ import re
 from datetime import date, datetime
 
 import wtforms
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectField
@@ -26,6 +25,7 @@ from wtforms.validators import Length, StopValidation
 from wtforms.widgets import TextArea
 
 from app.core.clock import EARLIEST_DAY, latest_day, within_reach
+from app.core.i18n import format_day
 
 MAX_INTEGER = 2**31 - 1  # PostgreSQL's INTEGER
 LINE_MAX_LENGTH = 500
@@ -50,8 +50,8 @@ def out_of_reach_message():
     """What a date out of reach is told: the range the service works with."""
     return _l(
         "Choisissez une date entre le %(first)s et le %(last)s.",
-        first=format_date(EARLIEST_DAY, "long"),
-        last=format_date(latest_day(), "long"),
+        first=format_day(EARLIEST_DAY, "long"),
+        last=format_day(latest_day(), "long"),
     )
 
 

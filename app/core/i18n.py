@@ -2,13 +2,59 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from contextlib import AbstractContextManager
+from datetime import date, datetime
 
+from babel import Locale
+from babel.dates import format_date as babel_format_date
 from flask import Flask, current_app, g, has_request_context, session
-from flask_babel import format_date, format_datetime, format_time, get_locale, get_translations
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_datetime,
+    format_time,
+    get_locale,
+    get_translations,
+    to_user_timezone,
+)
 from flask_login import current_user
 
 PARIS = "Europe/Paris"
+
+# The formats each interface language is written in. English is written the British way, as
+# European readers expect: a 24-hour clock and the day before the month ("12 Jan 2027, 10:00").
+# Accounts, sessions and documents keep the language ("fr", "en"); only Babel sees the locale.
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def locale_for(language: str) -> str:
+    """The Babel locale a language is written in: "en" -> "en_GB", "fr" -> "fr"."""
+    return FORMAT_LOCALES.get(language, language)
+
+
+def current_language() -> str:
+    """The language being written in ("fr", "en"): the forced one, the request's, else the default."""
+    try:
+        locale = get_locale()
+    except RuntimeError:  # outside any app: the default
+        locale = None
+    if locale is None:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return locale.language
+
+
+def html_language() -> str:
+    """The ``lang`` attribute of a page: "fr", "en-GB"."""
+    locale = get_locale()
+    if locale is None:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return f"{locale.language}-{locale.territory}" if locale.territory else locale.language
+
+
+def speaking(language: str) -> AbstractContextManager:
+    """Write in ``language`` ("fr", "en") for a while: its translations and its formats."""
+    return force_locale(locale_for(language))
 
 
 def supported_locales() -> tuple[str, ...]:
@@ -19,6 +65,10 @@ def select_locale() -> str:
     """The user's chosen language, else the one chosen in this session, else French.
 
     Outside a request (commands, workers) there is no user nor session: the default."""
+    return locale_for(_selected_language())
+
+
+def _selected_language() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in supported_locales():
@@ -33,6 +83,34 @@ def select_timezone() -> str:
     return PARIS
 
 
+DATE_STYLES = ("short", "medium", "long", "full")
+_DAY_OF_MONTH = re.compile(r"(?<![d'])d(?![d'])")  # "d" alone: the day of the month, not "dd" nor a literal
+
+
+def first_of_month(pattern: str, language: str, day: int) -> str:
+    """A Babel date pattern that writes the first of the month as French does: « 1er décembre »."""
+    if language == "fr" and day == 1:
+        return _DAY_OF_MONTH.sub("d'er'", pattern)
+    return pattern
+
+
+def format_day(value: date | datetime, style: str = "medium", language: str | None = None) -> str:
+    """A date in ``style`` (a Babel style or pattern), in the reader's language, or in ``language``
+    ("fr", "en") when it is given (documents written in their own language); a moment is read in
+    Paris time first. « 1er décembre » in French; "1 December" in English."""
+    if language is not None:
+        locale = Locale.parse(locale_for(language))
+    else:
+        locale = get_locale() or Locale.parse(locale_for(current_app.config["BABEL_DEFAULT_LOCALE"]))
+        if isinstance(value, datetime):
+            value = to_user_timezone(value).date()
+    pattern = locale.date_formats[style].pattern if style in DATE_STYLES else style
+    pattern = first_of_month(pattern, locale.language, value.day)
+    if language is not None:
+        return babel_format_date(value, pattern, locale=locale)
+    return format_date(value, pattern)
+
+
 def format_moment(value: datetime, style: str = "medium") -> str:
     """A moment in Paris time and the reader's language, never with its seconds: the date in
     ``style`` ("short", "medium", "long", "full") and the time as hours and minutes, joined as
@@ -41,9 +119,7 @@ def format_moment(value: datetime, style: str = "medium") -> str:
         return format_datetime(value, "short")
     locale = get_locale()
     pattern = str(locale.datetime_formats[style]) if locale else "{1}, {0}"
-    return (
-        pattern.replace("'", "").replace("{0}", format_time(value, "short")).replace("{1}", format_date(value, style))
-    )
+    return pattern.replace("'", "").replace("{0}", format_time(value, "short")).replace("{1}", format_day(value, style))
 
 
 def _request_translations():

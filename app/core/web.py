@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, abort, current_app
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_time, get_locale
 from htmx_flask import request  # flask.request, typed with its ``htmx`` attribute
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from app.core.forms import MAX_INTEGER
-from app.core.i18n import format_moment
+from app.core.i18n import current_language, format_day, format_moment, html_language
 from app.core.money import format_cents
 
 CONTENT_SECURITY_POLICY = (
@@ -86,7 +86,8 @@ def register_web_hooks(app: Flask) -> None:
     @app.context_processor
     def _template_globals():
         return {
-            "current_locale": str(get_locale()),
+            "current_locale": current_language(),
+            "html_language": html_language(),
             "languages": current_app.config["LANGUAGES"],
             "is_htmx_fragment_request": is_htmx_fragment_request,
         }
@@ -98,7 +99,7 @@ def register_web_hooks(app: Flask) -> None:
         if value is None:
             return ""
         if fmt == "day":
-            return f"{format_date(value, 'full')}, {format_time(value, 'short')}"
+            return f"{format_day(value, 'full')}, {format_time(value, 'short')}"
         return format_moment(value, fmt)
 
     @app.template_filter("money")

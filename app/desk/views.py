@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.bookings import service
@@ -23,6 +23,7 @@ from app.bookings.service import Code, Reason, Refusal
 from app.catalogue.calendar import iso_week, monday_of, parse_week
 from app.core.access import is_staff, staff_only
 from app.core.clock import within_reach
+from app.core.i18n import format_day
 from app.core.navigation import safe_next_url
 from app.core.web import is_htmx_fragment_request
 from app.desk import planning as plan_rules
@@ -454,7 +455,7 @@ def _planning_context():
         view = {
             "mode": "week",
             "title": _(
-                "Semaine du %(start)s au %(end)s", start=format_date(days[0], "long"), end=format_date(days[-1], "long")
+                "Semaine du %(start)s au %(end)s", start=format_day(days[0], "long"), end=format_day(days[-1], "long")
             ),
             "previous": {"semaine": iso_week(monday - timedelta(days=7))},
             "next": {"semaine": iso_week(monday + timedelta(days=7))},
@@ -466,7 +467,7 @@ def _planning_context():
         days = [day]
         view = {
             "mode": "day",
-            "title": format_date(day, "full"),
+            "title": format_day(day, "full"),
             "previous": {"jour": (day - timedelta(days=1)).isoformat()},
             "next": {"jour": (day + timedelta(days=1)).isoformat()},
             "current": {"jour": today.isoformat()},
@@ -485,7 +486,7 @@ def _planning_context():
         "overdue": overdue,
         "overdue_ids": {booking.id for booking in overdue},  # marked "en retard" in the days' rows
         "handover_of": plan_rules.handover_of,
-        "format_day": lambda day: format_date(day, "full"),
+        "format_day": lambda day: format_day(day, "full"),
     }
 
 

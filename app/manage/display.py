@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.access import is_coordinator
 from app.core.clock import to_paris
+from app.core.i18n import format_day
 from app.manage import bp
 from app.models.labels import AUDIENCE_LABELS, RESOURCE_KIND_LABELS, TARIFF_LABELS, WEEKDAY_LABELS
 
@@ -19,7 +20,7 @@ def last_day(moment: datetime) -> str:
     """An end stored as the next midnight, shown as the last day included ("until the 26th")."""
     local = to_paris(moment)
     if local.time() == time(0, 0):
-        return format_date((local - timedelta(days=1)).date(), "medium")
+        return format_day((local - timedelta(days=1)).date(), "medium")
     return format_datetime(moment, "short")
 
 
@@ -29,9 +30,9 @@ def period_label(starts_at: datetime, ends_at: datetime) -> str:
     if start.time() == time(0, 0) and end.time() == time(0, 0):
         last = (end - timedelta(days=1)).date()
         if last == start.date():
-            return _("le %(day)s", day=format_date(start.date(), "medium"))
+            return _("le %(day)s", day=format_day(start.date(), "medium"))
         return _(
-            "du %(start)s au %(end)s inclus", start=format_date(start.date(), "medium"), end=format_date(last, "medium")
+            "du %(start)s au %(end)s inclus", start=format_day(start.date(), "medium"), end=format_day(last, "medium")
         )
     return _(
         "du %(start)s au %(end)s", start=format_datetime(starts_at, "short"), end=format_datetime(ends_at, "short")

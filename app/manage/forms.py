@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -27,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.clock import paris_end_of_day
 from app.core.forms import Form, Subform
+from app.core.i18n import current_language
 from app.manage.parsing import (
     SLUG_PATTERN,
     ParseError,
@@ -65,7 +65,7 @@ APPROVAL_CHOICES = [
 
 
 def _decimal_separator() -> str:
-    return "." if str(get_locale()) == "en" else ","
+    return "." if current_language() == "en" else ","
 
 
 # --- Fields that parse -----------------------------------------------------------------------------

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.accounts import find_user_by_email
 from app.core.clock import paris_today
+from app.core.i18n import format_day
 from app.core.responses import action_done, action_refused, add_errors, back_to, form_page, list_page, page
 from app.extensions import db
 from app.manage import bp, permissions, photos
@@ -257,7 +258,7 @@ def closures(slug: str):
         upcoming=closure_rules.venue_closures(venue, now),
         past=closure_rules.venue_closures(venue, now, past=True),
         holidays=closure_rules.upcoming_holidays(venue, paris_today(now)),
-        format_day=lambda day: format_date(day, "full"),
+        format_day=lambda day: format_day(day, "full"),
     )
 
 
@@ -277,9 +278,9 @@ def holiday_opening(slug: str, day: str):
         return redirect(_closures_url(venue), code=303)
     db.session.commit()
     if opened:
-        flash(_("Le lieu sera ouvert le %(day)s.", day=format_date(holiday, "full")), "success")
+        flash(_("Le lieu sera ouvert le %(day)s.", day=format_day(holiday, "full")), "success")
     else:
-        flash(_("Le lieu sera fermé le %(day)s.", day=format_date(holiday, "full")), "success")
+        flash(_("Le lieu sera fermé le %(day)s.", day=format_day(holiday, "full")), "success")
     return redirect(_closures_url(venue), code=303)
 
 

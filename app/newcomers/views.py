@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from app.bookings.service import STATUS_LABELS as BOOKING_STATUS_LABELS
 from app.bookings.service import Frequency
 from app.core.access import coordinator_required, staff_required
 from app.core.forms import EmptyForm
+from app.core.i18n import current_language
 from app.core.responses import form_status
 from app.extensions import db, limiter
 from app.models import OrganisationKind, Resource, Theme, Venue, utcnow
@@ -66,7 +66,7 @@ def _retention_days() -> int:
 
 
 def _theme_choices() -> list[tuple[int, str]]:
-    locale = str(get_locale())
+    locale = current_language()
     return [(theme.id, theme.name(locale)) for theme in db.session.scalars(select(Theme).order_by(Theme.position))]
 
 
@@ -100,7 +100,7 @@ def new_request():
                 period_start=form.period_start.data,
                 period_end=form.period_end.data,
                 retention_days=_retention_days(),
-                locale=str(get_locale()),
+                locale=current_language(),
             )
             db.session.commit()
             session["newcomer_sent"] = {"email": new.email, "venue": new.venue.name if new.venue else ""}

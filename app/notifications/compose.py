@@ -8,7 +8,7 @@ A message is one text template, ``<name>.txt``, that sets its subject at the top
 
 and may have an HTML twin, ``<name>.html``; without one, the HTML part is made from the text
 (paragraphs, clickable links) inside ``notifications/email/layout.html``. Both are rendered under
-``force_locale(recipient.locale)``: translations, dates and numbers come out in that language, and
+``speaking(recipient.locale)``: translations, dates and numbers come out in that language, and
 the message says which (``Content-Language``, ``<html lang>``).
 """
 
@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date, format_time
+from flask_babel import format_time
 from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
+from app.core.i18n import format_day, html_language, speaking
 from app.extensions import db
 from app.models import User, Venue, VenueMembership
 from app.models.types import VenueRole
@@ -80,7 +81,7 @@ def venue_staff(venue: Venue, besides: User | None = None) -> list[User | Recipi
 
 def period_text(starts_at: datetime, ends_at: datetime) -> str:
     """ "lundi 29 mars 2027, 10:00 – 12:00" (or over two days), in Paris time and the current language."""
-    start_day, end_day = format_date(starts_at, "full"), format_date(ends_at, "full")
+    start_day, end_day = format_day(starts_at, "full"), format_day(ends_at, "full")
     start_time, end_time = format_time(starts_at, "short"), format_time(ends_at, "short")
     if start_day == end_day:
         return f"{start_day}, {start_time} – {end_time}"
@@ -101,7 +102,7 @@ def text_to_html(text: str) -> Markup:
 
 def render(template_name: str, locale: str, **context) -> tuple[str, str, str]:
     """Subject, text and HTML of a message, written in ``locale``."""
-    with force_locale(locale):
+    with speaking(locale):
         context = {"period_text": period_text, "absolute_url": absolute_url, "locale": locale, **context}
         current_app.update_template_context(context)
         env = current_app.jinja_env
@@ -114,7 +115,7 @@ def render(template_name: str, locale: str, **context) -> tuple[str, str, str]:
             html = env.get_template(f"{template_name}.html").render(context, subject=subject)
         except TemplateNotFound:
             html = render_template(
-                "notifications/email/layout.html", subject=subject, body=text_to_html(text), lang=locale
+                "notifications/email/layout.html", subject=subject, body=text_to_html(text), lang=html_language()
             )
     return subject, text, html
 

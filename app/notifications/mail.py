@@ -83,7 +83,7 @@ def current_locale() -> str:
         locale = get_locale()
     except RuntimeError:  # no request, and no forced language: the selector cannot look at a session
         locale = None
-    return str(locale or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return locale.language if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def queue(

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markdown_it import MarkdownIt
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.auth.passwords import verify_password
 from app.core.access import coordinator_required
 from app.core.forms import EmptyForm
+from app.core.i18n import current_language
 from app.extensions import db
 from app.models import User
 from app.notifications import notify
@@ -50,7 +51,7 @@ def privacy_text(locale: str) -> Markup:
 
 @bp.get("/confidentialite")
 def policy():
-    return render_template("privacy/policy.html", text=privacy_text(str(get_locale())))
+    return render_template("privacy/policy.html", text=privacy_text(current_language()))
 
 
 def _my_data_page(form: ErasureRequestForm, status: int = 200):

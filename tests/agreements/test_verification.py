@@ -56,7 +56,7 @@ def test_uploaded_files_are_genuine_current_voided_altered_or_unknown(client, tw
         current.number,
         "version 2",
         "La Briqueterie",
-        "du 1 mars 2027 au 2 mars 2027",
+        "du 1er mars 2027 au 2 mars 2027",
         "À accepter par l'emprunteur",
     ):
         assert shown in genuine

@@ -63,7 +63,7 @@ def test_update_profile_and_language(client):
         follow_redirects=True,
     )
     assert response.status_code == 200
-    assert '<html lang="en">' in response.get_data(as_text=True)
+    assert '<html lang="en-GB">' in response.get_data(as_text=True)
     db.session.expire_all()
     saved = db.session.get(User, user.id)
     assert (saved.name, saved.phone, saved.locale) == ("Camille Martin-Roy", "03 22 00 00 00", "en")

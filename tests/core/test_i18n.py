@@ -37,7 +37,7 @@ def test_pages_in_french_then_english(client, path):
     english = client.get(path)
     assert english.status_code == 200
     page = english.get_data(as_text=True)
-    assert '<html lang="en">' in page and NAV_EN in page and NAV_FR not in page
+    assert '<html lang="en-GB">' in page and NAV_EN in page and NAV_FR not in page
 
 
 @pytest.mark.usefixtures("venue")
@@ -69,7 +69,7 @@ def test_a_logged_in_user_keeps_their_language(client):
     with client.session_transaction() as session:
         session.clear()
     client.login("membre@example.org", PASSWORD)
-    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="en-GB">' in client.get("/").get_data(as_text=True)
 
 
 def test_error_pages_follow_the_language(client):
@@ -94,7 +94,8 @@ def test_every_simple_page_declares_its_language(app, client):
             response = client.get(path)
             if response.mimetype != "text/html" or response.status_code in (301, 302, 303, 308):
                 continue
-            assert f'<html lang="{locale}">' in response.get_data(as_text=True), path
+            expected = {"fr": "fr", "en": "en-GB"}[locale]  # English is written the British way
+            assert f'<html lang="{expected}">' in response.get_data(as_text=True), path
 
 
 def test_no_date_shown_has_seconds_whatever_its_format(app):
@@ -110,3 +111,29 @@ def test_no_date_shown_has_seconds_whatever_its_format(app):
             texts = [shown(moment)] + [shown(moment, fmt) for fmt in ("short", "medium", "long", "full", "day")]
         assert not [text for text in texts if re.search(r"\d{1,2}:\d{2}:\d{2}", text)], texts
         assert all("21:22" in text or "9:22" in text for text in texts), texts
+
+
+def test_english_is_written_the_british_way_and_french_says_1er(app):
+    """12 January 2027 at 10:00 must not read "1/12/27, 10:00 AM" (en_US) to a European reader;
+    French writes the first of the month as an ordinal, « 1er décembre »."""
+    from datetime import UTC, date, datetime
+
+    from app.core.i18n import format_day, speaking
+
+    shown = app.jinja_env.filters["datetime"]
+    january = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)  # 10:00 in Paris
+    first = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # 1 December, 00:30 in Paris
+    with app.test_request_context():
+        with speaking("en"):
+            assert shown(january, "short") == "12/01/2027, 10:00"
+            assert shown(january) == "12 Jan 2027, 10:00"
+            assert shown(january, "day") == "Tuesday, 12 January 2027, 10:00"
+            assert format_day(first, "long") == "1 December 2026"
+        with speaking("fr"):
+            assert shown(first, "day") == "mardi 1er décembre 2026, 00:30"
+            assert shown(first) == "1er déc. 2026, 00:30"
+            assert format_day(date(2026, 12, 2), "long") == "2 décembre 2026"
+            assert shown(first, "short") == "01/12/2026 00:30"  # digits only: no ordinal
+    # Documents are written in their own language, whoever renders them.
+    assert format_day(date(2027, 3, 1), "full", language="fr") == "lundi 1er mars 2027"
+    assert format_day(date(2027, 3, 1), "full", language="en") == "Monday, 1 March 2027"

@@ -258,7 +258,7 @@ def test_a_consortium_closure_is_proposed_to_each_venue(client):
     ]
     page = page_text(client.get(f"{COORD}/fermetures"))
     main = page[page.index("<main") :]  # (the menu's counter of requests says "en attente" too)
-    assert f"le 1 mai {year}" in main and main.count("en attente") == 2
+    assert f"le 1er mai {year}" in main and main.count("en attente") == 2
     assert audit_actions("consortium_closure", proposal.id) == ["proposed"]
     # The venue's manager finds it on their closures page, to confirm.
     client.logout()
