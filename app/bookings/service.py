@@ -36,7 +36,7 @@ All moments are aware datetimes (stored in UTC, rules evaluated in Europe/Paris)
 """
 
 from app.bookings.availability import FreeResource, free_resources, free_units
-from app.bookings.changes import approve_change, collisions_of, pending_change_of, refuse_change
+from app.bookings.changes import approve_change, collisions_for, collisions_of, pending_change_of, refuse_change
 from app.bookings.errors import Code, Reason, Refusal
 from app.bookings.kits import hand_over, return_kit
 from app.bookings.lifecycle import (
@@ -89,6 +89,7 @@ __all__ = [
     "check_booking",
     "check_bookings",
     "check_edit",
+    "collisions_for",
     "collisions_of",
     "edit_booking",
     "free_resources",

@@ -324,7 +324,9 @@ def pending_changes_in(venue_ids: list[int]) -> list[ChangeRow]:
             selectinload(BookingChange.booking).selectinload(Booking.organisation),
         )
     )
-    return [ChangeRow(change, *service.collisions_of(change)) for change in db.session.scalars(query)]
+    changes = list(db.session.scalars(query))
+    collisions = service.collisions_for(changes)  # one query for them all
+    return [ChangeRow(change, *collisions[change.id]) for change in changes]
 
 
 def can_decide_change(user: User, change: BookingChange) -> bool:

@@ -4,10 +4,19 @@ cancels it with a reason (the member is emailed) or keeps it as an exception."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from app.extensions import db
-from app.models import Booking, BookingStatus, Closure, ClosureStatus, ConsortiumClosure, KeptBooking, utcnow
+from app.models import (
+    Booking,
+    BookingStatus,
+    Closure,
+    ClosureStatus,
+    ConsortiumClosure,
+    KeptBooking,
+    ResourceOutage,
+    utcnow,
+)
 from tests.factories import make_organisation, make_user
 from tests.factories.manage import build_consortium
 from tests.helpers import log_in, page_text, text_of
@@ -114,3 +123,42 @@ def test_a_consortium_closure_confirmed_by_the_venue_shows_the_bookings_it_hits(
     assert "1 réservation tombe pendant cette période" in page_text(page)
     assert "Découpeuse laser" in _hit_card(page, booking) and "Camille Martin" in _hit_card(page, booking)
     assert "1 réservation touchée à traiter" in page_text(client.get(closures_url))
+
+
+def test_a_kit_out_of_service_refuses_bookings_with_its_reason_shows_everywhere_and_lists_those_it_hits(client):
+    from app.bookings import service
+    from app.bookings.errors import Code
+    from app.core.clock import paris_to_utc, paris_today
+
+    world = build_consortium()
+    today = paris_today(utcnow())
+    day = today + timedelta(days=6)
+    hit = _booking(world, world.kit, world.member, paris_to_utc(day, time(10)))
+    log_in(client, world.manager)
+    url = f"/gestion/lieux/{world.venue.slug}/ressources/{world.kit.id}/hors-service"
+    missing = client.submit(url, {"starts_on": today.isoformat(), "ends_on": day.isoformat(), "reason": ""})
+    assert missing.status_code == 422 and "Indiquez le motif : maintenance, panne…" in page_text(missing)
+    response = client.submit(url, {"starts_on": today.isoformat(), "ends_on": day.isoformat(), "reason": "Révision"})
+    (outage,) = db.session.scalars(db.select(ResourceOutage))
+    hits_url = f"/gestion/lieux/{world.venue.slug}/hors-service/{outage.id}/reservations"
+    assert response.status_code == 303 and response.headers["Location"] == hits_url
+    page = client.get(hits_url)
+    assert "« Kit exposition » hors service" in page_text(page) and "Camille Martin" in _hit_card(page, hit)
+    assert client.submit(f"{hits_url}/{hit.id}", {"choix": "maintenir"}, page=hits_url).status_code == 303
+    assert "à traiter" not in page_text(client.get(url))
+
+    # A new booking over the period is refused, with the reason.
+    check = service.check_booking(
+        world.kit, world.member, paris_to_utc(day, time(14)), paris_to_utc(day, time(16)), now=utcnow()
+    )
+    (reason,) = [r for r in check.reasons if r.code == Code.OUT_OF_SERVICE]
+    assert "« Kit exposition » est hors service du" in str(reason.message) and "Révision" in str(reason.message)
+    db.session.rollback()
+    # Shown as such: the venue's catalogue, the kit's calendar, the managers' planning.
+    venue_page = text_of(client.get(f"/lieux/{world.venue.slug}").get_data(as_text=True))
+    assert "Hors service jusqu'au" in venue_page and "Révision" in venue_page
+    week = day.isocalendar()
+    calendar = client.get(f"/ressources/{world.kit.id}?semaine={week[0]}-W{week[1]:02d}").get_data(as_text=True)
+    assert 'class="slot out_of_service">Hors service' in calendar
+    planning = text_of(client.get(f"/gestion/planning?lieu={world.venue.slug}&jour={day}").get_data(as_text=True))
+    assert "Hors service" in planning and "Révision" in planning
