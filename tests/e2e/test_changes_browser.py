@@ -5,6 +5,7 @@ bookings, cancels one with a reason and keeps the other as an exception."""
 from __future__ import annotations
 
 import re
+
 from playwright.sync_api import expect
 
 from app.bookings import service
