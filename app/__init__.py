@@ -160,6 +160,7 @@ def _register_notices() -> None:
     """Each feature's emails and reminders: imported, they connect to the booking engine's signals
     and register their reminders (``app.notifications.reminders``)."""
     import app.agreements.notices
+    import app.bookings.change_notices
     import app.bookings.kit_notices
     import app.bookings.notices
     import app.newcomers.upkeep  # noqa: F401

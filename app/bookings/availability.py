@@ -28,6 +28,7 @@ from sqlalchemy import select
 from app.bookings import queries
 from app.bookings.errors import Reason, already_booked, not_enough_units, too_close
 from app.bookings.hours import calendar_reasons, closures_over, hours_for
+from app.bookings.outages import outages_over
 from app.extensions import db
 from app.models import Resource, ResourceKind, Venue
 
@@ -157,8 +158,9 @@ def free_resources(
 
     Free means: the venue is open (opening hours, no closure in force) when
     ``respect_calendar`` is set, and nothing holds the slot, buffers included (for
-    a kit: at least ``quantity`` units free at the busiest instant). Four queries
-    whatever the number of resources or bookings.
+    a kit: at least ``quantity`` units free at the busiest instant), and no machine or kit is out of
+    service. Four queries whatever the number of resources or bookings (five for machines and kits:
+    their outages).
     """
     query = (
         select(Resource)
@@ -171,11 +173,13 @@ def free_resources(
     resources = [r for r in db.session.scalars(query) if r.is_exclusive or r.units >= quantity]
     if respect_calendar and resources:
         closures = closures_over({r.venue_id for r in resources}, starts_at, ends_at)
+        out_of_service = {outage.resource_id for outage in outages_over(resources, starts_at, ends_at)}
         hours = hours_for(resources)
         resources = [
             r
             for r in resources
-            if not calendar_reasons(
+            if r.id not in out_of_service
+            and not calendar_reasons(
                 r, hours[r.id], starts_at, ends_at, [c for c in closures if c.venue_id == r.venue_id]
             )
         ]

@@ -33,6 +33,7 @@ class Code:
     GRANULARITY = "granularity"
     OUTSIDE_HOURS = "outside_hours"
     CLOSURE = "closure"
+    OUT_OF_SERVICE = "out_of_service"  # a machine or a kit out of service (app/bookings/outages.py)
     RESOURCE_INACTIVE = "resource_inactive"
     ACCOUNT_INACTIVE = "account_inactive"
     AUDIENCE = "audience"

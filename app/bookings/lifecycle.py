@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.bookings import changes as booking_changes
 from app.bookings import queries, signals, waitlist
 from app.bookings.availability import Hold, availability_reason, held_until, holds_over, lock_resource, peak_units
 from app.bookings.errors import Code, Reason, Refusal, as_text
@@ -22,7 +23,7 @@ from app.bookings.pricing import Quote
 from app.bookings.rules import check_booking
 from app.bookings.transitions import Action, begin_change, holding_guard, record
 from app.extensions import db
-from app.models import Booking, BookingStatus, Resource, Series, User, utcnow
+from app.models import Booking, BookingChange, BookingStatus, Resource, Series, User, utcnow
 
 AUTOMATIC_APPROVAL = _l("Validation automatique selon les règles de la ressource.")
 SLOT_GIVEN_TO_ANOTHER = _l("Le créneau a été attribué à une autre demande.")
@@ -205,6 +206,8 @@ class Change:
 
     changes: dict
     back_to_manager: bool
+    # An approved booking's change that waits for a manager (the booking is unchanged meanwhile).
+    pending_change: BookingChange | None = None
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,14 @@ def edit_booking(
         raise Refusal(check.reasons)
     changes, quote, back_to_manager = check.changes, check.price, check.back_to_manager
     was, old_start, old_until = booking.status, booking.starts_at, booking.holds_until
+    if was == BookingStatus.APPROVED:
+        if back_to_manager and not check.approved_at_once:
+            # The approved booking keeps its slot and agreement; the new values wait beside it.
+            new = {name: value for name, (_, value) in changes.items()}
+            new["payment_status"] = quote.payment_status
+            change = booking_changes.propose(booking, actor, new, reason.strip(), now)
+            return Change(changes, back_to_manager, pending_change=change)
+        booking_changes.withdraw_pending(booking, actor, now)
     with holding_guard():
         for name, (_, value) in changes.items():
             setattr(booking, name, value)

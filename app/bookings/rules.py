@@ -22,6 +22,7 @@ from app.bookings import queries
 from app.bookings.availability import availability_reason, held_until, holds_over
 from app.bookings.errors import Code, Minutes, Moment, Reason
 from app.bookings.hours import calendar_reasons, closures_over, hours_for
+from app.bookings.outages import outage_reasons, outages_over
 from app.bookings.pricing import Quote, quote
 from app.core.clock import to_paris
 from app.extensions import db
@@ -245,7 +246,8 @@ def check_bookings(
     requests: Sequence[tuple[Resource, int]], user: User, starts_at: datetime, ends_at: datetime
 ) -> list[Check]:
     """:func:`check_booking` for several resources (each with its quantity) over one period, as a
-    search shows them: the same rules, in four queries whatever the number of resources."""
+    search shows them: the same rules, in four queries whatever the number of resources (five when
+    machines or kits are among them: their outages)."""
     return _checks(requests, user, starts_at, ends_at)
 
 
@@ -275,6 +277,7 @@ def _checks(
     if within_reach:
         resources = [resource for _, resource, _, _ in within_reach]
         closures = closures_over({resource.venue_id for resource in resources}, starts_at, ends_at)
+        outages = outages_over(resources, starts_at, ends_at)
         hours = hours_for(resources)
         holds = holds_over(
             [resource.id for resource in resources],
@@ -285,6 +288,7 @@ def _checks(
         for index, resource, quantity, reasons in within_reach:
             own_closures = [closure for closure in closures if closure.venue_id == resource.venue_id]
             reasons += calendar_reasons(resource, hours[resource.id], starts_at, ends_at, own_closures)
+            reasons += outage_reasons(resource, outages, starts_at, ends_at)
             reasons += qualification_reasons(resource, user, ends_at, now)
             if not any(reason.code == Code.QUANTITY for reason in reasons):
                 taken = availability_reason(resource, starts_at, held_until(resource, ends_at), quantity, holds=holds)

@@ -24,6 +24,10 @@ Changes (raise Refusal with reasons; nothing is written when they do)
     request_booking(resource, requester, starts_at, ends_at, ...) -> Booking
     approve(booking, actor, note) -> rejected collisions; reject(booking, actor, reason)
     cancel(booking, actor, reason); edit_booking(booking, actor, starts_at=, ...) -> Change
+        (an approved booking made longer, moved or given more units keeps its slot: the new values
+        wait as Change.pending_change, a BookingChange, until a manager decides)
+    approve_change(change, actor, note) -> rejected collisions; refuse_change(change, actor, reason)
+    pending_change_of(booking), collisions_of(change) -> (holders, pending requests) of the new period
     hand_over(booking, actor, checklist=, ...), return_kit(booking, actor, checklist=, ...)
     request_series(...), approve_series, reject_series, cancel_series
     join_waitlist(resource, user, starts_at, ends_at, quantity=), leave_waitlist(entry, actor)
@@ -32,6 +36,7 @@ All moments are aware datetimes (stored in UTC, rules evaluated in Europe/Paris)
 """
 
 from app.bookings.availability import FreeResource, free_resources, free_units
+from app.bookings.changes import approve_change, collisions_for, collisions_of, pending_change_of, refuse_change
 from app.bookings.errors import Code, Reason, Refusal
 from app.bookings.kits import hand_over, return_kit
 from app.bookings.lifecycle import (
@@ -77,22 +82,27 @@ __all__ = [
     "SeriesPreview",
     "allowed_actions",
     "approve",
+    "approve_change",
     "approve_series",
     "cancel",
     "cancel_series",
     "check_booking",
     "check_bookings",
     "check_edit",
+    "collisions_for",
+    "collisions_of",
     "edit_booking",
     "free_resources",
     "free_units",
     "hand_over",
     "join_waitlist",
     "leave_waitlist",
+    "pending_change_of",
     "preview_approval",
     "preview_series",
     "preview_series_approval",
     "quote",
+    "refuse_change",
     "reject",
     "reject_series",
     "request_booking",

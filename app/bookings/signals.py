@@ -17,9 +17,12 @@ What the engine sends, in order, within one operation (``app/bookings/lifecycle.
   request it now collides with (same actor, reason "Le créneau a été attribué à
   une autre demande.");
 - an edit: ``booking_edited`` (the booking already has its new values and status);
-  if the edit took the approval away (it did not only shorten the booking), the
-  status is then "requested" and ``booking_requested`` follows, or
-  ``booking_approved`` with ``actor=None`` when the policy approves it again;
+  a pending request edited stays "requested"; an approved booking shortened stays
+  approved; an approved booking made longer, moved or given more units sends nothing about itself:
+  ``change_requested`` (sender: the ``BookingChange``) and, once a manager decides,
+  ``booking_edited`` (accepted) or ``change_refused`` (refused). When the policy
+  approves the change at once, the booking is edited and ``booking_approved`` follows
+  with ``actor=None``;
 - a series: one signal per occurrence (``booking.series_id`` groups them);
 - a cancelled approved booking, a shortened one, a kit returned early: after the
   booking's own signal, ``waitlist_offered`` once per member offered the slot, in
@@ -42,3 +45,7 @@ booking_handed_over = _signals.signal("booking-handed-over")  # kits
 booking_returned = _signals.signal("booking-returned")  # kits
 # Sent with the waitlist entry as sender, and ``booking`` (the freed Booking) as keyword.
 waitlist_offered = _signals.signal("waitlist-offered")
+# A change to an approved booking waits for a manager, or was refused (``app.bookings.changes``).
+# Sent with the ``BookingChange`` as sender; an approved change sends ``booking_edited``.
+change_requested = _signals.signal("change-requested")
+change_refused = _signals.signal("change-refused")

@@ -7,7 +7,8 @@
     (requested, cancel)     -> cancelled     the requester before the start; manager, coordinator with a reason
     (approved, cancel)      -> cancelled     idem
     (requested, edit)       -> requested     the requester before the start; manager, coordinator
-    (approved, edit)        -> approved if the change only shortens it, else requested (back to a manager)
+    (approved, edit)        -> approved; a change that does more than shorten it waits for a manager
+                               as a pending BookingChange (app/bookings/changes.py)
     (approved, hand_over)   -> handed_over   kits; manager, coordinator
     (handed_over, return)   -> returned      kits; manager, coordinator
 

@@ -74,6 +74,9 @@ AUDIT_LABELS = {
     "edited": _l("Modifiée"),
     "handed_over": _l("Remise"),
     "returned": _l("Rendue"),
+    "change_requested": _l("Modification demandée"),
+    "change_approved": _l("Modification acceptée"),
+    "change_refused": _l("Modification refusée"),
 }
 FREQUENCY_LABELS = {
     "daily": _l("tous les jours"),
@@ -353,6 +356,7 @@ def _show_page(booking: Booking, cancel_form: CancelForm | None = None, status: 
         cancel_form=cancel_form or CancelForm(formdata=None),
         desk_url=_desk_url(booking),
         is_requester=booking.requester_id == current_user.id,
+        pending_change=service.pending_change_of(booking),
     ), status
 
 
@@ -418,7 +422,15 @@ def edit(booking_id: int):
         add_errors(form, refusal)
         return _edit_page(booking, form, 422)
     db.session.commit()
-    if change.back_to_manager and booking.status == BookingStatus.REQUESTED:
+    if change.pending_change is not None:
+        flash(
+            _(
+                "Votre demande de modification est transmise au lieu. La réservation reste validée "
+                "telle qu'elle est jusqu'à sa décision."
+            ),
+            "warning",
+        )
+    elif change.back_to_manager and booking.status == BookingStatus.REQUESTED:
         flash(
             _(
                 "La modification est enregistrée : la réservation attend de nouveau la validation "

@@ -35,6 +35,7 @@ from sqlalchemy import select
 
 from app.bookings.availability import Hold, peak_units
 from app.bookings.hours import closures_over, hours_for, intervals_on, within_hours
+from app.bookings.outages import outages_over
 from app.core.clock import PARIS, paris_to_utc, within_reach
 from app.extensions import db
 from app.models import HOLDING_STATUSES, Booking, BookingStatus, Resource, User
@@ -47,6 +48,7 @@ class CellState(enum.StrEnum):
     BUSY = "busy"  # held by someone else (or, for a kit, every unit out)
     MINE = "mine"  # the viewer's own booking or request
     CLOSED = "closed"  # outside opening hours, a closure, or a wall-clock time that does not exist
+    OUT_OF_SERVICE = "out_of_service"  # a machine or a kit out of service (maintenance, breakdown)
     PAST = "past"  # already begun
     OUT_OF_RANGE = "out_of_range"  # within the notice period or beyond the booking horizon
 
@@ -178,11 +180,14 @@ def build_days(
     bookings: Iterable[BookedSlot],
     now: datetime,
     viewer: Viewer,
+    outages: Iterable[Any] = (),
 ) -> tuple[list[time], list[DayColumn]]:
-    """The rows' times and, for each day, its cells (one per row time)."""
+    """The rows' times and, for each day, its cells (one per row time). ``outages``: the periods the
+    resource is out of service (their cells say so)."""
     step = row_minutes(resource, hours_rows)
     times = row_times(hours_rows, step)
     closures = list(closures)
+    outages = list(outages)
     bookings = list(bookings)
     holds = [Hold(b.booking_id, resource.id, b.starts_at, b.holds_until, b.quantity) for b in bookings if b.holds]
     buffer = timedelta(minutes=resource.buffer_minutes)
@@ -199,6 +204,9 @@ def build_days(
             if ends_at <= starts_at or not within_hours(hours_rows, starts_at, ends_at):
                 continue  # a time that does not exist that day, or outside the opening hours
             if any(c.starts_at < ends_at and c.ends_at > starts_at for c in closures):
+                continue
+            if any(o.starts_at < ends_at and o.ends_at > starts_at for o in outages):
+                cell.state = CellState.OUT_OF_SERVICE
                 continue
             crossing = [b for b in bookings if b.starts_at < ends_at and b.ends_at > starts_at]
             cell.occupants = [_occupant(b, viewer) for b in crossing]
@@ -262,7 +270,8 @@ def load_calendar(
     hours = hours_for([resource])[resource.id]
     reach = last + timedelta(minutes=resource.buffer_minutes + row_minutes(resource, hours))
     closures = closures_over([resource.venue_id], first, last)
-    return build_days(resource, days, hours, closures, bookings_over(resource, first, reach), now, viewer)
+    outages = outages_over([resource], first, last)  # (no query for a space)
+    return build_days(resource, days, hours, closures, bookings_over(resource, first, reach), now, viewer, outages)
 
 
 # Periods named in the URL: ISO weeks (``2026-W49``) and months (``2026-12``).

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.bookings.errors import Minutes
+from app.bookings.outages import outages_over
 from app.bookings.rules import qualifications_for
 from app.catalogue import calendar, search
 from app.catalogue.display import (
@@ -49,8 +50,11 @@ def venue(slug: str):
     ).all()
     cards_by_kind = {kind: [resource_card(r) for r in resources if r.kind == kind] for kind in ResourceKind}
     hours_by_day = {day: [h for h in venue.opening_hours if h.weekday == day] for day in range(7)}
+    now = utcnow()
     return render_template(
         "catalogue/venue.html",
+        # The machines and kits out of service now, with their outage (one query, none without them).
+        out_of_service={o.resource_id: o for o in outages_over(resources, now, now + timedelta(seconds=1))},
         venue=venue,
         cards_by_kind=cards_by_kind,
         hours_by_day=hours_by_day,
@@ -172,8 +176,10 @@ def resource(resource_id: int):
         valid = [q for q in qualifications_for(current_user, resource) if q.is_valid_at(now)]
         lasting = [q.expires_at for q in valid]
         qualification = {"valid": bool(valid), "expires_at": None if None in lasting else max(lasting, default=None)}
+    now = utcnow()
     return render_template(
         "catalogue/resource.html",
+        outages=outages_over([resource], now, now + timedelta(days=resource.horizon_days)),
         card=resource_card(resource),
         hours=hours_summary(resource.opening_hours or resource.venue.opening_hours),
         kind_labels=RESOURCE_KIND_LABELS,

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.bookings.hours import closures_over, hours_for, hours_text, intervals_on
+from app.bookings.outages import outages_over
 from app.core.clock import paris_to_utc, paris_today
 from app.extensions import db
 from app.manage.parsing import paris_moment
@@ -36,6 +37,7 @@ class ResourceDay:
     closed: bool = False  # closed the whole day: no opening hours that day, a closure or a public holiday
     why_closed: list[str] = field(default_factory=list)  # the closures and holidays crossing the day, in words
     hours: str = ""  # the opening hours of that day, as "9:00-12:00, 14:00-18:00"
+    out_of_service: list[Any] = field(default_factory=list)  # the outages of a machine or kit crossing the day
 
 
 def _closure_words(period: Any) -> str:
@@ -114,6 +116,7 @@ def plan(venue: Venue, days: list[date]) -> list[Day]:
     bookings = bookings_between(venue, first, last)
     hours = hours_for(resources)
     closures = closures_over([venue.id], first, last)
+    outages = outages_over(resources, first, last)
     result = []
     for day in days:
         start, end = day_bounds(day)
@@ -125,7 +128,8 @@ def plan(venue: Venue, days: list[date]) -> list[Day]:
             if resource.is_active or own:
                 opening = _opening_periods(hours[resource.id], day)
                 closed = all(_covered(opens, closes, crossing) for opens, closes in opening)
-                rows.append(ResourceDay(resource, own, closed, why, hours_text(hours[resource.id], start)))
+                down = [o for o in outages if o.resource_id == resource.id and o.starts_at < end and o.ends_at > start]
+                rows.append(ResourceDay(resource, own, closed, why, hours_text(hours[resource.id], start), down))
         result.append(Day(day, rows))
     return result
 

@@ -6,6 +6,7 @@ collisions, and decisions on several requests at once.
 | ``pending_count(user)`` | the pending requests a manager or coordinator may decide (one COUNT query) |
 | ``desk_items(venue_ids, touched)`` | pending requests (oldest first) and those just decided, series grouped |
 | ``decide_many(bookings, actor, approve, note)`` | each decision in its own savepoint; a refusal keeps the others |
+| ``pending_changes_in(venue_ids)`` | changes asked for approved bookings, with what their new period crosses |
 
 Permissions come from ``app.manage.permissions``: a manager decides on the venues they
 manage, a coordinator on every venue; the views turn "not mine" into 404.
@@ -24,7 +25,18 @@ from app.bookings import service
 from app.bookings.service import Reason, Refusal
 from app.extensions import db
 from app.manage import permissions
-from app.models import Booking, BookingStatus, Resource, Series, User, VenueMembership, VenueRole, utcnow
+from app.models import (
+    Booking,
+    BookingChange,
+    BookingStatus,
+    ChangeStatus,
+    Resource,
+    Series,
+    User,
+    VenueMembership,
+    VenueRole,
+    utcnow,
+)
 
 RECENT = timedelta(days=7)
 
@@ -280,3 +292,42 @@ def decide_series(
             service.reject_series(series, actor, note, now)
             rejected = []
     return pending, rejected
+
+
+# --- Changes to approved bookings -------------------------------------------------------------------
+
+
+@dataclass
+class ChangeRow:
+    """A change asked for an approved booking, as the desk shows it: before and after, the price
+    difference, and what the new period crosses."""
+
+    change: BookingChange
+    holders: list[Booking] = field(default_factory=list)  # bookings holding the new period: approval is refused
+    pending: list[Booking] = field(default_factory=list)  # pending requests approving it would turn down
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def pending_changes_in(venue_ids: list[int]) -> list[ChangeRow]:
+    """The changes of these venues' approved bookings waiting for a decision, oldest first."""
+    if not venue_ids:
+        return []
+    query = (
+        select(BookingChange)
+        .join(Booking, BookingChange.booking_id == Booking.id)
+        .join(Resource, Booking.resource_id == Resource.id)
+        .where(BookingChange.status == ChangeStatus.PENDING, Resource.venue_id.in_(venue_ids))
+        .order_by(BookingChange.requested_at, BookingChange.id)
+        .options(
+            selectinload(BookingChange.booking).selectinload(Booking.resource).selectinload(Resource.venue),
+            selectinload(BookingChange.booking).selectinload(Booking.requester),
+            selectinload(BookingChange.booking).selectinload(Booking.organisation),
+        )
+    )
+    changes = list(db.session.scalars(query))
+    collisions = service.collisions_for(changes)  # one query for them all
+    return [ChangeRow(change, *collisions[change.id]) for change in changes]
+
+
+def can_decide_change(user: User, change: BookingChange) -> bool:
+    return can_decide(user, change.booking)

@@ -31,7 +31,7 @@ from app.desk import rules
 from app.desk.forms import BulkForm, DecisionForm, HandOverForm, ReturnForm, ticked
 from app.extensions import db
 from app.manage import permissions
-from app.models import Booking, BookingStatus, ResourceKind, Series, utcnow
+from app.models import Booking, BookingChange, BookingStatus, ResourceKind, Series, utcnow
 
 bp = Blueprint("desk", __name__, url_prefix="/gestion", template_folder="templates")
 
@@ -115,7 +115,12 @@ def _attach(items, reasons: dict[int, list], outcomes: dict[int, str], group_rea
 def _desk_context(venues, venue, venue_ids, touched=(), reasons=None, outcomes=None, group_reasons=None, **extra):
     items = rules.desk_items(venue_ids, touched)
     _attach(items, reasons or {}, outcomes or {}, group_reasons)
+    changes = rules.pending_changes_in(venue_ids)
+    for row in changes:
+        row.reasons = (extra.get("change_reasons") or {}).get(row.change.id, [])
+    extra.pop("change_reasons", None)
     return {
+        "changes": changes,
         "venues": venues,
         "venue": venue,
         "items": items,
@@ -421,6 +426,60 @@ def approve_series(series_id: int):
 @bp.post("/demandes/series/<int:series_id>/refuser")
 def reject_series(series_id: int):
     return _decide_series(series_id, approve=False)
+
+
+# --- Changes to approved bookings -------------------------------------------------------------------
+
+
+def _change_or_404(change_id: int) -> BookingChange:
+    change = db.session.get(BookingChange, change_id)
+    if change is None or not rules.can_decide_change(current_user, change):
+        abort(404)
+    return change
+
+
+def _decide_change(change_id: int, approve: bool):
+    """Approve or refuse a change asked for an approved booking; refused: the desk again (422) with
+    the reasons on the change's card."""
+    change = _change_or_404(change_id)
+    form = DecisionForm()
+    note = form.note.data or ""
+    try:
+        if not form.validate():
+            raise Refusal(Reason(Code.NOT_ALLOWED, _("Le formulaire a expiré ; rechargez la page.")))
+        if approve:
+            rejected = service.approve_change(change, current_user, note)
+        else:
+            service.refuse_change(change, current_user, note)
+            rejected = []
+    except Refusal as refusal:
+        db.session.rollback()
+        venues, venue, venue_ids = _scope()
+        context = _desk_context(venues, venue, venue_ids, change_reasons={change_id: refusal.reasons})
+        return render_template("desk/requests.html", **context), 422
+    db.session.commit()
+    if not approve:
+        message = _("Modification refusée : la réservation reste telle qu'elle était et le membre est prévenu.")
+    elif rejected:
+        message = ngettext(
+            "Modification acceptée ; %(num)d demande en conflit a été refusée.",
+            "Modification acceptée ; %(num)d demandes en conflit ont été refusées.",
+            len(rejected),
+        )
+    else:
+        message = _("Modification acceptée : la réservation et sa convention sont mises à jour.")
+    flash(message, "success")
+    return redirect(_back(_desk_url()), code=303)
+
+
+@bp.post("/modifications/<int:change_id>/accepter")
+def approve_change(change_id: int):
+    return _decide_change(change_id, approve=True)
+
+
+@bp.post("/modifications/<int:change_id>/refuser")
+def refuse_change(change_id: int):
+    return _decide_change(change_id, approve=False)
 
 
 # --- The planning ---------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ media_bp = Blueprint("media", __name__)
 
 def register(app: Flask) -> None:
     """The administration's routes (importing the view modules adds them) on ``app``."""
-    from app.manage import coordination_views, display, media_views, venue_views  # noqa: F401
+    from app.manage import coordination_views, display, disruption_views, media_views, venue_views  # noqa: F401
 
     app.register_blueprint(bp)
     app.register_blueprint(media_bp)

@@ -376,6 +376,21 @@ class ClosureForm(Form):
         return starts_at, paris_end_of_day(self.ends_on.data)
 
 
+class OutageForm(ClosureForm):
+    """A machine or a kit out of service: the period of a closure, and why."""
+
+    reason = StringField(
+        _l("Motif"),
+        validators=[DataRequired(message=_l("Indiquez le motif : maintenance, panne…")), Length(max=255)],
+    )
+
+
+class HitForm(Form):
+    """The choice for one booking a closure or an outage hits: the reason goes to the member."""
+
+    reason = TextAreaField(_l("Motif pour la personne (obligatoire pour annuler)"), validators=[Length(max=1000)])
+
+
 class ConsortiumClosureForm(ClosureForm):
     venue_ids = MultiCheckboxField(_l("Lieux concernés"), coerce=int)
 

@@ -10,15 +10,15 @@ from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.accounts import find_user_by_email
 from app.core.clock import paris_today
 from app.core.i18n import format_day
 from app.core.responses import action_done, action_refused, add_errors, back_to, form_page, list_page, page
+from app.core.web import is_htmx_fragment_request
 from app.extensions import db
-from app.manage import bp, permissions, photos
+from app.manage import bp, disruption_views, permissions, photos
 from app.manage import closures as closure_rules
 from app.manage import memberships as membership_rules
 from app.manage import qualifications as qualification_rules
@@ -233,22 +233,14 @@ def closures(slug: str):
     if form.validate_on_submit():
         starts_at, ends_at = form.period()
         try:
-            closure_rules.add_closure(venue, starts_at, ends_at, form.reason.data, current_user, now)
+            closure = closure_rules.add_closure(venue, starts_at, ends_at, form.reason.data, current_user, now)
         except closure_rules.InvalidClosure as error:
             add_errors(form, error)
         else:
-            affected = closure_rules.affected_bookings([venue.id], starts_at, ends_at)
             db.session.commit()
             flash(_("La fermeture est enregistrée."), "success")
-            if affected:
-                flash(
-                    ngettext(
-                        "Attention : %(num)d réservation en cours tombe pendant cette fermeture ; prévenez la personne.",
-                        "Attention : %(num)d réservations en cours tombent pendant cette fermeture ; prévenez les personnes.",
-                        affected,
-                    ),
-                    "warning",
-                )
+            if disruption_views.flash_hits(venue, closure):  # the bookings it hits: cancel or keep each
+                return redirect(disruption_views.hits_url(venue, closure), code=303)
             return redirect(_closures_url(venue), code=303)
     return form_page(
         "manage/closures.html",
@@ -321,6 +313,11 @@ def _decide_closure(slug: str, closure_id: int, confirm: bool):
         return action_refused(str(error), _closures_url(venue), target, render_row)
     db.session.commit()
     message = _("La fermeture est confirmée pour ce lieu.") if confirm else _("La fermeture est refusée pour ce lieu.")
+    if confirm and not is_htmx_fragment_request(target):
+        flash(message, "success")
+        if disruption_views.flash_hits(venue, closure):  # the bookings it hits: cancel or keep each
+            return redirect(disruption_views.hits_url(venue, closure), code=303)
+        return redirect(back_to(_closures_url(venue)), code=303)
     return action_done(message, _closures_url(venue), target, render_row)
 
 

@@ -9,6 +9,7 @@ when it is imported: ``app.agreements.models``, ``app.newcomers.models``,
 
 from app.models.accounts import Organisation, User, VenueMembership
 from app.models.bookings import AuditEntry, Booking, KitCheck, KitCheckKind, Series
+from app.models.changes import BookingChange, ChangeStatus, KeptBooking, ResourceOutage
 from app.models.consortium import (
     Closure,
     ConsortiumClosure,
@@ -41,10 +42,13 @@ __all__ = [
     "Audience",
     "AuditEntry",
     "Booking",
+    "BookingChange",
     "BookingStatus",
+    "ChangeStatus",
     "Closure",
     "ClosureStatus",
     "ConsortiumClosure",
+    "KeptBooking",
     "KitCheck",
     "KitCheckKind",
     "OpeningHours",
@@ -54,6 +58,7 @@ __all__ = [
     "Qualification",
     "Resource",
     "ResourceKind",
+    "ResourceOutage",
     "ResourcePhoto",
     "Series",
     "Tariff",

@@ -6,9 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.agreements.models import Agreement, AgreementStatus
+from app.bookings.changes import approve_change
 from app.bookings.lifecycle import approve, edit_booking, request_booking
 from app.bookings.series import Frequency, Repetition, approve_series, cancel_series, request_series
 from app.extensions import db
+from app.models import BookingChange
 from tests.factories.bookings import NOW, build_world, paris
 
 
@@ -22,7 +24,7 @@ def _subjects(outbox) -> list[str]:
     return [message["Subject"] for message in outbox.messages() if message["Subject"].startswith("Convention ")]
 
 
-def test_an_edit_sent_back_to_the_manager_suspends_the_agreement_and_the_new_approval_resumes_its_number(app, outbox):
+def test_a_change_waiting_for_the_manager_keeps_the_agreement_and_its_approval_makes_a_new_version(app, outbox):
     world = build_world()
     booking = request_booking(
         world.room, world.member, paris(2027, 3, 3, 14), paris(2027, 3, 3, 16), purpose="Réunion", now=NOW
@@ -36,16 +38,21 @@ def test_an_edit_sent_back_to_the_manager_suspends_the_agreement_and_the_new_app
     assert first.status == AgreementStatus.ISSUED and first.content["price_cents"] == booking.price_cents
     assert _subjects(outbox) == [f"Convention {first.number} à accepter"]
 
-    edit_booking(booking, world.member, ends_at=paris(2027, 3, 3, 17), now=NOW)  # longer: back to the manager
+    change = edit_booking(booking, world.member, ends_at=paris(2027, 3, 3, 17), now=NOW).pending_change  # longer
     db.session.commit()
-    (suspended,) = _versions()
-    assert suspended.status == AgreementStatus.VOID and suspended.next_version is None
-    assert len(_subjects(outbox)) == 1  # nothing to announce yet: no "cancelled" email
+    (still,) = _versions()
+    assert still.status == AgreementStatus.ISSUED  # the original stays in force meanwhile
+    assert len(_subjects(outbox)) == 1
 
-    approve(booking, world.manager, now=NOW)
+    approve_change(db.session.get(BookingChange, change.id), world.manager, now=NOW)
     db.session.commit()
     old, new = _versions()
-    assert (new.number, new.version, new.status) == (old.number, 2, AgreementStatus.ISSUED)
+    assert (new.number, new.version, new.status, old.status) == (
+        old.number,
+        2,
+        AgreementStatus.ISSUED,
+        AgreementStatus.VOID,
+    )
     assert new.content["items"][0]["ends_at"] == paris(2027, 3, 3, 17).isoformat()
     assert _subjects(outbox)[-1] == f"Convention {new.number} à accepter"
     (issued,) = [

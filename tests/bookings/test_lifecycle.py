@@ -237,17 +237,19 @@ def test_an_edit_that_only_shortens_stays_approved(world, signals_sent):
     assert entry[:3] == ("edited", "approved", "approved")
 
 
-def test_an_edit_that_lengthens_goes_back_to_the_manager(world, signals_sent):
+def test_an_edit_that_lengthens_waits_for_the_manager_and_the_booking_keeps_its_slot(world, signals_sent):
     booking = request_booking(world.room, world.member, TUE_10, TUE_12, now=NOW)
     approve(booking, world.manager, now=NOW)
+    sent = len(signals_sent)
     change = edit_booking(booking, world.member, starts_at=paris(2027, 3, 2, 9), now=NOW)
-    assert change.back_to_manager and booking.status == BookingStatus.REQUESTED
-    assert booking.decided_by_id is None
-    assert [name for name, _, _ in signals_sent[-2:]] == ["booking_edited", "booking_requested"]
+    assert change.back_to_manager and booking.status == BookingStatus.APPROVED
+    assert booking.starts_at == TUE_10 and booking.decided_by_id == world.manager.id
+    assert change.pending_change.starts_at == paris(2027, 3, 2, 9)
+    assert len(signals_sent) == sent  # nothing about the booking changed yet
+    assert trail(booking)[-1][:3] == ("change_requested", "approved", "approved")
     # Shifting without lengthening is not shortening either.
-    approve(booking, world.manager, now=NOW)
-    edit_booking(booking, world.manager, starts_at=TUE_11, ends_at=paris(2027, 3, 2, 14), now=NOW)
-    assert booking.status == BookingStatus.REQUESTED
+    moved = edit_booking(booking, world.manager, starts_at=TUE_11, ends_at=paris(2027, 3, 2, 14), now=NOW)
+    assert booking.status == BookingStatus.APPROVED and moved.pending_change is not None
 
 
 def test_an_edit_is_told_beforehand_and_the_telling_writes_nothing(world, signals_sent):

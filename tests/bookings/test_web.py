@@ -521,22 +521,25 @@ def test_notification_links_lead_to_the_booking_page(app, world, monday):
 # --- Edit --------------------------------------------------------------------------------------------
 
 
-def test_moving_an_approved_booking_sends_it_back_to_a_manager(client, world, monday):
+def test_moving_an_approved_booking_waits_for_a_manager_and_keeps_it_as_it_was(client, world, monday):
     booking = book(world, world.member, monday, 10, 12)
     service.approve(booking, world.manager)
     db.session.commit()
     log_in(client, world.member)
     html = client.get(f"/reservations/{booking.id}/modifier").get_data(as_text=True)
-    assert f'value="{local(monday, 10)}"' in html and "la renvoie à la validation" in html
+    assert f'value="{local(monday, 10)}"' in html and "attend l'accord d'un·e gestionnaire" in html
     response = client.submit(
         f"/reservations/{booking.id}/modifier",
         {"starts_at": local(monday, 14), "ends_at": local(monday, 16)},
         follow_redirects=True,
     )
-    assert "attend de nouveau la validation" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Votre demande de modification est transmise au lieu." in html
+    assert "Modification en attente de décision" in html
     db.session.expire_all()
     booking = db.session.get(Booking, booking.id)
-    assert booking.status == BookingStatus.REQUESTED and booking.starts_at == moment(monday, 14)
+    assert booking.status == BookingStatus.APPROVED and booking.starts_at == moment(monday, 10)
+    assert service.pending_change_of(booking).starts_at == moment(monday, 14)
 
 
 def test_shortening_an_approved_booking_keeps_it_approved(client, world, monday):
@@ -586,7 +589,7 @@ def test_the_edit_page_tells_live_what_the_change_would_do_and_writes_nothing(cl
     moved = fragment(
         check_post(client, url, {"starts_at": local(monday, 9), "ends_at": local(monday, 12)}, target="edit-summary")
     )
-    assert "attendra de nouveau la validation" in moved and money(3000) in moved
+    assert "La modification attendra l'accord" in moved and money(3000) in moved
     taken = fragment(
         check_post(client, url, {"starts_at": local(monday, 15), "ends_at": local(monday, 17)}, target="edit-summary")
     )
@@ -597,7 +600,7 @@ def test_the_edit_page_tells_live_what_the_change_would_do_and_writes_nothing(cl
         url, {"starts_at": local(monday, 9), "ends_at": local(monday, 12)}, page=f"/reservations/{booking.id}/modifier"
     )
     html = response.get_data(as_text=True)
-    assert "<html" in html and f'value="{local(monday, 9)}"' in html and "attendra de nouveau la validation" in html
+    assert "<html" in html and f'value="{local(monday, 9)}"' in html and "La modification attendra l'accord" in html
     db.session.expire_all()
     unchanged = db.session.get(Booking, booking.id)
     assert (unchanged.starts_at, unchanged.status, unchanged.revision) == (

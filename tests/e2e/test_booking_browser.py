@@ -156,7 +156,7 @@ def test_the_edit_page_says_live_what_a_change_would_do(page):
     expect(summary).to_contain_text("La réservation reste validée.")
     expect(summary).to_contain_text("10,00")
     page.get_by_label("Début").fill(_local(monday, 9))
-    expect(summary).to_contain_text("attendra de nouveau la validation")
+    expect(summary).to_contain_text("La modification attendra l'accord")
     assert page.evaluate("window.stillTheSamePage") is True
     assert_no_axe_violations(page, "edit page after a live check")
     assert read_from_database(lambda: db.session.get(Booking, booking_id).ends_at) == start + timedelta(hours=2)

@@ -64,7 +64,7 @@ def test_whole_days_of_closure_in_paris_time(client):
     assert closure.status == ClosureStatus.CONFIRMED and closure.decided_by_id == world.manager.id
     page = page_text(client.get(response.headers["Location"]))
     assert "La fermeture est enregistrée." in page
-    assert "1 réservation en cours tombe pendant cette fermeture" in page
+    assert "1 réservation tombe pendant cette période" in page
     assert f"du 24 déc. {year} au 26 déc. {year} inclus" in page and "Fêtes de fin d'année" in page
     assert audit_actions("closure", closure.id) == ["created"]
 

@@ -11,7 +11,15 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.bookings.service import approve, cancel, edit_booking, join_waitlist, reject, request_booking
+from app.bookings.service import (
+    approve,
+    cancel,
+    edit_booking,
+    join_waitlist,
+    refuse_change,
+    reject,
+    request_booking,
+)
 from app.extensions import db
 from app.models import User, VenueRole, utcnow
 from app.notifications import send_email
@@ -86,18 +94,25 @@ def test_each_booking_event_reaches_the_right_people_in_their_language(smtp):
     assert 'lang="en-GB"' in _html(approved)
     assert len(smtp.to(world.manager.email)) == 1  # the manager who approved is not told about it
 
-    edit_booking(booking, world.member, ends_at=paris(2027, 3, 29, 13), now=NOW)  # longer: back to a manager
+    told = len(smtp.to(world.member.email))
+    change = edit_booking(booking, world.member, ends_at=paris(2027, 3, 29, 13), now=NOW).pending_change  # longer
     deliver()
-    edited = _booking_mail(smtp.to(world.member.email), "Booking changed: Salle de réunion")
-    assert "Monday, 29 March 2027" in _text(edited)
+    assert len(smtp.to(world.member.email)) == told  # nothing changed for the member yet
     for manager in (world.manager, second_manager):
-        # One email that says what changed and that it waits for them, not two.
-        (edit_mail,) = smtp.to(manager.email)[1:]
-        assert edit_mail["Subject"] == "Réservation modifiée par Camille Martin : Salle de réunion"
-        assert "Avant : lundi 29 mars 2027, 10:00 – 12:00" in _text(edit_mail)
-        assert "Elle attend votre accord" in _text(edit_mail)
+        # One email that says what is asked and that the booking holds meanwhile.
+        (change_mail,) = smtp.to(manager.email)[1:]
+        assert change_mail["Subject"] == "Modification à examiner : Salle de réunion"
+        assert "Avant : lundi 29 mars 2027, 10:00 – 12:00" in _text(change_mail)
+        assert "Demandé : lundi 29 mars 2027, 10:00 – 13:00" in _text(change_mail)
+        assert "reste validée telle quelle" in _text(change_mail)
 
-    reject(booking, world.manager, "La salle est repeinte ce jour-là.", now=NOW)
+    refuse_change(change, world.manager, "La salle est prise à 12 h.", now=NOW)
+    deliver()
+    (refused,) = [m for m in smtp.to(world.member.email) if "La salle est prise à 12 h." in _text(m)]
+    assert refused["Content-Language"] == "en"
+
+    other = request_booking(world.room, world.member, paris(2027, 3, 30, 10), paris(2027, 3, 30, 12), now=NOW)
+    reject(other, world.manager, "La salle est repeinte ce jour-là.", now=NOW)
     deliver()
     rejected = _booking_mail(smtp.to(world.member.email), "Booking rejected: Salle de réunion")
     assert "La salle est repeinte ce jour-là." in _text(rejected)

@@ -26,7 +26,9 @@ from tests.helpers import csrf_token_from
 # What each page may take at most: today's counts (lower them when a page gets cheaper). A page's
 # count does not depend on how many bookings, results or requests it shows. Creating an approved
 # booking writes the booking, its audit trail, its agreement and its emails (in the outbox).
-MOST = {"resource": 12, "week": 12, "catalogue": 11, "search": 28, "desk": 16, "create": 30}
+# Issue 13: the search reads the outages of machines and kits (out of service) once per kind and once
+# for the results' checks (three more); the desk reads the changes asked for approved bookings (one).
+MOST = {"resource": 12, "week": 12, "catalogue": 11, "search": 31, "desk": 17, "create": 30}
 
 
 @contextmanager
