@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from icalendar import Calendar, Event, Timezone, vDuration
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -147,10 +147,27 @@ def event_for(booking: Booking, sequence: int, detail: Detail) -> Event:
     return event
 
 
-@lru_cache(maxsize=32)
-def paris_timezone(first_year: int, last_year: int) -> Timezone:
-    """The VTIMEZONE of Europe/Paris over whole years, from the tz database (cached: it is the same every time)."""
-    return Timezone.from_tzid("Europe/Paris", first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 12, 31))
+@lru_cache(maxsize=1)
+def paris_timezone() -> Timezone:
+    """The VTIMEZONE of Europe/Paris in its standard form: one summer and one winter rule, each a
+    yearly RRULE (the European Union's rule since 1996: summer time from the last Sunday of March
+    at 02:00 to the last Sunday of October at 03:00). Outlook desktop is reported to shift summer
+    events by an hour when the zone is given as lists of RDATE without an RRULE."""
+    zone = Timezone()
+    zone.add("tzid", "Europe/Paris")
+    zone.add("x-lic-location", "Europe/Paris")
+    for kind, name, start, offsets, month in (
+        (TimezoneDaylight, "CEST", datetime(1996, 3, 31, 2, 0), (1, 2), 3),
+        (TimezoneStandard, "CET", datetime(1996, 10, 27, 3, 0), (2, 1), 10),
+    ):
+        rule = kind()
+        rule.add("tzname", name)
+        rule.add("tzoffsetfrom", timedelta(hours=offsets[0]))
+        rule.add("tzoffsetto", timedelta(hours=offsets[1]))
+        rule.add("dtstart", start)  # local time, as RFC 5545 asks
+        rule.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        zone.add_component(rule)
+    return zone
 
 
 def calendar_of(name: str, rows: Iterable[tuple[Booking, int]], detail: Detail) -> bytes:
@@ -166,10 +183,7 @@ def calendar_of(name: str, rows: Iterable[tuple[Booking, int]], detail: Detail) 
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))  # an X- property: the type must be given
     if rows:
-        years = [
-            moment.astimezone(PARIS).year for booking, _ in rows for moment in (booking.starts_at, booking.ends_at)
-        ]
-        calendar.add_component(paris_timezone(min(years), max(years)))
+        calendar.add_component(paris_timezone())
     for booking, sequence in rows:
         calendar.add_component(event_for(booking, sequence, detail))
     return calendar.to_ical()

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import vobject
 from icalendar import Calendar
 
 from app.bookings.service import approve, cancel, edit_booking, request_booking
@@ -67,6 +68,15 @@ def test_my_feed_keeps_one_event_per_booking_through_every_change(client, calend
         datetime(2027, 10, 31, 1, 30, tzinfo=UTC),
     ):
         assert moment.astimezone(feed_zone).utcoffset() == moment.astimezone(PARIS).utcoffset()
+    # The standard form that Outlook reads right: one yearly RRULE each for summer and winter, no RDATE.
+    rules = {part.name: part for part in vtimezone.subcomponents}
+    assert set(rules) == {"DAYLIGHT", "STANDARD"} and b"RDATE" not in vtimezone.to_ical()
+    assert rules["DAYLIGHT"]["RRULE"].to_ical() == b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"
+    assert rules["STANDARD"]["RRULE"].to_ical() == b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"
+    # A second reader, vobject, builds the zone from the feed's VTIMEZONE alone and agrees.
+    parsed = vobject.readOne(calendar_app.get(mine).get_data(as_text=True))
+    starts = sorted(event.dtstart.value.astimezone(UTC) for event in parsed.vevent_list)
+    assert starts == [datetime(2027, 3, 26, 9, tzinfo=UTC), datetime(2027, 3, 29, 8, tzinfo=UTC)]
     assert summer["STATUS"] == "TENTATIVE" and "Atelier couture" in summer["DESCRIPTION"]
     assert summer.decoded("DTSTAMP").tzinfo is not None and summer["DTSTAMP"].to_ical().endswith(b"Z")
     uid, sequences = str(summer["UID"]), [summer["SEQUENCE"]]
