@@ -18,10 +18,12 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.agreements import rendering, sealing
 from app.agreements.models import Agreement
+from app.core.i18n import speaking
 from app.extensions import db
 from app.models import utcnow
 
@@ -47,8 +49,19 @@ def _file_name(agreement: Agreement, final: bool) -> str:
 
 
 def _seal_reason(agreement: Agreement, final: bool) -> str:
-    copy = "exemplaire final signé par les deux parties" if final else "exemplaire émis, à accepter"
-    return f"Convention {agreement.number} version {agreement.version} : {copy}"
+    """The reason a PDF reader shows for the seal, in the agreement's own language."""
+    with speaking(agreement.locale):
+        if final:
+            return _(
+                "Convention %(number)s version %(version)s : exemplaire final signé par les deux parties",
+                number=agreement.number,
+                version=agreement.version,
+            )
+        return _(
+            "Convention %(number)s version %(version)s : exemplaire émis, à accepter",
+            number=agreement.number,
+            version=agreement.version,
+        )
 
 
 def _write_read_only(path: Path, data: bytes) -> None:

@@ -40,7 +40,23 @@ from app.notifications.settings import setting
 
 log = logging.getLogger(__name__)
 
-LEASE_EXPIRED = "Interrompu pendant l'envoi (délai dépassé)."
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue; it is stored as it is and translated when shown."""
+    return message
+
+
+# Our own reasons, stored in French like the catalogue's ids and shown in the reader's language
+# (:func:`error_text`); the others are the mail server's own words, shown as they came.
+LEASE_EXPIRED = N_("Interrompu pendant l'envoi (délai dépassé).")
+OWN_ERRORS = frozenset({LEASE_EXPIRED})
+
+
+def error_text(last_error: str) -> str:
+    """Why a message failed, in the reader's language when the reason is ours."""
+    from flask_babel import gettext
+
+    return gettext(last_error) if last_error in OWN_ERRORS else last_error
 
 
 @dataclass

@@ -40,7 +40,12 @@ def preferences():
 @bp.get("/gestion/coordination/courriels")
 @coordinator_required
 def dead_letters():
-    return render_template("notifications/dead_letters.html", messages=outbox.dead_letters(), counts=outbox.counts())
+    return render_template(
+        "notifications/dead_letters.html",
+        messages=outbox.dead_letters(),
+        counts=outbox.counts(),
+        error_text=outbox.error_text,
+    )
 
 
 @bp.post("/gestion/coordination/courriels/<int:message_id>/renvoyer")

@@ -192,6 +192,11 @@ def test_final_english_copy_is_pdf_a_and_pdf_ua_in_english(app, clock):
     with pikepdf.open(io.BytesIO(final)) as pdf:
         field = pdf.pages[0].obj.Annots[0]
         assert str(field.TU) == sealing.SEAL_LABELS["en"]
+        # The reason a PDF reader shows beside the seal is in the agreement's language too.
+        assert (
+            str(field.V.Reason)
+            == f"Agreement {agreement.number} version {agreement.version}: final copy signed by both parties"
+        )
 
 
 def test_the_qr_code_is_a_figure_named_in_the_language_of_the_document(app):

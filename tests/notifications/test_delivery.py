@@ -401,3 +401,15 @@ def test_a_long_subject_with_accents_arrives_with_every_space(smtp):
     assert deliver().sent == len(subjects)
     received = smtp.wait_for(len(subjects))
     assert sorted(str(message["Subject"]) for message in received) == sorted(subjects)
+
+
+def test_our_own_reasons_for_a_failed_message_are_shown_in_the_readers_language(app):
+    from app.core.i18n import speaking
+    from app.notifications.outbox import LEASE_EXPIRED, error_text
+
+    with app.test_request_context():
+        with speaking("en"):
+            assert error_text(LEASE_EXPIRED) == "Interrupted while sending (timed out)."
+            assert error_text("550 5.1.1 mailbox unavailable") == "550 5.1.1 mailbox unavailable"  # the server's words
+        with speaking("fr"):
+            assert error_text(LEASE_EXPIRED) == "Interrompu pendant l'envoi (délai dépassé)."
