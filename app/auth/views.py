@@ -24,6 +24,7 @@ from app.core.responses import form_page
 from app.extensions import db, limiter
 from app.models import OrganisationKind
 from app.notifications import send_email
+from app.notifications.compose import html_version
 
 bp = Blueprint("auth", __name__, url_prefix="/compte", template_folder="templates")
 
@@ -80,17 +81,16 @@ def _send_account_email(user, subject: LazyString, template: str, **links: str) 
     choose a new password, and ``links`` (paths made absolute). The caller commits."""
     base = current_app.config["BASE_URL"]
     with speaking(user.locale):
-        send_email(
-            user.email,
-            str(subject),
-            render_template(
-                template,
-                user=user,
-                login_link=base + url_for("auth.login"),
-                reset_link=base + url_for("auth.reset_request"),
-                **{name: base + link for name, link in links.items()},
-            ),
+        text = render_template(
+            template,
+            user=user,
+            login_link=base + url_for("auth.login"),
+            reset_link=base + url_for("auth.reset_request"),
+            preferences_link=base + url_for("notifications.preferences"),
+            **{name: base + link for name, link in links.items()},
         )
+        # Text and HTML, like every other email (the HTML is the text with its links made clickable).
+        send_email(user.email, str(subject), text, html_version(str(subject), text))
 
 
 def _send_confirmation(user) -> None:

@@ -94,6 +94,8 @@ class User(UserMixin, db.Model):
     # makes every old URL fail), and a manager's choice of one daily digest over immediate emails.
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     daily_digest: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # ... or none at all about their venues (they follow the desk); their own bookings still come.
+    venue_messages_off: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     memberships: Mapped[list[VenueMembership]] = relationship(back_populates="user", cascade="all, delete-orphan")

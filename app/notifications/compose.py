@@ -45,6 +45,7 @@ class Recipient:
     name: str = ""
     user_id: int | None = None
     daily_digest: bool = False
+    venue_messages_off: bool = False
 
 
 def recipient_of(who: User | Recipient | str) -> Recipient | None:
@@ -54,7 +55,7 @@ def recipient_of(who: User | Recipient | str) -> Recipient | None:
         if not who.active or not who.email:
             return None
         locale = who.locale if who.locale in current_app.config["LANGUAGES"] else default
-        return Recipient(who.email, locale, who.name, who.id, who.daily_digest)
+        return Recipient(who.email, locale, who.name, who.id, who.daily_digest, who.venue_messages_off)
     if isinstance(who, str):
         return Recipient(who, default)
     return who
@@ -114,10 +115,15 @@ def render(template_name: str, locale: str, **context) -> tuple[str, str, str]:
         try:
             html = env.get_template(f"{template_name}.html").render(context, subject=subject)
         except TemplateNotFound:
-            html = render_template(
-                "notifications/email/layout.html", subject=subject, body=text_to_html(text), lang=html_language()
-            )
+            html = html_version(subject, text)
     return subject, text, html
+
+
+def html_version(subject: str, text: str) -> str:
+    """The HTML part of a text email: the same words, in the layout, with the links clickable."""
+    return render_template(
+        "notifications/email/layout.html", subject=subject, body=text_to_html(text), lang=html_language()
+    )
 
 
 # Addresses whose other emails of the current transaction are said by one message already written.
@@ -139,12 +145,15 @@ def _uncover(session: Session, transaction: SessionTransaction) -> None:
 def notify(who: User | Recipient | str, template_name: str, *, digest: bool = False, **context) -> OutboxMessage | None:
     """Write one email to ``who`` in their language and queue it with the current transaction.
 
-    ``digest=True`` marks a message a manager may receive in their daily digest instead
-    (when they chose it: ``User.daily_digest``). Returns the queued row, or None when there is
+    ``digest=True`` marks a message about a manager's venues: they may receive it in their daily
+    digest instead (when they chose it: ``User.daily_digest``), or not at all
+    (``User.venue_messages_off``). Returns the queued row, or None when there is
     nobody to write to (a closed account, or an address covered for this transaction).
     """
     recipient = recipient_of(who)
     if recipient is None or recipient.email.lower() in db.session.info.get(_COVERED, ()):
+        return None
+    if digest and recipient.venue_messages_off:  # a manager who follows the desk instead
         return None
     held = digest and recipient.daily_digest and recipient.user_id is not None
     # A held message is only ever read inside the digest: no greeting, no signature of its own.

@@ -16,10 +16,10 @@ from app.extensions import db
 from app.models import User, utcnow
 from app.notifications.compose import notify
 from app.notifications.links import absolute_url
-from app.notifications.mail import deliver_after_commit
+from app.notifications.mail import DIGEST_KIND, deliver_after_commit
 from app.notifications.models import MessageStatus, OutboxMessage
 
-DIGEST = "notifications/email/digest"
+DIGEST = DIGEST_KIND
 
 
 def send_digests(now: datetime | None = None) -> dict[User | None, int]:

@@ -30,6 +30,7 @@ from app.extensions import db
 from app.models.types import utcnow
 from app.notifications.models import MessageStatus, OutboxMessage
 from app.notifications.settings import site_domain
+from app.notifications.unsubscribe import unsubscribe_url
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +71,18 @@ def message_of(row: OutboxMessage) -> EmailMessage:
     message["Date"] = format_datetime(row.created_at, usegmt=True)
     message["Message-ID"] = row.message_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies, please
+    if row.kind == DIGEST_KIND and row.recipient_id is not None:  # RFC 2369 and RFC 8058: one click stops them
+        message["List-Unsubscribe"] = f"<{unsubscribe_url(row.recipient_id)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(row.text_body)
     if row.html_body:
         message.add_alternative(row.html_body, subtype="html")
     message["Content-Language"] = row.locale  # after the body: setting content drops Content-* headers
     return message
+
+
+# The kind of the daily digest's rows (its template), the one list a manager may leave in one click.
+DIGEST_KIND = "notifications/email/digest"
 
 
 def current_locale() -> str:

@@ -209,6 +209,9 @@ def test_password_reset_by_emailed_link(client, outbox):
     body = outbox.text(message)
     assert "Bonjour Camille Martin" in body
     link = re.search(r"http://\S+/compte/mot-de-passe/\S+", body).group(0)
+    # Text and HTML, like every other email, the HTML with the same link made clickable.
+    assert message.is_multipart() and message.get_body(("html",)) is not None
+    assert f'href="{link}"' in message.get_body(("html",)).get_content()
     path = link.split("5000", 1)[-1] if "5000" in link else link
     path = "/" + path.split("/", 3)[3] if path.startswith("http") else path
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from datetime import timedelta
 
@@ -92,6 +93,7 @@ def test_each_booking_event_reaches_the_right_people_in_their_language(smtp):
     assert "Clés à l'accueil" in text
     assert f"/agenda/reservations/{booking.id}.ics" in text
     assert 'lang="en-GB"' in _html(approved)
+    assert "Your notifications: http://127.0.0.1:5000/compte/notifications" in text  # every email's footer
     assert len(smtp.to(world.manager.email)) == 1  # the manager who approved is not told about it
 
     told = len(smtp.to(world.member.email))
@@ -313,6 +315,22 @@ def test_a_manager_who_chose_the_daily_digest_gets_one_email_a_day(mail_app, smt
     assert "Camille Martin demande à réserver" in text and "Alex Durand demande à réserver" in text
     assert text.count("Bonjour Noa Bernard,") == 1  # one greeting, not one per message
     assert "0 résumé(s)" in runner.invoke(args=["notifications", "digest"]).output
+
+    # RFC 8058: the digest can be left in one click, by the mail client, without logging in.
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    address = re.fullmatch(r"<(http://127\.0\.0\.1:5000(/courriels/desabonnement/[^>]+))>", digest["List-Unsubscribe"])
+    assert address is not None
+    mail_client = mail_app.test_client()
+    assert mail_client.post(address.group(2) + "x", data={"List-Unsubscribe": "One-Click"}).status_code == 404
+    page = mail_client.get(address.group(2))
+    assert page.status_code == 200 and "Ne plus recevoir ces e-mails" in page.get_data(as_text=True)
+    assert mail_client.post(address.group(2), data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    db.session.refresh(world.manager)
+    assert world.manager.venue_messages_off is True and world.manager.daily_digest is False
+    request_booking(world.room, world.member, paris(2027, 3, 31, 10), paris(2027, 3, 31, 12), now=NOW)
+    deliver()
+    assert [row for row in _rows() if row.to_address == world.manager.email and row.status == "held"] == []
+    assert len(smtp.to(world.manager.email)) == 1  # nothing more about the venue
 
 
 def test_an_email_written_once_the_change_has_committed_is_kept_too(smtp):

@@ -33,7 +33,7 @@ def test_a_manager_chooses_one_email_a_day_and_can_go_back(client):
     refused = client.submit("/compte/notifications", {"delivery": "weekly"})
     assert refused.status_code == 422
     error = re.search(r'<p class="error" id="delivery-error">([^<]+)</p>', refused.get_data(as_text=True))
-    assert error and error.group(1) == "Choisissez une des deux options."
+    assert error and error.group(1) == "Choisissez une des trois options."
     db.session.refresh(manager)
     assert manager.daily_digest is True
 
