@@ -215,6 +215,7 @@ class ResourceForm(Form):
     tariff_consortium = FormField(TariffForm)
     tariff_partner = FormField(TariffForm)
     tariff_external = FormField(TariffForm)
+    tariff_project_holder = FormField(TariffForm)
     deposit_cents = EurosField(_l("Caution (€)"))
     hours = FormField(WeekHoursForm)
 

@@ -18,6 +18,7 @@ from app.models.consortium import (
     VenueHolidayOpening,
     venue_themes,
 )
+from app.models.quotas import QuotaPeriod, QuotaScope, ResourceQuota
 from app.models.resources import Qualification, Resource, ResourcePhoto, Tariff
 from app.models.types import (
     HOLDING_STATUSES,
@@ -52,9 +53,12 @@ __all__ = [
     "OrganisationKind",
     "PaymentStatus",
     "Qualification",
+    "QuotaPeriod",
+    "QuotaScope",
     "Resource",
     "ResourceKind",
     "ResourcePhoto",
+    "ResourceQuota",
     "Series",
     "Tariff",
     "TariffAudience",
