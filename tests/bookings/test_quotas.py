@@ -73,7 +73,9 @@ def test_concurrent_requests_that_together_exceed_the_quota_give_one_booking(app
     db.session.commit()
 
     def ask(start, end):
-        return request_booking(db.session.get(Resource, room_id), db.session.get(User, member_id), start, end, now=NOW).id
+        return request_booking(
+            db.session.get(Resource, room_id), db.session.get(User, member_id), start, end, now=NOW
+        ).id
 
     results = _race(app, ask, slots)
 
