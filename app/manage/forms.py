@@ -39,7 +39,7 @@ from app.manage.parsing import (
     parse_hours,
 )
 from app.manage.resources import RATES, ResourceData
-from app.models import ApprovalPolicy, Audience, ResourceKind, TariffAudience
+from app.models import ApprovalPolicy, Audience, QuotaPeriod, QuotaScope, ResourceKind, TariffAudience
 from app.models.labels import AUDIENCE_LABELS, TARIFF_LABELS, WEEKDAY_LABELS
 
 # --- Labels of the enumerations ------------------------------------------------------------------
@@ -175,6 +175,16 @@ class TariffForm(Subform):
 # --- Resources -------------------------------------------------------------------------------------
 
 
+def _quota_field(label):
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(min=1, max=2000, message=_l("Entre 1 et 2 000 heures, ou laissez vide."))],
+    )
+
+
+QUOTA_KEYS = [(scope, period) for scope in QuotaScope for period in QuotaPeriod]
+
+
 class ResourceForm(Form):
     kind = SelectField(_l("Type de ressource"), choices=KIND_CHOICES, default=ResourceKind.SPACE.value)
     name = StringField(
@@ -218,6 +228,10 @@ class ResourceForm(Form):
     tariff_project_holder = FormField(TariffForm)
     deposit_cents = EurosField(_l("Caution (€)"))
     hours = FormField(WeekHoursForm)
+    quota_member_week = _quota_field(_l("Heures par membre et par semaine"))
+    quota_member_month = _quota_field(_l("Heures par membre et par mois"))
+    quota_organisation_week = _quota_field(_l("Heures par structure et par semaine"))
+    quota_organisation_month = _quota_field(_l("Heures par structure et par mois"))
 
     DURATION_LIMITS = {
         "min_duration_minutes": (0, 60 * 24 * 31),
@@ -237,6 +251,9 @@ class ResourceForm(Form):
                 )
                 valid = False
         return valid
+
+    def quota_fields(self):
+        return [self[f"quota_{scope.value}_{period.value}"] for scope, period in QUOTA_KEYS]
 
     def tariff_fields(self):
         return [(TARIFF_LABELS[audience], self[f"tariff_{audience.value}"]) for audience in TariffAudience]
@@ -271,10 +288,11 @@ class ResourceForm(Form):
                 for audience in TariffAudience
             },
             opening_hours=self.hours.form.by_weekday(),
+            quotas={key: self[f"quota_{key[0].value}_{key[1].value}"].data for key in QUOTA_KEYS},
         )
 
     @classmethod
-    def initial(cls, resource=None, own_hours: dict | None = None) -> dict:
+    def initial(cls, resource=None, own_hours: dict | None = None, quotas: dict | None = None) -> dict:
         """The values a blank or an edit form starts with."""
         if resource is None:
             defaults = ResourceData(kind=ResourceKind.SPACE, name="")
@@ -297,6 +315,8 @@ class ResourceForm(Form):
             tariff = resource.tariff_for(audience)
             data[f"tariff_{audience.value}"] = {rate: getattr(tariff, rate) if tariff else None for rate in RATES}
         data["hours"] = WeekHoursForm.initial(own_hours or {})
+        for (scope, period), hours in (quotas or {}).items():
+            data[f"quota_{scope.value}_{period.value}"] = hours
         return data
 
     @staticmethod
