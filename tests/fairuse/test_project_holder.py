@@ -13,7 +13,7 @@ from app.models import Audience, Booking, Tariff, TariffAudience
 from tests.factories import PASSWORD, make_organisation, make_resource, make_user
 from tests.factories.bookings import NOW, paris
 from tests.factories.newcomers import consortium, only_request, submit
-from tests.helpers import next_weekday
+from tests.helpers import next_weekday, text_of
 
 
 def _test_space(venue, **fields):
@@ -48,6 +48,9 @@ def test_a_newcomer_accepted_for_a_test_space_pays_the_project_holders_tariff(cl
     assert accepted.status_code == 303
     bookings = db.session.scalars(select(Booking).order_by(Booking.starts_at)).all()
     assert [(b.tariff_audience, b.price_cents) for b in bookings] == [(TariffAudience.PROJECT_HOLDER, 600)] * 2
+    # The resource's page says so, under the project holders' line.
+    page = text_of(client.get(f"/ressources/{space.id}").get_data(as_text=True))
+    assert "Porteurs de projet 3,00 € l'heure" in page
 
 
 def test_without_a_project_holders_tariff_the_consortiums_applies_and_only_on_test_spaces(world):
