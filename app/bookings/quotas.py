@@ -1,6 +1,6 @@
 """Fair use: a resource's quotas of hours per member or per organisation, per week or month.
 
-A quota (``app.models.ResourceQuota``) says: at most ``hours`` of this resource per person (scope
+A quota (a column ``Resource.quota_<scope>_<period>``, in hours) says: at most ``hours`` of this resource per person (scope
 "member": the bookings they made) or per organisation (scope "organisation": the bookings made for
 it, by any of its members; a person with no organisation counts alone) within one calendar week
 (Monday 00:00 to Monday 00:00) or month (the 1st 00:00 to the next 1st), Europe/Paris wall-clock.
@@ -31,7 +31,7 @@ from sqlalchemy import or_, select
 from app.bookings.errors import Code, Minutes, Reason
 from app.core.clock import paris_to_utc, to_paris
 from app.extensions import db
-from app.models import Booking, BookingStatus, QuotaPeriod, QuotaScope, ResourceQuota, User
+from app.models import QUOTA_COLUMNS, Booking, BookingStatus, QuotaPeriod, QuotaScope, Resource, User
 
 # The bookings whose hours count against a quota.
 COUNTED = [
@@ -48,18 +48,13 @@ class Quota:
     hours: int
 
 
-def quotas_for(resource_ids: Iterable[int]) -> dict[int, list[Quota]]:
-    """The quotas of these resources, by resource (one query)."""
-    ids = list(resource_ids)
-    found: dict[int, list[Quota]] = {}
-    if not ids:
-        return found
-    q = ResourceQuota.__table__.c
-    rows = db.session.execute(
-        select(q.resource_id, q.scope, q.period, q.hours).where(q.resource_id.in_(ids)).order_by(q.id)
-    )
-    for resource_id, scope, period, hours in rows:
-        found.setdefault(resource_id, []).append(Quota(resource_id, QuotaScope(scope), QuotaPeriod(period), hours))
+def quotas_of(resource: Resource) -> list[Quota]:
+    """The resource's quotas (its columns ``quota_<scope>_<period>``; none read from elsewhere)."""
+    found = []
+    for (scope, period), column in QUOTA_COLUMNS.items():
+        hours = getattr(resource, column)
+        if hours is not None and hours > 0:
+            found.append(Quota(resource.id, scope, period, hours))
     return found
 
 

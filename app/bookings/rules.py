@@ -23,7 +23,7 @@ from app.bookings.availability import availability_reason, held_until, holds_ove
 from app.bookings.errors import Code, Minutes, Moment, Reason
 from app.bookings.hours import calendar_reasons, closures_over, hours_for
 from app.bookings.pricing import Quote, quote
-from app.bookings.quotas import quota_reasons, quotas_for
+from app.bookings.quotas import quota_reasons, quotas_of
 from app.core.clock import to_paris
 from app.extensions import db
 from app.models import ApprovalPolicy, Audience, Qualification, Resource, ResourceKind, User, utcnow
@@ -278,7 +278,6 @@ def _checks(
         resources = [resource for _, resource, _, _ in within_reach]
         closures = closures_over({resource.venue_id for resource in resources}, starts_at, ends_at)
         hours = hours_for(resources)
-        quotas = quotas_for(resource.id for resource in resources)
         holds = holds_over(
             [resource.id for resource in resources],
             starts_at,
@@ -289,7 +288,7 @@ def _checks(
             own_closures = [closure for closure in closures if closure.venue_id == resource.venue_id]
             reasons += calendar_reasons(resource, hours[resource.id], starts_at, ends_at, own_closures)
             reasons += qualification_reasons(resource, user, ends_at, now)
-            reasons += quota_reasons(quotas.get(resource.id, []), user, starts_at, ends_at, exclude)
+            reasons += quota_reasons(quotas_of(resource), user, starts_at, ends_at, exclude)
             if not any(reason.code == Code.QUANTITY for reason in reasons):
                 taken = availability_reason(resource, starts_at, held_until(resource, ends_at), quantity, holds=holds)
                 if taken is not None:

@@ -39,7 +39,7 @@ from app.manage.parsing import (
     parse_hours,
 )
 from app.manage.resources import RATES, ResourceData
-from app.models import ApprovalPolicy, Audience, QuotaPeriod, QuotaScope, ResourceKind, TariffAudience
+from app.models import QUOTA_COLUMNS, ApprovalPolicy, Audience, ResourceKind, TariffAudience
 from app.models.labels import AUDIENCE_LABELS, TARIFF_LABELS, WEEKDAY_LABELS
 
 # --- Labels of the enumerations ------------------------------------------------------------------
@@ -182,9 +182,6 @@ def _quota_field(label):
     )
 
 
-QUOTA_KEYS = [(scope, period) for scope in QuotaScope for period in QuotaPeriod]
-
-
 class ResourceForm(Form):
     kind = SelectField(_l("Type de ressource"), choices=KIND_CHOICES, default=ResourceKind.SPACE.value)
     name = StringField(
@@ -253,7 +250,7 @@ class ResourceForm(Form):
         return valid
 
     def quota_fields(self):
-        return [self[f"quota_{scope.value}_{period.value}"] for scope, period in QUOTA_KEYS]
+        return [self[column] for column in QUOTA_COLUMNS.values()]
 
     def tariff_fields(self):
         return [(TARIFF_LABELS[audience], self[f"tariff_{audience.value}"]) for audience in TariffAudience]
@@ -288,11 +285,11 @@ class ResourceForm(Form):
                 for audience in TariffAudience
             },
             opening_hours=self.hours.form.by_weekday(),
-            quotas={key: self[f"quota_{key[0].value}_{key[1].value}"].data for key in QUOTA_KEYS},
+            **{column: self[column].data for column in QUOTA_COLUMNS.values()},
         )
 
     @classmethod
-    def initial(cls, resource=None, own_hours: dict | None = None, quotas: dict | None = None) -> dict:
+    def initial(cls, resource=None, own_hours: dict | None = None) -> dict:
         """The values a blank or an edit form starts with."""
         if resource is None:
             defaults = ResourceData(kind=ResourceKind.SPACE, name="")
@@ -315,8 +312,6 @@ class ResourceForm(Form):
             tariff = resource.tariff_for(audience)
             data[f"tariff_{audience.value}"] = {rate: getattr(tariff, rate) if tariff else None for rate in RATES}
         data["hours"] = WeekHoursForm.initial(own_hours or {})
-        for (scope, period), hours in (quotas or {}).items():
-            data[f"quota_{scope.value}_{period.value}"] = hours
         return data
 
     @staticmethod
@@ -340,6 +335,7 @@ class ResourceForm(Form):
             "horizon_days",
             "buffer_minutes",
             "deposit_cents",
+            *QUOTA_COLUMNS.values(),
         )
 
 

@@ -23,11 +23,8 @@ from app.models import (
     ApprovalPolicy,
     Audience,
     OpeningHours,
-    QuotaPeriod,
-    QuotaScope,
     Resource,
     ResourceKind,
-    ResourceQuota,
     Tariff,
     TariffAudience,
     User,
@@ -68,7 +65,10 @@ class ResourceData:
     # The resource's own hours, weekday (Monday 0) → intervals; all empty means "the venue's hours".
     opening_hours: dict[int, list[Interval]] = field(default_factory=dict)
     # Fair use: at most so many hours per member or organisation and per week or month; None: no limit.
-    quotas: dict[tuple[QuotaScope, QuotaPeriod], int | None] = field(default_factory=dict)
+    quota_member_week: int | None = None
+    quota_member_month: int | None = None
+    quota_organisation_week: int | None = None
+    quota_organisation_month: int | None = None
 
     @property
     def has_own_hours(self) -> bool:
@@ -103,6 +103,10 @@ _PLAIN_FIELDS = (
     "approval_policy",
     "deposit_cents",
     "is_test_space",
+    "quota_member_week",
+    "quota_member_month",
+    "quota_organisation_week",
+    "quota_organisation_month",
 )
 
 
@@ -176,40 +180,6 @@ def _set_tariffs(resource: Resource, tariffs: dict[TariffAudience, dict[str, int
     return changed
 
 
-def quotas_of(resource: Resource) -> dict[tuple[QuotaScope, QuotaPeriod], int]:
-    """The resource's quotas of hours, by (scope, period)."""
-    if resource.id is None:
-        return {}
-    rows = db.session.scalars(select(ResourceQuota).where(ResourceQuota.resource_id == resource.id))
-    return {(row.scope, row.period): row.hours for row in rows}
-
-
-def _set_quotas(resource: Resource, quotas: dict[tuple[QuotaScope, QuotaPeriod], int | None]) -> dict[str, list]:
-    wanted = {key: hours for key, hours in quotas.items() if hours}
-    before = quotas_of(resource)
-    if wanted == before:
-        return {}
-    rows = {
-        (row.scope, row.period): row
-        for row in db.session.scalars(select(ResourceQuota).where(ResourceQuota.resource_id == resource.id))
-    }
-    for key, row in rows.items():
-        if key not in wanted:
-            db.session.delete(row)
-        else:
-            row.hours = wanted[key]
-    for (scope, period), hours in wanted.items():
-        if (scope, period) not in rows:
-            db.session.add(ResourceQuota(resource_id=resource.id, scope=scope, period=period, hours=hours))
-    label = "{}_{}".format
-    return {
-        "quotas": [
-            {label(s.value, p.value): h for (s, p), h in before.items()},
-            {label(s.value, p.value): h for (s, p), h in wanted.items()},
-        ]
-    }
-
-
 def _hours_of(resource: Resource) -> dict[int, list[tuple[time, time]]]:
     hours: dict[int, list[tuple[time, time]]] = {}
     for row in resource.opening_hours:
@@ -249,7 +219,6 @@ def create_resource(venue: Venue, data: ResourceData, actor: User) -> Resource:
     _set_tariffs(resource, data.tariffs)
     _set_hours(resource, venue, data.opening_hours)
     db.session.flush()
-    _set_quotas(resource, data.quotas)
     audit.record(actor, "resource", resource.id, "created", venue=venue.slug, kind=data.kind, name=data.name)
     return resource
 
@@ -261,7 +230,6 @@ def update_resource(resource: Resource, data: ResourceData, actor: User) -> dict
     changed = audit.changes(resource, {name: getattr(data, name) for name in _PLAIN_FIELDS})
     changed.update(_set_tariffs(resource, data.tariffs))
     changed.update(_set_hours(resource, resource.venue, data.opening_hours))
-    changed.update(_set_quotas(resource, data.quotas))
     db.session.flush()
     if changed:
         audit.record(actor, "resource", resource.id, "updated", changes=changed)

@@ -113,7 +113,7 @@ def _venue_resource(slug: str, resource_id: int) -> tuple[Venue, Resource]:
 
 def _edit_form(resource: Resource, submitted: bool = True) -> ResourceForm:
     """The edit form, filled from the request when it is the one submitted, else from the resource."""
-    initial = ResourceForm.initial(resource, resource_rules.own_hours(resource), resource_rules.quotas_of(resource))
+    initial = ResourceForm.initial(resource, resource_rules.own_hours(resource))
     form = ResourceForm(data=initial) if submitted else ResourceForm(formdata=None, data=initial)
     del form.kind  # the kind of a resource never changes: its bookings depend on it
     return form

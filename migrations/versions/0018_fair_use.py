@@ -16,6 +16,8 @@ depends_on = None
 
 OLD_AUDIENCES = "'consortium', 'partner', 'external'"
 NEW_AUDIENCES = "'consortium', 'partner', 'external', 'project_holder'"
+# The resources' quotas of hours (NULL: no limit).
+QUOTA_COLUMNS = ('quota_member_week', 'quota_member_month', 'quota_organisation_week', 'quota_organisation_month')
 # The two columns whose CHECK constraint lists the tariff audiences.
 AUDIENCE_COLUMNS = (('tariffs', 'audience'), ('bookings', 'tariff_audience'))
 
@@ -28,19 +30,9 @@ def _audiences(values):
 
 
 def upgrade():
-    op.create_table('resource_quotas',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('resource_id', sa.Integer(), nullable=False),
-    sa.Column('scope', sa.Enum('member', 'organisation', name='quota_scope', native_enum=False, create_constraint=True, length=20), nullable=False),
-    sa.Column('period', sa.Enum('week', 'month', name='quota_period', native_enum=False, create_constraint=True, length=20), nullable=False),
-    sa.Column('hours', sa.Integer(), nullable=False),
-    sa.CheckConstraint('hours >= 1', name=op.f('ck_resource_quotas_hours_positive')),
-    sa.ForeignKeyConstraint(['resource_id'], ['resources.id'], name=op.f('fk_resource_quotas_resource_id_resources'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_resource_quotas')),
-    sa.UniqueConstraint('resource_id', 'scope', 'period', name='uq_resource_quotas_resource_scope_period')
-    )
-    with op.batch_alter_table('resource_quotas', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_resource_quotas_resource_id'), ['resource_id'], unique=False)
+    with op.batch_alter_table('resources', schema=None) as batch_op:
+        for column in QUOTA_COLUMNS:
+            batch_op.add_column(sa.Column(column, sa.Integer(), nullable=True))
 
     op.create_table('training_requests',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -70,6 +62,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_training_requests_user_id'))
         batch_op.drop_index('ix_training_requests_resource_handled')
     op.drop_table('training_requests')
-    with op.batch_alter_table('resource_quotas', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_resource_quotas_resource_id'))
-    op.drop_table('resource_quotas')
+    with op.batch_alter_table('resources', schema=None) as batch_op:
+        for column in reversed(QUOTA_COLUMNS):
+            batch_op.drop_column(column)

@@ -14,14 +14,14 @@ from app.bookings.lifecycle import cancel, edit_booking, request_booking
 from app.bookings.quotas import windows
 from app.bookings.rules import check_booking
 from app.extensions import db
-from app.models import Booking, QuotaPeriod, QuotaScope, Resource, ResourceQuota, User
+from app.models import QUOTA_COLUMNS, Booking, QuotaPeriod, QuotaScope, Resource, User
 from tests.bookings.test_concurrency import _race
 from tests.factories import make_user
 from tests.factories.bookings import NOW, build_world, paris
 
 
 def _quota(resource, scope, period, hours):
-    db.session.add(ResourceQuota(resource_id=resource.id, scope=scope, period=period, hours=hours))
+    setattr(resource, QUOTA_COLUMNS[(scope, period)], hours)
     db.session.flush()
 
 

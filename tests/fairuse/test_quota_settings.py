@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from app.bookings import service
 from app.extensions import db
-from app.models import QuotaPeriod, QuotaScope, ResourceQuota
+from app.models import QUOTA_COLUMNS, QuotaPeriod, QuotaScope, Resource
 from tests.helpers import HTMX, csrf_token_from, local, log_in, moment, text_of
 
 EDIT = {
@@ -30,8 +28,8 @@ EDIT = {
 
 def _quotas(resource_id):
     db.session.expire_all()
-    rows = db.session.scalars(select(ResourceQuota).where(ResourceQuota.resource_id == resource_id))
-    return {(row.scope, row.period): row.hours for row in rows}
+    resource = db.session.get(Resource, resource_id)
+    return {key: getattr(resource, column) for key, column in QUOTA_COLUMNS.items() if getattr(resource, column)}
 
 
 def test_a_manager_sets_quotas_and_the_booking_form_says_how_much_is_left(client, world, monday):
