@@ -138,40 +138,72 @@ def quota_reason(quota: Quota, first: date, left_minutes: int, wanted_minutes: i
     return Reason(Code.QUOTA, message, "ends_at")
 
 
-def quota_reasons(
+@dataclass(frozen=True)
+class Counted:
+    """A booking whose hours count: whose it is, and when."""
+
+    resource_id: int
+    requester_id: int
+    organisation_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _spans(quotas: Sequence[Quota], starts_at: datetime, ends_at: datetime):
+    return {quota: windows(quota.period, starts_at, ends_at) for quota in quotas}
+
+
+def counted_bookings(
     quotas: Sequence[Quota], user: User, starts_at: datetime, ends_at: datetime, exclude: Iterable[int] = ()
-) -> list[Reason]:
-    """Why booking ``[starts_at, ends_at)`` would exceed one of the resource's quotas for this person."""
+) -> list[Counted]:
+    """The bookings of this person (and of their organisation, when a quota counts it) whose hours
+    count against these quotas (of one or several resources) over the periods the new booking
+    touches: one query, whatever the number of resources."""
     if not quotas or ends_at <= starts_at:
         return []
-    spans = {quota: windows(quota.period, starts_at, ends_at) for quota in quotas}
-    earliest = min(window[1] for found in spans.values() for window in found)
-    latest = max(window[2] for found in spans.values() for window in found)
-    by_organisation = user.organisation_id is not None and any(q.scope == QuotaScope.ORGANISATION for q in quotas)
+    found = [window for spans in _spans(quotas, starts_at, ends_at).values() for window in spans]
     b = Booking.__table__.c
     whose = [b.requester_id == user.id]
-    if by_organisation:
+    if user.organisation_id is not None and any(q.scope == QuotaScope.ORGANISATION for q in quotas):
         whose.append(b.organisation_id == user.organisation_id)
     rows = db.session.execute(
-        select(b.requester_id, b.organisation_id, b.starts_at, b.ends_at).where(
-            b.resource_id == quotas[0].resource_id,
+        select(b.resource_id, b.requester_id, b.organisation_id, b.starts_at, b.ends_at).where(
+            b.resource_id.in_(sorted({quota.resource_id for quota in quotas})),
             or_(*whose),
             b.status.in_(COUNTED),
-            b.starts_at < latest,
-            b.ends_at > earliest,
+            b.starts_at < max(window[2] for window in found),
+            b.ends_at > min(window[1] for window in found),
             b.id.not_in([booking_id for booking_id in exclude if booking_id is not None]),
         )
-    ).all()
+    )
+    return [Counted(*row) for row in rows]
+
+
+def quota_reasons(
+    quotas: Sequence[Quota],
+    user: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    exclude: Iterable[int] = (),
+    counted: Sequence[Counted] | None = None,
+) -> list[Reason]:
+    """Why booking ``[starts_at, ends_at)`` would exceed one of the resource's quotas for this person.
+    ``counted``: the bookings already read by :func:`counted_bookings` (for several resources)."""
+    if not quotas or ends_at <= starts_at:
+        return []
+    if counted is None:
+        counted = counted_bookings(quotas, user, starts_at, ends_at, exclude)
     reasons = []
-    for quota, found in spans.items():
+    for quota, found in _spans(quotas, starts_at, ends_at).items():
+        own = [row for row in counted if row.resource_id == quota.resource_id]
         if quota.scope == QuotaScope.ORGANISATION and user.organisation_id is not None:
-            counted = [row for row in rows if row.organisation_id == user.organisation_id]
+            theirs = [row for row in own if row.organisation_id == user.organisation_id]
         else:
-            counted = [row for row in rows if row.requester_id == user.id]
+            theirs = [row for row in own if row.requester_id == user.id]
         limit = quota.hours * 60
         for first, start, end in found:
             wanted = _minutes_within(starts_at, ends_at, start, end)
-            used = sum(_minutes_within(row.starts_at, row.ends_at, start, end) for row in counted)
+            used = sum(_minutes_within(row.starts_at, row.ends_at, start, end) for row in theirs)
             if wanted and used + wanted > limit:
                 reasons.append(quota_reason(quota, first, limit - used, wanted))
                 break  # one reason per quota: the first period it would overflow

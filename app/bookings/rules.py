@@ -4,6 +4,9 @@ Each rule returns the reasons it refuses (an empty list when it has nothing
 against), so that a preview shows every problem at once. ``check_booking``
 runs them all, adds the availability and the quote, and writes nothing.
 
+Fair use: a resource's quotas of hours per member or organisation and per week or month
+(``app.bookings.quotas``) refuse with code ``quota``, saying how much is left.
+
 Rules are evaluated in Europe/Paris: slot granularity on the Paris clock
 (multiples of ``slot_minutes`` counted from midnight), opening hours per Paris
 weekday. Durations, notice and horizon are real elapsed time.
@@ -23,7 +26,7 @@ from app.bookings.availability import availability_reason, held_until, holds_ove
 from app.bookings.errors import Code, Minutes, Moment, Reason
 from app.bookings.hours import calendar_reasons, closures_over, hours_for
 from app.bookings.pricing import Quote, quote
-from app.bookings.quotas import quota_reasons, quotas_of
+from app.bookings.quotas import counted_bookings, quota_reasons, quotas_of
 from app.core.clock import to_paris
 from app.extensions import db
 from app.models import ApprovalPolicy, Audience, Qualification, Resource, ResourceKind, User, utcnow
@@ -246,7 +249,8 @@ def check_bookings(
     requests: Sequence[tuple[Resource, int]], user: User, starts_at: datetime, ends_at: datetime
 ) -> list[Check]:
     """:func:`check_booking` for several resources (each with its quantity) over one period, as a
-    search shows them: the same rules, in four queries whatever the number of resources."""
+    search shows them: the same rules, in four queries whatever the number of resources (five when
+    some of them have quotas: the hours already counted, ``app.bookings.quotas``)."""
     return _checks(requests, user, starts_at, ends_at)
 
 
@@ -278,6 +282,9 @@ def _checks(
         resources = [resource for _, resource, _, _ in within_reach]
         closures = closures_over({resource.venue_id for resource in resources}, starts_at, ends_at)
         hours = hours_for(resources)
+        quotas = {resource.id: quotas_of(resource) for resource in resources}
+        every_quota = [quota for found in quotas.values() for quota in found]
+        counted = counted_bookings(every_quota, user, starts_at, ends_at, exclude) if every_quota else []
         holds = holds_over(
             [resource.id for resource in resources],
             starts_at,
@@ -288,7 +295,7 @@ def _checks(
             own_closures = [closure for closure in closures if closure.venue_id == resource.venue_id]
             reasons += calendar_reasons(resource, hours[resource.id], starts_at, ends_at, own_closures)
             reasons += qualification_reasons(resource, user, ends_at, now)
-            reasons += quota_reasons(quotas_of(resource), user, starts_at, ends_at, exclude)
+            reasons += quota_reasons(quotas[resource.id], user, starts_at, ends_at, exclude, counted)
             if not any(reason.code == Code.QUANTITY for reason in reasons):
                 taken = availability_reason(resource, starts_at, held_until(resource, ends_at), quantity, holds=holds)
                 if taken is not None:
