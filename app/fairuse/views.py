@@ -121,7 +121,7 @@ def ask_for_training(resource_id: int):
     if not form.validate():
         if is_htmx_fragment_request(TRAINING_TARGET):
             return render_template("fairuse/_training_offer.html", resource=resource, form=form), 422
-        flash(" ".join(message for messages in form.errors.values() for message in messages), "error")
+        flash(" ".join(str(message) for messages in form.errors.values() for message in messages), "error")
         return redirect(back, code=303)
     try:
         training.ask_for_training(current_user, resource, form.message.data or "")
