@@ -137,6 +137,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(desk_bp)
 
+    from app.fairuse.views import bp as fairuse_bp
+
+    app.register_blueprint(fairuse_bp)
+
     from app.calendars.views import bp as calendars_bp
     from app.notifications.views import bp as notifications_bp
 
@@ -151,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_models() -> None:
     """The shared tables and those each feature owns, all in ``db.metadata`` (``app.models``)."""
     import app.agreements.models
+    import app.fairuse.models
     import app.models
     import app.newcomers.models
     import app.notifications.models  # noqa: F401

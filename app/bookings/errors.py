@@ -53,6 +53,7 @@ class Code:
     DEPOSIT = "deposit"
     SERIES = "series"
     ALREADY_WAITING = "already_waiting"
+    QUOTA = "quota"  # over the resource's hours per member or organisation and week or month
 
 
 # The engine refuses in the shape every rule uses (app.core.refusals).

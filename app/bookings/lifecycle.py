@@ -40,12 +40,17 @@ def request_booking(
     purpose: str = "",
     series: Series | None = None,
     now: datetime | None = None,
+    actor: User | None = None,
 ) -> Booking:
     """Ask for the resource over the period. Raises ``Refusal`` with every reason against.
 
     The booking is created "requested", or approved at once when the resource's
     approval policy says so for this person. Its price and deposit are fixed now.
+    ``actor``: who asks, when not the requester (a manager booking on behalf of a member, who
+    checks the caller may): every rule is the requester's; the audit trail names the actor.
     """
+    on_behalf = actor is not None and actor.id != requester.id
+    behalf: dict[str, Any] = {"on_behalf_of": requester.id} if on_behalf else {}
     now = now or utcnow()
     lock_resource(resource.id)
     check = check_booking(resource, requester, starts_at, ends_at, quantity=quantity, attendees=attendees, now=now)
@@ -82,7 +87,7 @@ def request_booking(
     record(
         booking,
         Action.REQUEST,
-        requester,
+        actor if on_behalf else requester,
         None,
         to_status=BookingStatus.REQUESTED,
         at=now,
@@ -91,11 +96,12 @@ def request_booking(
         quantity=quantity,
         price_cents=quote.price_cents,
         deposit_cents=quote.deposit_cents,
+        **behalf,
     )
     if approved_now:
         _approved(booking, None, note, now)
     else:
-        signals.booking_requested.send(booking, actor=requester, reason="")
+        signals.booking_requested.send(booking, actor=actor if on_behalf else requester, reason="")
     return booking
 
 

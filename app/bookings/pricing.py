@@ -2,7 +2,10 @@
 
 The tariff is the resource's tariff for the booker's audience: members of the
 consortium pay the consortium tariff, partners the partner tariff, newcomers and
-outsiders the external tariff. A tariff has up to three rates:
+outsiders the external tariff. Accepted newcomers (the organisations of audience
+"newcomer" are made when a venue accepts a test-space request) booking a test space
+pay the project holders' tariff, or, where the test space has none, the consortium
+tariff: never the external price. A tariff has up to three rates:
 
 - ``hour_cents``: per hour started;
 - ``half_day_cents``: one block of up to 4 hours (``HALF_DAY``);
@@ -132,11 +135,23 @@ def cheapest(minutes: int, hour_cents: int | None, half_day_cents: int | None, d
     )
 
 
+def project_holder(resource: Resource, audience: Audience) -> bool:
+    """An accepted newcomer booking a test space: a project holder."""
+    return audience == Audience.NEWCOMER and resource.is_test_space
+
+
 def quote(resource: Resource, audience: Audience, starts_at: datetime, ends_at: datetime, quantity: int = 1) -> Quote:
     """The price and deposit of ``quantity`` units of the resource over the period, for this audience."""
     who = tariff_audience(audience)
     minutes = int((ends_at - starts_at).total_seconds() // 60)
-    rates = queries.tariff_rates(resource, who)
+    if project_holder(resource, audience):
+        who = TariffAudience.PROJECT_HOLDER
+        rates = queries.tariff_rates(resource, who)
+        if rates is None:
+            who = TariffAudience.CONSORTIUM
+            rates = queries.tariff_rates(resource, who)
+    else:
+        rates = queries.tariff_rates(resource, who)
     price, days, half_days, hours = (0, 0, 0, 0) if rates is None else cheapest(minutes, *rates)
     units = quantity if resource.kind == ResourceKind.KIT else 1
     deposit = resource.deposit_cents * units if resource.kind == ResourceKind.KIT else 0

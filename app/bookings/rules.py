@@ -4,6 +4,9 @@ Each rule returns the reasons it refuses (an empty list when it has nothing
 against), so that a preview shows every problem at once. ``check_booking``
 runs them all, adds the availability and the quote, and writes nothing.
 
+Fair use: a resource's quotas of hours per member or organisation and per week or month
+(``app.bookings.quotas``) refuse with code ``quota``, saying how much is left.
+
 Rules are evaluated in Europe/Paris: slot granularity on the Paris clock
 (multiples of ``slot_minutes`` counted from midnight), opening hours per Paris
 weekday. Durations, notice and horizon are real elapsed time.
@@ -24,6 +27,7 @@ from app.bookings.errors import Code, Minutes, Moment, Reason
 from app.bookings.hours import calendar_reasons, closures_over, hours_for
 from app.bookings.outages import outage_reasons, outages_over
 from app.bookings.pricing import Quote, quote
+from app.bookings.quotas import counted_bookings, quota_reasons, quotas_of
 from app.core.clock import to_paris
 from app.extensions import db
 from app.models import ApprovalPolicy, Audience, Qualification, Resource, ResourceKind, User, utcnow
@@ -247,7 +251,8 @@ def check_bookings(
 ) -> list[Check]:
     """:func:`check_booking` for several resources (each with its quantity) over one period, as a
     search shows them: the same rules, in four queries whatever the number of resources (five when
-    machines or kits are among them: their outages)."""
+    machines or kits are among them: their outages; some of them have quotas: the hours already
+    counted, ``app.bookings.quotas``)."""
     return _checks(requests, user, starts_at, ends_at)
 
 
@@ -263,6 +268,7 @@ def _checks(
 ) -> list[Check]:
     require_aware(starts_at, ends_at)
     now = now or utcnow()
+    exclude = list(exclude)  # read by the availability and by the quotas
     audience = queries.audience_of(user)
     checks: dict[int, Check] = {}
     within_reach = []
@@ -279,6 +285,9 @@ def _checks(
         closures = closures_over({resource.venue_id for resource in resources}, starts_at, ends_at)
         outages = outages_over(resources, starts_at, ends_at)
         hours = hours_for(resources)
+        quotas = {resource.id: quotas_of(resource) for resource in resources}
+        every_quota = [quota for found in quotas.values() for quota in found]
+        counted = counted_bookings(every_quota, user, starts_at, ends_at, exclude) if every_quota else []
         holds = holds_over(
             [resource.id for resource in resources],
             starts_at,
@@ -290,6 +299,7 @@ def _checks(
             reasons += calendar_reasons(resource, hours[resource.id], starts_at, ends_at, own_closures)
             reasons += outage_reasons(resource, outages, starts_at, ends_at)
             reasons += qualification_reasons(resource, user, ends_at, now)
+            reasons += quota_reasons(quotas[resource.id], user, starts_at, ends_at, exclude, counted)
             if not any(reason.code == Code.QUANTITY for reason in reasons):
                 taken = availability_reason(resource, starts_at, held_until(resource, ends_at), quantity, holds=holds)
                 if taken is not None:

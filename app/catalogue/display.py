@@ -14,11 +14,11 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from app.bookings.errors import Minutes
-from app.bookings.pricing import tariff_audience
+from app.bookings.pricing import project_holder, tariff_audience
 from app.core.i18n import current_language, format_day
 from app.core.memo import per_request
 from app.core.money import format_cents
-from app.models import Audience, OpeningHours, Resource, ResourceKind, Tariff
+from app.models import Audience, OpeningHours, Resource, ResourceKind, Tariff, TariffAudience
 from app.models.labels import AUDIENCE_LABELS, OPEN_TO_LABELS, WEEKDAY_LABELS
 
 
@@ -110,6 +110,14 @@ def tariff_lines(resource: Resource) -> list[TariffLine]:
     for audience in Audience:
         if audience.rank > resource.open_to.rank:
             break
+        if project_holder(resource, audience):
+            # Accepted newcomers on a test space: the project holders' tariff, else the consortium's.
+            tariff = resource.tariff_for(TariffAudience.PROJECT_HOLDER) or resource.tariff_for(
+                TariffAudience.CONSORTIUM
+            )
+            text = _("gratuit") if tariff is None else _rates_text(tariff, per_unit)
+            lines.append(TariffLine(str(AUDIENCE_LABELS[audience]), text))
+            continue
         if audience == Audience.NEWCOMER and resource.open_to != Audience.NEWCOMER:
             continue  # newcomers pay the external tariff, shown once under "external"
         tariff = resource.tariff_for(tariff_audience(audience))

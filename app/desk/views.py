@@ -30,6 +30,7 @@ from app.desk import planning as plan_rules
 from app.desk import rules
 from app.desk.forms import BulkForm, DecisionForm, HandOverForm, ReturnForm, ticked
 from app.extensions import db
+from app.fairuse import training
 from app.manage import permissions
 from app.models import Booking, BookingChange, BookingStatus, ResourceKind, Series, utcnow
 
@@ -126,6 +127,7 @@ def _desk_context(venues, venue, venue_ids, touched=(), reasons=None, outcomes=N
         "items": items,
         "bulk_form": extra.pop("bulk_form", None) or BulkForm(),
         "recent": rules.recently_decided(venue_ids, utcnow()),
+        "training_requests": training.open_requests(venue_ids),
         "back_url": _desk_url(venue),
         "pending_total": sum(
             len(item.pending_rows) if isinstance(item, rules.Group) else int(item.pending) for item in items

@@ -39,7 +39,7 @@ from app.manage.parsing import (
     parse_hours,
 )
 from app.manage.resources import RATES, ResourceData
-from app.models import ApprovalPolicy, Audience, ResourceKind, TariffAudience
+from app.models import QUOTA_COLUMNS, ApprovalPolicy, Audience, ResourceKind, TariffAudience
 from app.models.labels import AUDIENCE_LABELS, TARIFF_LABELS, WEEKDAY_LABELS
 
 # --- Labels of the enumerations ------------------------------------------------------------------
@@ -175,6 +175,13 @@ class TariffForm(Subform):
 # --- Resources -------------------------------------------------------------------------------------
 
 
+def _quota_field(label):
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(min=1, max=2000, message=_l("Entre 1 et 2 000 heures, ou laissez vide."))],
+    )
+
+
 class ResourceForm(Form):
     kind = SelectField(_l("Type de ressource"), choices=KIND_CHOICES, default=ResourceKind.SPACE.value)
     name = StringField(
@@ -215,8 +222,13 @@ class ResourceForm(Form):
     tariff_consortium = FormField(TariffForm)
     tariff_partner = FormField(TariffForm)
     tariff_external = FormField(TariffForm)
+    tariff_project_holder = FormField(TariffForm)
     deposit_cents = EurosField(_l("Caution (€)"))
     hours = FormField(WeekHoursForm)
+    quota_member_week = _quota_field(_l("Heures par membre et par semaine"))
+    quota_member_month = _quota_field(_l("Heures par membre et par mois"))
+    quota_organisation_week = _quota_field(_l("Heures par structure et par semaine"))
+    quota_organisation_month = _quota_field(_l("Heures par structure et par mois"))
 
     DURATION_LIMITS = {
         "min_duration_minutes": (0, 60 * 24 * 31),
@@ -236,6 +248,9 @@ class ResourceForm(Form):
                 )
                 valid = False
         return valid
+
+    def quota_fields(self):
+        return [self[column] for column in QUOTA_COLUMNS.values()]
 
     def tariff_fields(self):
         return [(TARIFF_LABELS[audience], self[f"tariff_{audience.value}"]) for audience in TariffAudience]
@@ -270,6 +285,7 @@ class ResourceForm(Form):
                 for audience in TariffAudience
             },
             opening_hours=self.hours.form.by_weekday(),
+            **{column: self[column].data for column in QUOTA_COLUMNS.values()},
         )
 
     @classmethod
@@ -319,6 +335,7 @@ class ResourceForm(Form):
             "horizon_days",
             "buffer_minutes",
             "deposit_cents",
+            *QUOTA_COLUMNS.values(),
         )
 
 

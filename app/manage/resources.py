@@ -64,6 +64,11 @@ class ResourceData:
     tariffs: dict[TariffAudience, dict[str, int | None]] = field(default_factory=dict)
     # The resource's own hours, weekday (Monday 0) → intervals; all empty means "the venue's hours".
     opening_hours: dict[int, list[Interval]] = field(default_factory=dict)
+    # Fair use: at most so many hours per member or organisation and per week or month; None: no limit.
+    quota_member_week: int | None = None
+    quota_member_month: int | None = None
+    quota_organisation_week: int | None = None
+    quota_organisation_month: int | None = None
 
     @property
     def has_own_hours(self) -> bool:
@@ -98,6 +103,10 @@ _PLAIN_FIELDS = (
     "approval_policy",
     "deposit_cents",
     "is_test_space",
+    "quota_member_week",
+    "quota_member_month",
+    "quota_organisation_week",
+    "quota_organisation_month",
 )
 
 

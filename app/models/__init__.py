@@ -19,6 +19,7 @@ from app.models.consortium import (
     VenueHolidayOpening,
     venue_themes,
 )
+from app.models.quotas import QUOTA_COLUMNS, QuotaPeriod, QuotaScope
 from app.models.resources import Qualification, Resource, ResourcePhoto, Tariff
 from app.models.types import (
     HOLDING_STATUSES,
@@ -38,6 +39,7 @@ from app.models.waitlist import OPEN_WAITLIST_STATUSES, WaitlistEntry, WaitlistS
 __all__ = [
     "HOLDING_STATUSES",
     "OPEN_WAITLIST_STATUSES",
+    "QUOTA_COLUMNS",
     "ApprovalPolicy",
     "Audience",
     "AuditEntry",
@@ -56,6 +58,8 @@ __all__ = [
     "OrganisationKind",
     "PaymentStatus",
     "Qualification",
+    "QuotaPeriod",
+    "QuotaScope",
     "Resource",
     "ResourceKind",
     "ResourceOutage",

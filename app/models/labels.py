@@ -41,6 +41,7 @@ TARIFF_LABELS = {
     TariffAudience.CONSORTIUM: _l("Tarif consortium"),
     TariffAudience.PARTNER: _l("Tarif partenaires"),
     TariffAudience.EXTERNAL: _l("Tarif extérieurs"),
+    TariffAudience.PROJECT_HOLDER: _l("Tarif porteurs de projet (espaces test)"),
 }
 
 # The audiences a resource is open to, as a refusal says it ("réservée aux membres du consortium").

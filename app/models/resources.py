@@ -72,6 +72,12 @@ class Resource(db.Model):
     )
     deposit_cents: Mapped[int] = mapped_column(default=0)
     is_test_space: Mapped[bool] = mapped_column(default=False)
+    # Fair use (app.bookings.quotas): at most so many hours per member or per organisation and per
+    # calendar week or month; None: no limit.
+    quota_member_week: Mapped[int | None] = mapped_column()
+    quota_member_month: Mapped[int | None] = mapped_column()
+    quota_organisation_week: Mapped[int | None] = mapped_column()
+    quota_organisation_month: Mapped[int | None] = mapped_column()
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

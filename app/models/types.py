@@ -73,6 +73,8 @@ class TariffAudience(enum.StrEnum):
     CONSORTIUM = "consortium"
     PARTNER = "partner"
     EXTERNAL = "external"
+    # Accepted newcomers booking a test space (app.bookings.pricing).
+    PROJECT_HOLDER = "project_holder"
 
 
 class ApprovalPolicy(enum.StrEnum):

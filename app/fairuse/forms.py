@@ -1,0 +1,37 @@
+"""The fair-use forms: a booking on behalf of a member, a request for a training."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.bookings.forms import PeriodFields
+from app.core.forms import Form
+
+
+class OnBehalfForm(PeriodFields, Form):
+    """Which resource, for whom, when; the choices are set by the view."""
+
+    resource = SelectField(
+        _l("Ressource"), coerce=int, validators=[InputRequired(message=_l("Choisissez une ressource."))]
+    )
+    member = SelectField(
+        _l("Pour le compte de"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choisissez la personne pour qui vous réservez."))],
+    )
+    quantity = IntegerField(
+        _l("Nombre d'unités (kits)"), default=1, validators=[Optional(), NumberRange(min=1, max=999)]
+    )
+    attendees = IntegerField(
+        _l("Nombre de personnes (facultatif)"), validators=[Optional(), NumberRange(min=1, max=9999)]
+    )
+    purpose = TextAreaField(_l("Objet de la réservation"), validators=[Optional(), Length(max=2000)])
+
+
+class TrainingRequestForm(Form):
+    message = TextAreaField(
+        _l("Un mot pour le lieu (facultatif : vos disponibilités, votre projet)"),
+        validators=[Optional(), Length(max=1000)],
+    )
