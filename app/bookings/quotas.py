@@ -24,12 +24,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from app.bookings.errors import Code, Minutes, Reason
 from app.core.clock import paris_to_utc, to_paris
+from app.core.i18n import format_day
 from app.extensions import db
 from app.models import QUOTA_COLUMNS, Booking, BookingStatus, QuotaPeriod, QuotaScope, Resource, User
 
@@ -96,8 +96,8 @@ class _Period:
 
     def __str__(self) -> str:
         if self.period == QuotaPeriod.WEEK:
-            return str(_l("la semaine du %(day)s", day=format_date(self.first, "long")))
-        return str(_l("le mois de %(month)s", month=format_date(self.first, "MMMM yyyy")))
+            return str(_l("la semaine du %(day)s", day=format_day(self.first, "long")))
+        return str(_l("le mois de %(month)s", month=format_day(self.first, "LLLL y")))
 
 
 LIMITS = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SearchField, SelectField, StringField
@@ -11,6 +10,7 @@ from wtforms.validators import Length, Optional
 
 from app.catalogue import search
 from app.core.forms import Form
+from app.core.i18n import current_language
 from app.extensions import db
 from app.models import ResourceKind, Theme, Venue
 from app.models.labels import RESOURCE_KIND_LABELS
@@ -30,7 +30,7 @@ class SearchForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        locale = str(get_locale())
+        locale = current_language()
         self.venues = list(db.session.scalars(select(Venue).where(Venue.is_active.is_(True)).order_by(Venue.name)))
         self.themes = list(db.session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
         self.lieu.choices = [SelectChoice("", _l("Tous les lieux"))] + [

@@ -37,7 +37,7 @@ class Theme(db.Model):
     venues: Mapped[list[Venue]] = relationship(secondary=venue_themes, back_populates="themes")
 
     def name(self, locale: str = "fr") -> str:
-        return self.name_en if locale == "en" else self.name_fr
+        return self.name_en if locale.startswith("en") else self.name_fr  # "en", "en_GB"
 
     def __repr__(self) -> str:
         return f"<Theme {self.slug}>"

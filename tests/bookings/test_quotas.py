@@ -33,7 +33,7 @@ def test_a_member_over_the_weekly_quota_is_told_what_is_left(world):
     assert refused.codes == [Code.QUOTA]
     message = str(refused.reasons[0].message)
     assert "au plus 3 h par membre et par semaine" in message
-    assert "Pour la semaine du 1 mars 2027, il vous reste 1 h ; cette réservation en demande 2 h." in message
+    assert "Pour la semaine du 1er mars 2027, il vous reste 1 h ; cette réservation en demande 2 h." in message
     # One hour still fits that week; the next week starts afresh (Monday 00:00, Paris); others are not counted.
     assert check_booking(world.room, world.member, paris(2027, 3, 4, 10), paris(2027, 3, 4, 11), now=NOW).ok
     assert check_booking(world.room, world.member, paris(2027, 3, 8, 10), paris(2027, 3, 8, 12), now=NOW).ok
