@@ -137,6 +137,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(desk_bp)
 
+    from app.billing.views import bp as billing_bp
+
+    app.register_blueprint(billing_bp)
+
     from app.calendars.views import bp as calendars_bp
     from app.notifications.views import bp as notifications_bp
 
@@ -151,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_models() -> None:
     """The shared tables and those each feature owns, all in ``db.metadata`` (``app.models``)."""
     import app.agreements.models
+    import app.billing.models
     import app.models
     import app.newcomers.models
     import app.notifications.models  # noqa: F401
@@ -160,6 +165,7 @@ def _register_notices() -> None:
     """Each feature's emails and reminders: imported, they connect to the booking engine's signals
     and register their reminders (``app.notifications.reminders``)."""
     import app.agreements.notices
+    import app.billing.issuing
     import app.bookings.kit_notices
     import app.bookings.notices
     import app.newcomers.upkeep  # noqa: F401
@@ -177,6 +183,10 @@ def _register_cli(app: Flask) -> None:
     from app.agreements.cli import agreements_cli
 
     app.cli.add_command(agreements_cli)
+
+    from app.billing.cli import billing_cli
+
+    app.cli.add_command(billing_cli)
 
     from app.notifications.cli import notifications_cli, outbox_cli, reminders_command
 
