@@ -79,7 +79,6 @@ def build_xml(invoice: Invoice) -> bytes:
     doc.context.guideline_parameter.id = PROFILE
     doc.header.id = invoice.number
     doc.header.type_code = "381" if invoice.kind == DocumentKind.CREDIT_NOTE else "380"
-    doc.header.name = "AVOIR" if invoice.kind == DocumentKind.CREDIT_NOTE else "FACTURE"
     doc.header.issue_date_time = issue_day(invoice)
     for subject, text in mentions(invoice):
         note = IncludedNote()
