@@ -28,7 +28,7 @@ class IdentityForm(Form):
     vat_rate = DecimalField(
         _l("Taux de TVA (%)"),
         places=2,
-        validators=[Optional(), NumberRange(min=0, max=100, message=_l("Un taux entre 0 et 100 %."))],
+        validators=[Optional(), NumberRange(min=0, max=100, message=_l("Un taux entre 0 et 100 pour cent."))],
     )
     exemption_wording = StringField(
         _l("Mention d'exonération"), default=EXEMPTION_WORDING, validators=[Length(max=255)]
