@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import OrganisationKind, PaymentStatus
 from tests.factories.agreements import approve, cancel, make_world, paris
 from tests.factories.billing import paid_booking
-from tests.helpers import audit_actions, log_in, page_text, pdf_text
+from tests.helpers import audit_actions, log_in, page_text, pdf_text, text_of
 
 
 def test_the_factur_x_file_carries_every_mention_and_its_xml_validates(client, world):
@@ -121,4 +121,5 @@ def test_partial_offline_payments_settle_the_invoice_and_the_csv_lists_it(client
 
     log_in(client, world.borrower)
     assert invoice.number in page_text(client.get("/factures/"))
+    assert "Paiement Réglé" in text_of(page_text(client.get(f"/reservations/{booking.id}")))
     assert client.get(f"/factures/{invoice.id + 100}").status_code == 404
