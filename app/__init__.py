@@ -166,6 +166,7 @@ def _register_notices() -> None:
     and register their reminders (``app.notifications.reminders``)."""
     import app.agreements.notices
     import app.billing.issuing
+    import app.billing.notices
     import app.bookings.kit_notices
     import app.bookings.notices
     import app.newcomers.upkeep  # noqa: F401

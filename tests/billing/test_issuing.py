@@ -171,3 +171,18 @@ def test_twenty_concurrent_approvals_are_numbered_1_to_20_without_gap(app, world
     assert sorted(invoice.sequence for invoice in invoices) == list(range(1, 21))
     year = paris_today().year
     assert db.session.get(InvoiceCounter, (venue_id, DocumentKind.INVOICE, year)).last_number == 20
+
+
+def test_an_overdue_invoice_is_reminded_once(world, outbox):
+    from app.notifications.reminders import send_reminders
+
+    booking = paid_booking(world.space, world.borrower, paris(2027, 3, 1, 9))
+    approve(booking, actor=world.manager)
+    db.session.commit()
+    assert send_reminders(utcnow() + timedelta(days=20))["invoice_overdue"] == 0  # not due yet
+    later = utcnow() + timedelta(days=40)
+    assert send_reminders(later)["invoice_overdue"] == 1
+    db.session.commit()
+    assert send_reminders(later)["invoice_overdue"] == 0
+    db.session.commit()
+    assert sum("en retard de paiement" in message["Subject"] for message in outbox.messages()) == 1
