@@ -140,6 +140,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.fairuse.views import bp as fairuse_bp
 
     app.register_blueprint(fairuse_bp)
+    from app.billing.views import bp as billing_bp
+
+    app.register_blueprint(billing_bp)
 
     from app.calendars.views import bp as calendars_bp
     from app.notifications.views import bp as notifications_bp
@@ -155,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_models() -> None:
     """The shared tables and those each feature owns, all in ``db.metadata`` (``app.models``)."""
     import app.agreements.models
+    import app.billing.models
     import app.fairuse.models
     import app.models
     import app.newcomers.models
@@ -165,6 +169,8 @@ def _register_notices() -> None:
     """Each feature's emails and reminders: imported, they connect to the booking engine's signals
     and register their reminders (``app.notifications.reminders``)."""
     import app.agreements.notices
+    import app.billing.issuing
+    import app.billing.notices
     import app.bookings.change_notices
     import app.bookings.kit_notices
     import app.bookings.notices
@@ -183,6 +189,10 @@ def _register_cli(app: Flask) -> None:
     from app.agreements.cli import agreements_cli
 
     app.cli.add_command(agreements_cli)
+
+    from app.billing.cli import billing_cli
+
+    app.cli.add_command(billing_cli)
 
     from app.notifications.cli import notifications_cli, outbox_cli, reminders_command
 
