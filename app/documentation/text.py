@@ -2,7 +2,8 @@
 allowed in, as people paste it), nh3 (Ammonia) keeps only the tags and attributes below. No request here.
 
 What comes out has no script, no iframe, no event attribute (``onerror``…), no ``style``, and links
-only to http(s), mailto or a page of the service; links get ``rel="noopener noreferrer nofollow"``.
+only to http(s), mailto or a page of the service; links get ``rel="noopener noreferrer nofollow"``;
+an image without a text gets an empty one (decorative).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def render(markdown: str) -> Markup:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+    # An image its author gave no text to is decorative for a screen reader (alt=""), not unnamed.
+    clean = re.sub(r"<img(?![^>]*\salt=)", '<img alt=""', clean)
     return Markup(clean)  # noqa: S704 - nh3 made it safe
 
 

@@ -52,7 +52,7 @@ def test_markdown_comes_out_clean():
     assert "<h2>Consignes</h2>" in html
     assert '<a href="https://example.org/guide" rel="noopener noreferrer nofollow">sûr</a>' in html
     assert "<strong>gras</strong>" in html
-    assert '<img src="/photo.png">' in html
+    assert '<img alt="" src="/photo.png">' in html
 
 
 def test_a_manager_writes_a_guide_with_a_preview_then_a_new_version(client, world):
