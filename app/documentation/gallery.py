@@ -88,13 +88,16 @@ def moderate(project: Project, moderator: User, publish: bool, note: str = "") -
     db.session.flush()
 
 
-def published(resource_id: int | None = None, limit: int = 100) -> list[Project]:
+def published(resource_id: int | None = None, limit: int = 100, details: bool = True) -> list[Project]:
+    """The published projects, newest first (those made with a resource); ``details``: with their
+    files and venues (the gallery), else their titles alone (one statement, a resource's page)."""
     statement = (
         select(Project)
         .where(Project.status == ProjectStatus.PUBLISHED)
-        .options(selectinload(Project.files), selectinload(Project.venues))
         .order_by(Project.moderated_at.desc(), Project.id.desc())
     )
+    if details:
+        statement = statement.options(selectinload(Project.files), selectinload(Project.venues))
     if resource_id is not None:
         statement = statement.where(
             Project.id.in_(select(project_resources.c.project_id).where(project_resources.c.resource_id == resource_id))

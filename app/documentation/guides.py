@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.core.refusals import Refusal
 from app.documentation import search
@@ -73,13 +73,10 @@ def revise(guide: Guide, author: User, *, title: str, body: str, language: Langu
 
 
 def guides_of(resource_id: int, language: str | None = None) -> list[Guide]:
-    """A resource's guides, those in ``language`` first."""
+    """A resource's guides with their versions, in one statement; those in ``language`` first."""
     guides = list(
         db.session.scalars(
-            select(Guide)
-            .where(Guide.resource_id == resource_id)
-            .options(selectinload(Guide.versions), selectinload(Guide.files))
-            .order_by(Guide.id)
-        )
+            select(Guide).where(Guide.resource_id == resource_id).options(joinedload(Guide.versions)).order_by(Guide.id)
+        ).unique()
     )
     return sorted(guides, key=lambda guide: guide.language != language)

@@ -5,7 +5,7 @@ once and render; the rules are in ``guides``, ``toolbox``, ``gallery``, ``files`
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -64,7 +64,7 @@ def _documentation_helpers():
     def resource_documentation(resource: Resource) -> dict:
         return {
             "guides": guides.guides_of(resource.id, str(get_locale())),
-            "projects": gallery.published(resource.id, limit=12),
+            "projects": gallery.published(resource.id, limit=12, details=False),
             "can_write": access.can_write_guides(current_user, resource),
             "language_labels": LANGUAGE_LABELS,
         }
@@ -83,7 +83,14 @@ def _labels() -> dict:
         "licence_label": licence_label,
         "licence_urls": LICENCE_URLS,
         "excerpt": excerpt,
+        "file_size": _file_size,
     }
+
+
+def _file_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return _("%(size)s ko", size=format_decimal(max(1, round(size / 1024))))
+    return _("%(size)s Mo", size=format_decimal(round(size / 1024 / 1024, 1)))
 
 
 def _commit_or_discard(stored: list[DocumentFile]) -> None:
