@@ -1,7 +1,7 @@
 """The gallery of projects: members document what they made with the shared resources (text,
 photos, machines and kits, venues, a Creative Commons licence); a manager of one of the project's
-venues publishes it or sends it back. Only a published project is in the gallery and the search.
-No request here."""
+venues publishes it or sends it back (both sides are emailed: ``notices``). Only a published
+project is in the gallery and the search. No request here."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.clock import utcnow
 from app.core.refusals import Refusal
-from app.documentation import search
+from app.documentation import notices, search
 from app.documentation.access import can_moderate, is_member
 from app.documentation.models import Licence, Project, ProjectStatus, project_resources, project_venues
 from app.documentation.text import plain_text
@@ -62,6 +62,7 @@ def submit(author: User, draft: ProjectDraft) -> Project:
     )
     db.session.add(project)
     db.session.flush()
+    notices.project_submitted(project)
     return project
 
 
@@ -86,6 +87,7 @@ def moderate(project: Project, moderator: User, publish: bool, note: str = "") -
     else:
         search.unindex("project", project.id)
     db.session.flush()
+    notices.project_moderated(project, moderator)
 
 
 def published(resource_id: int | None = None, limit: int = 100, details: bool = True) -> list[Project]:

@@ -23,7 +23,7 @@ def _submit(client, world, **overrides):
     return client.submit("/documentation/projets/nouveau", data, content_type="multipart/form-data")
 
 
-def test_a_project_is_published_only_once_a_manager_of_its_venue_accepts_it(client, world):
+def test_a_project_is_published_only_once_a_manager_of_its_venue_accepts_it(client, world, outbox):
     log_in(client, world.member)
     sent = _submit(client, world)
     assert sent.status_code == 303
@@ -33,6 +33,9 @@ def test_a_project_is_published_only_once_a_manager_of_its_venue_accepts_it(clie
     photo = db.session.scalar(db.select(DocumentFile))
     assert photo.content_type == "image/png"
     assert client.get(f"/documentation/projets/{project.id}").status_code == 200  # its author sees it
+    waiting = [m for m in outbox.messages() if m["To"] == world.manager.email]
+    assert [m["Subject"] for m in waiting] == ["Projet à relire pour la galerie : Lampe en bois découpée au laser"]
+    assert not [m for m in outbox.messages() if m["To"] == world.alco_manager.email]
     client.logout()
 
     # Before moderation: not in the gallery, not on the resource's page, not found, not open.
@@ -56,6 +59,8 @@ def test_a_project_is_published_only_once_a_manager_of_its_venue_accepts_it(clie
     assert "Dites à l'auteur·e ce qui manque" in page_text(refused)
     done = client.submit(f"{page}/moderer", {"decision": "publier", "note": ""}, page=page)
     assert done.status_code == 303
+    assert outbox.last()["To"] == world.member.email
+    assert outbox.last()["Subject"] == "Votre projet est publié : Lampe en bois découpée au laser"
     client.logout()
 
     shown = page_text(client.get(page))
