@@ -154,11 +154,16 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(privacy_bp)
 
+    from app.documentation.views import bp as documentation_bp
+
+    app.register_blueprint(documentation_bp)
+
 
 def _register_models() -> None:
     """The shared tables and those each feature owns, all in ``db.metadata`` (``app.models``)."""
     import app.agreements.models
     import app.billing.models
+    import app.documentation.models
     import app.fairuse.models
     import app.models
     import app.newcomers.models

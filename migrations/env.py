@@ -82,6 +82,10 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    # The documentation's full-text search tables and index are made by hand in its migration.
+    from app.documentation.search import managed_by_models
+
+    conf_args.setdefault("include_name", managed_by_models)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
