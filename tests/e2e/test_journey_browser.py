@@ -59,7 +59,7 @@ def log_in_and_choose_the_language(page, email: str, t, locale: str) -> None:
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     if locale != "fr":
         page.get_by_role("button", name="English").click()
-        expect(page.locator("html")).to_have_attribute("lang", locale)
+        expect(page.locator("html")).to_have_attribute("lang", {"fr": "fr", "en": "en-GB"}[locale])
     expect(page.get_by_role("button", name=t("Se déconnecter"))).to_be_visible()
 
 
@@ -172,7 +172,7 @@ def log_in_with_the_keyboard(page, email: str, t, locale: str) -> None:
     if locale != "fr":
         tab_to(page, page.get_by_role("button", name="English"))
         page.keyboard.press("Enter")
-        expect(page.locator("html")).to_have_attribute("lang", locale)
+        expect(page.locator("html")).to_have_attribute("lang", {"fr": "fr", "en": "en-GB"}[locale])
 
 
 @pytest.mark.parametrize("locale", ["fr", "en"])

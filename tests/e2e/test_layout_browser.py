@@ -38,7 +38,7 @@ def test_visitor_logs_in_and_switches_language(page):
     expect(page.get_by_text("Camille Martin")).to_be_visible()
 
     page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("html")).to_have_attribute("lang", "en-GB")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
