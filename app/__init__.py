@@ -147,13 +147,18 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(privacy_bp)
 
+    from app.reports.views import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
+
 
 def _register_models() -> None:
     """The shared tables and those each feature owns, all in ``db.metadata`` (``app.models``)."""
     import app.agreements.models
     import app.models
     import app.newcomers.models
-    import app.notifications.models  # noqa: F401
+    import app.notifications.models
+    import app.reports.models  # noqa: F401
 
 
 def _register_notices() -> None:
