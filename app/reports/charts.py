@@ -9,12 +9,18 @@ image, out of the page's reach.
 from __future__ import annotations
 
 import base64
+import sys
 
 import pygal
 from markupsafe import Markup, escape
 from pygal.style import Style
 
 from app.reports.tables import Table
+
+# pygal puts on ``sys.meta_path`` a finder for its map plugins (``pygal.maps.*``, not used here) that
+# has no ``find_spec``: every later import that reaches it raises an ImportWarning (an error in the
+# tests). Taken off again: nothing here imports a map plugin.
+sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
 
 STYLE = Style(
     background="white",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.reports.figures import KIND_LABELS
@@ -17,7 +18,7 @@ class FiltersForm(FlaskForm):
     class Meta:
         csrf = False
 
-    periode = SelectField(_l("Période"), choices=[(k, label) for k, label in KINDS.items()], default="month")
+    periode = SelectField(_l("Période"), choices=[SelectChoice(k, label) for k, label in KINDS.items()], default="month")
     mois = StringField(
         _l("Mois"), validators=[Optional(), Length(max=7)], render_kw={"type": "month", "placeholder": "2027-03"}
     )
@@ -27,13 +28,13 @@ class FiltersForm(FlaskForm):
     annee = StringField(_l("Année"), validators=[Optional(), Length(max=4)], render_kw={"inputmode": "numeric"})
     du = StringField(_l("Du"), validators=[Optional(), Length(max=10)], render_kw={"type": "date"})
     au = StringField(_l("Au"), validators=[Optional(), Length(max=10)], render_kw={"type": "date"})
-    lieu = SelectField(_l("Lieu"), validate_choice=True)
+    lieu = SelectField(_l("Lieu"), default="")
     type = SelectField(
         _l("Type de ressource"),
-        choices=[("", _l("Tous"))] + [(kind.value, label) for kind, label in KIND_LABELS.items()],
+        choices=[SelectChoice("", _l("Tous"))] + [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
         default="",
     )
-    thematique = SelectField(_l("Thématique"), validate_choice=True)
+    thematique = SelectField(_l("Thématique"), default="")
 
 
 class AnnualReportForm(FlaskForm):

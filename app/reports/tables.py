@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from flask_babel import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent
+from flask_babel import get_locale
 
 from app.core.money import format_cents
 
@@ -51,8 +52,9 @@ def ratio(part: float | int | None, whole: float | int | None) -> float | None:
     return None if not whole else float(part or 0) / float(whole)
 
 
-def show(value: Any, kind: ColumnKind, locale: str = "fr") -> str:
-    """A value as the page and the PDF print it."""
+def show(value: Any, kind: ColumnKind, locale: str | None = None) -> str:
+    """A value as the page and the PDF print it (in the current language)."""
+    locale = locale or str(get_locale() or "fr")
     if value is None:
         return "—"
     if kind == "count":

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.core.access import coordinator_required, staff_only
 from app.core.clock import paris_today
@@ -39,10 +40,10 @@ def _filters() -> tuple[FiltersForm, Filters | None, list[Venue]]:
     venues = permissions.manageable_venues(current_user)
     themes = list(db.session.scalars(db.select(Theme).order_by(Theme.position)))
     form = FiltersForm(request.args)
-    form.lieu.choices = [("", _("Tous mes lieux") if not current_user.is_coordinator else _("Tous les lieux"))] + [
-        (v.slug, v.name) for v in venues
+    form.lieu.choices = [SelectChoice("", _("Tous les lieux") if current_user.is_coordinator else _("Tous mes lieux"))] + [
+        SelectChoice(v.slug, v.name) for v in venues
     ]
-    form.thematique.choices = [("", _("Toutes"))] + [(t.slug, t.name_fr) for t in themes]
+    form.thematique.choices = [SelectChoice("", _("Toutes"))] + [SelectChoice(t.slug, t.name_fr) for t in themes]
     if request.args.get("lieu") and request.args["lieu"] not in {v.slug for v in venues}:
         abort(404)  # another venue's figures: as if it did not exist
     valid = form.validate()
