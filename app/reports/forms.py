@@ -18,7 +18,9 @@ class FiltersForm(FlaskForm):
     class Meta:
         csrf = False
 
-    periode = SelectField(_l("Période"), choices=[SelectChoice(k, label) for k, label in KINDS.items()], default="month")
+    periode = SelectField(
+        _l("Période"), choices=[SelectChoice(k, label) for k, label in KINDS.items()], default="month"
+    )
     mois = StringField(
         _l("Mois"), validators=[Optional(), Length(max=7)], render_kw={"type": "month", "placeholder": "2027-03"}
     )
@@ -31,7 +33,8 @@ class FiltersForm(FlaskForm):
     lieu = SelectField(_l("Lieu"), default="")
     type = SelectField(
         _l("Type de ressource"),
-        choices=[SelectChoice("", _l("Tous"))] + [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
+        choices=[SelectChoice("", _l("Tous"))]
+        + [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
         default="",
     )
     thematique = SelectField(_l("Thématique"), default="")

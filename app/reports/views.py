@@ -40,9 +40,9 @@ def _filters() -> tuple[FiltersForm, Filters | None, list[Venue]]:
     venues = permissions.manageable_venues(current_user)
     themes = list(db.session.scalars(db.select(Theme).order_by(Theme.position)))
     form = FiltersForm(request.args)
-    form.lieu.choices = [SelectChoice("", _("Tous les lieux") if current_user.is_coordinator else _("Tous mes lieux"))] + [
-        SelectChoice(v.slug, v.name) for v in venues
-    ]
+    form.lieu.choices = [
+        SelectChoice("", _("Tous les lieux") if current_user.is_coordinator else _("Tous mes lieux"))
+    ] + [SelectChoice(v.slug, v.name) for v in venues]
     form.thematique.choices = [SelectChoice("", _("Toutes"))] + [SelectChoice(t.slug, t.name_fr) for t in themes]
     if request.args.get("lieu") and request.args["lieu"] not in {v.slug for v in venues}:
         abort(404)  # another venue's figures: as if it did not exist
