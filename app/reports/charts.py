@@ -12,6 +12,7 @@ import base64
 import sys
 
 import pygal
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from pygal.style import Style
 
@@ -52,13 +53,32 @@ def _scale(table: Table, value) -> float:
     return round((value or 0) * 100, 1) if kind == "percent" else float(value or 0)
 
 
+MAX_BARS = 15
+
+
+def drawn_rows(table: Table) -> list[dict]:
+    """The rows a bar chart draws: all of them, or the ``MAX_BARS`` with the highest values (the
+    table beside has every row)."""
+    if len(table.rows) <= MAX_BARS:
+        return table.rows
+    return sorted(table.rows, key=lambda row: -(row.get(table.chart_value) or 0))[:MAX_BARS]
+
+
+def alternative(table: Table) -> str:
+    text = str(table.caption)
+    if table.chart == "bar" and len(table.rows) > MAX_BARS:
+        text += " " + str(_l("Le graphique montre les %(n)s premiers ; le tableau les montre tous.", n=MAX_BARS))
+    return text
+
+
 def svg(table: Table) -> str | None:
     """The chart of a table as SVG text, or None when it has none (or nothing to draw)."""
     if table.chart == "bar" and table.rows:
         label = table.column(table.chart_value).label
-        chart = pygal.HorizontalBar(**_config(height=max(160, 40 + 28 * len(table.rows)), x_title=str(label)))
-        chart.x_labels = [str(row["label"]) for row in table.rows]
-        chart.add(str(label), [_scale(table, row.get(table.chart_value)) for row in table.rows])
+        rows = drawn_rows(table)
+        chart = pygal.HorizontalBar(**_config(height=max(160, 40 + 28 * len(rows)), x_title=str(label)))
+        chart.x_labels = [str(row["label"]) for row in rows]
+        chart.add(str(label), [_scale(table, row.get(table.chart_value)) for row in rows])
         return chart.render(is_unicode=True)
     if table.chart == "heatmap" and table.rows:
         chart = pygal.Dot(**_config(height=300, show_legend=False, x_label_rotation=0))
@@ -76,4 +96,4 @@ def image(table: Table) -> Markup:
     if drawn is None:
         return Markup("")
     source = "data:image/svg+xml;base64," + base64.b64encode(drawn.encode()).decode()
-    return Markup(f'<img class="chart" src="{source}" alt="{escape(str(table.caption))}">')
+    return Markup(f'<img class="chart" src="{source}" alt="{escape(alternative(table))}">')

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,14 +37,17 @@ from app.models import (
     Qualification,
     Resource,
     ResourceKind,
+    Tariff,
+    TariffAudience,
     Theme,
     Venue,
+    VenueMembership,
     venue_themes,
 )
 from app.newcomers.models import MessageAuthor, RequestMessage, RequestStatus, TestSpaceRequest, request_themes
 from app.reports import territory
 from app.reports.periods import Period
-from app.reports.sql import epoch, greatest, least, seconds_within
+from app.reports.sql import epoch, greatest, least
 from app.reports.tables import Column, Table, days, hours, ratio
 
 LEFT_OUT = (BookingStatus.CANCELLED, BookingStatus.REJECTED)
@@ -106,25 +110,227 @@ def _booking_filters(
     return clauses
 
 
-def _measures(filters: Filters) -> tuple[sa.ColumnElement, sa.ColumnElement, sa.ColumnElement]:
-    """count (bookings starting in the period), seconds within it, and unit-seconds (kits' quantity)."""
-    lower, upper = _bounds(filters.period)
-    seconds = seconds_within(Booking.starts_at, Booking.ends_at, lower, upper)
-    count = sa.func.sum(sa.case((Booking.starts_at >= filters.period.starts_at, 1), else_=0))
+@dataclass(frozen=True)
+class Use:
+    """One group of the usage cube: the bookings of one resource by one group of people (an
+    audience, a home venue or an organisation), in the period and in the period before."""
+
+    resource_id: int
+    key: Any
+    n: int
+    seconds: int
+    unit_seconds: int
+    n_before: int = 0
+    seconds_before: int = 0
+    unit_seconds_before: int = 0
+
+
+@dataclass(frozen=True)
+class Usage:
+    """The cube, three ways: by resource and audience (both periods), by resource and home venue of
+    the requester, by resource and organisation (the period only: the ledger)."""
+
+    by_audience: list[Use]
+    by_home: list[Use]
+    by_organisation: list[Use]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The names the groups are shown by (a few hundred rows at most)."""
+
+    resources: dict[int, sa.Row]
+    venues: dict[int, str]
+    organisations: dict[int, sa.Row]
+    venue_themes: dict[int, list[int]]
+    themes: list[sa.Row]
+
+
+def _home_venues() -> sa.Subquery:
+    """Each member's home venue: the venue of their first membership (see ``ledger``)."""
+    first = (
+        sa.select(VenueMembership.user_id, sa.func.min(VenueMembership.id).label("membership_id"))
+        .group_by(VenueMembership.user_id)
+        .subquery()
+    )
     return (
-        count.label("n"),
-        sa.func.sum(seconds).label("seconds"),
-        sa.func.sum(seconds * Booking.quantity).label("unit_seconds"),
+        sa.select(first.c.user_id, VenueMembership.venue_id)
+        .join(VenueMembership, VenueMembership.id == first.c.membership_id)
+        .subquery("home")
     )
 
 
-def _grouped(filters: Filters, key: sa.ColumnElement, *joins, kinds=None) -> dict[Any, sa.Row]:
-    count, seconds, unit_seconds = _measures(filters)
-    query = sa.select(key.label("key"), count, seconds, unit_seconds).select_from(Booking).join(Resource)
-    for target, on in joins:
-        query = query.join(target, on, isouter=target is Organisation)
-    query = query.where(*_booking_filters(filters, kinds)).group_by(key)
-    return {row.key: row for row in db.session.execute(query)}
+def usage(filters: Filters) -> Usage:
+    """The usage cube, in ONE statement: the bookings of both periods are read once into a
+    materialised CTE (each moment turned into epoch seconds once), then grouped three ways by the
+    database. Every bookings figure, the occupancy, the machines, the kits and the ledger are sums
+    of these groups (a few hundred, however many bookings)."""
+    now, before = filters.period, filters.period.previous()
+    lower, upper = _bounds(now)
+    prev_lower, prev_upper = _bounds(before)
+    big = sa.BigInteger
+    home = _home_venues()
+    clauses = [
+        Booking.status.notin_(LEFT_OUT),
+        Booking.starts_at < now.ends_at,
+        Booking.ends_at > before.starts_at,
+        sa.or_(Resource.venue_id.in_(filters.venue_ids), home.c.venue_id.in_(filters.venue_ids)),
+    ]
+    if filters.kind is not None:
+        clauses.append(Resource.kind == filters.kind)
+    if filters.theme_id is not None:
+        clauses.append(
+            Resource.venue_id.in_(sa.select(venue_themes.c.venue_id).where(venue_themes.c.theme_id == filters.theme_id))
+        )
+    base = (
+        sa.select(
+            Booking.resource_id,
+            Resource.venue_id.label("host"),
+            sa.func.coalesce(Organisation.audience, Audience.EXTERNAL.value).label("audience"),
+            Booking.organisation_id,
+            home.c.venue_id.label("home"),
+            Booking.quantity,
+            epoch(Booking.starts_at).label("s"),
+            epoch(Booking.ends_at).label("e"),
+        )
+        .select_from(Booking)
+        .join(Resource, Resource.id == Booking.resource_id)
+        .outerjoin(Organisation, Organisation.id == Booking.organisation_id)
+        .outerjoin(home, home.c.user_id == Booking.requester_id)
+        .where(*clauses)
+        .cte("period_bookings")
+        .prefix_with("MATERIALIZED")
+    )
+    c = base.c
+
+    def within(low: int, high: int):
+        inside = sa.and_(c.s < high, c.e > low)
+        seconds = least(c.e, sa.literal(high, big)) - greatest(c.s, sa.literal(low, big))
+        starts = sa.and_(c.s >= low, c.s < high)
+        return (
+            sa.func.sum(sa.case((starts, 1), else_=0)),
+            sa.func.sum(sa.case((inside, seconds), else_=0)),
+            sa.func.sum(sa.case((inside, seconds * c.quantity), else_=0)),
+        )
+
+    zeros = (sa.literal(0, big), sa.literal(0, big), sa.literal(0, big))
+    hosted = c.host.in_(filters.venue_ids)
+    text_key, id_key = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), sa.Integer)
+    branches = [
+        sa.select(
+            sa.literal("a"), c.resource_id, c.audience, id_key, *within(lower, upper), *within(prev_lower, prev_upper)
+        )
+        .where(hosted)
+        .group_by(c.resource_id, c.audience),
+        sa.select(sa.literal("h"), c.resource_id, text_key, c.home, *within(lower, upper), *zeros)
+        .where(c.home.is_not(None), c.s < upper, c.e > lower)
+        .group_by(c.resource_id, c.home),
+        sa.select(sa.literal("o"), c.resource_id, text_key, c.organisation_id, *within(lower, upper), *zeros)
+        .where(hosted, c.organisation_id.is_not(None), c.s < upper, c.e > lower)
+        .group_by(c.resource_id, c.organisation_id),
+    ]
+    found: dict[str, list[Use]] = {"a": [], "h": [], "o": []}
+    for row in db.session.execute(sa.union_all(*branches)):
+        branch, resource_id, text, number, *sums = row
+        found[branch].append(Use(resource_id, text if branch == "a" else number, *(int(v or 0) for v in sums)))
+    return Usage(found["a"], found["h"], found["o"])
+
+
+def catalogue() -> Catalogue:
+    resources = {
+        r.id: r
+        for r in db.session.execute(
+            sa.select(
+                Resource.id,
+                Resource.name,
+                Resource.kind,
+                Resource.venue_id,
+                Resource.is_active,
+                Tariff.hour_cents,
+                Tariff.day_cents,
+            ).outerjoin(
+                Tariff, sa.and_(Tariff.resource_id == Resource.id, Tariff.audience == TariffAudience.CONSORTIUM)
+            )
+        )
+    }
+    themes_of: dict[int, list[int]] = {}
+    for venue_id, theme_id in db.session.execute(sa.select(venue_themes.c.venue_id, venue_themes.c.theme_id)):
+        themes_of.setdefault(venue_id, []).append(theme_id)
+    return Catalogue(
+        resources=resources,
+        venues=dict(db.session.execute(sa.select(Venue.id, Venue.name)).all()),
+        organisations={
+            o.id: o for o in db.session.execute(sa.select(Organisation.id, Organisation.name, Organisation.audience))
+        },
+        venue_themes=themes_of,
+        themes=list(db.session.execute(sa.select(Theme.id, Theme.name_fr).order_by(Theme.position))),
+    )
+
+
+class Report:
+    """The figures of one report: the filters, and what the tables share, each queried once."""
+
+    def __init__(self, filters: Filters):
+        self.filters = filters
+
+    @cached_property
+    def usage(self) -> Usage:
+        return usage(self.filters)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return catalogue()
+
+    def resources_of(self, *kinds: ResourceKind) -> list[sa.Row]:
+        """The active resources of these kinds in the chosen venues (and kind, and theme), by venue and name."""
+        f, names = self.filters, self.catalogue.venues
+        themes_of = self.catalogue.venue_themes
+        chosen = [
+            r
+            for r in self.catalogue.resources.values()
+            if r.venue_id in f.venue_ids
+            and r.kind in kinds
+            and r.is_active
+            and f.kind in (None, r.kind)
+            and (f.theme_id is None or f.theme_id in themes_of.get(r.venue_id, []))
+        ]
+        return sorted(chosen, key=lambda r: (names[r.venue_id], r.name))
+
+    @cached_property
+    def by_resource(self) -> dict[int, Sums]:
+        return rollup(self.hosted(), lambda u: u.resource_id)
+
+    def hosted(self) -> list[Use]:
+        """The groups by resource and audience, of the resources of the chosen venues."""
+        return self.usage.by_audience
+
+
+@dataclass
+class Sums:
+    n: int = 0
+    seconds: int = 0
+    unit_seconds: int = 0
+    n_before: int = 0
+    seconds_before: int = 0
+    unit_seconds_before: int = 0
+
+    def add(self, use: Use) -> None:
+        self.n += use.n
+        self.seconds += use.seconds
+        self.unit_seconds += use.unit_seconds
+        self.n_before += use.n_before
+        self.seconds_before += use.seconds_before
+        self.unit_seconds_before += use.unit_seconds_before
+
+
+def rollup(uses: Iterable[Use], key) -> dict[Any, Sums]:
+    """The cube's groups summed by ``key(use)`` (a key may be a list: the group counts in each)."""
+    sums: dict[Any, Sums] = {}
+    for use in uses:
+        keys = key(use)
+        for k in keys if isinstance(keys, list) else [keys]:
+            sums.setdefault(k, Sums()).add(use)
+    return sums
 
 
 BOOKING_COLUMNS = [
@@ -137,18 +343,18 @@ BOOKING_COLUMNS = [
 ]
 
 
-def _compare(key: str, title, labels: dict[Any, Any], now: dict, before: dict, caption) -> Table:
+def _compare(key: str, title, labels: dict[Any, Any], sums: dict[Any, Sums], caption) -> Table:
     rows = []
     for group, label in labels.items():
-        if group not in now and group not in before:
+        found = sums.get(group)
+        if found is None or not (found.n or found.seconds or found.n_before or found.seconds_before):
             continue
-        current, previous = now.get(group), before.get(group)
         row = {
             "label": str(label),
-            "n": int(current.n) if current else 0,
-            "hours": hours(current.seconds if current else 0),
-            "n_before": int(previous.n) if previous else 0,
-            "hours_before": hours(previous.seconds if previous else 0),
+            "n": found.n,
+            "hours": hours(found.seconds),
+            "n_before": found.n_before,
+            "hours_before": hours(found.seconds_before),
         }
         row["change"] = None if not row["hours_before"] else row["hours"] / row["hours_before"] - 1
         rows.append(row)
@@ -161,45 +367,40 @@ def _compare(key: str, title, labels: dict[Any, Any], now: dict, before: dict, c
     }
     totals["change"] = None if not totals["hours_before"] else totals["hours"] / totals["hours_before"] - 1
     columns = [replace(BOOKING_COLUMNS[0], label=title), *BOOKING_COLUMNS[1:]]
-    return Table(key, title, columns, rows, totals, caption=caption, chart="bar", chart_value="hours")
+    return Table(key, title, columns, rows, totals, caption=caption)
 
 
-def bookings_by_venue(filters: Filters) -> Table:
-    labels = dict(
-        db.session.execute(
-            sa.select(Venue.id, Venue.name).where(Venue.id.in_(filters.venue_ids)).order_by(Venue.name)
-        ).all()
-    )
-    return _compare(
+def bookings_by_venue(report: Report) -> Table:
+    names = report.catalogue.venues
+    labels = {v: names[v] for v in sorted(report.filters.venue_ids, key=lambda v: names[v])}
+    table = _compare(
         "reservations_par_lieu",
         _l("Lieu"),
         labels,
-        _grouped(filters, Resource.venue_id),
-        _grouped(filters.before(), Resource.venue_id),
+        rollup(report.hosted(), lambda u: report.catalogue.resources[u.resource_id].venue_id),
         _l("Heures réservées par lieu sur la période, comparées à la période précédente."),
     )
+    table.chart, table.chart_value = "bar", "hours"
+    return table
 
 
-def bookings_by_kind(filters: Filters) -> Table:
+def bookings_by_kind(report: Report) -> Table:
     return _compare(
         "reservations_par_type",
         _l("Type de ressource"),
         dict(KIND_LABELS),
-        _grouped(filters, Resource.kind),
-        _grouped(filters.before(), Resource.kind),
+        rollup(report.hosted(), lambda u: report.catalogue.resources[u.resource_id].kind),
         _l("Heures réservées par type de ressource (espaces, machines, kits)."),
     )
 
 
-def bookings_by_theme(filters: Filters) -> Table:
-    themes = db.session.execute(sa.select(Theme.id, Theme.name_fr).order_by(Theme.position)).all()
-    join = (venue_themes, venue_themes.c.venue_id == Resource.venue_id)
+def bookings_by_theme(report: Report) -> Table:
+    themes_of = report.catalogue.venue_themes
     table = _compare(
         "reservations_par_thematique",
         _l("Thématique"),
-        dict(themes),
-        _grouped(filters, venue_themes.c.theme_id, join),
-        _grouped(filters.before(), venue_themes.c.theme_id, join),
+        dict((t.id, t.name_fr) for t in report.catalogue.themes),
+        rollup(report.hosted(), lambda u: themes_of.get(report.catalogue.resources[u.resource_id].venue_id, [])),
         _l("Heures réservées par thématique du lieu qui accueille."),
     )
     table.totals = None  # a venue has several themes: a booking counts in each, the sum means nothing
@@ -209,15 +410,15 @@ def bookings_by_theme(filters: Filters) -> Table:
     return table
 
 
-def bookings_by_audience(filters: Filters) -> Table:
-    audience = sa.func.coalesce(Organisation.audience, Audience.EXTERNAL.value)
-    join = (Organisation, Organisation.id == Booking.organisation_id)
+def bookings_by_audience(report: Report) -> Table:
+    def audience(use: Use) -> str:
+        return str(use.key)
+
     return _compare(
         "reservations_par_public",
         _l("Public"),
         {a.value: label for a, label in AUDIENCE_LABELS.items()},
-        {str(k): v for k, v in _grouped(filters, audience, join).items()},
-        {str(k): v for k, v in _grouped(filters.before(), audience, join).items()},
+        rollup(report.hosted(), audience),
         _l("Heures réservées par public de la structure qui réserve."),
     )
 
@@ -270,20 +471,12 @@ def open_seconds(resources: list[Resource], period: Period) -> dict[int, int]:
     return result
 
 
-def occupancy(filters: Filters) -> Table:
+def occupancy(report: Report) -> Table:
     """Booked hours over open hours of each space and machine (a kit is taken away: see the kits)."""
-    kinds = [k for k in (ResourceKind.SPACE, ResourceKind.MACHINE) if filters.kind in (None, k)]
-    query = sa.select(Resource).where(
-        Resource.venue_id.in_(filters.venue_ids), Resource.kind.in_(kinds), Resource.is_active
-    )
-    if filters.theme_id is not None:
-        query = query.where(
-            Resource.venue_id.in_(sa.select(venue_themes.c.venue_id).where(venue_themes.c.theme_id == filters.theme_id))
-        )
-    resources = list(db.session.scalars(query.order_by(Resource.venue_id, Resource.name)))
-    booked = _grouped(filters, Booking.resource_id, kinds=kinds) if kinds else {}
-    available = open_seconds(resources, filters.period) if resources else {}
-    venues = dict(db.session.execute(sa.select(Venue.id, Venue.name)).all())
+    resources = report.resources_of(ResourceKind.SPACE, ResourceKind.MACHINE)
+    booked = report.by_resource
+    available = open_seconds(resources, report.filters.period) if resources else {}
+    venues = report.catalogue.venues
     rows = []
     for resource in resources:
         used = booked.get(resource.id)
@@ -352,28 +545,32 @@ def utc_offsets(period: Period) -> list[tuple[int, int]]:
     return steps
 
 
-def heatmap(filters: Filters) -> Table:
+def heatmap(report: Report) -> Table:
     """Booked hours of spaces and machines by Paris weekday and hour of the day.
 
     A recursive query cuts each booking at every hour (UTC hours are Paris hours: the offset is a
     whole number of hours); each piece takes the Paris weekday and hour of its start, from its epoch
     second plus the offset in force (``utc_offsets``). The same query on SQLite and PostgreSQL.
     """
+    filters = report.filters
     kinds = [k for k in (ResourceKind.SPACE, ResourceKind.MACHINE) if filters.kind in (None, k)]
     grid = {(d, h): 0.0 for d in range(7) for h in range(24)}
     if kinds:
         lower, upper = _bounds(filters.period)
         start = greatest(epoch(Booking.starts_at), sa.literal(lower, sa.BigInteger))
         end = least(epoch(Booking.ends_at), sa.literal(upper, sa.BigInteger))
-        seed = (
-            sa.select(start.label("t"), end.label("e"))
+        # Bookings of the same period (the same slot, on many resources) are cut once, then weighed.
+        periods_booked = (
+            sa.select(start.label("t"), end.label("e"), sa.func.count().label("weight"))
             .select_from(Booking)
             .join(Resource)
             .where(*_booking_filters(filters, kinds))
-            .cte("pieces", recursive=True)
+            .group_by(start, end)
+            .subquery("periods_booked")
         )
+        seed = sa.select(periods_booked.c.t, periods_booked.c.e, periods_booked.c.weight).cte("pieces", recursive=True)
         following = (seed.c.t // 3600 + 1) * 3600
-        pieces = seed.union_all(sa.select(following, seed.c.e).where(following < seed.c.e))
+        pieces = seed.union_all(sa.select(following, seed.c.e, seed.c.weight).where(following < seed.c.e))
         offsets = utc_offsets(filters.period)
         offset = (
             sa.case(
@@ -389,7 +586,7 @@ def heatmap(filters: Filters) -> Table:
         local = pieces.c.t + offset
         weekday = ((local // 86400) + 3) % 7  # 1 January 1970 was a Thursday (Monday is 0)
         hour = (local % 86400) // 3600
-        length = least((pieces.c.t // 3600 + 1) * 3600, pieces.c.e) - pieces.c.t
+        length = (least((pieces.c.t // 3600 + 1) * 3600, pieces.c.e) - pieces.c.t) * pieces.c.weight
         query = sa.select(weekday.label("weekday"), hour.label("hour"), sa.func.sum(length).label("seconds")).group_by(
             weekday, hour
         )
@@ -419,24 +616,11 @@ def heatmap(filters: Filters) -> Table:
 # --- Machines, kits ------------------------------------------------------------------------------
 
 
-def machines(filters: Filters) -> Table:
+def machines(report: Report) -> Table:
     """Use of each machine, and the qualifications granted on it during the period (trainings)."""
-    if filters.kind not in (None, ResourceKind.MACHINE):
-        resources = []
-    else:
-        query = (
-            sa.select(Resource.id, Resource.name, Venue.name.label("venue"))
-            .join(Venue)
-            .where(Resource.venue_id.in_(filters.venue_ids), Resource.kind == ResourceKind.MACHINE)
-        )
-        if filters.theme_id is not None:
-            query = query.where(
-                Resource.venue_id.in_(
-                    sa.select(venue_themes.c.venue_id).where(venue_themes.c.theme_id == filters.theme_id)
-                )
-            )
-        resources = db.session.execute(query.order_by(Venue.name, Resource.name)).all()
-    used = _grouped(filters, Booking.resource_id, kinds=[ResourceKind.MACHINE]) if resources else {}
+    filters = report.filters
+    resources = report.resources_of(ResourceKind.MACHINE)
+    used = report.by_resource
     granted = (
         dict(
             db.session.execute(
@@ -455,7 +639,7 @@ def machines(filters: Filters) -> Table:
     rows = [
         {
             "label": r.name,
-            "venue": r.venue,
+            "venue": report.catalogue.venues[r.venue_id],
             "n": int(used[r.id].n) if r.id in used else 0,
             "hours": hours(used[r.id].seconds if r.id in used else 0),
             "trainings": int(granted.get(r.id, 0)),
@@ -485,27 +669,15 @@ def machines(filters: Filters) -> Table:
     )
 
 
-def kits(filters: Filters) -> Table:
-    if filters.kind not in (None, ResourceKind.KIT):
-        return _kit_table([], {})
-    query = (
-        sa.select(Resource.id, Resource.name, Venue.name.label("venue"))
-        .join(Venue)
-        .where(Resource.venue_id.in_(filters.venue_ids), Resource.kind == ResourceKind.KIT)
-    )
-    if filters.theme_id is not None:
-        query = query.where(
-            Resource.venue_id.in_(sa.select(venue_themes.c.venue_id).where(venue_themes.c.theme_id == filters.theme_id))
-        )
-    resources = db.session.execute(query.order_by(Venue.name, Resource.name)).all()
-    return _kit_table(resources, _grouped(filters, Booking.resource_id, kinds=[ResourceKind.KIT]) if resources else {})
+def kits(report: Report) -> Table:
+    return _kit_table(report.resources_of(ResourceKind.KIT), report.by_resource, report.catalogue.venues)
 
 
-def _kit_table(resources, used) -> Table:
+def _kit_table(resources, used, venues) -> Table:
     rows = [
         {
             "label": r.name,
-            "venue": r.venue,
+            "venue": venues[r.venue_id],
             "n": int(used[r.id].n) if r.id in used else 0,
             "kit_days": days(used[r.id].unit_seconds if r.id in used else 0),
         }
@@ -532,8 +704,9 @@ def _kit_table(resources, used) -> Table:
     )
 
 
-def communes(filters: Filters) -> Table:
+def communes(report: Report) -> Table:
     """Where the kits went: the commune given at hand-over of each loan that starts in the period."""
+    filters = report.filters
     rows = []
     if filters.kind in (None, ResourceKind.KIT):
         clauses = _booking_filters(filters, [ResourceKind.KIT])
@@ -580,10 +753,11 @@ def communes(filters: Filters) -> Table:
 # --- Newcomers ------------------------------------------------------------------------------------
 
 
-def newcomers(filters: Filters) -> Table:
+def newcomers(report: Report) -> Table:
     """Test-space requests made in the period, by theme: how many, the mean time to the venue's first
     answer (a message, or a decision: review, acceptance, refusal, redirection), the share accepted,
     how many were redirected to another venue, and the test spaces granted."""
+    filters = report.filters
     period = filters.period
     subject = sa.and_(AuditEntry.subject_type == "test_space_request", AuditEntry.subject_id == TestSpaceRequest.id)
     first_decision = (

@@ -1,12 +1,13 @@
 """The sections of a report, in the order the page, the CSV exports and the annual PDF show them.
 
-This list is the one source: each section is a title and a function of ``figures.Filters`` that
-returns its tables (``tables.Table``), computed by aggregate queries. Another feature's figures plug
+This list is the one source: each section is a title and a function of a ``figures.Report`` (the
+filters as ``report.filters``, and what the tables share, queried once) that returns its tables
+(``tables.Table``), computed by aggregate queries. Another feature's figures plug
 in as one more module and one more line here:
 
-- **events** (issue 17): ``app/reports/events.py`` with ``tables(filters) -> list[Table]`` (events
-  held, registrations and attendance, the "rencontres" by category, people reached, from the events'
-  tables over ``filters.period`` and ``filters.venue_ids``), then ``Section("evenements", _l("Évènements"),
+- **events** (issue 17): ``app/reports/events.py`` with ``tables(report) -> list[Table]`` (events
+  held, registrations and attendance, the "rencontres" by category, people reached: one aggregate
+  query over the events' tables within ``report.filters.period`` and ``report.filters.venue_ids``), then ``Section("evenements", _l("Évènements"),
   events.tables)`` after the newcomers;
 - **money** (issue 18): ``app/reports/money.py`` likewise (invoiced, paid, outstanding per venue), then
   ``Section("finances", _l("Facturation"), money.tables)`` at the end.
@@ -24,7 +25,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.reports import figures, ledger
-from app.reports.figures import Filters
+from app.reports.figures import Filters, Report
 from app.reports.tables import Table
 
 
@@ -32,36 +33,38 @@ from app.reports.tables import Table
 class Section:
     key: str
     title: Any
-    tables: Callable[[Filters], list[Table]]
+    tables: Callable[[Report], list[Table]]
 
 
-def _bookings(filters: Filters) -> list[Table]:
+def _bookings(report: Report) -> list[Table]:
     return [
-        figures.bookings_by_venue(filters),
-        figures.bookings_by_kind(filters),
-        figures.bookings_by_theme(filters),
-        figures.bookings_by_audience(filters),
+        figures.bookings_by_venue(report),
+        figures.bookings_by_kind(report),
+        figures.bookings_by_theme(report),
+        figures.bookings_by_audience(report),
     ]
 
 
 SECTIONS: list[Section] = [
     Section("reservations", _l("Réservations"), _bookings),
-    Section("occupation", _l("Occupation des ressources"), lambda f: [figures.occupancy(f), figures.heatmap(f)]),
-    Section("machines", _l("Machines"), lambda f: [figures.machines(f)]),
-    Section("kits", _l("Kits mobiles"), lambda f: [figures.kits(f), figures.communes(f)]),
-    Section("porteurs", _l("Porteurs de projet"), lambda f: [figures.newcomers(f)]),
+    Section("occupation", _l("Occupation des ressources"), lambda r: [figures.occupancy(r), figures.heatmap(r)]),
+    Section("machines", _l("Machines"), lambda r: [figures.machines(r)]),
+    Section("kits", _l("Kits mobiles"), lambda r: [figures.kits(r), figures.communes(r)]),
+    Section("porteurs", _l("Porteurs de projet"), lambda r: [figures.newcomers(r)]),
     Section("mutualisation", _l("Registre de mutualisation"), ledger.tables),
 ]
 
 
 def build(filters: Filters, only: str | None = None) -> list[tuple[Section, list[Table]]]:
-    """Every section with its tables (or only the section named ``only``)."""
-    return [(section, section.tables(filters)) for section in SECTIONS if only in (None, section.key)]
+    """Every section with its tables (or only the section named ``only``), from one ``Report``."""
+    report = Report(filters)
+    return [(section, section.tables(report)) for section in SECTIONS if only in (None, section.key)]
 
 
 def find_table(filters: Filters, key: str) -> Table | None:
+    report = Report(filters)
     for section in SECTIONS:
-        for table in section.tables(filters):
+        for table in section.tables(report):
             if table.key == key:
                 return table
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.reports import figures, ledger, periods
-from app.reports.figures import Filters
+from app.reports.figures import Filters, Report
 
 
 def rows(table, key="label"):
@@ -14,7 +14,7 @@ def rows(table, key="label"):
 
 def test_march_2027_by_hand(world):
     venues = (world.machinerie.id, world.ile.id)
-    march = Filters(periods.month_of(date(2027, 3, 1)), venues, every_venue=True)
+    march = Report(Filters(periods.month_of(date(2027, 3, 1)), venues, every_venue=True))
 
     by_venue = rows(figures.bookings_by_venue(march))
     # La Machinerie: the night of 31 March counts its 2 hours before midnight; 15 March 3 h. The
@@ -98,18 +98,18 @@ def test_march_2027_by_hand(world):
 
 def test_april_and_october_clock_change(world):
     venues = (world.machinerie.id, world.ile.id)
-    april = rows(figures.bookings_by_venue(Filters(periods.month_of(date(2027, 4, 1)), venues)))
+    april = rows(figures.bookings_by_venue(Report(Filters(periods.month_of(date(2027, 4, 1)), venues))))
     # The night of 31 March: counted in March (it starts there), its two hours after midnight in April.
     assert (april["La Machinerie"]["n"], april["La Machinerie"]["hours"]) == (0, 2.0)
     assert april["La Machinerie"]["hours_before"] == 5.0
 
-    october = Filters(periods.month_of(date(2027, 10, 1)), venues)
+    october = Report(Filters(periods.month_of(date(2027, 10, 1)), venues))
     by_kind = rows(figures.bookings_by_kind(october))
     assert (by_kind["Machines"]["n"], by_kind["Machines"]["hours"]) == (1, 4.0)  # 1:00 to 4:00 lasts 4 hours
     heat = {(r["day"], r["hour"]): r["hours"] for r in figures.heatmap(october).rows}
     assert (heat[(6, 1)], heat[(6, 2)], heat[(6, 3)]) == (1.0, 2.0, 1.0)  # 2:00 came twice
 
     # A year: everything once, each booking's hours whole.
-    year = rows(figures.bookings_by_venue(Filters(periods.year_of(2027), venues)))
+    year = rows(figures.bookings_by_venue(Report(Filters(periods.year_of(2027), venues))))
     assert (year["La Machinerie"]["n"], year["La Machinerie"]["hours"]) == (3, 11.0)
     assert (year["L'Île aux Fruits"]["n"], year["L'Île aux Fruits"]["hours"]) == (2, 53.0)
