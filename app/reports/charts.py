@@ -72,7 +72,9 @@ def alternative(table: Table) -> str:
 
 
 def svg(table: Table) -> str | None:
-    """The chart of a table as SVG text, or None when it has none (or nothing to draw)."""
+    """The chart of a table as SVG text, or None when it has none (or nothing to draw: the table says so)."""
+    if not any(row.get(table.chart_value) for row in table.rows):
+        return None
     if table.chart == "bar" and table.rows:
         label = table.column(table.chart_value).label
         rows = drawn_rows(table)

@@ -343,10 +343,10 @@ BOOKING_COLUMNS = [
 ]
 
 
-def _compare(key: str, title, labels: dict[Any, Any], sums: dict[Any, Sums], caption) -> Table:
+def _compare(key: str, title, group, labels: dict[Any, Any], sums: dict[Any, Sums], caption) -> Table:
     rows = []
-    for group, label in labels.items():
-        found = sums.get(group)
+    for key_of_group, label in labels.items():
+        found = sums.get(key_of_group)
         if found is None or not (found.n or found.seconds or found.n_before or found.seconds_before):
             continue
         row = {
@@ -366,7 +366,7 @@ def _compare(key: str, title, labels: dict[Any, Any], sums: dict[Any, Sums], cap
         "hours_before": round(sum(r["hours_before"] for r in rows), 2),
     }
     totals["change"] = None if not totals["hours_before"] else totals["hours"] / totals["hours_before"] - 1
-    columns = [replace(BOOKING_COLUMNS[0], label=title), *BOOKING_COLUMNS[1:]]
+    columns = [replace(BOOKING_COLUMNS[0], label=group), *BOOKING_COLUMNS[1:]]
     return Table(key, title, columns, rows, totals, caption=caption)
 
 
@@ -375,6 +375,7 @@ def bookings_by_venue(report: Report) -> Table:
     labels = {v: names[v] for v in sorted(report.filters.venue_ids, key=lambda v: names[v])}
     table = _compare(
         "reservations_par_lieu",
+        _l("Réservations par lieu"),
         _l("Lieu"),
         labels,
         rollup(report.hosted(), lambda u: report.catalogue.resources[u.resource_id].venue_id),
@@ -387,6 +388,7 @@ def bookings_by_venue(report: Report) -> Table:
 def bookings_by_kind(report: Report) -> Table:
     return _compare(
         "reservations_par_type",
+        _l("Réservations par type de ressource"),
         _l("Type de ressource"),
         dict(KIND_LABELS),
         rollup(report.hosted(), lambda u: report.catalogue.resources[u.resource_id].kind),
@@ -398,6 +400,7 @@ def bookings_by_theme(report: Report) -> Table:
     themes_of = report.catalogue.venue_themes
     table = _compare(
         "reservations_par_thematique",
+        _l("Réservations par thématique"),
         _l("Thématique"),
         dict((t.id, t.name_fr) for t in report.catalogue.themes),
         rollup(report.hosted(), lambda u: themes_of.get(report.catalogue.resources[u.resource_id].venue_id, [])),
@@ -416,6 +419,7 @@ def bookings_by_audience(report: Report) -> Table:
 
     return _compare(
         "reservations_par_public",
+        _l("Réservations par public"),
         _l("Public"),
         {a.value: label for a, label in AUDIENCE_LABELS.items()},
         rollup(report.hosted(), audience),
