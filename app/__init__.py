@@ -157,6 +157,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.documentation.views import bp as documentation_bp
 
     app.register_blueprint(documentation_bp)
+    from app.reports.views import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
 
 
 def _register_models() -> None:
@@ -167,7 +170,8 @@ def _register_models() -> None:
     import app.fairuse.models
     import app.models
     import app.newcomers.models
-    import app.notifications.models  # noqa: F401
+    import app.notifications.models
+    import app.reports.models  # noqa: F401
 
 
 def _register_notices() -> None:

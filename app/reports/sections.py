@@ -1,0 +1,70 @@
+"""The sections of a report, in the order the page, the CSV exports and the annual PDF show them.
+
+This list is the one source: each section is a title and a function of a ``figures.Report`` (the
+filters as ``report.filters``, and what the tables share, queried once) that returns its tables
+(``tables.Table``), computed by aggregate queries. Another feature's figures plug
+in as one more module and one more line here:
+
+- **events** (issue 17): ``app/reports/events.py`` with ``tables(report) -> list[Table]`` (events
+  held, registrations and attendance, the "rencontres" by category, people reached: one aggregate
+  query over the events' tables within ``report.filters.period`` and ``report.filters.venue_ids``), then ``Section("evenements", _l("Évènements"),
+  events.tables)`` after the newcomers;
+- **money** (issue 18): ``app/reports/money.py`` likewise (invoiced, paid, outstanding per venue), then
+  ``Section("finances", _l("Facturation"), money.tables)`` at the end.
+
+Every table of a section then has its CSV (``/gestion/bilans/export/<key>.csv``), its place on the
+page and in the PDF, with no other change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from app.reports import figures, ledger
+from app.reports.figures import Filters, Report
+from app.reports.tables import Table
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: Any
+    tables: Callable[[Report], list[Table]]
+
+
+def _bookings(report: Report) -> list[Table]:
+    return [
+        figures.bookings_by_venue(report),
+        figures.bookings_by_kind(report),
+        figures.bookings_by_theme(report),
+        figures.bookings_by_audience(report),
+    ]
+
+
+SECTIONS: list[Section] = [
+    Section("reservations", _l("Réservations"), _bookings),
+    Section("occupation", _l("Occupation des ressources"), lambda r: [figures.occupancy(r), figures.heatmap(r)]),
+    Section("machines", _l("Machines"), lambda r: [figures.machines(r)]),
+    Section("kits", _l("Kits mobiles"), lambda r: [figures.kits(r), figures.communes(r)]),
+    Section("porteurs", _l("Porteurs de projet"), lambda r: [figures.newcomers(r)]),
+    Section("mutualisation", _l("Registre de mutualisation"), ledger.tables),
+]
+
+
+def build(filters: Filters, only: str | None = None) -> list[tuple[Section, list[Table]]]:
+    """Every section with its tables (or only the section named ``only``), from one ``Report``."""
+    report = Report(filters)
+    return [(section, section.tables(report)) for section in SECTIONS if only in (None, section.key)]
+
+
+def find_table(filters: Filters, key: str) -> Table | None:
+    report = Report(filters)
+    for section in SECTIONS:
+        for table in section.tables(report):
+            if table.key == key:
+                return table
+    return None
