@@ -130,6 +130,7 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "ARGON2_MAX_CONCURRENT": int(os.environ.get("ARGON2_MAX_CONCURRENT", 2)),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600)),
         "KIT_HANDOVER_EARLIEST_HOURS": int(os.environ.get("KIT_HANDOVER_EARLIEST_HOURS", 24)),
+        "DOCUMENTATION_MAX_BYTES": int(os.environ.get("DOCUMENTATION_MAX_BYTES", 10 * 1024 * 1024)),
         "HEALTH_OUTBOX_MAX_WAIT_SECONDS": int(os.environ.get("HEALTH_OUTBOX_MAX_WAIT_SECONDS", 15 * 60)),
         "EMAIL_CONFIRMATION_MAX_AGE": int(os.environ.get("EMAIL_CONFIRMATION_MAX_AGE", 3 * 24 * 3600)),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
