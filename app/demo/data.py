@@ -23,6 +23,7 @@ from app.demo.content import (
     DemoVenue,
     Week,
 )
+from app.demo.documentation import create_documentation
 from app.extensions import db
 from app.models import (
     Audience,
@@ -97,6 +98,7 @@ def _create_consortium(now: datetime) -> None:
     _create_qualifications(now, venues, users)
     db.session.flush()
     install_default_routing()
+    create_documentation(venues, users, themes)
 
 
 def _create_venue(data: DemoVenue, themes: dict[str, Theme]) -> Venue:

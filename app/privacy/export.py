@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from app.agreements.models import Agreement
 from app.core.clock import to_paris
+from app.documentation.models import DocumentFile, GuideVersion, Project, Tool
 from app.extensions import db
 from app.models import (
     AuditEntry,
@@ -138,6 +139,54 @@ def personal_data(user: User) -> dict[str, Any]:
                 ],
             }
             for request in newcomer_requests(user)
+        ],
+        "projects": [
+            {
+                "id": project.id,
+                "title": project.title,
+                "summary": project.summary,
+                "text": project.body,
+                "licence": project.licence.value,
+                "status": project.status.value,
+                "resources": [resource.name for resource in project.resources],
+                "venues": [venue.name for venue in project.venues],
+                "created_at": _moment(project.created_at),
+                "moderated_at": _moment(project.moderated_at),
+                "moderation_note": project.moderation_note,
+            }
+            for project in db.session.scalars(
+                select(Project).where(Project.author_id == user.id).order_by(Project.created_at, Project.id)
+            )
+        ],
+        "guide_versions_written": [
+            {
+                "guide": version.guide_id,
+                "version": version.number,
+                "title": version.title,
+                "note": version.note,
+                "created_at": _moment(version.created_at),
+            }
+            for version in db.session.scalars(
+                select(GuideVersion).where(GuideVersion.author_id == user.id).order_by(GuideVersion.created_at)
+            )
+        ],
+        "tools_shared": [
+            {"id": tool.id, "title": tool.title, "venue": tool.venue.name, "created_at": _moment(tool.created_at)}
+            for tool in db.session.scalars(
+                select(Tool).where(Tool.created_by_id == user.id).order_by(Tool.created_at, Tool.id)
+            )
+        ],
+        "files_uploaded": [
+            {
+                "name": row.original_name,
+                "type": row.content_type,
+                "size_bytes": row.size_bytes,
+                "description": row.description,
+                "created_at": _moment(row.created_at),
+            }
+            for row in db.session.scalars(
+                select(DocumentFile).where(DocumentFile.uploaded_by_id == user.id).order_by(DocumentFile.id)
+            )
         ],
         "emails": [
             {

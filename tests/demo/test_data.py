@@ -298,3 +298,19 @@ def test_the_cli_loads_the_demo_and_prints_the_accounts(app, runner):
         assert account.email in result.output and account.who in result.output
     assert db.session.scalar(select(sa.func.count()).select_from(Venue)) == 6
     assert db.session.scalar(select(sa.func.count()).select_from(OpeningHours)) > 0
+
+
+def test_the_demo_documents_its_resources_shares_tools_and_shows_a_project(app, client):
+    load_demo(production=False)
+    laser = resource("la-machinerie", "decoupeuse-laser")
+
+    page = client.get(f"/ressources/{laser.id}").get_data(as_text=True)
+    assert "Utiliser la découpeuse laser" in page
+    assert "Des boîtes à livres pour les jardins partagés" in page  # the published project made with it
+
+    toolbox = client.get("/documentation/boite-a-outils/").get_data(as_text=True)
+    assert "Premiers pas sur tablette" in toolbox
+    assert "Animer un Apéro tiers-lieux" not in toolbox  # members only: not for an anonymous visitor
+
+    found = client.get("/documentation/", query_string={"q": "decoupe"}).get_data(as_text=True)
+    assert "Utiliser la découpeuse laser" in found

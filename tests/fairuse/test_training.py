@@ -30,6 +30,9 @@ def test_asking_for_a_training_from_the_refusal_reaches_the_venues_desk(client, 
     summary = _check(client, world, monday)
     assert "Cette machine demande une habilitation" in text_of(summary)
     assert "Demander une formation" in summary and "Prochaines séances" not in summary
+    # The training refers to the machine's guides.
+    assert f'href="/documentation/ressources/{world.laser.id}/guides"' in summary
+    assert "lisez-les avant la séance" in text_of(summary)
 
     url = f"/ressources/{world.laser.id}/demande-de-formation"
     page = f"/ressources/{world.laser.id}/reserver"

@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from app.agreements.models import Agreement
 from app.core.clock import to_paris
+from app.documentation import gallery
+from app.documentation.models import Licence
 from app.extensions import db
 from app.models import AuditEntry, Booking, Organisation, OrganisationKind, User
 from app.notifications import send_email
@@ -21,7 +23,7 @@ from app.privacy.retention import purge
 from tests.factories import PASSWORD, make_user
 from tests.factories.agreements import approve, make_booking, make_world, paris
 from tests.factories.bookings import monday_ahead
-from tests.helpers import page_text
+from tests.helpers import page_text, text_of
 
 BORROWER = "camille@jardins.example"
 COORDINATOR = "coordination@fnt.example"
@@ -81,6 +83,34 @@ def test_a_member_downloads_everything_held_about_them(client, accepted):
     ]
 
     # Someone else's export says nothing of her.
+    client.logout()
+    client.login("autre@membre.example", PASSWORD)
+    other = client.get("/compte/mes-donnees.json").get_data(as_text=True)
+    assert "Camille" not in other and BORROWER not in other
+
+
+def test_the_export_holds_the_projects_she_documented(client, accepted):
+    world, _booking, _agreement = accepted
+    borrower = db.session.scalar(select(User).where(User.email == BORROWER))
+    gallery.submit(
+        borrower,
+        gallery.ProjectDraft(
+            title="Un composteur de quartier",
+            summary="",
+            body="Fabriqué avec les voisins.",
+            licence=Licence.CC_BY,
+            resources=[world.space],
+            venues=[],
+        ),
+    )
+    db.session.commit()
+
+    shown = text_of(client.get("/compte/mes-donnees").get_data(as_text=True))
+    assert "Projets documentés (1)" in shown and "Un composteur de quartier" in shown
+    data = json.loads(client.get("/compte/mes-donnees.json").get_data(as_text=True))
+    assert [(p["title"], p["status"], p["licence"], p["venues"]) for p in data["projects"]] == [
+        ("Un composteur de quartier", "submitted", "cc-by", [world.venue.name])
+    ]
     client.logout()
     client.login("autre@membre.example", PASSWORD)
     other = client.get("/compte/mes-donnees.json").get_data(as_text=True)
