@@ -9,8 +9,7 @@ in as one more module and one more line here:
   held, registrations and attendance, the "rencontres" by category, people reached: one aggregate
   query over the events' tables within ``report.filters.period`` and ``report.filters.venue_ids``), then ``Section("evenements", _l("Évènements"),
   events.tables)`` after the newcomers;
-- **money** (issue 18): ``app/reports/money.py`` likewise (invoiced, paid, outstanding per venue), then
-  ``Section("finances", _l("Facturation"), money.tables)`` at the end.
+- **money**: ``app/reports/money.py`` (invoiced, credited, paid, due per venue) is the example.
 
 Every table of a section then has its CSV (``/gestion/bilans/export/<key>.csv``), its place on the
 page and in the PDF, with no other change.
@@ -24,7 +23,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from app.reports import figures, ledger
+from app.reports import figures, ledger, money
 from app.reports.figures import Filters, Report
 from app.reports.tables import Table
 
@@ -52,6 +51,7 @@ SECTIONS: list[Section] = [
     Section("kits", _l("Kits mobiles"), lambda r: [figures.kits(r), figures.communes(r)]),
     Section("porteurs", _l("Porteurs de projet"), lambda r: [figures.newcomers(r)]),
     Section("mutualisation", _l("Registre de mutualisation"), ledger.tables),
+    Section("finances", _l("Facturation"), money.tables),
 ]
 
 
