@@ -21,6 +21,8 @@ from whitenoise import WhiteNoise
 HASH_LENGTH = 12
 PLAIN_MAX_AGE = 3600  # seconds, for a file asked for by its plain name
 COMPRESSED_SUFFIXES = (".gz", ".br")
+# Types WhiteNoise does not know (the web app manifest, linked from every page).
+EXTRA_TYPES = {".webmanifest": "application/manifest+json"}
 _HASHED_NAME = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}(\.[^./]+)?$")
 
 
@@ -45,7 +47,9 @@ def init_static_files(app: Flask) -> None:
     root = Path(app.static_folder or "")
     prefix = (app.static_url_path or "/static").rstrip("/") + "/"
     if app.debug:
-        app.wsgi_app = WhiteNoise(app.wsgi_app, root=root, prefix=prefix, autorefresh=True, max_age=0)  # type: ignore[method-assign]
+        app.wsgi_app = WhiteNoise(
+            app.wsgi_app, root=root, prefix=prefix, autorefresh=True, max_age=0, mimetypes=EXTRA_TYPES
+        )  # type: ignore[method-assign]
         return
 
     served = WhiteNoise(
@@ -53,6 +57,7 @@ def init_static_files(app: Flask) -> None:
         root=root,
         prefix=prefix,
         max_age=PLAIN_MAX_AGE,
+        mimetypes=EXTRA_TYPES,
         immutable_file_test=lambda _path, url: bool(_HASHED_NAME.search(url)),
     )
     names = {}

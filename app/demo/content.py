@@ -97,6 +97,7 @@ class DemoVenue:
     hours: Week
     resources: tuple[DemoResource, ...]
     is_lead: bool = False
+    colour: str = ""  # one of app.core.colours.VENUE_COLOURS
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ def _printer(number: int) -> DemoResource:
 
 
 LA_MACHINERIE = DemoVenue(
+    colour="indigo",
     slug="la-machinerie",
     name="La Machinerie",
     is_lead=True,
@@ -307,6 +309,7 @@ LA_MACHINERIE = DemoVenue(
 # --- L'Île aux Fruits ----------------------------------------------------------------------------
 
 ILE_AUX_FRUITS = DemoVenue(
+    colour="pre",
     slug="ile-aux-fruits",
     name="L'Île aux Fruits",
     themes=("ecologie-maraichage-bio",),
@@ -395,6 +398,7 @@ ILE_AUX_FRUITS = DemoVenue(
 # --- La Maison du Colonel ------------------------------------------------------------------------
 
 MAISON_DU_COLONEL = DemoVenue(
+    colour="ocre",
     slug="maison-du-colonel",
     name="La Maison du Colonel",
     themes=("participation-citoyenne",),
@@ -439,6 +443,7 @@ MAISON_DU_COLONEL = DemoVenue(
 # --- ALCO ----------------------------------------------------------------------------------------
 
 ALCO = DemoVenue(
+    colour="lagune",
     slug="alco",
     name="ALCO",
     themes=("participation-citoyenne",),
@@ -528,6 +533,7 @@ ALCO = DemoVenue(
 # --- La Briqueterie ------------------------------------------------------------------------------
 
 LA_BRIQUETERIE = DemoVenue(
+    colour="brique",
     slug="la-briqueterie",
     name="La Briqueterie",
     themes=("experimentation-artistique",),
@@ -584,6 +590,7 @@ LA_BRIQUETERIE = DemoVenue(
 # --- LAM -----------------------------------------------------------------------------------------
 
 LAM = DemoVenue(
+    colour="prune",
     slug="lam",
     name="LAM – Lieu artistique mutualisé",
     themes=("experimentation-artistique", "creation-espace-public"),

@@ -106,6 +106,7 @@ def _create_venue(data: DemoVenue, themes: dict[str, Theme]) -> Venue:
         slug=data.slug,
         name=data.name,
         is_lead=data.is_lead,
+        colour=data.colour,
         themes=[themes[slug] for slug in data.themes],
         short_description=data.short_description,
         description=data.description,

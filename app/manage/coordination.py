@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.core import colours
 from app.core.refusals import Refusal
 from app.core.search import Page, contains, page_of
 from app.extensions import db
@@ -103,7 +104,9 @@ def save_venue(venue: Venue | None, data: VenueData, actor: User) -> Venue:
 
     created = venue is None
     if created:
-        venue = Venue(name=data.name, slug=data.slug)
+        others = db.session.execute(select(Venue.colour, Venue.id).where(Venue.is_active.is_(True))).all()
+        used = [colours.effective_colour(colour, venue_id) for colour, venue_id in others]
+        venue = Venue(name=data.name, slug=data.slug, colour=colours.first_free(used))
         db.session.add(venue)
     values = {name: getattr(data, name) for name in VenueData.TEXT_FIELDS} | {
         "is_lead": data.is_lead,

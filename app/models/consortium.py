@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.colours import effective_colour
 from app.extensions import db
 from app.models.types import ClosureStatus, UTCDateTime, str_enum, utcnow
 
@@ -64,6 +65,8 @@ class Venue(db.Model):
     representative_role: Mapped[str] = mapped_column(sa.String(120), default="")
     is_lead: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # One of the six venue colours (app.core.colours), its mark everywhere beside its name.
+    colour: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     themes: Mapped[list[Theme]] = relationship(
@@ -85,6 +88,11 @@ class Venue(db.Model):
     @property
     def address(self) -> str:
         return ", ".join(part for part in (self.street, f"{self.postal_code} {self.city}".strip()) if part)
+
+    @property
+    def colour_class(self) -> str:
+        """The CSS class that gives the venue's elements its colour (``venue-brique``…)."""
+        return f"venue-{effective_colour(self.colour, self.id)}"
 
     @property
     def managers(self) -> list[User]:

@@ -186,7 +186,7 @@ def test_bad_input_is_explained_next_to_its_field(client, world, args, field, me
     # Only the messages come back: the fields being typed in are never replaced.
     assert f'id="{field}-error" aria-live="polite" hx-swap-oob="true">' in body and message in html.unescape(body)
     assert "<input" not in body
-    assert 'id="search-status" hx-swap-oob="innerHTML"' in body
+    assert 'id="search-status" data-hx-swap-oob="innerHTML"' in body
 
 
 def test_bad_input_in_english(client, world):

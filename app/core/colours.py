@@ -1,0 +1,32 @@
+"""The six venue colours: each venue has one (``Venue.colour``), shown the same way everywhere
+(a stripe on its cards, a dot beside its name, the edge of its bookings in calendars and the
+planning), and never alone: its name is always written beside it.
+
+The colours themselves are custom properties in ``app/static/css/app.css`` (``--venue-<name>``,
+light and dark, their contrast checked by tests/look/test_palette.py); a venue's elements carry
+the class ``venue-<name>``. A stored choice rather than one derived from the slug: six venues
+for six colours, a hash would make two venues share one, and a venue keeps its colour when it
+is renamed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+VENUE_COLOURS = ("brique", "ocre", "pre", "lagune", "indigo", "prune")
+
+
+def effective_colour(stored: str | None, venue_id: int | None) -> str:
+    """The stored colour when it is one of ours, else one picked from the venue's id."""
+    if stored in VENUE_COLOURS:
+        return str(stored)
+    return VENUE_COLOURS[((venue_id or 1) - 1) % len(VENUE_COLOURS)]
+
+
+def first_free(used: Iterable[str]) -> str:
+    """The first colour no other venue has (the first one again once all six are taken)."""
+    taken = list(used)
+    free = [colour for colour in VENUE_COLOURS if colour not in taken]
+    if free:
+        return free[0]
+    return min(VENUE_COLOURS, key=taken.count)
