@@ -47,9 +47,8 @@ def init_static_files(app: Flask) -> None:
     root = Path(app.static_folder or "")
     prefix = (app.static_url_path or "/static").rstrip("/") + "/"
     if app.debug:
-        app.wsgi_app = WhiteNoise(
-            app.wsgi_app, root=root, prefix=prefix, autorefresh=True, max_age=0, mimetypes=EXTRA_TYPES
-        )  # type: ignore[method-assign]
+        fresh = WhiteNoise(app.wsgi_app, root=root, prefix=prefix, autorefresh=True, max_age=0, mimetypes=EXTRA_TYPES)
+        app.wsgi_app = fresh  # type: ignore[method-assign]
         return
 
     served = WhiteNoise(
