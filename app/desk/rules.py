@@ -63,6 +63,7 @@ def can_decide(user: User, booking: Booking) -> bool:
 def _loaded(query):
     return query.options(
         selectinload(Booking.resource).selectinload(Resource.venue),
+        selectinload(Booking.resource).selectinload(Resource.photos),
         selectinload(Booking.requester),
         selectinload(Booking.organisation),
         selectinload(Booking.series),

@@ -27,6 +27,9 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuse larger images before decoding them (decompression bombs)
 MAX_SIDE = 2400  # larger photos are scaled down to this many pixels on their longer side
 MAX_PHOTOS = 12
+# Smaller copies written beside each photo, for ``srcset`` (``ResourcePhoto.sources``): a card
+# on a phone loads a 320 px copy, not the 2400 px original.
+SIZES = ResourcePhoto.SIZES
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,21 @@ def _encode(image: Image.Image, kind: ImageFormat) -> bytes:
     return out.getvalue()
 
 
+def _smaller_copies(encoded: bytes, kind: ImageFormat) -> dict[int, bytes]:
+    """{width: the photo scaled down to that width} for each of ``SIZES`` narrower than the photo."""
+    copies = {}
+    with Image.open(BytesIO(encoded)) as image:
+        image.load()
+        for width in SIZES:
+            if width >= image.width:
+                break
+            height = max(1, round(image.height * width / image.width))
+            out = BytesIO()
+            image.resize((width, height), Image.Resampling.LANCZOS).save(out, format=kind.name, **kind.save_options)
+            copies[width] = out.getvalue()
+    return copies
+
+
 def add_photo(
     resource: Resource, stream: BinaryIO | None, alt_text: str, actor: User, folder: Path, limit: int
 ) -> ResourcePhoto:
@@ -147,6 +165,8 @@ def add_photo(
     # error before this point leaves no file behind.
     folder.mkdir(parents=True, exist_ok=True)
     (folder / filename).write_bytes(encoded)
+    for width, copy in _smaller_copies(encoded, kind).items():
+        (folder / ResourcePhoto.sized_name(filename, width)).write_bytes(copy)
     return photo
 
 
@@ -159,4 +179,8 @@ def remove_photo(photo: ResourcePhoto, actor: User) -> str:
 
 
 def discard_file(folder: Path, filename: str) -> None:
-    (folder / Path(filename).name).unlink(missing_ok=True)
+    """Remove a photo's file and its smaller copies."""
+    name = Path(filename).name
+    (folder / name).unlink(missing_ok=True)
+    for width in SIZES:
+        (folder / ResourcePhoto.sized_name(name, width)).unlink(missing_ok=True)

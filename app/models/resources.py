@@ -183,3 +183,21 @@ class ResourcePhoto(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     resource: Mapped[Resource] = relationship(back_populates="photos")
+
+    # The widths of the smaller copies written beside the file (``app.manage.photos``).
+    SIZES = (320, 640, 1280)
+
+    @staticmethod
+    def sized_name(filename: str, width: int) -> str:
+        """``abc.jpg`` → ``abc-w320.jpg``: the name of the copy of that width."""
+        stem, dot, extension = filename.rpartition(".")
+        return f"{stem}-w{width}{dot}{extension}"
+
+    @property
+    def sources(self) -> list[tuple[str, int]]:
+        """(file name, width) of each copy, the narrowest first, the photo itself last."""
+        smaller = [(self.sized_name(self.filename, width), width) for width in self.SIZES if width < self.width]
+        return [*smaller, (self.filename, self.width)]
+
+    def height_at(self, width: int) -> int:
+        return max(1, round(self.height * width / self.width))
