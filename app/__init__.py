@@ -160,6 +160,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp)
+    from app.dashboards.views import bp as dashboards_bp
+
+    app.register_blueprint(dashboards_bp)
 
 
 def _register_models() -> None:

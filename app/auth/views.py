@@ -152,7 +152,7 @@ def login():
             if user is not None:
                 _start_session(user, remember=form.remember.data)
                 flash(_("Vous êtes connecté·e."), "success")
-                return redirect(safe_next_url(form.next.data, url_for("site.home")), code=303)
+                return redirect(safe_next_url(form.next.data, url_for("dashboards.home")), code=303)
             form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
     return form_page("auth/login.html", form)
 

@@ -126,6 +126,11 @@ def _collisions(pending: list[Booking]) -> dict[int, list[Booking]]:
     return found
 
 
+def collisions_among(pending: list[Booking]) -> dict[int, list[Booking]]:
+    """For each pending request, the other pending requests of the same resource over its period."""
+    return _collisions(pending)
+
+
 def pending_count_in(venue_ids: list[int]) -> int:
     """How many requests of these venues wait for a decision (the desk's heading), in one COUNT query."""
     if not venue_ids:

@@ -177,7 +177,7 @@ def test_login_redirects_back_but_never_offsite(client):
     assert response.headers["Location"].endswith("/lieux/x")
     client.logout()
     response = client.login("membre@example.org", PASSWORD, next="https://evil.example/")
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/tableau-de-bord"  # the member's home
 
 
 def test_remember_me_sets_a_lasting_cookie(client):
