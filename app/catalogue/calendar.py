@@ -123,6 +123,33 @@ class DayColumn:
     def free_cells(self) -> int:
         return sum(1 for cell in self.cells if cell.state == CellState.FREE)
 
+    @property
+    def spans(self) -> list[int]:
+        """For each row, how many rows its cell spans: the cells that follow one another with the
+        same state and the same bookings make one block as long as their real duration (a booking of
+        three hours is one block three rows high); 0 for a row inside the block above. Free cells
+        stay one row each: each is a target at the row's granularity."""
+        spans = [1] * len(self.cells)
+        start = 0
+        for index in range(1, len(self.cells)):
+            if _continues(self.cells[index - 1], self.cells[index]):
+                spans[start] += 1
+                spans[index] = 0
+            else:
+                start = index
+        return spans
+
+
+def _continues(before: Cell, cell: Cell) -> bool:
+    return (
+        cell.state != CellState.FREE
+        and cell.state == before.state
+        and cell.starts_at == before.ends_at
+        and cell.occupants == before.occupants
+        and cell.pending == before.pending
+        and cell.free_units == before.free_units
+    )
+
 
 def row_minutes(resource: Resource, rows: Iterable[Any] = ()) -> int:
     """How long a row of the calendar lasts: an hour when the granularity divides it and the opening

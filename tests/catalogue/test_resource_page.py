@@ -108,9 +108,11 @@ def test_free_slots_link_to_the_booking_form_with_an_accessible_name(client, wor
     name = f"Réserver mardi {tuesday.day} {FRENCH_MONTHS[tuesday.month - 1]} de 10 h à 11 h"
     assert name in text_of(table)
     # Every cell says something in words; Saturdays and Sundays are closed.
-    cells = re.findall(r"<td class=\"slot [a-z_]+\">(.*?)</td>", table, re.S)
-    assert len(cells) == 9 * 7 and all(text_of(cell) for cell in cells)
-    assert text_of(table).count("Fermé") >= 18
+    # (a block of several rows, such as a closed day, is one cell spanning them: issue 22).
+    cells = re.findall(r"<td class=\"slot [a-z_]+\"(?: rowspan=\"(\d+)\")?>(.*?)</td>", table, re.S)
+    assert sum(int(span or 1) for span, _ in cells) == 9 * 7 and all(text_of(cell) for _, cell in cells)
+    assert "Fermé 9 h à 18 h" in text_of(table)  # Saturday and Sunday: one closed block each
+    assert text_of(table).count("Fermé 9 h à 18 h") >= 2  # (and a public holiday, some weeks)
 
 
 def test_week_navigation_links_are_htmx_with_plain_hrefs(client, world, monday):
@@ -176,7 +178,8 @@ def week_text(client, world, monday) -> str:
 
 def test_anonymous_visitors_see_busy_slots_without_names(client, world, monday, bookings):
     text = week_text(client, world, monday)
-    assert text.count("Occupé") >= 3  # 10:00, 11:00 and the member's 14:00
+    assert "Occupé 10 h à 12 h" in text  # one block over its two hours (issue 22)
+    assert text.count("Occupé") >= 2  # 10:00-12:00 and the member's 14:00
     assert "demande en attente" in text
     for secret in ("Dominique Petit", "Projet confidentiel", "Camille Martin", "Réunion du bureau", "Demande discrète"):
         assert secret not in text
@@ -186,7 +189,7 @@ def test_a_member_sees_their_own_booking_and_nothing_of_others(client, world, mo
     log_in(client, world.member)
     text = week_text(client, world, monday)
     assert "Votre réservation" in text
-    assert text.count("Occupé") >= 2
+    assert "Occupé 10 h à 12 h" in text
     for secret in ("Dominique Petit", "Projet confidentiel", "Demande discrète"):
         assert secret not in text
 
