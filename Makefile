@@ -13,7 +13,7 @@ export FLASK_APP := app
 PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run serve test suite lint sweep doctor install install-dev translations extract-messages bench clean
+.PHONY: run serve test suite lint sweep doctor install install-dev translations extract-messages bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required (found %s); set PYTHON=python3.11" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -71,6 +71,10 @@ sweep: install-dev translations
 	bash scripts/date-sweep
 
 # Refresh the message catalogues after changing interface strings.
+# Screenshots of the main pages (phone and desktop, French, demo data) into docs/screenshots/.
+screenshots: install-dev translations
+	$(BIN)/python scripts/screenshots.py
+
 extract-messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
