@@ -290,7 +290,7 @@ def browser_page(browser, base_url: str):
     page.on("pageerror", lambda error: errors.append(str(error)))
     # HTTP error statuses (a 422 form, a 404) are not script errors; CSP violations and exceptions are.
     # htmx also logs, as errors, a request it aborted on purpose because a newer one replaced it
-    # (hx-sync "replace"): not an error either (a failed request logs htmx:responseError/sendError).
+    # (data-hx-sync "replace"): not an error either (a failed request logs htmx:responseError/sendError).
     page.on(
         "console",
         lambda message: (
