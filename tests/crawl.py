@@ -80,6 +80,7 @@ def shape(url: str) -> str:
     """The URL with its numbers, tokens and query values blanked: pages of one shape share a template."""
     parts = urlsplit(url)
     path = re.sub(r"/[0-9]+(?=/|$)", "/N", parts.path)
+    path = re.sub(r"/lieux/[^/]+", "/lieux/S", path)
     path = re.sub(r"/[A-Za-z0-9_-]{20,}(?=/|$)", "/T", path)
     keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
     return path + ("?" + "&".join(keys) if keys else "")
@@ -111,6 +112,32 @@ def crawl(fetch, start: str = "/", *, origin: str, per_shape: int = 2, limit: in
             shapes[kind] = shapes.get(kind, 0) + 1
             queued.append(link)
     return {url: html for url, html in seen.items() if html}
+
+
+def crawl_as(app, email: str | None, language: str, **limits) -> dict[str, str]:
+    """The pages a demo account (None: a visitor) reaches by links in ``language``, through the
+    test client: ``{url: html}``. A link to a page it may not see leads to the log-in form."""
+    from app.demo.data import DEMO_PASSWORD
+    from tests.helpers import csrf_token_from
+
+    client = app.test_client()
+    token = csrf_token_from(client.get("/compte/connexion").get_data(as_text=True))
+    if email:
+        response = client.post(
+            "/compte/connexion", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token}
+        )
+        assert response.status_code == 303, f"{email} cannot log in"
+        token = csrf_token_from(client.get("/").get_data(as_text=True))
+    response = client.post("/langue", data={"locale": language, "next": "/", "csrf_token": token})
+    assert response.status_code == 303
+
+    def fetch(url: str):
+        response = client.get(url, follow_redirects=True)
+        if response.mimetype != "text/html":
+            return None
+        return response.status_code, response.get_data(as_text=True)
+
+    return crawl(fetch, "/", origin="http://localhost", **limits)
 
 
 def vnu_command() -> list[str]:

@@ -52,7 +52,7 @@ class InputLength(Length):
 
     def __init__(self, max: int, message=None):
         super().__init__(max=max, message=message)
-        self.field_flags = {}
+        self.field_flags: dict[str, object] = {}
 
 
 def out_of_reach_message():

@@ -10,33 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.demo.data import DEMO_PASSWORD, load_demo
+from app.demo.data import load_demo
 from app.extensions import db
-from tests.crawl import ROLES, crawl, nu_errors, vnu_command
-from tests.helpers import csrf_token_from
-
-ORIGIN = "http://localhost"
-
-
-def _crawl_as(app, email: str | None, language: str) -> dict[str, str]:
-    client = app.test_client()
-    token = csrf_token_from(client.get("/compte/connexion").get_data(as_text=True))
-    if email:
-        response = client.post(
-            "/compte/connexion", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token}
-        )
-        assert response.status_code == 303, f"{email} cannot log in"
-        token = csrf_token_from(client.get("/").get_data(as_text=True))
-    response = client.post("/langue", data={"locale": language, "next": "/", "csrf_token": token})
-    assert response.status_code == 303
-
-    def fetch(url: str):
-        response = client.get(url, follow_redirects=True)
-        if response.mimetype != "text/html":
-            return None
-        return response.status_code, response.get_data(as_text=True)
-
-    return crawl(fetch, "/", origin=ORIGIN)
+from tests.crawl import ROLES, crawl_as, nu_errors, vnu_command
 
 
 def test_every_page_of_every_role_is_valid_html(app, tmp_path):
@@ -46,7 +22,7 @@ def test_every_page_of_every_role_is_valid_html(app, tmp_path):
     pages: dict[str, str] = {}
     for role, email in ROLES.items():
         for language in ("fr", "en"):
-            found = _crawl_as(app, email, language)
+            found = crawl_as(app, email, language)
             assert len(found) > (3 if email is None else 10), f"{role} ({language}) reached only {sorted(found)}"
             pages.update({f"{role}/{language}{url}": html for url, html in found.items()})
     errors = nu_errors(pages, tmp_path / "pages")
