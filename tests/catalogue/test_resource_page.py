@@ -118,7 +118,7 @@ def test_week_navigation_links_are_htmx_with_plain_hrefs(client, world, monday):
     following = iso_week(monday + timedelta(days=7))
     assert re.search(
         rf'<a id="cal-next" href="/ressources/{world.room.id}\?semaine={following}" '
-        rf'hx-get="/ressources/{world.room.id}\?semaine={following}" hx-target="#calendrier" hx-push-url="true">'
+        rf'data-hx-get="/ressources/{world.room.id}\?semaine={following}" data-hx-target="#calendrier" data-hx-push-url="true">'
         r"Semaine suivante</a>",
         page,
     )
