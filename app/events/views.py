@@ -1,0 +1,27 @@
+"""The events' pages (filled in below)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("events", __name__, template_folder="templates")
+
+
+@bp.get("/programme/<int:event_id>")
+def show(event_id: int):
+    return ""
+
+
+@bp.route("/programme/inscription/<token>", methods=["GET", "POST"])
+def registration(token: str):
+    return ""
+
+
+@bp.get("/gestion/coordination/programme")
+def programme_review():
+    return ""
+
+
+@bp.get("/gestion/evenements")
+def manage_list():
+    return ""
