@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from app.events import trainings  # noqa: F401  (registers the training sessions finder)
+
 bp = Blueprint("events", __name__, template_folder="templates")
 
 

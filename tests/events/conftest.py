@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+import holidays
 import pytest
 
 from app.core.clock import paris_to_utc, paris_today
 from app.events.models import EventCategory
 from app.events.rules import EventDraft, ensure_categories
 from app.extensions import db
-from app.models import Resource, ResourceKind, Theme, User, Venue, VenueRole
+from app.models import Resource, ResourceKind, Theme, User, Venue, VenueHolidayOpening, VenueRole
 from tests.factories import add_membership, make_organisation, make_resource, make_user, make_venue
 
 
@@ -55,6 +56,10 @@ def build_events_world() -> EventsWorld:
     theme = Theme(slug="participation-citoyenne", name_fr="Participation citoyenne", name_en="Citizen participation")
     db.session.add(theme)
     categories = {c.slug: c for c in ensure_categories()}
+    # Both venues open on public holidays (the Apéro of a first Thursday may fall on Ascension).
+    year = paris_today().year
+    for day in holidays.country_holidays("FR", years=range(year, year + 3)):
+        db.session.add_all(VenueHolidayOpening(venue_id=v.id, day=day) for v in (venue, other_venue))
     db.session.flush()
     return EventsWorld(venue, other_venue, hall, laser, manager, other_manager, coordinator, member, categories, theme)
 
