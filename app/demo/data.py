@@ -2,7 +2,8 @@
 
 ``load_demo`` refuses in production (the accounts share a published password), does nothing
 when the database already has a venue, and otherwise writes everything in one transaction.
-No bookings are created: the booking engine makes them through its own rules.
+No member's booking is created: the booking engine makes them through its own rules. The demo's
+events (``app.demo.events``) book their spaces through the engine too.
 """
 
 from __future__ import annotations
@@ -97,6 +98,9 @@ def _create_consortium(now: datetime) -> None:
     _create_qualifications(now, venues, users)
     db.session.flush()
     install_default_routing()
+    from app.demo.events import create_demo_events
+
+    create_demo_events(now)
 
 
 def _create_venue(data: DemoVenue, themes: dict[str, Theme]) -> Venue:
