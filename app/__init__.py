@@ -161,12 +161,17 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
 
+    from app.events.views import bp as events_bp
+
+    app.register_blueprint(events_bp)
+
 
 def _register_models() -> None:
     """The shared tables and those each feature owns, all in ``db.metadata`` (``app.models``)."""
     import app.agreements.models
     import app.billing.models
     import app.documentation.models
+    import app.events.models
     import app.fairuse.models
     import app.models
     import app.newcomers.models
@@ -183,6 +188,7 @@ def _register_notices() -> None:
     import app.bookings.change_notices
     import app.bookings.kit_notices
     import app.bookings.notices
+    import app.events.notices
     import app.newcomers.upkeep  # noqa: F401
 
 

@@ -350,6 +350,8 @@ def _note_credit(booking: Booking, share: int, actor: User | None, reason: str) 
 
 @booking_approved.connect
 def _on_approved(booking: Booking, actor: User | None = None, **_extra) -> None:
+    if booking.is_event:  # a venue's own event: nothing to bill
+        return
     if booking.id is None:
         db.session.flush()
     _note_invoice(booking)
@@ -357,12 +359,14 @@ def _on_approved(booking: Booking, actor: User | None = None, **_extra) -> None:
 
 @booking_cancelled.connect
 def _on_cancelled(booking: Booking, actor: User | None = None, reason: str = "", **_extra) -> None:
+    if booking.is_event:
+        return
     _note_credit(booking, credit_share(booking, actor, utcnow()), actor, reason)
 
 
 @booking_edited.connect
 def _on_edited(booking: Booking, actor: User | None = None, reason: str = "", changes=None, **_extra) -> None:
-    if not BILLED_CHANGES & set(changes or {}):
+    if booking.is_event or not BILLED_CHANGES & set(changes or {}):
         return
     # What was billed no longer describes the booking: credited in full, billed again if it
     # still holds its slot (or when it is approved again).
