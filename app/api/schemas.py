@@ -209,3 +209,57 @@ class FreePageSchema(Strict):
     page = fields.Integer(required=True)
     total = fields.Integer(required=True)
     links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+# --- A member's bookings ------------------------------------------------------------------------
+
+
+class BookingSchema(Strict):
+    id = fields.Integer(required=True)
+    resource_id = fields.Integer(required=True)
+    resource = fields.String(required=True, metadata={"description": "the resource's name"})
+    venue = fields.String(required=True, metadata={"description": "the venue's slug"})
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
+    quantity = fields.Integer(required=True)
+    attendees = fields.Integer(allow_none=True, required=True)
+    purpose = fields.String(required=True)
+    price_cents = fields.Integer(required=True)
+    deposit_cents = fields.Integer(required=True)
+    requester = fields.String(required=True, metadata={"description": "the requester's name"})
+    actions = fields.List(fields.String(), required=True, metadata={"description": "what the token's owner may do now"})
+    url = fields.String(required=True)
+
+
+class BookingPageSchema(Strict):
+    items = fields.List(fields.Nested(BookingSchema), required=True)
+    page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class BookingListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class NewBookingSchema(Strict):
+    resource_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
+    quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
+    attendees = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100_000))
+    purpose = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class EditBookingSchema(Strict):
+    starts_at = Moment()
+    ends_at = Moment()
+    quantity = fields.Integer(validate=validate.Range(min=1, max=1000))
+    attendees = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100_000))
+    purpose = fields.String(validate=validate.Length(max=2000))
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ReasonSchema(Strict):
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))

@@ -81,6 +81,9 @@ def register(app: Flask) -> None:
         csrf.exempt(blueprint)  # no cookie authenticates the API: a token or nothing
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
+    from app.api import token_views
+
+    app.register_blueprint(token_views.bp)
 
     render_errors_under(app, PREFIX + "/", _problem_page)
 

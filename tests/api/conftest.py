@@ -26,3 +26,16 @@ def open_day(world, monday):
         db.session.add(VenueHolidayOpening(venue_id=venue.id, day=day))
     db.session.commit()
     return day
+
+
+@pytest.fixture()
+def bearer(app):
+    """``bearer(user)``: the Authorization header of a new personal API token of ``user``."""
+    from app.api.tokens import create_token
+
+    def make(user, **values) -> dict:
+        _row, plain = create_token(user, values.pop("name", "Script"), **values)
+        db.session.commit()
+        return {"Authorization": f"Bearer {plain}"}
+
+    return make
