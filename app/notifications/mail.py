@@ -19,7 +19,7 @@ import sys
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import Policy
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 
 from flask import current_app
@@ -111,7 +111,7 @@ def queue(
     row = OutboxMessage(
         # The service's own host name; the id part from the OS's randomness, not the ``random`` module's
         # state (which a test framework may seed, and which forked workers share).
-        message_id=make_msgid(idstring=secrets.token_hex(8), domain=site_domain()),
+        message_id=f"<{secrets.token_hex(16)}@{site_domain()}>",
         kind=kind,
         recipient_id=recipient_id,
         to_address=to if isinstance(to, str) else ", ".join(to),
