@@ -81,9 +81,10 @@ def register(app: Flask) -> None:
         csrf.exempt(blueprint)  # no cookie authenticates the API: a token or nothing
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
-    from app.api import token_views
+    from app.api import partners, token_views
 
     app.register_blueprint(token_views.bp)
+    app.register_blueprint(partners.bp)
 
     render_errors_under(app, PREFIX + "/", _problem_page)
 
