@@ -263,3 +263,47 @@ class EditBookingSchema(Strict):
 
 class ReasonSchema(Strict):
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+# --- A member's agreements and invoices ---------------------------------------------------------
+
+
+class AgreementSchema(Strict):
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    version = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    status = fields.String(required=True)
+    venue = fields.String(required=True)
+    issued_at = Moment(required=True)
+    accepted_at = Moment(allow_none=True, required=True)
+    countersigned_at = Moment(allow_none=True, required=True)
+    sha256 = fields.String(allow_none=True, required=True, metadata={"description": "of the issued file"})
+    pdf_url = fields.String(required=True)
+
+
+class AgreementPageSchema(Strict):
+    items = fields.List(fields.Nested(AgreementSchema), required=True)
+    page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class InvoiceSchema(Strict):
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["invoice", "credit_note"]))
+    venue = fields.String(required=True)
+    issued_at = Moment(required=True)
+    due_on = fields.Date(required=True)
+    total_cents = fields.Integer(required=True)
+    due_cents = fields.Integer(required=True, metadata={"description": "what is left to pay"})
+    state = fields.String(allow_none=True, required=True, metadata={"description": "unpaid, paid, overdue"})
+    pdf_url = fields.String(required=True)
+
+
+class InvoicePageSchema(Strict):
+    items = fields.List(fields.Nested(InvoiceSchema), required=True)
+    page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)

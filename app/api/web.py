@@ -75,7 +75,7 @@ def register(app: Flask) -> None:
     api.init_app(app)
     api.spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
 
-    from app.api import docs, member, public
+    from app.api import docs, documents, member, public  # noqa: F401 - documents adds its routes to member's
 
     for blueprint in (public.blp, member.blp, member.manager_blp):
         csrf.exempt(blueprint)  # no cookie authenticates the API: a token or nothing
