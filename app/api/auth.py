@@ -44,7 +44,7 @@ def rate_key() -> str:
 
 
 def rate_limit() -> str:
-    return current_app.config.get("API_RATE_LIMIT", "120 per minute")
+    return current_app.config["API_RATE_LIMIT"]
 
 
 def unauthorised_problem():
