@@ -108,6 +108,7 @@ def register(app: Flask) -> None:
         if not in_api():
             return response
         response.vary.add("Accept-Language")
+        response.vary.add("Authorization")  # a member's answers differ from one token to another
         if request.blueprint in PUBLIC_BLUEPRINTS and request.method in ("GET", "HEAD", "OPTIONS"):
             response.headers["Access-Control-Allow-Origin"] = "*"
             response.headers["Access-Control-Expose-Headers"] = "ETag, Link, Content-Language"
