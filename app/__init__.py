@@ -165,10 +165,15 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(events_bp)
 
+    from app.api import web as api_web
+
+    api_web.register(app)
+
 
 def _register_models() -> None:
     """The shared tables and those each feature owns, all in ``db.metadata`` (``app.models``)."""
     import app.agreements.models
+    import app.api.models
     import app.billing.models
     import app.documentation.models
     import app.events.models

@@ -148,6 +148,8 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Two instances sharing one Redis database count apart with prefixes of their own.
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
+        # Requests of one personal API token (app.api.auth), in Flask-Limiter's notation.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         # PostgreSQL cancels any statement that runs longer (0: no limit).
         "DATABASE_STATEMENT_TIMEOUT_MS": int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", 30000)),
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 30000)),
