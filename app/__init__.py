@@ -180,6 +180,7 @@ def _register_notices() -> None:
     import app.agreements.notices
     import app.billing.issuing
     import app.billing.notices
+    import app.billing.online
     import app.bookings.change_notices
     import app.bookings.kit_notices
     import app.bookings.notices
@@ -199,9 +200,10 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(agreements_cli)
 
-    from app.billing.cli import billing_cli
+    from app.billing.cli import billing_cli, payments_cli
 
     app.cli.add_command(billing_cli)
+    app.cli.add_command(payments_cli)
 
     from app.notifications.cli import notifications_cli, outbox_cli, reminders_command
 

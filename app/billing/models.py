@@ -165,11 +165,13 @@ class PaymentMethod(enum.StrEnum):
     TRANSFER = "transfer"  # virement, with the invoice's structured reference
     CHEQUE = "cheque"
     CASH = "cash"  # espèces
+    CARD = "card"  # carte, en ligne (app.billing.online)
 
 
 class Payment(db.Model):
-    """Money received against an invoice, recorded by a manager of its venue; several partial
-    payments may settle one invoice."""
+    """Money received against an invoice, recorded by a manager of its venue (or, paid online, by
+    the provider's confirmation: ``recorded_by`` None); several partial payments may settle one
+    invoice."""
 
     __tablename__ = "invoice_payments"
     __table_args__ = (
@@ -188,3 +190,79 @@ class Payment(db.Model):
 
     invoice: Mapped[Invoice] = relationship(back_populates="payments")
     recorded_by: Mapped[User | None] = relationship()
+
+
+class OnlinePaymentStatus(enum.StrEnum):
+    OPEN = "open"  # the intent exists, the buyer has not paid (yet)
+    SUCCEEDED = "succeeded"  # the provider confirmed it: a Payment is recorded
+    CANCELED = "canceled"  # given up, or replaced by a new intent for another amount
+
+
+class OnlinePayment(db.Model):
+    """A payment asked of a provider for an invoice (Stripe: a PaymentIntent), with the amount
+    taken from our database when it was created. Settled once, by the webhook, by the return
+    page or by ``flask payments sync``, whichever asks the provider first."""
+
+    __tablename__ = "online_payments"
+    __table_args__ = (
+        sa.UniqueConstraint("provider", "intent_id", name="uq_online_payments_provider_intent"),
+        sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
+        sa.Index("ix_online_payments_invoice", "invoice_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id", ondelete="RESTRICT"))
+    provider: Mapped[str] = mapped_column(sa.String(20))
+    intent_id: Mapped[str] = mapped_column(sa.String(120))
+    amount_cents: Mapped[int] = mapped_column()
+    currency: Mapped[str] = mapped_column(sa.String(3), default="eur")
+    status: Mapped[OnlinePaymentStatus] = mapped_column(
+        str_enum(OnlinePaymentStatus, "online_payment_status"), default=OnlinePaymentStatus.OPEN
+    )
+    payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoice_payments.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    invoice: Mapped[Invoice] = relationship()
+    payment: Mapped[Payment | None] = relationship()
+    refunds: Mapped[list[Refund]] = relationship(back_populates="online_payment", order_by="Refund.id")
+
+
+class ProviderEvent(db.Model):
+    """A webhook event already applied: the same event again (replayed or duplicated) changes nothing."""
+
+    __tablename__ = "provider_events"
+
+    provider: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(80))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RefundStatus(enum.StrEnum):
+    PENDING = "pending"  # written with the credit note, sent to the provider after the commit
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # the provider refused: the venue refunds by other means
+
+
+class Refund(db.Model):
+    """Money sent back through the provider for a credit note on an invoice paid online."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (
+        sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
+        sa.Index("ix_refunds_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credit_note_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id", ondelete="RESTRICT"), index=True)
+    online_payment_id: Mapped[int] = mapped_column(sa.ForeignKey("online_payments.id", ondelete="RESTRICT"))
+    amount_cents: Mapped[int] = mapped_column()
+    status: Mapped[RefundStatus] = mapped_column(str_enum(RefundStatus, "refund_status"), default=RefundStatus.PENDING)
+    provider_reference: Mapped[str] = mapped_column(sa.String(120), default="")
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    credit_note: Mapped[Invoice] = relationship()
+    online_payment: Mapped[OnlinePayment] = relationship(back_populates="refunds")
