@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.fairuse.views import bp as fairuse_bp
 
     app.register_blueprint(fairuse_bp)
+    from app.billing import quote_views  # noqa: F401  (the quotes' routes, on the billing blueprint)
     from app.billing.views import bp as billing_bp
 
     app.register_blueprint(billing_bp)

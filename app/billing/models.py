@@ -266,3 +266,56 @@ class Refund(db.Model):
 
     credit_note: Mapped[Invoice] = relationship()
     online_payment: Mapped[OnlinePayment] = relationship(back_populates="refunds")
+
+
+class QuoteCounter(db.Model):
+    """The last quote number a venue gave in a year (locked while a number is taken, like invoices)."""
+
+    __tablename__ = "quote_counters"
+    __table_args__ = (sa.CheckConstraint("last_number >= 0", name="last_number_non_negative"),)
+
+    venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venues.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class Quote(db.Model):
+    """A quote (devis) for a slot of a resource, before booking or for a pending request: numbered
+    D-<VENUE>-<year>-NNNN without gaps, valid until a date, accepted online by its requester. Its
+    amounts and parties are copied when it is issued, and never changed (only its acceptance is
+    recorded afterwards); its PDF is made when it is downloaded."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (
+        sa.UniqueConstraint("venue_id", "year", "sequence", name="uq_quotes_venue_year_sequence"),
+        sa.UniqueConstraint("number", name="uq_quotes_number"),
+        sa.CheckConstraint("sequence >= 1", name="sequence_positive"),
+        sa.CheckConstraint("net_cents > 0 AND vat_cents >= 0 AND total_cents = net_cents + vat_cents", name="totals"),
+        sa.Index("ix_quotes_requester", "requester_id", "issued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venues.id", ondelete="RESTRICT"))
+    number: Mapped[str] = mapped_column(sa.String(60))
+    year: Mapped[int] = mapped_column()
+    sequence: Mapped[int] = mapped_column()
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    valid_until: Mapped[date] = mapped_column(sa.Date)
+    requester_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    resource_id: Mapped[int] = mapped_column(sa.ForeignKey("resources.id", ondelete="RESTRICT"))
+    booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bookings.id", ondelete="SET NULL"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    quantity: Mapped[int] = mapped_column(default=1)
+    description: Mapped[str] = mapped_column(sa.String(255))
+    business_buyer: Mapped[bool] = mapped_column(default=False)
+    seller: Mapped[dict] = mapped_column(sa.JSON)
+    buyer: Mapped[dict] = mapped_column(sa.JSON)
+    net_cents: Mapped[int] = mapped_column()
+    vat_cents: Mapped[int] = mapped_column()
+    total_cents: Mapped[int] = mapped_column()
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    venue: Mapped[Venue] = relationship()
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])
