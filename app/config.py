@@ -178,6 +178,8 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
         # How old a signed webhook may be, in seconds (0: no limit; the events are idempotent anyway).
         "STRIPE_WEBHOOK_TOLERANCE": int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE", 300)),
+        # How many days a quote (devis) stays valid.
+        "QUOTE_VALIDITY_DAYS": int(os.environ.get("QUOTE_VALIDITY_DAYS", 30)),
     }
     if settings["RATELIMIT_STORAGE_URI"].startswith(("redis", "rediss")) and not _importable("redis"):
         raise ConfigurationError(

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from app.billing import storage
 from app.billing.models import (
     DocumentKind,
     Invoice,
@@ -202,3 +203,31 @@ def test_without_the_keys_online_payment_is_off_and_offline_payment_still_works(
     assert "Le paiement en ligne n'est pas disponible" in page_text(off)
     assert client.post("/paiements/webhook/stripe", data=b"{}").status_code == 404
     assert db.session.scalar(select(func.count()).select_from(OnlinePayment)) == 0
+
+
+def _row(html: str, booking_id: int) -> str:
+    match = re.search(rf'<tr id="booking-{booking_id}".*?</tr>', html, re.S)
+    assert match, f"no row for booking {booking_id}"
+    return match.group(0)
+
+
+def test_the_payment_status_is_on_the_booking_page_the_members_bookings_and_the_desk(
+    world, client, stripe_app, localstripe, runner
+):
+    booking, invoice = _invoiced(world, 5000)
+    day = booking.starts_at.astimezone(storage.PARIS).date().isoformat()
+    log_in(client, world.borrower)
+    assert "à régler" in _row(client.get("/reservations/").get_data(as_text=True), booking.id)
+    assert "À régler" in page_text(client.get(f"/reservations/{booking.id}"))
+    client.get(f"/factures/{invoice.id}/payer")
+    localstripe.pay_with_test_card(_intent_id(invoice))
+    runner.invoke(args=["payments", "sync"])
+
+    assert "réglé" in _row(client.get("/reservations/").get_data(as_text=True), booking.id)
+    page = client.get(f"/reservations/{booking.id}")
+    assert re.search(r'id="payment-status">Réglé', page.get_data(as_text=True))
+    client.logout()
+    log_in(client, world.manager)
+    planning = client.get(f"/gestion/planning?lieu=la-briqueterie&jour={day}")
+    assert planning.status_code == 200
+    assert 'class="payment payment-paid">réglé' in planning.get_data(as_text=True)
