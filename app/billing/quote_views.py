@@ -16,10 +16,12 @@ from app.billing.forms import QuoteForm
 from app.billing.models import Quote
 from app.billing.views import bp
 from app.bookings.forms import paris_input
+from app.core.access import staff_required
 from app.core.clock import paris_today
 from app.core.responses import add_errors, form_page, page
 from app.extensions import db
 from app.manage import permissions
+from app.manage.web import venue_or_404
 from app.models import Booking, Resource, ResourceKind
 
 log = logging.getLogger(__name__)
@@ -135,3 +137,10 @@ def quote_pdf(quote_id: int):
     return send_file(
         io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=f"{quote.number}.pdf"
     )
+
+
+@bp.get("/gestion/lieux/<slug>/devis")
+@staff_required
+def venue_quotes(slug: str):
+    venue = venue_or_404(slug)
+    return page("billing/venue_quotes.html", venue=venue, quotes=quotes.quotes_of_venue(venue.id), today=paris_today())

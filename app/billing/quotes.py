@@ -130,6 +130,12 @@ def quotes_of(user: User) -> list[Quote]:
     )
 
 
+def quotes_of_venue(venue_id: int) -> list[Quote]:
+    return list(
+        db.session.scalars(select(Quote).where(Quote.venue_id == venue_id).order_by(Quote.issued_at.desc()).limit(500))
+    )
+
+
 # --- the PDF -----------------------------------------------------------------------------------------
 
 QUOTE_MENTIONS = [

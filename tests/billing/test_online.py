@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app.billing import storage
+from app.billing import payments, storage
 from app.billing.models import (
     DocumentKind,
     Invoice,
@@ -24,7 +24,7 @@ from app.billing.models import (
     Refund,
     RefundStatus,
 )
-from app.core.clock import utcnow
+from app.core.clock import paris_today, utcnow
 from app.extensions import db
 from app.models import Booking, PaymentStatus
 from tests.factories.agreements import approve, cancel
@@ -231,3 +231,25 @@ def test_the_payment_status_is_on_the_booking_page_the_members_bookings_and_the_
     planning = client.get(f"/gestion/planning?lieu=la-briqueterie&jour={day}")
     assert planning.status_code == 200
     assert 'class="payment payment-paid">réglé' in planning.get_data(as_text=True)
+
+
+def test_when_what_is_due_changes_the_old_intent_is_cancelled_and_a_new_one_asks_for_the_rest(
+    world, client, stripe_app, localstripe
+):
+    _booking, invoice = _invoiced(world, 5000)
+    _open_payment_page(client, world, invoice)
+    first = _intent_id(invoice)
+    payments.record_payment(
+        db.session.get(Invoice, invoice.id), PaymentMethod.CASH, 2000, paris_today(), "", world.manager
+    )
+    db.session.commit()
+    page = client.get(f"/factures/{invoice.id}/payer")
+    assert "30,00" in page_text(page)
+    db.session.expire_all()
+    rows = db.session.scalars(select(OnlinePayment).order_by(OnlinePayment.id)).all()
+    assert [(row.amount_cents, row.status) for row in rows] == [
+        (5000, OnlinePaymentStatus.CANCELED),
+        (3000, OnlinePaymentStatus.OPEN),
+    ]
+    assert localstripe.get(f"/v1/payment_intents/{first}")["status"] == "canceled"
+    assert localstripe.get(f"/v1/payment_intents/{rows[1].intent_id}")["amount"] == 3000

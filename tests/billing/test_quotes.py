@@ -159,3 +159,17 @@ def test_the_quote_pdf_is_pdf_a_with_every_mention(world, client):
         meta = pdf.open_metadata()
         assert meta.get("pdfaid:part") == "3"
         assert not pdf.attachments  # no Factur-X XML: there is no quote profile
+
+
+def test_the_venues_managers_list_its_quotes_and_others_do_not_see_them(world, client):
+    start, end = _slot()
+    quote = quotes.request_quote(world.space, world.borrower, start, end)
+    db.session.commit()
+    log_in(client, world.manager)
+    listing = client.get("/gestion/lieux/la-briqueterie/devis")
+    assert listing.status_code == 200 and quote.number in page_text(listing)
+    assert client.get(f"/devis/{quote.id}").status_code == 200
+    assert "Accepter le devis" not in page_text(client.get(f"/devis/{quote.id}"))
+    client.logout()
+    log_in(client, world.other_member)
+    assert client.get(f"/devis/{quote.id}").status_code == 404
