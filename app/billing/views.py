@@ -329,7 +329,7 @@ def _payment_csp(settings: dict[str, str]) -> str:
     """The app's policy, opened for the provider's script on the payment page alone."""
     return (
         f"default-src 'self'; script-src 'self' {settings['script_src']}; style-src 'self'; "
-        f"img-src 'self' data: {settings['script_src']}; font-src 'self'; "
+        "img-src 'self' data: https://*.stripe.com; font-src 'self'; "
         f"connect-src 'self' {settings['connect_src']}; frame-src {settings['frame_src']}; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
     )

@@ -253,3 +253,19 @@ def test_when_what_is_due_changes_the_old_intent_is_cancelled_and_a_new_one_asks
     ]
     assert localstripe.get(f"/v1/payment_intents/{first}")["status"] == "canceled"
     assert localstripe.get(f"/v1/payment_intents/{rows[1].intent_id}")["amount"] == 3000
+
+
+def test_in_production_the_payment_pages_policy_opens_stripes_own_origins_only(app):
+    app.config.update(
+        STRIPE_SECRET_KEY="sk_live_x", STRIPE_PUBLISHABLE_KEY="pk_live_x", STRIPE_WEBHOOK_SECRET="whsec_x"
+    )
+    from app.billing import providers
+    from app.billing.views import _payment_csp
+
+    settings = providers.configured().browser_settings()
+    assert settings["js_url"] == "https://js.stripe.com/v3/"
+    policy = _payment_csp(settings)
+    assert "script-src 'self' https://js.stripe.com https://*.js.stripe.com;" in policy
+    assert "frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com;" in policy
+    assert "connect-src 'self' https://api.stripe.com https://js.stripe.com;" in policy
+    assert "default-src 'self'" in policy and "object-src 'none'" in policy

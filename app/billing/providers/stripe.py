@@ -126,14 +126,18 @@ class StripeProvider:
         return WebhookEvent(id=event_id, type=event_type, intent=intent)
 
     def browser_settings(self) -> dict[str, str]:
+        """What the payment page loads, and the origins its CSP opens: Stripe.js frames its fields
+        from its own origins (and 3-D Secure from hooks.stripe.com) and talks to the API."""
         script, api = _origin(self.js_url), _origin(self.api_base)
+        scripts = [script]
+        frames = [script]
+        if script == "https://js.stripe.com":
+            scripts.append("https://*.js.stripe.com")
+            frames += ["https://*.js.stripe.com", "https://hooks.stripe.com"]
         return {
             "publishable_key": self.publishable_key,
             "js_url": self.js_url,
-            "script_src": script,
-            # Stripe.js frames its fields from its own origin and talks to its API.
-            "frame_src": " ".join(
-                dict.fromkeys([script, "https://hooks.stripe.com" if "stripe.com" in script else script])
-            ),
+            "script_src": " ".join(scripts),
+            "frame_src": " ".join(frames),
             "connect_src": " ".join(dict.fromkeys([api, script])),
         }
