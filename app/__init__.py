@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.fairuse.views import bp as fairuse_bp
 
     app.register_blueprint(fairuse_bp)
+    from app.billing import quote_views  # noqa: F401  (the quotes' routes, on the billing blueprint)
     from app.billing.views import bp as billing_bp
 
     app.register_blueprint(billing_bp)
@@ -190,6 +191,7 @@ def _register_notices() -> None:
     import app.agreements.notices
     import app.billing.issuing
     import app.billing.notices
+    import app.billing.online
     import app.bookings.change_notices
     import app.bookings.kit_notices
     import app.bookings.notices
@@ -210,9 +212,10 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(agreements_cli)
 
-    from app.billing.cli import billing_cli
+    from app.billing.cli import billing_cli, payments_cli
 
     app.cli.add_command(billing_cli)
+    app.cli.add_command(payments_cli)
 
     from app.notifications.cli import notifications_cli, outbox_cli, reminders_command
 

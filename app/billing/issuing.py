@@ -280,6 +280,9 @@ def _credit_many(items: list[tuple[Booking, int]], actor: User | None, reason: s
             continue
         note = _new_document(DocumentKind.CREDIT_NOTE, identity, None, lines, now, credits=invoice, reason=reason)
         _record(note, actor, "issued", reason, credits=invoice.number)
+        from app.billing import online
+
+        online.queue_refunds(note)  # what was paid online goes back the same way, after the commit
         notes.append(note)
     return notes
 
