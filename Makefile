@@ -28,8 +28,16 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# The Nu HTML checker (vnu.jar, npm package vnu-jar, pinned in package-lock.json) for the crawl
+# test; it runs on the system's Java 17 (Debian default-jre-headless), so the package's script that
+# would download a Java is not run. Without npm the crawl's HTML check skips, saying so.
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
+	else echo "npm not found: the Nu HTML checker is not installed (its test will skip)"; fi
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(VNU_JAR)
 
 %.mo: %.po | $(BIN)/python
 	$(BIN)/pybabel compile -i $< -o $@

@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.fairuse.views import bp as fairuse_bp
 
     app.register_blueprint(fairuse_bp)
+    from app.billing import quote_views  # noqa: F401  (the quotes' routes, on the billing blueprint)
     from app.billing.views import bp as billing_bp
 
     app.register_blueprint(billing_bp)
@@ -164,12 +165,22 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(dashboards_bp)
 
+    from app.events.views import bp as events_bp
+
+    app.register_blueprint(events_bp)
+
+    from app.api import web as api_web
+
+    api_web.register(app)
+
 
 def _register_models() -> None:
     """The shared tables and those each feature owns, all in ``db.metadata`` (``app.models``)."""
     import app.agreements.models
+    import app.api.models
     import app.billing.models
     import app.documentation.models
+    import app.events.models
     import app.fairuse.models
     import app.models
     import app.newcomers.models
@@ -183,9 +194,11 @@ def _register_notices() -> None:
     import app.agreements.notices
     import app.billing.issuing
     import app.billing.notices
+    import app.billing.online
     import app.bookings.change_notices
     import app.bookings.kit_notices
     import app.bookings.notices
+    import app.events.notices
     import app.newcomers.upkeep  # noqa: F401
 
 
@@ -202,9 +215,10 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(agreements_cli)
 
-    from app.billing.cli import billing_cli
+    from app.billing.cli import billing_cli, payments_cli
 
     app.cli.add_command(billing_cli)
+    app.cli.add_command(payments_cli)
 
     from app.notifications.cli import notifications_cli, outbox_cli, reminders_command
 

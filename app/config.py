@@ -148,6 +148,8 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Two instances sharing one Redis database count apart with prefixes of their own.
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
+        # Requests of one personal API token (app.api.auth), in Flask-Limiter's notation.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         # PostgreSQL cancels any statement that runs longer (0: no limit).
         "DATABASE_STATEMENT_TIMEOUT_MS": int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", 30000)),
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 30000)),
@@ -169,6 +171,17 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "NEWCOMER_RATE_LIMIT": os.environ.get("NEWCOMER_RATE_LIMIT", "5 per hour"),
         # Without an SMTP server, emails are written as files: in production only when chosen.
         "MAIL_DELIVERY": os.environ.get("MAIL_DELIVERY", "smtp").strip().lower(),
+        # Online payment (app.billing.providers): off unless the three Stripe keys are set.
+        # STRIPE_API_BASE and STRIPE_JS_URL point at another server (localstripe in the tests).
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/"),
+        "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
+        # How old a signed webhook may be, in seconds (0: no limit; the events are idempotent anyway).
+        "STRIPE_WEBHOOK_TOLERANCE": int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE", 300)),
+        # How many days a quote (devis) stays valid.
+        "QUOTE_VALIDITY_DAYS": int(os.environ.get("QUOTE_VALIDITY_DAYS", 30)),
     }
     if settings["RATELIMIT_STORAGE_URI"].startswith(("redis", "rediss")) and not _importable("redis"):
         raise ConfigurationError(

@@ -13,8 +13,8 @@ It builds a consortium of 6 venues and 100 resources (40 spaces, 35 machines, 25
 members of 20 organisations attached to the venues, and that many bookings in 2027 (half as many
 in 2026, for the comparison with the previous period): slots of 1 h 30 on weekdays, some kits lent
 over two days and nights, about 10 % cancelled or rejected, the kits handed over with a commune;
-and 500 newcomers' requests. Registrations to events (5,000 in the issue) come with the events
-feature (issue 17): its section will be timed here once it exists.
+500 newcomers' requests; and 250 events on Saturday evenings with 5,000 registrations (the events
+section of the page).
 
 It times, each in a fresh session like a request:
 
@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 
 SIZE, QUICK_SIZE = 100_000, 10_000
+EVENTS, REGISTRATIONS = 250, 5_000
 KINDS = (("space", 40), ("machine", 35), ("kit", 25))
 VENUES = ("La Machinerie", "L'Île aux Fruits", "La Maison du Colonel", "ALCO", "La Briqueterie", "LAM")
 SLOTS = (9, 11, 14, 16)
@@ -99,6 +100,7 @@ class Bench:
             upgrade()
 
     def seed(self, size: int) -> None:
+        from app.events.models import Event, EventCategory, Registration
         from app.extensions import db
         from app.models import (
             Booking,
@@ -242,6 +244,58 @@ class Bench:
             ]
             for first in range(0, len(checks), 10_000):
                 db.session.execute(sa.insert(KitCheck), checks[first : first + 10_000])
+            # 250 events on Saturday evenings in the spaces (outside the weekday slots), each booked
+            # as the engine books them (a booking of kind "event"), 20 registrations each: 5,000.
+            categories = db.session.scalars(sa.select(EventCategory.id).order_by(EventCategory.position)).all()
+            spaces = [r for r in resources if r["kind"] == "space"]
+            saturdays = [d for d in (date(YEAR, 1, 1) + timedelta(days=n) for n in range(365)) if d.weekday() == 5]
+            first_id = (db.session.scalar(sa.select(sa.func.max(Booking.id))) or 0) + 1
+            event_bookings, events, registrations = [], [], []
+            for n in range(EVENTS):
+                space = spaces[n % len(spaces)]
+                start = datetime.combine(saturdays[n % len(saturdays)], clock(18), tzinfo=PARIS).astimezone(UTC)
+                end = start + timedelta(hours=2)
+                common = {"starts_at": start, "ends_at": end, "created_at": start - timedelta(days=30)}
+                event_bookings.append(
+                    {
+                        "id": first_id + n,
+                        "resource_id": space["id"],
+                        "requester_id": 201,
+                        "holds_until": end,
+                        "exclusive": True,
+                        "status": "approved",
+                        "kind": "event",
+                        "updated_at": common["created_at"],
+                        **common,
+                    }
+                )
+                events.append(
+                    {
+                        "id": n + 1,
+                        "venue_id": space["venue_id"],
+                        "resource_id": space["id"],
+                        "booking_id": first_id + n,
+                        "category_id": categories[n % len(categories)],
+                        "title": f"Évènement {n + 1}",
+                        "capacity": REGISTRATIONS // EVENTS,
+                        "updated_at": common["created_at"],
+                        **common,
+                    }
+                )
+                for k in range(REGISTRATIONS // EVENTS):
+                    registrations.append(
+                        {
+                            "event_id": n + 1,
+                            "name": f"Personne {k}",
+                            "email": f"personne{rng.randint(1, 3000)}@bench.example",
+                            "token": uuid.UUID(int=rng.getrandbits(128)).hex,
+                            "attended": rng.choice([True, True, False, None]),
+                            "created_at": start - timedelta(days=7),
+                        }
+                    )
+            insert(Booking, event_bookings)
+            insert(Event, events)
+            insert(Registration, registrations)
             requests = []
             for n in range(500):
                 created = datetime(YEAR, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randint(0, 525_000))
@@ -339,7 +393,14 @@ def main() -> int:
     args = parser.parse_args()
     size = QUICK_SIZE if args.quick else SIZE
     repeat = 5 if args.quick else 20
-    results: dict = {"bookings": size, "previous_year_bookings": size // 2, "target_ms": TARGET_MS, "databases": {}}
+    results: dict = {
+        "bookings": size,
+        "previous_year_bookings": size // 2,
+        "events": EVENTS,
+        "registrations": REGISTRATIONS,
+        "target_ms": TARGET_MS,
+        "databases": {},
+    }
     with tempfile.TemporaryDirectory(prefix="fnt-bench-") as folder:
         os.environ["FNT_INSTANCE_PATH"] = folder
         targets = [("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}")]
@@ -367,7 +428,6 @@ def main() -> int:
                 with engine.connect() as connection:
                     connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
                 engine.dispose()
-    print("registrations: not timed yet (the events feature, issue 17, is not in this branch)")
     if args.json:
         print(json.dumps(results))
     return 0

@@ -24,8 +24,8 @@ from app import create_app
 from app.extensions import db, limiter
 from tests.helpers import TEST_DATABASE_URL, BrowserLikeClient, Outbox, make_test_config, scratch_database
 
-# Every test on the pinned clock (``--at``); the SMTP server on loopback as fixtures.
-pytest_plugins = ["tests.clock", "tests.smtp_server"]
+# Every test on the pinned clock (``--at``); the SMTP server and localstripe on loopback as fixtures.
+pytest_plugins = ["tests.clock", "tests.smtp_server", "tests.factories.localstripe"]
 
 # A developer's own environment file never reaches the tests (each test instance has none).
 os.environ.pop("FNT_ENV_FILE", None)

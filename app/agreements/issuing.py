@@ -226,6 +226,8 @@ def revise_for(booking: Booking, actor: User | None = None, reason: str = "") ->
 
 @booking_approved.connect
 def _on_approved(booking: Booking, actor: User | None = None, **_extra) -> None:
+    if booking.is_event:  # a venue's own event in its own space: nothing to agree with anyone
+        return
     issue_for(booking, actor)
 
 
@@ -233,10 +235,12 @@ def _on_approved(booking: Booking, actor: User | None = None, **_extra) -> None:
 def _on_edited(booking: Booking, actor: User | None = None, reason: str = "", **_extra) -> None:
     # Still approved: a new version with the new values. Back with a manager: the agreement goes
     # without it (voided if it was alone) until it is approved again.
-    revise_for(booking, actor, reason)
+    if not booking.is_event:
+        revise_for(booking, actor, reason)
 
 
 @booking_cancelled.connect
 @booking_rejected.connect
 def _on_dropped(booking: Booking, actor: User | None = None, reason: str = "", **_extra) -> None:
-    revise_for(booking, actor, reason)
+    if not booking.is_event:
+        revise_for(booking, actor, reason)

@@ -9,6 +9,7 @@ from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.billing.models import EXEMPTION_WORDING
+from app.bookings.forms import PeriodFields
 from app.core.forms import Form
 
 
@@ -71,3 +72,13 @@ class InvoiceFilterForm(Form):
         csrf = False
 
     state = SelectField(_l("État"), validators=[Optional()])
+
+
+class QuoteForm(PeriodFields, Form):
+    """A quote asked for a slot of a resource (Paris wall-clock times)."""
+
+    quantity = IntegerField(
+        _l("Nombre d'unités"),
+        default=1,
+        validators=[InputRequired(message=_l("Indiquez un nombre d'unités.")), NumberRange(min=1, max=999)],
+    )

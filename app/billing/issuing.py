@@ -280,6 +280,9 @@ def _credit_many(items: list[tuple[Booking, int]], actor: User | None, reason: s
             continue
         note = _new_document(DocumentKind.CREDIT_NOTE, identity, None, lines, now, credits=invoice, reason=reason)
         _record(note, actor, "issued", reason, credits=invoice.number)
+        from app.billing import online
+
+        online.queue_refunds(note)  # what was paid online goes back the same way, after the commit
         notes.append(note)
     return notes
 
@@ -350,6 +353,8 @@ def _note_credit(booking: Booking, share: int, actor: User | None, reason: str) 
 
 @booking_approved.connect
 def _on_approved(booking: Booking, actor: User | None = None, **_extra) -> None:
+    if booking.is_event:  # a venue's own event: nothing to bill
+        return
     if booking.id is None:
         db.session.flush()
     _note_invoice(booking)
@@ -357,12 +362,14 @@ def _on_approved(booking: Booking, actor: User | None = None, **_extra) -> None:
 
 @booking_cancelled.connect
 def _on_cancelled(booking: Booking, actor: User | None = None, reason: str = "", **_extra) -> None:
+    if booking.is_event:
+        return
     _note_credit(booking, credit_share(booking, actor, utcnow()), actor, reason)
 
 
 @booking_edited.connect
 def _on_edited(booking: Booking, actor: User | None = None, reason: str = "", changes=None, **_extra) -> None:
-    if not BILLED_CHANGES & set(changes or {}):
+    if booking.is_event or not BILLED_CHANGES & set(changes or {}):
         return
     # What was billed no longer describes the booking: credited in full, billed again if it
     # still holds its slot (or when it is approved again).

@@ -165,11 +165,13 @@ class PaymentMethod(enum.StrEnum):
     TRANSFER = "transfer"  # virement, with the invoice's structured reference
     CHEQUE = "cheque"
     CASH = "cash"  # espèces
+    CARD = "card"  # carte, en ligne (app.billing.online)
 
 
 class Payment(db.Model):
-    """Money received against an invoice, recorded by a manager of its venue; several partial
-    payments may settle one invoice."""
+    """Money received against an invoice, recorded by a manager of its venue (or, paid online, by
+    the provider's confirmation: ``recorded_by`` None); several partial payments may settle one
+    invoice."""
 
     __tablename__ = "invoice_payments"
     __table_args__ = (
@@ -188,3 +190,132 @@ class Payment(db.Model):
 
     invoice: Mapped[Invoice] = relationship(back_populates="payments")
     recorded_by: Mapped[User | None] = relationship()
+
+
+class OnlinePaymentStatus(enum.StrEnum):
+    OPEN = "open"  # the intent exists, the buyer has not paid (yet)
+    SUCCEEDED = "succeeded"  # the provider confirmed it: a Payment is recorded
+    CANCELED = "canceled"  # given up, or replaced by a new intent for another amount
+
+
+class OnlinePayment(db.Model):
+    """A payment asked of a provider for an invoice (Stripe: a PaymentIntent), with the amount
+    taken from our database when it was created. Settled once, by the webhook, by the return
+    page or by ``flask payments sync``, whichever asks the provider first."""
+
+    __tablename__ = "online_payments"
+    __table_args__ = (
+        sa.UniqueConstraint("provider", "intent_id", name="uq_online_payments_provider_intent"),
+        sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
+        sa.Index("ix_online_payments_invoice", "invoice_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id", ondelete="RESTRICT"))
+    provider: Mapped[str] = mapped_column(sa.String(20))
+    intent_id: Mapped[str] = mapped_column(sa.String(120))
+    amount_cents: Mapped[int] = mapped_column()
+    currency: Mapped[str] = mapped_column(sa.String(3), default="eur")
+    status: Mapped[OnlinePaymentStatus] = mapped_column(
+        str_enum(OnlinePaymentStatus, "online_payment_status"), default=OnlinePaymentStatus.OPEN
+    )
+    payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoice_payments.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    invoice: Mapped[Invoice] = relationship()
+    payment: Mapped[Payment | None] = relationship()
+    refunds: Mapped[list[Refund]] = relationship(back_populates="online_payment", order_by="Refund.id")
+
+
+class ProviderEvent(db.Model):
+    """A webhook event already applied: the same event again (replayed or duplicated) changes nothing."""
+
+    __tablename__ = "provider_events"
+
+    provider: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(80))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RefundStatus(enum.StrEnum):
+    PENDING = "pending"  # written with the credit note, sent to the provider after the commit
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # the provider refused: the venue refunds by other means
+
+
+class Refund(db.Model):
+    """Money sent back through the provider for a credit note on an invoice paid online."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (
+        sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
+        sa.Index("ix_refunds_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credit_note_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id", ondelete="RESTRICT"), index=True)
+    online_payment_id: Mapped[int] = mapped_column(sa.ForeignKey("online_payments.id", ondelete="RESTRICT"))
+    amount_cents: Mapped[int] = mapped_column()
+    status: Mapped[RefundStatus] = mapped_column(str_enum(RefundStatus, "refund_status"), default=RefundStatus.PENDING)
+    provider_reference: Mapped[str] = mapped_column(sa.String(120), default="")
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    credit_note: Mapped[Invoice] = relationship()
+    online_payment: Mapped[OnlinePayment] = relationship(back_populates="refunds")
+
+
+class QuoteCounter(db.Model):
+    """The last quote number a venue gave in a year (locked while a number is taken, like invoices)."""
+
+    __tablename__ = "quote_counters"
+    __table_args__ = (sa.CheckConstraint("last_number >= 0", name="last_number_non_negative"),)
+
+    venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venues.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class Quote(db.Model):
+    """A quote (devis) for a slot of a resource, before booking or for a pending request: numbered
+    D-<VENUE>-<year>-NNNN without gaps, valid until a date, accepted online by its requester. Its
+    amounts and parties are copied when it is issued, and never changed (only its acceptance is
+    recorded afterwards); its PDF is made when it is downloaded."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (
+        sa.UniqueConstraint("venue_id", "year", "sequence", name="uq_quotes_venue_year_sequence"),
+        sa.UniqueConstraint("number", name="uq_quotes_number"),
+        sa.CheckConstraint("sequence >= 1", name="sequence_positive"),
+        sa.CheckConstraint("net_cents > 0 AND vat_cents >= 0 AND total_cents = net_cents + vat_cents", name="totals"),
+        sa.Index("ix_quotes_requester", "requester_id", "issued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venues.id", ondelete="RESTRICT"))
+    number: Mapped[str] = mapped_column(sa.String(60))
+    year: Mapped[int] = mapped_column()
+    sequence: Mapped[int] = mapped_column()
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    valid_until: Mapped[date] = mapped_column(sa.Date)
+    requester_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    resource_id: Mapped[int] = mapped_column(sa.ForeignKey("resources.id", ondelete="RESTRICT"))
+    booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bookings.id", ondelete="SET NULL"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    quantity: Mapped[int] = mapped_column(default=1)
+    description: Mapped[str] = mapped_column(sa.String(255))
+    business_buyer: Mapped[bool] = mapped_column(default=False)
+    seller: Mapped[dict] = mapped_column(sa.JSON)
+    buyer: Mapped[dict] = mapped_column(sa.JSON)
+    net_cents: Mapped[int] = mapped_column()
+    vat_cents: Mapped[int] = mapped_column()
+    total_cents: Mapped[int] = mapped_column()
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    venue: Mapped[Venue] = relationship()
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])

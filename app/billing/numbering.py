@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.billing.models import PREFIXES, DocumentKind, InvoiceCounter
+from app.billing.models import PREFIXES, DocumentKind, InvoiceCounter, QuoteCounter
 from app.core.clock import PARIS
 from app.extensions import db
 
@@ -42,3 +42,23 @@ def allocate(venue_id: int, kind: DocumentKind, moment: datetime) -> tuple[int, 
     ).returning(InvoiceCounter.last_number)
     sequence = db.session.execute(statement.execution_options(synchronize_session=False)).scalar_one()
     return year, sequence, format_number(kind, year, sequence)
+
+
+def quote_prefix(venue_slug: str) -> str:
+    return "D-" + venue_slug.upper()
+
+
+def allocate_quote(venue_id: int, venue_slug: str, moment: datetime) -> tuple[int, int, str]:
+    """The venue's next quote number in the year of ``moment``: D-<VENUE>-<year>-NNNN, no gap."""
+    year = year_of(moment)
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    if insert is None:  # pragma: no cover - only PostgreSQL and SQLite are supported
+        raise RuntimeError(f"unsupported database: {dialect}")
+    statement = insert(QuoteCounter).values(venue_id=venue_id, year=year, last_number=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[QuoteCounter.venue_id, QuoteCounter.year],
+        set_={"last_number": QuoteCounter.last_number + 1},
+    ).returning(QuoteCounter.last_number)
+    sequence = db.session.execute(statement.execution_options(synchronize_session=False)).scalar_one()
+    return year, sequence, f"{quote_prefix(venue_slug)}-{year}-{sequence:04d}"

@@ -20,16 +20,25 @@ from sqlalchemy import select
 from app.billing import identity as identity_rules
 from app.billing import (
     issuing,  # noqa: F401  (connects the receivers of the booking engine's signals)
+    online,
     payments,
+    providers,
     storage,
 )
 from app.billing.forms import IdentityForm, InvoiceFilterForm, PaymentForm
-from app.billing.models import EXEMPTION_WORDING, BillingIdentity, DocumentKind, Invoice, PaymentMethod
+from app.billing.models import (
+    EXEMPTION_WORDING,
+    BillingIdentity,
+    DocumentKind,
+    Invoice,
+    PaymentMethod,
+    RefundStatus,
+)
 from app.core.access import staff_required
 from app.core.i18n import format_day
 from app.core.money import format_cents
 from app.core.responses import add_errors, form_page, list_page, page
-from app.extensions import db
+from app.extensions import csrf, db
 from app.manage import permissions
 from app.manage.web import venue_or_404
 from app.models import Venue
@@ -49,6 +58,12 @@ METHOD_LABELS = {
     PaymentMethod.TRANSFER: _l("Virement"),
     PaymentMethod.CHEQUE: _l("Chèque"),
     PaymentMethod.CASH: _l("Espèces"),
+    PaymentMethod.CARD: _l("Carte (en ligne)"),
+}
+REFUND_LABELS = {
+    RefundStatus.PENDING: _l("Remboursement en cours"),
+    RefundStatus.SUCCEEDED: _l("Remboursé sur la carte"),
+    RefundStatus.FAILED: _l("Remboursement refusé : le lieu vous rembourse autrement"),
 }
 KIND_LABELS = {DocumentKind.INVOICE: _l("Facture"), DocumentKind.CREDIT_NOTE: _l("Avoir")}
 
@@ -64,6 +79,7 @@ def _labels():
         "invoice_state_labels": STATE_LABELS,
         "payment_method_labels": METHOD_LABELS,
         "invoice_kind_labels": KIND_LABELS,
+        "refund_labels": REFUND_LABELS,
     }
 
 
@@ -271,6 +287,11 @@ def _show(invoice: Invoice, payment_form: PaymentForm | None = None):
         state=payments.state_of(invoice),
         payment_form=payment_form if manages else None,
         manages=manages,
+        can_pay_online=invoice.buyer_id == current_user.id
+        and invoice.kind == DocumentKind.INVOICE
+        and payments.balance(invoice).due_cents > 0
+        and providers.configured() is not None,
+        refunds=online.refunds_of(invoice) if invoice.is_credit_note else [],
     )
 
 
@@ -299,3 +320,116 @@ def download(invoice_id: int):
     return send_file(
         io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=f"{invoice.number}.pdf"
     )
+
+
+# --- paying online ---------------------------------------------------------------------------------
+
+
+def _payment_csp(settings: dict[str, str]) -> str:
+    """The app's policy, opened for the provider's script on the payment page alone."""
+    return (
+        f"default-src 'self'; script-src 'self' {settings['script_src']}; style-src 'self'; "
+        "img-src 'self' data: https://*.stripe.com; font-src 'self'; "
+        f"connect-src 'self' {settings['connect_src']}; frame-src {settings['frame_src']}; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+    )
+
+
+def _payable_invoice(invoice_id: int) -> Invoice:
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None or invoice.buyer_id != current_user.id:
+        abort(404)
+    return invoice
+
+
+@bp.get("/factures/<int:invoice_id>/payer")
+@login_required
+def pay(invoice_id: int):
+    """The payment page: Stripe.js's Payment Element for the amount due, taken from our database."""
+    invoice = _payable_invoice(invoice_id)
+    provider = providers.configured()
+    if provider is None:
+        flash(_("Le paiement en ligne n'est pas disponible : réglez par virement, chèque ou espèces."), "info")
+        return redirect(url_for("billing.show", invoice_id=invoice.id), code=303)
+    try:
+        _online_payment, intent = online.start(invoice, provider, current_user)
+        db.session.commit()
+    except online.OnlinePaymentRefused as refusal:
+        db.session.commit()  # a payment found settled on the way is kept
+        flash(str(refusal.reasons[0].message), "info")
+        return redirect(url_for("billing.show", invoice_id=invoice.id), code=303)
+    except providers.ProviderError:
+        log.exception("invoice %s: the payment could not be prepared", invoice.number)
+        db.session.rollback()
+        return render_template(
+            "errors/error.html",
+            status=503,
+            title=_("Paiement indisponible"),
+            message=_("Le paiement en ligne ne répond pas. Réessayez dans quelques minutes."),
+        ), 503
+    settings = provider.browser_settings()
+    response = Response(
+        render_template(
+            "billing/pay.html",
+            invoice=invoice,
+            amount_cents=intent.amount_cents,
+            client_secret=intent.client_secret,
+            settings=settings,
+            return_url=url_for("billing.pay_return", invoice_id=invoice.id, _external=True),
+        )
+    )
+    response.headers["Content-Security-Policy"] = _payment_csp(settings)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/factures/<int:invoice_id>/paiement-retour")
+@login_required
+def pay_return(invoice_id: int):
+    """Where Stripe.js sends the buyer back: what became of the payment is asked of the provider."""
+    invoice = _payable_invoice(invoice_id)
+    provider = providers.configured()
+    current = online.open_payment(invoice, provider.name) if provider is not None else None
+    if provider is not None and current is not None:
+        try:
+            online.settle(current, provider.retrieve(current.intent_id), source="return")
+            db.session.commit()
+        except providers.ProviderError:
+            db.session.rollback()
+            log.warning("invoice %s: the provider did not answer on return", invoice.number)
+    if payments.balance(invoice).due_cents == 0:
+        flash(_("Merci : votre paiement est reçu."), "success")
+    else:
+        flash(_("Votre paiement n'est pas encore confirmé : revenez sur cette page dans quelques instants."), "info")
+    return redirect(url_for("billing.show", invoice_id=invoice.id), code=303)
+
+
+@bp.post("/paiements/webhook/<provider_name>")
+@csrf.exempt  # the provider POSTs without our form; its signature is the proof
+def webhook(provider_name: str):
+    provider = providers.by_name(provider_name)
+    if provider is None:
+        abort(404)
+    try:
+        event = provider.parse_webhook(request.get_data(), dict(request.headers))
+    except providers.WebhookRefused as error:
+        log.warning("webhook refused: %s", error)
+        return Response("bad signature", status=400, mimetype="text/plain")
+    outcome = online.apply_event(provider, event)
+    db.session.commit()
+    return Response(outcome, status=200, mimetype="text/plain")
+
+
+@bp.after_app_request
+def _send_committed_refunds(response):
+    """Refunds queued by a credit note this request committed go to the provider now (retried by
+    ``flask payments sync`` if it does not answer)."""
+    if db.session.info.pop(online.REFUNDS_COMMITTED, False):
+        provider = providers.configured()
+        if provider is not None:
+            try:
+                online.send_pending_refunds(provider, limit=20)
+            except Exception:  # never the member's page: the refunds stay pending, and are retried
+                log.exception("the refunds could not be sent")
+                db.session.rollback()
+    return response

@@ -23,9 +23,10 @@ from app.bookings.pricing import Quote
 from app.bookings.rules import check_booking
 from app.bookings.transitions import Action, begin_change, holding_guard, record
 from app.extensions import db
-from app.models import Booking, BookingChange, BookingStatus, Resource, Series, User, utcnow
+from app.models import Booking, BookingChange, BookingKind, BookingStatus, Resource, Series, User, utcnow
 
 AUTOMATIC_APPROVAL = _l("Validation automatique selon les règles de la ressource.")
+EVENT_BOOKING = _l("Espace réservé pour un évènement du lieu.")
 SLOT_GIVEN_TO_ANOTHER = _l("Le créneau a été attribué à une autre demande.")
 
 
@@ -41,6 +42,7 @@ def request_booking(
     series: Series | None = None,
     now: datetime | None = None,
     actor: User | None = None,
+    kind: BookingKind = BookingKind.MEMBER,
 ) -> Booking:
     """Ask for the resource over the period. Raises ``Refusal`` with every reason against.
 
@@ -48,6 +50,9 @@ def request_booking(
     approval policy says so for this person. Its price and deposit are fixed now.
     ``actor``: who asks, when not the requester (a manager booking on behalf of a member, who
     checks the caller may): every rule is the requester's; the audit trail names the actor.
+    ``kind=BookingKind.EVENT``: the space of a venue's event, booked by one of its managers (the
+    caller, ``app.events``, checks they may): every rule holds, it is approved at once and costs
+    nothing; the receivers of the signals send no agreement, invoice nor email for it.
     """
     on_behalf = actor is not None and actor.id != requester.id
     behalf: dict[str, Any] = {"on_behalf_of": requester.id} if on_behalf else {}
@@ -56,8 +61,10 @@ def request_booking(
     check = check_booking(resource, requester, starts_at, ends_at, quantity=quantity, attendees=attendees, now=now)
     if not check.ok:
         raise Refusal(check.reasons)
-    quote, approved_now = check.price, check.approved_at_once
-    note = as_text(AUTOMATIC_APPROVAL) if approved_now else ""
+    quote, approved_now = check.price, check.approved_at_once or kind == BookingKind.EVENT
+    note = as_text(EVENT_BOOKING if kind == BookingKind.EVENT else AUTOMATIC_APPROVAL) if approved_now else ""
+    if kind == BookingKind.EVENT:
+        quote = Quote(quote.tariff_audience, 0, 0)  # the venue's own use of its space
     booking = Booking(
         resource=resource,
         requester=requester,
@@ -70,6 +77,7 @@ def request_booking(
         quantity=quantity,
         attendees=attendees,
         purpose=purpose.strip(),
+        kind=kind,
         # Approved at once: written approved straight away, checked above under the resource's lock.
         status=BookingStatus.APPROVED if approved_now else BookingStatus.REQUESTED,
         decided_at=now if approved_now else None,
@@ -279,8 +287,11 @@ def check_edit(
     if new["starts_at"] == booking.starts_at:
         reasons = [r for r in reasons if r.code not in (Code.PAST, Code.NOTICE, Code.HORIZON)]
     changes: dict = {}
-    if not reasons:
-        quote = check.price
+    found = check.quote
+    if found is not None and booking.is_event:
+        found = Quote(found.tariff_audience, 0, 0)  # an event's space costs its venue nothing
+    if not reasons and found is not None:
+        quote = found
         new.update(
             holds_until=held_until(resource, new["ends_at"]),
             price_cents=quote.price_cents,
@@ -299,10 +310,11 @@ def check_edit(
     )
     return EditCheck(
         reasons,
-        check.quote,
+        found,
         changes,
         booking.status == BookingStatus.APPROVED and not only_shortens,
-        check.approved_at_once,
+        # An event's space moves with its event, decided by the venue's manager who moves it.
+        check.approved_at_once or booking.is_event,
     )
 
 

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.bookings import signals
 from app.core.clock import paris_to_utc, to_paris
 from app.extensions import db
-from app.models import Booking, BookingStatus, Resource, ResourceKind, User
+from app.models import Booking, BookingKind, BookingStatus, Resource, ResourceKind, User
 from app.notifications.compose import Recipient, notify, venue_staff
 from app.notifications.links import absolute_url, booking_url
 from app.notifications.reminders import record_once, reminder
@@ -55,6 +55,8 @@ class Note:
 
 
 def _note(kind: str, recipients: list[User | Recipient], booking: Booking, **details) -> None:
+    if booking.is_event:  # the venue's own event: its registrants hear from app.events instead
+        return
     notes = db.session.info.setdefault(_NOTES, [])
     notes.extend(Note(kind, recipient, booking, **details) for recipient in recipients)
 
@@ -218,7 +220,12 @@ def _remind(kind: str, by_person: dict[User, list[Booking]]) -> int:
 @reminder("booking_tomorrow")
 def bookings_tomorrow(now: datetime) -> int:
     start, end = _paris_day(now, 1)
-    due = _bookings(Booking.status == BookingStatus.APPROVED, Booking.starts_at >= start, Booking.starts_at < end)
+    due = _bookings(
+        Booking.status == BookingStatus.APPROVED,
+        Booking.kind == BookingKind.MEMBER,  # an event's registrants get the event's own reminder
+        Booking.starts_at >= start,
+        Booking.starts_at < end,
+    )
     return _remind("booking_tomorrow", _new_only("booking_tomorrow", due, now))
 
 

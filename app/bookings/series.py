@@ -1,4 +1,7 @@
-"""Series: bookings repeated daily or weekly, until a date or for a number of occurrences.
+"""Series: bookings repeated daily, weekly or monthly, until a date or for a number of occurrences.
+
+Monthly series repeat on the nth weekday of the month ("every first Thursday"; position -1 is the
+last one), computed with ``dateutil.rrule``; the weekday is the first occurrence's.
 
 Occurrences repeat the Paris wall-clock times of the first one (every Tuesday
 18:00-20:00 stays 18:00-20:00 across a daylight-saving change, so its UTC time
@@ -14,6 +17,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from dateutil import rrule
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -25,7 +29,7 @@ from app.bookings.rules import check_booking, require_aware
 from app.bookings.transitions import Action, authorise
 from app.core.clock import paris_to_utc, to_paris
 from app.extensions import db
-from app.models import Booking, BookingStatus, Resource, Series, User, utcnow
+from app.models import Booking, BookingKind, BookingStatus, Resource, Series, User, utcnow
 
 MAX_OCCURRENCES = 104  # two years of weekly meetings
 
@@ -33,6 +37,7 @@ MAX_OCCURRENCES = 104  # two years of weekly meetings
 class Frequency(enum.StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"
+    MONTHLY = "monthly"  # on the nth weekday of the month
 
 
 def _series_refusal(message) -> Refusal:
@@ -41,16 +46,43 @@ def _series_refusal(message) -> Refusal:
 
 @dataclass(frozen=True)
 class Repetition:
-    """How a series repeats: every ``interval`` days or weeks, until a Paris date or ``count`` times.
+    """How a series repeats: every ``interval`` days, weeks or months, until a Paris date or ``count`` times.
 
     ``until`` is the last Paris date an occurrence may start on; ``count`` the number of
-    occurrences. Exactly one of the two is given.
+    occurrences. Exactly one of the two is given. Monthly: ``month_position`` says which weekday of
+    the month (1 to 4, or -1 for the last; by default the first occurrence's own position).
     """
 
     frequency: Frequency
     interval: int = 1
     until: date | None = None
     count: int | None = None
+    month_position: int | None = None
+
+
+def month_position_of(day: date) -> int:
+    """Which of its weekdays in the month ``day`` is: 1 for the first Thursday, 2 for the second…"""
+    return (day.day - 1) // 7 + 1
+
+
+def _monthly_days(first: date, repetition: Repetition) -> list[date]:
+    """The Paris dates of a monthly series: the first occurrence's date, then the nth weekday of
+    every ``interval``-th month after it (``dateutil.rrule``)."""
+    position = repetition.month_position or month_position_of(first)
+    if position not in (1, 2, 3, 4, -1):
+        raise _series_refusal(_l("Choisissez le 1er, 2e, 3e, 4e ou dernier jour du mois."))
+    weekday = rrule.weekday(first.weekday())(position)
+    limit = MAX_OCCURRENCES + 1
+    rule = rrule.rrule(
+        rrule.MONTHLY,
+        dtstart=datetime.combine(first, datetime.min.time()),
+        interval=repetition.interval,
+        byweekday=weekday,
+        count=None if repetition.until else min(repetition.count or limit, limit),
+        until=datetime.combine(repetition.until, datetime.min.time()) if repetition.until else None,
+    )
+    days = [moment.date() for moment in rule[:limit] if moment.date() > first]
+    return [first, *days]
 
 
 def occurrences(starts_at: datetime, ends_at: datetime, repetition: Repetition) -> list[tuple[datetime, datetime]]:
@@ -64,16 +96,20 @@ def occurrences(starts_at: datetime, ends_at: datetime, repetition: Repetition) 
     start, end = to_paris(starts_at), to_paris(ends_at)
     if until is not None and until < start.date():
         raise _series_refusal(_l("La date de fin précède la première occurrence."))
-    step = timedelta(days=interval if frequency == Frequency.DAILY else 7 * interval)
     days_spanned = end.date() - start.date()
-    result: list[tuple[datetime, datetime]] = []
-    day = start.date()
-    while (count is None or len(result) < count) and (until is None or day <= until):
-        if len(result) == MAX_OCCURRENCES:
-            raise _series_refusal(_l("Une série compte au plus %(max)s occurrences.", max=MAX_OCCURRENCES))
-        result.append((paris_to_utc(day, start.time()), paris_to_utc(day + days_spanned, end.time())))
-        day += step
-    return result
+    if frequency == Frequency.MONTHLY:
+        days = _monthly_days(start.date(), repetition)
+        if count is not None:
+            days = days[:count]
+    else:
+        step = timedelta(days=interval if frequency == Frequency.DAILY else 7 * interval)
+        days, day = [], start.date()
+        while (count is None or len(days) < count) and (until is None or day <= until) and len(days) <= MAX_OCCURRENCES:
+            days.append(day)
+            day += step
+    if len(days) > MAX_OCCURRENCES:
+        raise _series_refusal(_l("Une série compte au plus %(max)s occurrences.", max=MAX_OCCURRENCES))
+    return [(paris_to_utc(day, start.time()), paris_to_utc(day + days_spanned, end.time())) for day in days]
 
 
 @dataclass
@@ -157,8 +193,10 @@ def request_series(
     purpose: str = "",
     only_free: bool = True,
     now: datetime | None = None,
+    kind: BookingKind = BookingKind.MEMBER,
 ) -> tuple[Series, list[Booking]]:
     """Book the series: its free occurrences (``only_free``), or all of them or none.
+    ``kind``: as for :func:`request_booking` (an event's series of spaces).
 
     Raises ``Refusal`` when nothing can be booked, or (``only_free=False``) when
     one occurrence collides, with the reasons of each colliding occurrence.
@@ -178,6 +216,9 @@ def request_series(
         interval=repetition.interval,
         until=repetition.until,
         count=repetition.count,
+        month_position=(repetition.month_position or month_position_of(to_paris(starts_at).date()))
+        if repetition.frequency == Frequency.MONTHLY
+        else None,
         purpose=purpose.strip(),
         created_at=now,
     )
@@ -194,6 +235,7 @@ def request_series(
             purpose=purpose,
             series=series,
             now=now,
+            kind=kind,
         )
         for o in preview.free
     ]

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from app.catalogue import search
-from app.core.forms import Form
+from app.core.forms import Form, InputLength
 from app.core.i18n import current_language
 from app.extensions import db
 from app.models import ResourceKind, Theme, Venue
@@ -20,9 +20,9 @@ class SearchForm(Form):
     class Meta:
         csrf = False
 
-    debut = StringField(_l("Début"), validators=[Optional(), Length(max=25)])
-    fin = StringField(_l("Fin"), validators=[Optional(), Length(max=25)])
-    quantite = StringField(_l("Nombre d'unités (kits)"), validators=[Optional(), Length(max=3)])
+    debut = StringField(_l("Début"), validators=[Optional(), InputLength(max=25)])
+    fin = StringField(_l("Fin"), validators=[Optional(), InputLength(max=25)])
+    quantite = StringField(_l("Nombre d'unités (kits)"), validators=[Optional(), InputLength(max=3)])
     lieu = SelectField(_l("Lieu"), validators=[Optional()], validate_choice=False)
     type = SelectField(_l("Type de ressource"), validators=[Optional()], validate_choice=False)
     theme = SelectField(_l("Thématique"), validators=[Optional()], validate_choice=False)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -14,7 +16,20 @@ from app.extensions import db
 
 
 def _page(status: int, title: str, message: str):
+    """The error page; under a prefix a part registered (the JSON API), its own kind of answer."""
+    for prefix, renderer in current_app.extensions.get(ERROR_RENDERERS, ()):
+        if request.path.startswith(prefix):
+            return renderer(status, title, message)
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+ERROR_RENDERERS = "fnt.error_renderers"
+
+
+def render_errors_under(app: Flask, prefix: str, renderer: Callable[[int, str, str], Any]) -> None:
+    """Errors of the requests whose path starts with ``prefix`` answered by ``renderer(status, title,
+    message)`` instead of an HTML page (the JSON API answers with problem details)."""
+    app.extensions.setdefault(ERROR_RENDERERS, []).append((prefix, renderer))
 
 
 def register_error_handlers(app: Flask) -> None:

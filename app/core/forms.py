@@ -46,6 +46,15 @@ def _max_length(field: Field) -> int:
     return TEXT_MAX_LENGTH if isinstance(field.widget, TextArea) else LINE_MAX_LENGTH
 
 
+class InputLength(Length):
+    """``Length(max=)`` for a date, month or number input: the same check, without the ``maxlength``
+    attribute, which HTML does not allow on those inputs."""
+
+    def __init__(self, max: int, message=None):
+        super().__init__(max=max, message=message)
+        self.field_flags: dict[str, object] = {}
+
+
 def out_of_reach_message():
     """What a date out of reach is told: the range the service works with."""
     return _l(
@@ -82,7 +91,13 @@ class _Guarded:
 
 
 class Form(_Guarded, FlaskForm):
-    """The base of every form: CSRF (Flask-WTF) and the guard against hostile input."""
+    """The base of every form: CSRF (Flask-WTF) and the guard against hostile input. The hidden
+    CSRF input has no id: a page may hold many forms (one per row), and ids must be unique."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "csrf_token" in self._fields:
+            self._fields["csrf_token"].render_kw = {"id": False}
 
 
 class Subform(_Guarded, wtforms.Form):

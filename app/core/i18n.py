@@ -71,6 +71,9 @@ def select_locale() -> str:
 def _selected_language() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = g.get("request_language")  # set by a part that reads Accept-Language (the JSON API)
+    if asked in supported_locales():
+        return asked
     if current_user and current_user.is_authenticated and current_user.locale in supported_locales():
         return current_user.locale
     chosen = session.get("locale")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Flask, abort, current_app
 from flask_babel import format_time, get_locale
@@ -101,6 +101,17 @@ def register_web_hooks(app: Flask) -> None:
         if fmt == "day":
             return f"{format_day(value, 'full')}, {format_time(value, 'short')}"
         return format_moment(value, fmt)
+
+    @app.template_filter("machine_time")
+    def _machine_time(value: datetime | str | None) -> str:
+        """A moment for ``<time datetime>``: ISO 8601 to the second (no microseconds, which HTML
+        does not accept), in UTC."""
+        if value is None:
+            return ""
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
     @app.template_filter("money")
     def _format_money(cents: int | None) -> str:

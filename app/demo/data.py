@@ -2,7 +2,8 @@
 
 ``load_demo`` refuses in production (the accounts share a published password), does nothing
 when the database already has a venue, and otherwise writes everything in one transaction.
-No bookings are created: the booking engine makes them through its own rules.
+No member's booking is created: the booking engine makes them through its own rules. The demo's
+events (``app.demo.events``) book their spaces through the engine too.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from app.demo.content import (
     Week,
 )
 from app.demo.documentation import create_documentation
+from app.demo.events import create_demo_events
 from app.extensions import db
 from app.models import (
     Audience,
@@ -99,6 +101,7 @@ def _create_consortium(now: datetime) -> None:
     db.session.flush()
     install_default_routing()
     create_documentation(venues, users, themes)
+    create_demo_events(now)
 
 
 def _create_venue(data: DemoVenue, themes: dict[str, Theme]) -> Venue:

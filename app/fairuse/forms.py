@@ -10,15 +10,20 @@ from app.bookings.forms import PeriodFields
 from app.core.forms import Form
 
 
+def _id_or_none_chosen(value) -> int:
+    """A choice's id; 0 for the empty first option ("Choisissez…"), whose value HTML wants empty."""
+    return int(value) if value not in ("", None) else 0
+
+
 class OnBehalfForm(PeriodFields, Form):
     """Which resource, for whom, when; the choices are set by the view."""
 
     resource = SelectField(
-        _l("Ressource"), coerce=int, validators=[InputRequired(message=_l("Choisissez une ressource."))]
+        _l("Ressource"), coerce=_id_or_none_chosen, validators=[InputRequired(message=_l("Choisissez une ressource."))]
     )
     member = SelectField(
         _l("Pour le compte de"),
-        coerce=int,
+        coerce=_id_or_none_chosen,
         validators=[InputRequired(message=_l("Choisissez la personne pour qui vous réservez."))],
     )
     quantity = IntegerField(

@@ -48,10 +48,10 @@ def _training_helpers():
 
 def _choices(form: OnBehalfForm) -> list[Resource]:
     resources = on_behalf.bookable_resources(current_user)
-    form.resource.choices = [(0, _("Choisissez…"))] + [
+    form.resource.choices = [("", _("Choisissez…"))] + [
         (resource.id, f"{resource.name} ({resource.venue.name})") for resource in resources
     ]
-    form.member.choices = [(0, _("Choisissez…"))] + [
+    form.member.choices = [("", _("Choisissez…"))] + [
         (
             member.id,
             f"{member.name} ({member.organisation.name if member.organisation else _('sans structure')}) — {member.email}",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.types import (
     HOLDING_STATUSES,
+    BookingKind,
     BookingStatus,
     PaymentStatus,
     TariffAudience,
@@ -26,11 +27,12 @@ if TYPE_CHECKING:
 
 
 class Series(db.Model):
-    """Bookings repeated daily or weekly, approved and agreed together or one by one."""
+    """Bookings repeated daily, weekly or monthly (the nth weekday of the month), approved and agreed
+    together or one by one."""
 
     __tablename__ = "series"
     __table_args__ = (
-        sa.CheckConstraint("frequency IN ('daily', 'weekly')", name="frequency_known"),
+        sa.CheckConstraint("frequency IN ('daily', 'weekly', 'monthly')", name="frequency_known"),
         sa.CheckConstraint("interval >= 1", name="interval_positive"),
     )
 
@@ -40,6 +42,9 @@ class Series(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
     frequency: Mapped[str] = mapped_column(sa.String(10))
     interval: Mapped[int] = mapped_column(default=1)
+    # Monthly series: which weekday of the month (1 = the first, -1 = the last; the weekday is the
+    # first occurrence's).
+    month_position: Mapped[int | None] = mapped_column()
     until: Mapped[date | None] = mapped_column(sa.Date)
     count: Mapped[int | None] = mapped_column()
     purpose: Mapped[str] = mapped_column(sa.Text, default="")
@@ -84,6 +89,9 @@ class Booking(db.Model):
     quantity: Mapped[int] = mapped_column(default=1)
     attendees: Mapped[int | None] = mapped_column()
     purpose: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[BookingKind] = mapped_column(
+        str_enum(BookingKind, "booking_kind"), default=BookingKind.MEMBER, server_default=BookingKind.MEMBER.value
+    )
     status: Mapped[BookingStatus] = mapped_column(
         str_enum(BookingStatus, "booking_status"), default=BookingStatus.REQUESTED
     )
@@ -110,6 +118,11 @@ class Booking(db.Model):
     kit_checks: Mapped[list[KitCheck]] = relationship(
         back_populates="booking", cascade="all, delete-orphan", order_by="KitCheck.at"
     )
+
+    @property
+    def is_event(self) -> bool:
+        """The space of a venue's event: no agreement, invoice nor member emails follow it."""
+        return self.kind == BookingKind.EVENT
 
     @property
     def holds_slot(self) -> bool:

@@ -94,6 +94,17 @@ class BookingStatus(enum.StrEnum):
     RETURNED = "returned"
 
 
+class BookingKind(enum.StrEnum):
+    """What a booking is for: a member's own use, or the space of a venue's event (``app.events``).
+
+    An event's booking holds its slot like any other, but it is the venue's own: no agreement, no
+    invoice, no approval or request emails (the receivers of the engine's signals skip it).
+    """
+
+    MEMBER = "member"
+    EVENT = "event"
+
+
 # Statuses in which a booking holds its slot (or its kit units).
 HOLDING_STATUSES = (BookingStatus.APPROVED, BookingStatus.HANDED_OVER)
 

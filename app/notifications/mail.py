@@ -12,13 +12,14 @@ writes its row in a short transaction of its own, so the email is not lost eithe
 from __future__ import annotations
 
 import logging
+import secrets
 import smtplib
 import ssl
 import sys
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import Policy
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 
 from flask import current_app
@@ -108,7 +109,9 @@ def queue(
     """Add one email to the outbox in the current transaction (see the module docstring)."""
     now = utcnow()
     row = OutboxMessage(
-        message_id=make_msgid(domain=site_domain()),  # the service's own host name
+        # The service's own host name; the id part from the OS's randomness, not the ``random`` module's
+        # state (which a test framework may seed, and which forked workers share).
+        message_id=f"<{secrets.token_hex(16)}@{site_domain()}>",
         kind=kind,
         recipient_id=recipient_id,
         to_address=to if isinstance(to, str) else ", ".join(to),

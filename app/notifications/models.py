@@ -56,8 +56,12 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     digest_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id", ondelete="SET NULL"))
+    # A webhook call rather than an email (``kind`` "webhook"): the partner's endpoint it goes to; the
+    # URL is in ``to_address``, the event in ``subject``, the JSON body in ``text_body``.
+    webhook_id: Mapped[int | None] = mapped_column(sa.ForeignKey("webhook_endpoints.id", ondelete="CASCADE"))
 
     recipient: Mapped[User | None] = relationship()
+    webhook: Mapped[WebhookEndpoint | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.status} to={self.to_address!r}>"
@@ -73,3 +77,26 @@ class SentReminder(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(40))  # "booking_tomorrow", "kit_overdue", "agreement_waiting", …
     subject_id: Mapped[int] = mapped_column()
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookEndpoint(db.Model):
+    """A partner's URL that receives the events it subscribed to, signed with its secret (HMAC-SHA256).
+    Registered by a coordinator; the calls go through the outbox (``app.notifications.webhooks``)."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    url: Mapped[str] = mapped_column(sa.String(500))
+    secret: Mapped[str] = mapped_column(sa.String(128))  # needed in clear to sign each call
+    events: Mapped[str] = mapped_column(sa.String(500), default="")  # space-separated event names
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def event_names(self) -> list[str]:
+        return self.events.split()
+
+    def __repr__(self) -> str:
+        return f"<WebhookEndpoint {self.id} {self.url!r}>"

@@ -37,6 +37,7 @@ from app.models.types import utcnow
 from app.notifications.mail import QUEUED, Transport, deliver_after_commit, message_of
 from app.notifications.models import MessageStatus, OutboxMessage
 from app.notifications.settings import setting
+from app.notifications.webhooks import WEBHOOK_KIND, WebhookFailed, post
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ def _claim(session: Session, due_at: datetime, now: datetime, only: Collection[s
             row.attempts += 1
             row.lease_until = now + timedelta(seconds=setting("OUTBOX_LEASE_SECONDS"))
             row.claim_token = secrets.token_hex(16)
+            if row.kind == WEBHOOK_KIND and row.webhook is not None:
+                session.refresh(row.webhook)  # its URL's secret, read while the transaction lasts
             return row
     return None
 
@@ -114,6 +117,8 @@ def _bury(row: OutboxMessage, error: str) -> None:
 
 def is_permanent(error: Exception) -> bool:
     """Refused for good: every recipient answered 5xx (a mistyped address), trying again is useless."""
+    if isinstance(error, WebhookFailed):
+        return error.permanent
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return bool(error.recipients) and all(code >= 500 for code, _ in error.recipients.values())
     return False
@@ -172,7 +177,10 @@ def send_due(
                 token = row.claim_token
                 error: Exception | None = None
                 try:
-                    transport.send(message_of(row))
+                    if row.kind == WEBHOOK_KIND:
+                        _call(row, clock())
+                    else:
+                        transport.send(message_of(row))
                 except Exception as exc:  # noqa: BLE001 - whatever it is, it is written on the message
                     log.warning("outbox: message %s to %s failed: %s", row.id, row.to_address, exc)
                     transport.close()
@@ -183,6 +191,13 @@ def send_due(
         finally:
             transport.close()
     return report
+
+
+def _call(row: OutboxMessage, now: datetime) -> None:
+    """A webhook call (``app.notifications.webhooks``): to an endpoint still active, signed with its secret."""
+    if row.webhook is None or not row.webhook.is_active:
+        raise WebhookFailed(N_("Webhook désactivé."), permanent=True)
+    post(row, row.webhook.secret, now)
 
 
 def run_worker(

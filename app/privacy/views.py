@@ -46,7 +46,14 @@ def privacy_text(locale: str) -> Markup:
     source = DOCS / f"privacy.{locale}.md"
     if not source.exists():
         source = DOCS / "privacy.md"
-    return Markup(MarkdownIt("commonmark", {"html": False}).enable("table").render(source.read_text("utf-8")))
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    # Each table in a region that scrolls sideways on a phone (as app/templates/_tables.html does).
+    region = Markup('<div class="table-scroll" role="region" tabindex="0" aria-label="{}">\n<table>\n').format(
+        _("Tableau (défile de côté sur un petit écran)")
+    )
+    parser.add_render_rule("table_open", lambda *_args: str(region))
+    parser.add_render_rule("table_close", lambda *_args: "</table>\n</div>\n")
+    return Markup(parser.render(source.read_text("utf-8")))
 
 
 @bp.get("/confidentialite")

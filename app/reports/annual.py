@@ -24,9 +24,10 @@ from app.agreements.rendering import (
 from app.core import system
 from app.core.clock import utcnow
 from app.extensions import db
-from app.models import Venue
+from app.models import User, Venue
 from app.reports import charts, periods, sections
 from app.reports.figures import Filters
+from app.reports.models import FOREWORD, AnnualReportText
 from app.reports.tables import Table, show
 
 
@@ -83,3 +84,29 @@ def render_pdf(year: int, foreword: str, paragraphs: dict[int, str]) -> bytes:
         output_intent=OUTPUT_INTENT,
         font_config=_font_config(),
     )
+
+
+def saved_texts(year: int) -> tuple[str, dict[int, str]]:
+    """The foreword and the venues' paragraphs kept for ``year`` (empty when none were saved)."""
+    rows = db.session.scalars(sa.select(AnnualReportText).where(AnnualReportText.year == year))
+    texts = {row.venue_id: row.body for row in rows}
+    return texts.pop(FOREWORD, ""), texts
+
+
+def save_texts(year: int, foreword: str, paragraphs: dict[int, str], actor: User) -> None:
+    """Keep the year's texts (an empty text removes its row); the caller commits."""
+    wanted = {FOREWORD: foreword.strip(), **{venue_id: text.strip() for venue_id, text in paragraphs.items()}}
+    kept = {
+        row.venue_id: row
+        for row in db.session.scalars(sa.select(AnnualReportText).where(AnnualReportText.year == year))
+    }
+    for venue_id, body in wanted.items():
+        row = kept.get(venue_id)
+        if not body:
+            if row is not None:
+                db.session.delete(row)
+        elif row is None:
+            db.session.add(AnnualReportText(year=year, venue_id=venue_id, body=body, updated_by_id=actor.id))
+        elif row.body != body:
+            row.body, row.updated_by_id = body, actor.id
+    db.session.flush()

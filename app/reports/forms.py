@@ -8,6 +8,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.core.forms import InputLength
 from app.reports.figures import KIND_LABELS
 from app.reports.periods import KINDS
 
@@ -21,15 +22,13 @@ class FiltersForm(FlaskForm):
     periode = SelectField(
         _l("Période"), choices=[SelectChoice(k, label) for k, label in KINDS.items()], default="month"
     )
-    mois = StringField(
-        _l("Mois"), validators=[Optional(), Length(max=7)], render_kw={"type": "month", "placeholder": "2027-03"}
-    )
+    mois = StringField(_l("Mois"), validators=[Optional(), InputLength(max=7)], render_kw={"type": "month"})
     trimestre = StringField(
         _l("Trimestre"), validators=[Optional(), Length(max=7)], render_kw={"placeholder": "2027-T1"}
     )
     annee = StringField(_l("Année"), validators=[Optional(), Length(max=4)], render_kw={"inputmode": "numeric"})
-    du = StringField(_l("Du"), validators=[Optional(), Length(max=10)], render_kw={"type": "date"})
-    au = StringField(_l("Au"), validators=[Optional(), Length(max=10)], render_kw={"type": "date"})
+    du = StringField(_l("Du"), validators=[Optional(), InputLength(max=10)], render_kw={"type": "date"})
+    au = StringField(_l("Au"), validators=[Optional(), InputLength(max=10)], render_kw={"type": "date"})
     lieu = SelectField(_l("Lieu"), default="")
     type = SelectField(
         _l("Type de ressource"),

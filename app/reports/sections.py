@@ -5,10 +5,8 @@ filters as ``report.filters``, and what the tables share, queried once) that ret
 (``tables.Table``), computed by aggregate queries. Another feature's figures plug
 in as one more module and one more line here:
 
-- **events** (issue 17): ``app/reports/events.py`` with ``tables(report) -> list[Table]`` (events
-  held, registrations and attendance, the "rencontres" by category, people reached: one aggregate
-  query over the events' tables within ``report.filters.period`` and ``report.filters.venue_ids``), then ``Section("evenements", _l("Évènements"),
-  events.tables)`` after the newcomers;
+- **events**: ``app/reports/events.py`` (events held, registrations, attendance and people reached,
+  by category and by venue);
 - **money**: ``app/reports/money.py`` (invoiced, credited, paid, due per venue) is the example.
 
 Every table of a section then has its CSV (``/gestion/bilans/export/<key>.csv``), its place on the
@@ -23,7 +21,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from app.reports import figures, ledger, money
+from app.reports import events, figures, ledger, money
 from app.reports.figures import Filters, Report
 from app.reports.tables import Table
 
@@ -50,6 +48,7 @@ SECTIONS: list[Section] = [
     Section("machines", _l("Machines"), lambda r: [figures.machines(r)]),
     Section("kits", _l("Kits mobiles"), lambda r: [figures.kits(r), figures.communes(r)]),
     Section("porteurs", _l("Porteurs de projet"), lambda r: [figures.newcomers(r)]),
+    Section("evenements", _l("Évènements et rencontres"), events.tables),
     Section("mutualisation", _l("Registre de mutualisation"), ledger.tables),
     Section("finances", _l("Facturation"), money.tables),
 ]

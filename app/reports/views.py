@@ -106,19 +106,32 @@ def csv_export(key: str):
 @bp.route("/annuel", methods=["GET", "POST"])
 @coordinator_required
 def annual_report():
-    """The coordinator writes the foreword and one paragraph per venue, then gets the PDF."""
+    """The coordinator writes the foreword and one paragraph per venue (kept per year), then gets the PDF."""
     venues = list(db.session.scalars(db.select(Venue).where(Venue.is_active).order_by(Venue.name)))
-    form = AnnualReportForm(data={"annee": paris_today().year - 1} if request.method == "GET" else None)
-    paragraphs = {v.id: request.form.get(f"lieu-{v.id}", "").strip() for v in venues}
-    too_long = {v.id for v in venues if len(paragraphs[v.id]) > PARAGRAPH_MAX}
-    if form.validate_on_submit() and not too_long:
-        pdf = annual.render_pdf(form.annee.data, form.avant_propos.data or "", paragraphs)
-        return Response(
-            pdf,
-            mimetype="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="bilan-activite-{form.annee.data}.pdf"'},
-        )
-    status = 422 if request.method == "POST" else 200
+    saved = False
+    if request.method == "GET":
+        year = request.args.get("annee", type=int) or paris_today().year - 1
+        foreword, kept = annual.saved_texts(year)
+        form = AnnualReportForm(data={"annee": year, "avant_propos": foreword})
+        paragraphs = {v.id: kept.get(v.id, "") for v in venues}
+        too_long: set[int] = set()
+    else:
+        form = AnnualReportForm()
+        paragraphs = {v.id: request.form.get(f"lieu-{v.id}", "").strip() for v in venues}
+        too_long = {v.id for v in venues if len(paragraphs[v.id]) > PARAGRAPH_MAX}
+        if form.validate_on_submit() and not too_long:
+            year = form.annee.data
+            annual.save_texts(year, form.avant_propos.data or "", paragraphs, current_user)
+            db.session.commit()
+            if request.form.get("action") != "save":
+                pdf = annual.render_pdf(year, form.avant_propos.data or "", paragraphs)
+                return Response(
+                    pdf,
+                    mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="bilan-activite-{year}.pdf"'},
+                )
+            saved = True
+    status = 422 if request.method == "POST" and not saved else 200
     return (
         render_template(
             "reports/annual.html",
@@ -127,6 +140,7 @@ def annual_report():
             paragraphs=paragraphs,
             too_long=too_long,
             paragraph_max=PARAGRAPH_MAX,
+            saved=saved,
         ),
         status,
     )

@@ -1,7 +1,7 @@
 """look: each venue has one of the six venue colours (app.core.colours)
 
 Revision ID: 0023_look
-Revises: 0016_reports
+Revises: 0022_payments
 Create Date: 2026-12-02 13:30:00
 
 Existing venues get the colours in the order they were created (id order).
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0023_look'
-down_revision = '0016_reports'
+down_revision = '0022_payments'
 branch_labels = None
 depends_on = None
 

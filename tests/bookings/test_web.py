@@ -78,7 +78,7 @@ def test_the_form_is_prefilled_and_says_at_once_it_is_free_and_its_price(client,
     assert "Ce créneau est libre." in html
     assert money(2000) in html  # two hours at the consortium's rate, from the engine
     assert "attendra la validation" in html
-    assert 'aria-live="polite"' in html and 'hx-trigger="change, input delay:400ms"' in html
+    assert 'aria-live="polite"' in html and 'data-hx-trigger="change, input delay:400ms"' in html
     assert "Au nom de : Les Jardins Partagés" in html
     # A space has no units field; it has attendees.
     assert 'name="quantity"' not in html and 'name="attendees"' in html
@@ -287,7 +287,7 @@ def test_a_series_is_cancelled_from_my_bookings_inline(client, world, monday):
     assert len(bookings) == 2
     page = client.get("/reservations/").get_data(as_text=True)
     url = f"/reservations/series/{bookings[0].series_id}/annuler"
-    assert f'hx-post="{url}"' in page
+    assert f'data-hx-post="{url}"' in page
     response = client.post(
         url,
         data={"next": "/reservations/"},
@@ -387,7 +387,7 @@ def test_cancel_inline_replaces_the_row(client, world, monday):
     booking = book(world, world.member, monday, 10, 12)
     log_in(client, world.member)
     page = client.get("/reservations/").get_data(as_text=True)
-    assert "hx-confirm=" in page and f'hx-post="/reservations/{booking.id}/annuler"' in page
+    assert "data-hx-confirm=" in page and f'data-hx-post="/reservations/{booking.id}/annuler"' in page
     token = csrf_token_from(page)
     response = client.post(
         f"/reservations/{booking.id}/annuler",
@@ -397,7 +397,7 @@ def test_cancel_inline_replaces_the_row(client, world, monday):
     html = fragment(response)
     assert response.status_code == 200
     assert html.lstrip().startswith(f'<tr id="booking-{booking.id}"') and "annulée" in html
-    assert 'hx-swap-oob="innerHTML"' in html and "est annulée" in html
+    assert 'data-hx-swap-oob="innerHTML"' in html and "est annulée" in html
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status == BookingStatus.CANCELLED
 

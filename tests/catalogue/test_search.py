@@ -74,8 +74,8 @@ def test_the_form_shows_the_filters_of_the_url(client, world, monday):
     assert 'value="salle"' in page and 'name="quantite"' in page and 'value="2"' in page
     # A GET form: the search works without JavaScript, and htmx only replaces the results.
     assert re.search(r'<form method="get" action="/ressources/" role="search"', page)
-    assert 'hx-trigger="submit, change, input delay:300ms from:input[type=search]"' in page
-    assert 'hx-target="#resultats"' in page and 'hx-push-url="true"' in page
+    assert 'data-hx-trigger="submit, change, input delay:300ms from:input[type=search]"' in page
+    assert 'data-hx-target="#resultats"' in page and 'data-hx-push-url="true"' in page
 
 
 def test_what_is_free_between_two_moments(client, world, monday):
@@ -184,7 +184,7 @@ def test_bad_input_is_explained_next_to_its_field(client, world, args, field, me
     assert partial.status_code == 422
     assert "<html" not in body
     # Only the messages come back: the fields being typed in are never replaced.
-    assert f'id="{field}-error" aria-live="polite" hx-swap-oob="true">' in body and message in html.unescape(body)
+    assert f'id="{field}-error" aria-live="polite" data-hx-swap-oob="true">' in body and message in html.unescape(body)
     assert "<input" not in body
     assert 'id="search-status" data-hx-swap-oob="innerHTML"' in body
 
@@ -205,7 +205,8 @@ def test_the_htmx_partial_holds_the_results_and_clears_the_errors(client, world,
     assert "<html" not in body and "<form" not in body
     assert names(body) == ["Salle de réunion"]
     assert (
-        '<p class="error" id="fin-error" aria-live="polite" hx-swap-oob="true"></p>' in body and "has-error" not in body
+        '<p class="error" id="fin-error" aria-live="polite" data-hx-swap-oob="true"></p>' in body
+        and "has-error" not in body
     )
     # A boosted navigation or a history restore gets the whole page.
     for headers in (

@@ -112,10 +112,11 @@ def test_the_demo_creates_the_six_venues_with_their_themes(app):
     ).all()
     assert {o.name for o in venue_organisations} == {v.name for v in venues.values()}
     assert {o.audience for o in venue_organisations} == {Audience.CONSORTIUM}
-    # Organisations of every audience, and no booking: the engine makes those.
+    # Organisations of every audience, and no member's booking: the engine makes those (the demo's
+    # events book their spaces through it).
     audiences = set(db.session.scalars(select(Organisation.audience)))
     assert {Audience.CONSORTIUM, Audience.PARTNER, Audience.EXTERNAL} <= audiences
-    assert db.session.scalar(select(sa.func.count()).select_from(Booking)) == 0
+    assert db.session.scalar(select(sa.func.count()).select_from(Booking).where(Booking.kind != "event")) == 0
 
 
 def test_the_demo_resources_have_their_kinds_units_training_and_tariffs(app):
@@ -314,3 +315,19 @@ def test_the_demo_documents_its_resources_shares_tools_and_shows_a_project(app, 
 
     found = client.get("/documentation/", query_string={"q": "decoupe"}).get_data(as_text=True)
     assert "Utiliser la découpeuse laser" in found
+
+
+def test_the_demo_has_a_monthly_apero_at_la_maison_du_colonel_and_a_training_at_la_machinerie(app):
+    from sqlalchemy import select
+
+    from app.demo.data import load_demo
+    from app.events.models import Event
+    from app.extensions import db
+    from app.models import BookingKind
+
+    load_demo()
+    events = list(db.session.scalars(select(Event).order_by(Event.starts_at)))
+    aperos = [e for e in events if e.title == "Apéro tiers-lieux"]
+    assert aperos and all(e.venue.slug == "maison-du-colonel" and e.labelled for e in aperos)
+    assert [e.machine_type for e in events if e.venue.slug == "la-machinerie"] == ["decoupeuse-laser"]
+    assert all(e.booking.kind == BookingKind.EVENT for e in events)

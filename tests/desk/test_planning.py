@@ -91,9 +91,9 @@ def test_the_day_view_shows_every_resource_with_names_and_purposes(client, world
     assert "Secret d" not in html
     assert f"/reservations/{booking.id}" in html and f"/reservations/{pending.id}" in html
     previous, following = (day - timedelta(days=1)).isoformat(), (day + timedelta(days=1)).isoformat()
-    assert f'hx-get="/gestion/planning?lieu=la-machinerie&amp;jour={previous}"' in html
+    assert f'data-hx-get="/gestion/planning?lieu=la-machinerie&amp;jour={previous}"' in html
     assert f'href="/gestion/planning?lieu=la-machinerie&amp;jour={following}"' in html
-    assert 'hx-push-url="true"' in html and 'hx-target="#planning"' in html
+    assert 'data-hx-push-url="true"' in html and 'data-hx-target="#planning"' in html
     assert elsewhere.id  # only the other venue's manager sees it
 
 

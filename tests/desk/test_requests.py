@@ -155,8 +155,8 @@ def test_approving_inline_updates_the_row_the_rejected_collisions_and_the_counte
     assert html.lstrip().startswith(f'<article id="booking-{chosen.id}"')
     assert "validée" in row_html(html, chosen) and "Validée ; 1 demande en conflit a été refusée." in html
     oob_row = row_html(html, loser)
-    assert 'hx-swap-oob="true"' in oob_row and "refusée" in oob_row and "Refusée automatiquement" in oob_row
-    assert re.search(r'<span id="pending-count"[^>]*hx-swap-oob="true"[^>]*>1<', html)
+    assert 'data-hx-swap-oob="true"' in oob_row and "refusée" in oob_row and "Refusée automatiquement" in oob_row
+    assert re.search(r'<span id="pending-count"[^>]*data-hx-swap-oob="true"[^>]*>1<', html)
     assert 'id="desk-status"' in html
     assert status_of(chosen) == BookingStatus.APPROVED and status_of(loser) == BookingStatus.REJECTED
     assert status_of(other) == BookingStatus.REQUESTED
@@ -176,7 +176,7 @@ def test_approving_inline_also_redraws_the_rows_that_listed_a_rejected_request(c
     assert f'href="#booking-{loser.id}"' in row_html(before, later)
     html = fragment(post(client, f"{DESK}/{chosen.id}/valider", {"note": ""}, target=f"booking-{chosen.id}"))
     redrawn = row_html(html, later)
-    assert 'hx-swap-oob="true"' in redrawn and f'href="#booking-{loser.id}"' not in redrawn
+    assert 'data-hx-swap-oob="true"' in redrawn and f'href="#booking-{loser.id}"' not in redrawn
     assert "Aucune autre demande sur ce créneau." in redrawn
     assert status_of(later) == BookingStatus.REQUESTED
 
@@ -280,7 +280,7 @@ def test_bulk_approve_keeps_the_others_when_one_is_refused(client, world, day):
     assert "déjà refusée" in row_html(html, collision)
     assert "unité(s) disponible(s)" in unescape(row_html(html, too_many))
     assert "Validée." in row_html(html, studio)
-    assert re.search(r'<span id="pending-count"[^>]*hx-swap-oob="true"[^>]*>1<', html)
+    assert re.search(r'<span id="pending-count"[^>]*data-hx-swap-oob="true"[^>]*>1<', html)
     assert [status_of(b) for b in (first, collision, too_many, studio)] == [
         BookingStatus.APPROVED,
         BookingStatus.REJECTED,
@@ -358,7 +358,7 @@ def test_a_series_is_approved_as_a_whole_inline(client, world, day):
     html = fragment(response)
     assert response.status_code == 200 and html.lstrip().startswith(f'<section id="series-{series.id}"')
     assert "Série validée : 3 occurrences. 1 demande en conflit a été refusée." in html
-    assert 'hx-swap-oob="true"' in row_html(html, rival)
+    assert 'data-hx-swap-oob="true"' in row_html(html, rival)
     assert all(status_of(b) == BookingStatus.APPROVED for b in bookings) and status_of(rival) == BookingStatus.REJECTED
 
 
@@ -438,13 +438,13 @@ def test_an_occurrence_decided_inline_updates_its_series(client, world, day):
     series, bookings = _series(world, day)
     log_in(client, world.manager)
     html = client.get(DESK).get_data(as_text=True)
-    assert f'hx-target="#series-{series.id}"' in row_html(html, bookings[1])
+    assert f'data-hx-target="#series-{series.id}"' in row_html(html, bookings[1])
     response = post(client, f"{DESK}/{bookings[1].id}/valider", target=f"series-{series.id}")
     html = fragment(response)
     assert response.status_code == 200 and html.lstrip().startswith(f'<section id="series-{series.id}"')
     assert "2 occurrences en attente." in html
     assert "autofocus" in row_html(html, bookings[1]) and "Validée." in row_html(html, bookings[1])
-    assert re.search(r'<span id="pending-count"[^>]*hx-swap-oob="true"[^>]*>2<', html)
+    assert re.search(r'<span id="pending-count"[^>]*data-hx-swap-oob="true"[^>]*>2<', html)
     response = post(client, f"{DESK}/{bookings[2].id}/refuser", target=f"series-{series.id}")
     assert response.status_code == 422 and "Indiquez un motif." in row_html(fragment(response), bookings[2])
     assert [status_of(b) for b in bookings] == [
@@ -464,7 +464,7 @@ def test_inline_decisions_update_the_headings_count_and_say_it_once(client, worl
     db.session.commit()
     log_in(client, world.manager)
     assert "4 demandes en attente" in client.get(DESK).get_data(as_text=True)
-    heading = r'<h2 id="pending-title"[^>]*hx-swap-oob="true"[^>]*>{}</h2>'
+    heading = r'<h2 id="pending-title"[^>]*data-hx-swap-oob="true"[^>]*>{}</h2>'
 
     response = post(client, f"{DESK}/{bookings[0].id}/valider", target=f"booking-{bookings[0].id}")
     assert response.status_code == 200

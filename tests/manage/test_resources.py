@@ -261,7 +261,7 @@ def test_retiring_inline_updates_the_row_and_keeps_the_bookings(client):
     assert response.status_code == 200 and "<html" not in body
     assert body.lstrip().startswith(f'<tr id="resource-{world.room.id}">')
     assert "Retirée" in body and "Remettre en service" in body
-    assert 'id="manage-status" hx-swap-oob="innerHTML"' in body and "retirée du catalogue" in body
+    assert 'id="manage-status" data-hx-swap-oob="innerHTML"' in body and "retirée du catalogue" in body
     db.session.expire_all()
     assert not db.session.get(Resource, world.room.id).is_active
     assert db.session.get(Booking, booking.id) is not None

@@ -97,3 +97,27 @@ def test_annual_report_pdf(client, world):
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert b"pdfaid:part" in xmp and b"pdfuaid" in xmp
+
+
+def test_the_annual_reports_texts_are_kept_per_year(client, world):
+    log_in(client, world.coordinator)
+    form = client.get("/gestion/bilans/annuel?annee=2027").get_data(as_text=True)
+    data = {
+        "csrf_token": csrf_token_from(form),
+        "annee": "2027",
+        "avant_propos": "Brouillon de l'avant-propos.",
+        f"lieu-{world.machinerie.id}": "Le FabLab a doublé ses heures.",
+        "action": "save",
+    }
+    saved = client.post("/gestion/bilans/annuel", data=data)
+    assert saved.status_code == 200 and "Textes enregistrés pour 2027." in page_text(saved)
+
+    again = page_text(client.get("/gestion/bilans/annuel?annee=2027"))
+    assert "Brouillon de l'avant-propos." in again and "Le FabLab a doublé ses heures." in again
+    assert "Brouillon de l'avant-propos." not in page_text(client.get("/gestion/bilans/annuel?annee=2026"))
+
+    # Generating keeps the texts as they were sent; an emptied paragraph is forgotten.
+    data.update({"action": "generate", f"lieu-{world.machinerie.id}": "", "avant_propos": "L'avant-propos final."})
+    assert client.post("/gestion/bilans/annuel", data=data).mimetype == "application/pdf"
+    kept = page_text(client.get("/gestion/bilans/annuel?annee=2027"))
+    assert "L'avant-propos final." in kept and "Le FabLab a doublé ses heures." not in kept

@@ -163,6 +163,7 @@ def test_every_route_with_hostile_addresses_and_query_strings(walk):
                 _check(browser.get(first, query_string=query), f"GET {first} with {value[:20]!r}")
 
 
+@pytest.mark.timeout(600)  # it posts every form of every page, hundreds of requests: slow on a loaded machine
 def test_every_form_with_one_hostile_value_in_every_field(walk):
     """One demo consortium for all the values (loading it costs more than the requests)."""
     served, rules, client = walk

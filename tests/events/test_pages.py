@@ -1,0 +1,180 @@
+"""The events' pages: the agenda's filters in the URL, registering without an account and
+cancelling through the private link, the manager's form, the CSV, the feeds and the PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+from xml.etree import ElementTree as ET
+
+import icalendar
+from sqlalchemy import select
+
+from app.core.clock import to_paris
+from app.events import registrations, rules
+from app.events.models import Event, Registration, RegistrationStatus
+from app.extensions import db
+from app.models import Booking, BookingKind
+from tests.events.conftest import draft, evening
+from tests.helpers import fragment, htmx_get, link_in, log_in, page_text, pdf_text, text_of
+
+
+def _two_events(world):
+    [apero] = rules.create_event(draft(world, *evening(3)), world.manager)
+    atelier = next(r for r in world.other_venue.resources if r.slug == "atelier")
+    [training] = rules.create_event(
+        draft(
+            world,
+            *evening(4, hour=14),
+            title="Formation découpe laser",
+            category=world.categories["formation"],
+            resource=atelier,
+            capacity=6,
+            machine_type="decoupe-laser",
+            themes=[],
+        ),
+        world.other_manager,
+    )
+    return apero, training
+
+
+def test_the_agenda_filters_by_venue_and_category_in_the_url_and_as_a_fragment(client, world):
+    _two_events(world)
+    everything = page_text(client.get("/programme"))
+    assert "Apéro tiers-lieux" in everything and "Formation découpe laser" in everything
+    by_venue = page_text(client.get("/programme?lieu=la-machinerie"))
+    assert "Formation découpe laser" in by_venue and "Apéro tiers-lieux" not in text_of(
+        by_venue.split('id="agenda-results"')[1]
+    )
+    by_category = htmx_get(client, "/programme?categorie=apero-tiers-lieux", "agenda-results")
+    assert by_category.headers["Vary"].startswith("HX-Request")
+    text = text_of(fragment(by_category))
+    assert "Apéro tiers-lieux" in text and "Formation découpe laser" not in text
+    by_theme = text_of(fragment(htmx_get(client, "/programme?thematique=participation-citoyenne", "agenda-results")))
+    assert "Apéro tiers-lieux" in by_theme and "Formation" not in by_theme
+    later = (to_paris(evening(4)[0]).date()).isoformat()
+    by_date = text_of(fragment(htmx_get(client, f"/programme?du={later}", "agenda-results")))
+    assert "Formation découpe laser" in by_date and "Apéro" not in by_date
+    page = page_text(client.get("/programme"))
+    assert 'data-hx-push-url="true"' in page and 'data-hx-get="/programme"' in page
+
+
+def test_registering_without_an_account_then_cancelling_through_the_private_link(client, world, outbox):
+    apero, _ = _two_events(world)
+    url = f"/programme/{apero.id}"
+    shown = page_text(client.get(url))
+    assert "https://www.openstreetmap.org/search?query=1+rue+de+Test%2C+80000+Amiens" in shown
+    refused = client.submit(f"{url}/inscription", {"name": "Ana", "email": "ana@test.example"}, page=url)
+    assert refused.status_code == 422 and "politique de confidentialité pour vous inscrire" in page_text(refused)
+    assert 'value="Ana"' in refused.get_data(as_text=True)
+    done = client.submit(f"{url}/inscription", {"name": "Ana", "email": "ana@test.example", "consent": "y"}, page=url)
+    assert done.status_code == 303
+    assert "Inscription confirmée" in outbox.last()["Subject"]
+    private = link_in(outbox, "ana@test.example", "/programme/inscription/")
+    assert "Confirmée" in page_text(client.get(private))
+    cancelled = client.submit(private, {}, follow_redirects=True)
+    assert "Votre inscription est annulée" in page_text(cancelled)
+    assert db.session.scalar(select(Registration.status)) == RegistrationStatus.CANCELLED
+
+
+def test_a_member_registers_in_one_click(client, world):
+    apero, _ = _two_events(world)
+    log_in(client, world.member)
+    url = f"/programme/{apero.id}"
+    assert "M'inscrire en un clic" in page_text(client.get(url))
+    assert client.submit(f"{url}/inscription", {"membre": "1"}, page=url).status_code == 303
+    registration = db.session.scalar(select(Registration))
+    assert registration.user_id == world.member.id and registration.email == world.member.email
+
+
+def test_the_event_ics_and_the_feeds_parse(client, world):
+    apero, training = _two_events(world)
+    ics = client.get(f"/programme/{apero.id}.ics")
+    assert ics.mimetype == "text/calendar"
+    [vevent] = icalendar.Calendar.from_ical(ics.data).walk("VEVENT")
+    assert vevent.decoded("dtstart") == to_paris(apero.starts_at)
+    assert str(vevent["summary"]) == "Apéro tiers-lieux"
+    programme = icalendar.Calendar.from_ical(client.get("/programme.ics").data)
+    assert len(programme.walk("VEVENT")) == 2 and programme.walk("VTIMEZONE")
+    venue_feed = icalendar.Calendar.from_ical(client.get("/programme/lieux/la-machinerie.ics").data)
+    assert [str(e["summary"]) for e in venue_feed.walk("VEVENT")] == ["Formation découpe laser"]
+    atom = ET.fromstring(client.get("/programme/nouveautes.atom").data)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in atom.findall("a:entry", ns)]
+    assert sorted(titles) == ["Apéro tiers-lieux", "Formation découpe laser"]
+
+
+def test_the_printable_monthly_programme(client, world):
+    apero, _ = _two_events(world)
+    month = to_paris(apero.starts_at)
+    response = client.get(f"/programme/mois/{month.year}-{month.month}.pdf")
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "Apéro tiers-lieux" in text and "La Maison du Colonel" in text
+
+
+def test_a_manager_creates_an_event_through_the_form_and_exports_attendees(client, world):
+    log_in(client, world.manager)
+    start, end = evening(6)
+    form = f"/gestion/evenements/nouveau?lieu={world.venue.slug}"
+    local = lambda moment: to_paris(moment).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
+    data = {
+        "title": "Portes ouvertes",
+        "category": str(world.categories["portes-ouvertes"].id),
+        "resource": str(world.hall.id),
+        "starts_at": local(start),
+        "ends_at": local(end),
+        "capacity": "50",
+        "audience": "families",
+    }
+    too_many = client.submit(form, data, page=form)
+    assert too_many.status_code == 422 and "au plus 40 personnes" in page_text(too_many)
+    created = client.submit(form, {**data, "capacity": "25"}, page=form)
+    assert created.status_code == 303
+    event = db.session.scalar(select(Event))
+    assert event.booking.kind == BookingKind.EVENT and event.capacity == 25
+    registrations.register(event, name="=cmd", email="x@test.example", consent=True)
+    db.session.commit()
+    exported = client.get(f"/gestion/evenements/{event.id}/inscrits.csv")
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Nom", "Adresse e-mail", "Statut"]
+    assert rows[1][:3] == ["'=cmd", "x@test.example", "Confirmée"]
+    # Another venue's manager sees nothing of it.
+    client.logout()
+    log_in(client, world.other_manager)
+    assert client.get(f"/gestion/evenements/{event.id}/inscrits").status_code == 404
+    # A collision through the form: the engine's reason next to the form.
+    client.logout()
+    log_in(client, world.manager)
+    again = client.submit(form, {**data, "capacity": "25", "title": "Doublon"}, page=form)
+    assert again.status_code == 422 and "déjà réservé" in page_text(again)
+    assert db.session.scalar(select(Booking).where(Booking.purpose == "Doublon")) is None
+
+
+def test_the_common_programme_proposal_validation_and_label(client, world, outbox):
+    apero, _ = _two_events(world)
+    log_in(client, world.manager)
+    assert client.submit(f"/gestion/evenements/{apero.id}/proposer", {}, page="/gestion/evenements").status_code == 303
+    assert outbox.last()["To"] == world.coordinator.email
+    client.logout()
+    log_in(client, world.coordinator)
+    review = "/gestion/coordination/programme"
+    assert "Apéro tiers-lieux" in page_text(client.get(review))
+    client.submit(f"{review}/{apero.id}/valider", {}, page=review)
+    shown = page_text(client.get(f"/programme/{apero.id}"))
+    assert "Programme commun du consortium" in shown
+    labelled = text_of(page_text(client.get("/programme")))
+    assert labelled.count("Programme commun du consortium") == 1
+
+
+def test_sending_back_needs_a_note_and_tells_the_venue(world, outbox):
+    apero, _ = _two_events(world)
+    rules.propose(apero, world.manager)
+    try:
+        rules.send_back(apero, world.coordinator, "  ")
+    except rules.EventRefused as refused:
+        assert refused.reasons[0].field == "note"
+    rules.send_back(apero, world.coordinator, "Précisez l'accessibilité.")
+    db.session.commit()
+    assert apero.programme_status.value == "returned"
+    assert "renvoyée" in outbox.last()["Subject"] and outbox.last()["To"] == world.manager.email
