@@ -69,7 +69,7 @@ def create_demo_events(now: datetime) -> int:
                 rules.validate(event, coordinator, now)
     room, machinerie = _one("la-machinerie", "salle-verriere"), users.get("gestion.machinerie@example.org")
     if room is not None and machinerie is not None:
-        day = paris_today(now) + timedelta(days=10)
+        day = paris_today(now) + timedelta(days=45)  # clear of the weeks the tests book in the demo
         for _ in range(14):
             if day.weekday() < 5:
                 start = paris_to_utc(day, time(14))

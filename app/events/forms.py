@@ -85,3 +85,9 @@ class AttendanceForm(Form):
 
 class NoteForm(Form):
     note = TextAreaField(_l("Note pour le lieu"), validators=[Optional(), Length(max=2000)])
+
+
+class CategoryForm(Form):
+    name_fr = StringField(_l("Nom en français"), validators=[Optional(), Length(max=120)])
+    name_en = StringField(_l("Nom en anglais (facultatif)"), validators=[Optional(), Length(max=120)])
+    is_training = BooleanField(_l("Formation (nomme un type de machine, la présence ouvre l'habilitation)"))

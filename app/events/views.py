@@ -35,6 +35,7 @@ from app.events.forms import (
     AgendaFilterForm,
     AttendanceForm,
     CancelEventForm,
+    CategoryForm,
     EventForm,
     MessageForm,
     NoteForm,
@@ -528,7 +529,39 @@ def propose(event_id: int):
 @bp.get("/gestion/coordination/programme")
 @coordinator_required
 def programme_review():
-    return page("events/review.html", events=rules.proposals(), form=NoteForm(formdata=None))
+    return page(
+        "events/review.html",
+        events=rules.proposals(),
+        form=NoteForm(formdata=None),
+        category_form=CategoryForm(formdata=None),
+        categories=rules.ensure_categories(),
+    )
+
+
+@bp.post("/gestion/coordination/programme/categories")
+@coordinator_required
+def add_category():
+    form = CategoryForm()
+    if form.validate():
+        try:
+            category = rules.add_category(
+                form.name_fr.data or "", form.name_en.data or "", current_user, is_training=bool(form.is_training.data)
+            )
+        except Refusal as refusal:
+            db.session.rollback()
+            add_errors(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Catégorie « %(name)s » ajoutée.", name=category.name_fr), "success")
+            return redirect(url_for("events.programme_review"), code=303)
+    return page(
+        "events/review.html",
+        422,
+        events=rules.proposals(),
+        form=NoteForm(formdata=None),
+        category_form=form,
+        categories=rules.ensure_categories(),
+    )
 
 
 @bp.post("/gestion/coordination/programme/<int:event_id>/<any(valider, renvoyer):decision>")

@@ -178,3 +178,18 @@ def test_sending_back_needs_a_note_and_tells_the_venue(world, outbox):
     db.session.commit()
     assert apero.programme_status.value == "returned"
     assert "renvoyée" in outbox.last()["Subject"] and outbox.last()["To"] == world.manager.email
+
+
+def test_coordinators_add_a_category(client, world):
+    log_in(client, world.coordinator)
+    review = "/gestion/coordination/programme"
+    empty = client.submit(f"{review}/categories", {"name_fr": " "}, page=review)
+    assert empty.status_code == 422 and "Indiquez un nom." in page_text(empty)
+    added = client.submit(f"{review}/categories", {"name_fr": "Repair café", "name_en": "Repair café"}, page=review)
+    assert added.status_code == 303
+    assert "Repair café" in page_text(client.get(review))
+    again = client.submit(f"{review}/categories", {"name_fr": "Repair Café"}, page=review)
+    assert again.status_code == 422 and "existe déjà" in page_text(again)
+    client.logout()
+    log_in(client, world.manager)
+    assert client.get(review).status_code == 403
