@@ -23,7 +23,7 @@ from app.core.errors import render_errors_under
 from app.extensions import csrf
 
 PREFIX = "/api/v1"
-PUBLIC_BLUEPRINTS = frozenset({"api_public", "api-docs", "api_docs_page"})
+PUBLIC_BLUEPRINTS = frozenset({"api_public", "api_events", "api-docs", "api_docs_page"})
 API_BLUEPRINTS = PUBLIC_BLUEPRINTS | {"api_member", "api_manager"}
 
 DESCRIPTION = """The JSON API of FNT Partage, the booking service of the tiers-lieux of the Grand Amiénois.
@@ -75,9 +75,9 @@ def register(app: Flask) -> None:
     api.init_app(app)
     api.spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
 
-    from app.api import docs, documents, member, public  # noqa: F401 - documents adds its routes to member's
+    from app.api import docs, documents, member, programme, public  # noqa: F401 - documents adds its routes to member's
 
-    for blueprint in (public.blp, member.blp, member.manager_blp):
+    for blueprint in (public.blp, programme.blp, member.blp, programme.member_blp, member.manager_blp):
         csrf.exempt(blueprint)  # no cookie authenticates the API: a token or nothing
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
