@@ -17,6 +17,8 @@ from app.bookings.access import Group
 from app.core.clock import paris_today
 from app.desk import planning
 from app.desk import rules as desk
+from app.events import registrations
+from app.events.models import Registration
 from app.extensions import db
 from app.manage import closures, permissions
 from app.models import Booking, Closure, ClosureStatus, User, Venue
@@ -40,6 +42,7 @@ class MemberHome:
     more_bookings: bool
     agreements_to_accept: list[Agreement]
     invoices_to_pay: list[InvoiceDue]
+    registrations: list[Registration] = field(default_factory=list)
 
 
 @dataclass
@@ -90,6 +93,7 @@ def member_home(user: User, now: datetime) -> MemberHome:
         more_bookings=len(page.groups) > NEXT_BOOKINGS or page.has_next,
         agreements_to_accept=list(agreements),
         invoices_to_pay=to_pay[:LIST_LIMIT],
+        registrations=registrations.upcoming_of(user, now, LIST_LIMIT),
     )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from app.bookings import queries
 from app.core.refusals import Reason
-from app.events.models import Event, EventAudience, Registration, RegistrationStatus
+from app.events.models import Event, EventAudience, EventStatus, Registration, RegistrationStatus
 from app.events.rules import EventRefused, _require_manager, _tell
 from app.extensions import db
 from app.manage import audit
@@ -158,6 +158,25 @@ def promote(event: Event, now: datetime | None = None) -> list[Registration]:
         _tell(registration, "events/email/promoted", event=event)
     db.session.flush()
     return waiting
+
+
+def upcoming_of(user: User, now: datetime | None = None, limit: int = 20) -> list[Registration]:
+    """A member's seats (confirmed or waiting) at events still to come, soonest first."""
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Registration.user_id == user.id,
+                Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]),
+                Event.status == EventStatus.PUBLISHED,
+                Event.ends_at > now,
+            )
+            .order_by(Event.starts_at, Event.id)
+            .limit(limit)
+        )
+    )
 
 
 def attendees(event: Event) -> list[Registration]:

@@ -122,3 +122,22 @@ def test_the_managers_home_says_when_nothing_waits(client):
 def test_the_home_needs_an_account(client):
     response = client.get("/tableau-de-bord")
     assert response.status_code in (302, 303) and "/compte/connexion" in response.headers["Location"]
+
+
+def test_the_members_home_lists_the_events_they_registered_for(client, clock):
+    from app.events import registrations, rules
+    from tests.events.conftest import build_events_world, draft, evening
+
+    world = build_events_world()
+    [full] = rules.create_event(draft(world, *evening(3), title="Atelier complet", capacity=1), world.manager)
+    [apero] = rules.create_event(draft(world, *evening(2)), world.manager)
+    registrations.register(full, name="Quelqu'un", email="autre@test.example", consent=True)
+    registrations.register(full, user=world.member)
+    registrations.register(apero, user=world.member)
+    db.session.commit()
+
+    log_in(client, world.member)
+    seats = _section(page_text(client.get("/tableau-de-bord")), "events-title")
+    assert seats.index(apero.title) < seats.index("Atelier complet")  # soonest first
+    assert "Atelier complet" in seats and "en liste d'attente" in seats
+    assert world.venue.name in seats
