@@ -3,8 +3,8 @@ picks the events it receives; the booking engine's signals queue the calls in th
 the change, and the outbox sends and retries them (``app.notifications.webhooks``).
 
 Events: ``booking.approved`` and ``booking.cancelled`` (no personal data: the resource, the venue,
-the period). The events' programme will add ``event.published`` and ``event.changed`` here: an
-entry in ``EVENTS`` and a receiver of that feature's signals calling ``webhooks.queue_event``.
+the period; a venue's own event is not a booking for partners), ``event.published`` and
+``event.changed`` (the event as the public API shows it: ``app.api.programme.event_data``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,13 @@ from wtforms import SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length
 
+from app.api.programme import EventSchema, event_data
 from app.bookings import signals
 from app.core.access import coordinator_required
 from app.core.clock import PARIS
 from app.core.forms import EmptyForm, Form
+from app.events import signals as event_signals
+from app.events.models import Event
 from app.extensions import db
 from app.models import Booking
 from app.notifications import webhooks
@@ -28,9 +31,13 @@ from app.notifications.models import WebhookEndpoint
 
 BOOKING_APPROVED = "booking.approved"
 BOOKING_CANCELLED = "booking.cancelled"
+EVENT_PUBLISHED = "event.published"
+EVENT_CHANGED = "event.changed"
 EVENTS = {
     BOOKING_APPROVED: _l("Réservation validée"),
     BOOKING_CANCELLED: _l("Réservation annulée"),
+    EVENT_PUBLISHED: _l("Évènement publié"),
+    EVENT_CHANGED: _l("Évènement modifié ou annulé"),
 }
 
 bp = Blueprint("api_partners", __name__, url_prefix="/gestion/coordination/webhooks", template_folder="templates")
@@ -53,12 +60,27 @@ def booking_event_data(booking: Booking) -> dict:
 
 @signals.booking_approved.connect
 def _approved(booking: Booking, **_details) -> None:
-    webhooks.queue_event(BOOKING_APPROVED, booking_event_data(booking))
+    if not booking.is_event:
+        webhooks.queue_event(BOOKING_APPROVED, booking_event_data(booking))
 
 
 @signals.booking_cancelled.connect
 def _cancelled(booking: Booking, **_details) -> None:
-    webhooks.queue_event(BOOKING_CANCELLED, booking_event_data(booking))
+    if not booking.is_event:
+        webhooks.queue_event(BOOKING_CANCELLED, booking_event_data(booking))
+
+
+@event_signals.event_published.connect
+def _event_published(event: Event, **_details) -> None:
+    if webhooks.subscribers(EVENT_PUBLISHED):
+        db.session.flush()  # its id, for its address
+        webhooks.queue_event(EVENT_PUBLISHED, {"event": EventSchema().dump(event_data(event))})
+
+
+@event_signals.event_changed.connect
+def _event_changed(event: Event, **_details) -> None:
+    if webhooks.subscribers(EVENT_CHANGED):
+        webhooks.queue_event(EVENT_CHANGED, {"event": EventSchema().dump(event_data(event))})
 
 
 # --- The coordinators' page -----------------------------------------------------------------------

@@ -4,7 +4,6 @@ a personal API token, registering in one click and listing one's registrations
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import get_locale
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -18,6 +17,7 @@ from app.core.refusals import Refusal
 from app.events import registrations, rules
 from app.events.models import Event, EventAudience, EventStatus, Registration, RegistrationStatus
 from app.extensions import db, limiter
+from app.notifications.links import absolute_url
 
 PROBLEM = "application/problem+json"
 SECURITY = [{"token": []}]
@@ -126,9 +126,10 @@ def event_data(event: Event) -> dict:
         "accessibility": event.accessibility,
         "organiser": event.organiser,
         "cancelled": event.status == EventStatus.CANCELLED,
-        "url": url_for("api_events.event", event_id=event.id, _external=True),
-        "page_url": url_for("events.show", event_id=event.id, _external=True),
-        "ics_url": url_for("events.event_ics", event_id=event.id, _external=True),
+        # From BASE_URL, so that the partners' webhooks (sent outside any request) say the same.
+        "url": absolute_url("api_events.event", event_id=event.id),
+        "page_url": absolute_url("events.show", event_id=event.id),
+        "ics_url": absolute_url("events.event_ics", event_id=event.id),
     }
 
 

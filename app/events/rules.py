@@ -23,6 +23,7 @@ from app.bookings import service
 from app.bookings.service import Refusal
 from app.core.access import is_coordinator
 from app.core.refusals import Reason
+from app.events import signals
 from app.events.models import (
     Event,
     EventAudience,
@@ -217,6 +218,7 @@ def create_event(
     db.session.flush()
     for event in events:
         audit.record(actor, "event", event.id, "created", venue=venue.slug, booking=event.booking_id)
+        signals.event_published.send(event)
     return events
 
 
@@ -249,6 +251,7 @@ def update_event(event: Event, draft: EventDraft, actor: User, now: datetime | N
     _apply(event, draft)
     event.updated_at = now
     audit.record(actor, "event", event.id, "edited", moved=moved)
+    signals.event_changed.send(event)
     if moved:
         for registration in _active(event):
             _tell(registration, "events/email/moved", event=event)
@@ -277,6 +280,7 @@ def cancel_event(event: Event, actor: User, reason: str = "", now: datetime | No
         _tell(registration, "events/email/cancelled", event=event, reason=reason)
         told += 1
     audit.record(actor, "event", event.id, "cancelled", reason)
+    signals.event_changed.send(event)
     return told
 
 
@@ -323,6 +327,7 @@ def propose(event: Event, actor: User, now: datetime | None = None) -> None:
 def validate(event: Event, actor: User, now: datetime | None = None) -> None:
     """The coordinators validate a proposed event: it carries the consortium's label."""
     _decide(event, actor, ProgrammeStatus.VALIDATED, "", now)
+    signals.event_changed.send(event)
 
 
 def send_back(event: Event, actor: User, note: str, now: datetime | None = None) -> None:

@@ -162,3 +162,25 @@ def test_a_gone_partner_stops_the_calls_and_a_deactivated_one_gets_none(client, 
     assert off.status_code == 303
     client.post(made["url"] + "/cancel", json={}, headers=bearer(world.member))
     assert len(partner.calls) == 1
+
+
+def test_a_partner_hears_of_events_published_changed_and_cancelled_but_not_of_their_bookings(client, partner):
+    from app.events import rules
+    from tests.events.conftest import build_events_world, draft, evening
+
+    world = build_events_world()
+    db.session.commit()
+    _register(client, world, partner, events=("event.published", "event.changed", "booking.approved"))
+
+    [event] = rules.create_event(draft(world, *evening(2)), world.manager)
+    db.session.commit()
+    rules.cancel_event(event, world.manager, "Salle inondée")
+    db.session.commit()
+
+    # The event's own booking of its space is no booking for partners: no booking.approved.
+    assert [call["event"] for call in partner.calls] == ["event.published", "event.changed"]
+    assert all(call["valid"] for call in partner.calls)
+    published, changed = (call["body"]["data"]["event"] for call in partner.calls)
+    assert published["id"] == event.id and published["title"] == event.title and published["cancelled"] is False
+    assert published["url"].endswith(f"/api/v1/events/{event.id}")
+    assert changed["cancelled"] is True
