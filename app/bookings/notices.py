@@ -162,6 +162,7 @@ def write_notes(notes: list[Note]) -> None:
             reason=first.reason,
             link=booking_url(bookings[0]),
             ics_link=absolute_url("calendars.booking_ics", booking_id=bookings[0].id),
+            resource_link=absolute_url("catalogue.resource", resource_id=bookings[0].resource_id),
             **(_changes_context(first) if first.kind.startswith("booking_edited") else {}),
         )
 

@@ -154,11 +154,19 @@ def _prefill(args) -> dict:
     return data
 
 
+def _period_refused(form) -> bool:
+    """Start and end both typed, and one of them refused (its message sits next to it): the summary
+    then asks to correct them, not to fill them in."""
+    typed = all((field.raw_data or [""])[0].strip() for field in (form.starts_at, form.ends_at))
+    return typed and bool(form.starts_at.errors or form.ends_at.errors)
+
+
 def summary_of(resource: Resource, form: BookingForm) -> dict:
     """The live summary: whether the request is possible, what it costs, and why not. Writes nothing."""
     starts_at, ends_at = form.period()
     if starts_at is None or ends_at is None or form.starts_at.errors or form.ends_at.errors:
-        return {"ready": False}
+        # Both filled but refused (a message sits next to the field): say so, not "fill them in".
+        return {"ready": False, "invalid": _period_refused(form)}
     quantity, attendees = form.amounts()
     summary: dict = {
         "ready": True,
@@ -387,7 +395,7 @@ def _edit_values(form: EditForm) -> dict:
 def edit_summary_of(booking: Booking, form: EditForm) -> dict:
     """What the edit being typed would do (possible or not and why, new price, back to a manager). Writes nothing."""
     if form.starts_at.errors or form.ends_at.errors or None in form.period():
-        return {"ready": False}
+        return {"ready": False, "invalid": _period_refused(form)}
     return {"ready": True, "check": service.check_edit(booking, **_edit_values(form))}
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from flask import Flask, abort, current_app
 from flask_babel import format_time, get_locale
 from htmx_flask import request  # flask.request, typed with its ``htmx`` attribute
+from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
@@ -112,6 +113,16 @@ def register_web_hooks(app: Flask) -> None:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+    @app.template_filter("french")
+    def _french(text: str | None) -> Markup | str:
+        """Content written in French (names, descriptions, purposes) marked ``lang="fr"`` on a page
+        in another language (WCAG 3.1.2). For element content only, never inside an attribute."""
+        if not text:
+            return ""
+        if current_language() == "fr":
+            return text
+        return Markup('<span lang="fr">{}</span>').format(text)
 
     @app.template_filter("money")
     def _format_money(cents: int | None) -> str:

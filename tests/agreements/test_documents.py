@@ -143,7 +143,7 @@ def test_english_agreement_lists_every_occurrence_of_a_series(app, client):
     text = pdf_text(_download(client, agreement))
 
     for expected in [
-        "Resource loan agreement",
+        "Resource agreement",
         f"No. {agreement.number} · version 1 · issued on",
         "led by La Machinerie, 2 rue Dijon, 80000 Amiens",
         "The lending venue La Briqueterie",

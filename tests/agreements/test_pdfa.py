@@ -187,7 +187,7 @@ def test_final_english_copy_is_pdf_a_and_pdf_ua_in_english(app, clock):
 
     final = _final(world, agreement, clock)
 
-    check_pdf_a_3a_and_pdf_ua_1(final, "en", f"Resource loan agreement {agreement.number}")
+    check_pdf_a_3a_and_pdf_ua_1(final, "en", f"Resource agreement {agreement.number}")
     assert sealing.check_seal(final).ok
     with pikepdf.open(io.BytesIO(final)) as pdf:
         field = pdf.pages[0].obj.Annots[0]

@@ -30,7 +30,7 @@ def test_visitor_logs_in_and_switches_language(page):
     page.get_by_label("Adresse e-mail").fill("membre@example.org")
     page.get_by_label("Mot de passe").fill("mauvais mot de passe")
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text("Adresse e-mail ou mot de passe incorrect.")).to_be_visible()
+    expect(page.get_by_text("Adresse e-mail ou mot de passe incorrect.", exact=True)).to_be_visible()
     expect(page.get_by_label("Adresse e-mail")).to_have_value("membre@example.org")
 
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -68,5 +68,5 @@ def test_public_pages_pass_axe(page):
         assert_no_axe_violations(page, path)
     page.goto("/compte/inscription")
     page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_text("Indiquez votre nom.")).to_be_visible()
+    expect(page.get_by_text("Indiquez votre nom.", exact=True)).to_be_visible()
     assert_no_axe_violations(page, "sign-up form with errors")

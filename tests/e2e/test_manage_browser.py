@@ -38,7 +38,7 @@ def test_a_manager_creates_a_resource_with_a_tariff_and_the_pages_pass_axe(page)
     page.get_by_label("Nom", exact=True).fill("Imprimante 3D")
     page.get_by_role("group", name="Tarif consortium").get_by_label("À l'heure (€)").fill("-4")
     page.get_by_role("button", name="Créer la ressource").click()
-    expect(page.get_by_text("Un montant ne peut pas être négatif.")).to_be_visible()
+    expect(page.get_by_text("Un montant ne peut pas être négatif.", exact=True)).to_be_visible()
     expect(page.get_by_label("Nom", exact=True)).to_have_value("Imprimante 3D")
     assert_no_axe_violations(page, "resource form with errors")
 
@@ -115,5 +115,5 @@ def test_every_administration_page_passes_axe(page):
     # A form sent back with its errors.
     page.goto(f"{base}/fermetures")
     page.get_by_role("button", name="Ajouter la fermeture").click()
-    expect(page.get_by_text("Indiquez le premier jour.")).to_be_visible()
+    expect(page.get_by_text("Indiquez le premier jour.", exact=True)).to_be_visible()
     assert_no_axe_violations(page, "closure form with errors")

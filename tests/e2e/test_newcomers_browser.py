@@ -45,8 +45,8 @@ def test_newcomer_journey_in_the_browser(page, outbox, clock):
     page.get_by_label("Fin de la période souhaitée").fill(_in_days(4 * 365 + 31))
     page.get_by_role("button", name="Envoyer ma demande").click()
 
-    expect(page.get_by_text("Cette adresse e-mail n'est pas valide.")).to_be_visible()
-    expect(page.get_by_text("Indiquez une période dans les deux ans qui viennent.")).to_be_visible()
+    expect(page.get_by_text("Cette adresse e-mail n'est pas valide.", exact=True)).to_be_visible()
+    expect(page.get_by_text("Indiquez une période dans les deux ans qui viennent.", exact=True)).to_be_visible()
     expect(page.get_by_label("Titre du projet")).to_have_value("Atelier de réparation de vélos")
     expect(page.get_by_label("Création et gestion de FabLab")).to_be_checked()
     assert_no_axe_violations(page, "request form with errors")
