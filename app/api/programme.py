@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.api.auth import Unauthorised, caller, rate_key, rate_limit, unauthorised_problem
 from app.api.problems import refused
-from app.api.schemas import Moment, PageArgs, ProblemSchema, Strict
+from app.api.schemas import Moment, PageArgs, PageSchema, ProblemSchema, Strict
 from app.api.web import link_header, not_found, page_links
 from app.core.refusals import Refusal
 from app.events import registrations, rules
@@ -80,11 +80,8 @@ class EventSchema(Strict):
     ics_url = fields.String(required=True)
 
 
-class EventPageSchema(Strict):
+class EventPageSchema(PageSchema):
     items = fields.List(fields.Nested(EventSchema), required=True)
-    page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
-    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
 class RegistrationSchema(Strict):
@@ -94,11 +91,8 @@ class RegistrationSchema(Strict):
     created_at = Moment(required=True)
 
 
-class RegistrationPageSchema(Strict):
+class RegistrationPageSchema(PageSchema):
     items = fields.List(fields.Nested(RegistrationSchema), required=True)
-    page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
-    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
 def event_data(event: Event) -> dict:

@@ -37,6 +37,14 @@ class Strict(Schema):
         ordered = True
 
 
+class PageSchema(Strict):
+    """One page of a list: its ``items`` (declared by each list's schema), the page, the total, the links."""
+
+    page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
 # --- Errors -------------------------------------------------------------------------------------
 
 
@@ -141,18 +149,12 @@ class PageArgs(Strict):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-class VenuePageSchema(Strict):
+class VenuePageSchema(PageSchema):
     items = fields.List(fields.Nested(VenueSchema), required=True)
-    page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
-    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
-class ResourcePageSchema(Strict):
+class ResourcePageSchema(PageSchema):
     items = fields.List(fields.Nested(ResourceSchema), required=True)
-    page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
-    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
 # --- Availability and the search ----------------------------------------------------------------
@@ -204,11 +206,8 @@ class FreeItemSchema(Strict):
     free_units = fields.Integer(allow_none=True, required=True)
 
 
-class FreePageSchema(Strict):
+class FreePageSchema(PageSchema):
     items = fields.List(fields.Nested(FreeItemSchema), required=True)
-    page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
-    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
 # --- A member's bookings ------------------------------------------------------------------------
@@ -232,11 +231,8 @@ class BookingSchema(Strict):
     url = fields.String(required=True)
 
 
-class BookingPageSchema(Strict):
+class BookingPageSchema(PageSchema):
     items = fields.List(fields.Nested(BookingSchema), required=True)
-    page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
-    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
 class BookingListArgs(PageArgs):
@@ -282,11 +278,8 @@ class AgreementSchema(Strict):
     pdf_url = fields.String(required=True)
 
 
-class AgreementPageSchema(Strict):
+class AgreementPageSchema(PageSchema):
     items = fields.List(fields.Nested(AgreementSchema), required=True)
-    page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
-    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
 class InvoiceSchema(Strict):
@@ -302,8 +295,5 @@ class InvoiceSchema(Strict):
     pdf_url = fields.String(required=True)
 
 
-class InvoicePageSchema(Strict):
+class InvoicePageSchema(PageSchema):
     items = fields.List(fields.Nested(InvoiceSchema), required=True)
-    page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
-    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)

@@ -20,11 +20,11 @@ def test_french_content_is_marked_french_on_english_pages(client):
     venue_url, resource_url, name = f"/lieux/{venue.slug}", f"/ressources/{resource.id}", resource.name
 
     french = client.get(venue_url).get_data(as_text=True)
-    assert "<h1>La Machinerie</h1>" in french and 'lang="fr"><' not in french.split("<body", 1)[1]
+    assert '<h1 class="venue-title">La Machinerie</h1>' in french and 'lang="fr"><' not in french.split("<body", 1)[1]
 
     _choose_english(client)
     english = client.get(venue_url).get_data(as_text=True)
-    assert '<h1><span lang="fr">La Machinerie</span></h1>' in english
+    assert '<h1 class="venue-title"><span lang="fr">La Machinerie</span></h1>' in english
     assert '<p class="lead"><span lang="fr">FabLab et création numérique</span></p>' in english
     page = client.get(resource_url).get_data(as_text=True)
     assert f'<h1><span lang="fr">{name}</span></h1>' in page

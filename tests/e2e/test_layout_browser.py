@@ -35,7 +35,7 @@ def test_visitor_logs_in_and_switches_language(page):
 
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text("Camille Martin")).to_be_visible()
+    expect(page.get_by_role("link", name="Mon compte : (Camille Martin)")).to_be_visible()
 
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en-GB")
@@ -52,7 +52,7 @@ def test_keyboard_only_log_in(page):
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Camille Martin")).to_be_visible()
+    expect(page.get_by_role("link", name="Mon compte : (Camille Martin)")).to_be_visible()
 
 
 def test_public_pages_pass_axe(page):
