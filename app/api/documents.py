@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from flask import send_file, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.agreements import signing
 from app.agreements import storage as agreement_files
@@ -15,7 +15,7 @@ from app.api.auth import caller
 from app.api.member import SECURITY, _errors, blp
 from app.api.problems import problem
 from app.api.schemas import AgreementPageSchema, InvoicePageSchema, PageArgs
-from app.api.web import link_header, not_found, page_links
+from app.api.web import not_found, paginated
 from app.billing import payments
 from app.billing import storage as invoice_files
 from app.billing.models import Invoice
@@ -69,17 +69,8 @@ def agreements(args):
     """The agreements made with the token owner (void versions left out), the latest first."""
     user = caller()
     query = select(Agreement).where(Agreement.borrower_id == user.id, Agreement.status != AgreementStatus.VOID)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page, per_page = args["page"], args["per_page"]
-    rows = db.session.scalars(
-        query.order_by(Agreement.issued_at.desc(), Agreement.id.desc()).limit(per_page).offset((page - 1) * per_page)
-    )
-    links = page_links("api_member.agreements", page, total, per_page)
-    return (
-        {"items": [agreement_data(a) for a in rows], "page": page, "total": total, "links": links},
-        200,
-        link_header(links),
-    )
+    query = query.order_by(Agreement.issued_at.desc(), Agreement.id.desc())
+    return paginated(query, "api_member.agreements", args, agreement_data)
 
 
 @blp.route("/agreements/<int:agreement_id>/pdf")
@@ -127,17 +118,8 @@ def invoices(args):
     """The invoices and credit notes issued to the token owner, the latest first."""
     user = caller()
     query = select(Invoice).where(Invoice.buyer_id == user.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page, per_page = args["page"], args["per_page"]
-    rows = db.session.scalars(
-        query.order_by(Invoice.issued_at.desc(), Invoice.id.desc()).limit(per_page).offset((page - 1) * per_page)
-    )
-    links = page_links("api_member.invoices", page, total, per_page)
-    return (
-        {"items": [invoice_data(i) for i in rows], "page": page, "total": total, "links": links},
-        200,
-        link_header(links),
-    )
+    query = query.order_by(Invoice.issued_at.desc(), Invoice.id.desc())
+    return paginated(query, "api_member.invoices", args, invoice_data)
 
 
 @blp.route("/invoices/<int:invoice_id>/pdf")

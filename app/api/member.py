@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.api.auth import Unauthorised, caller, rate_key, rate_limit, unauthorised_problem
@@ -25,7 +25,7 @@ from app.api.schemas import (
     ProblemSchema,
     ReasonSchema,
 )
-from app.api.web import link_header, not_found, page_links
+from app.api.web import link_header, not_found, page_links, paginated
 from app.bookings import access, service
 from app.bookings.service import Action, Refusal
 from app.desk import rules as desk
@@ -116,17 +116,10 @@ def bookings(args):
     query = select(Booking).where(Booking.requester_id == user.id)
     if args.get("status"):
         query = query.where(Booking.status == BookingStatus(args["status"]))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page, per_page = args["page"], args["per_page"]
-    rows = db.session.scalars(
-        query.options(selectinload(Booking.resource).selectinload(Resource.venue), selectinload(Booking.requester))
-        .order_by(Booking.starts_at.desc(), Booking.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    links = page_links("api_member.bookings", page, total, per_page)
-    body = {"items": [booking_data(b, user) for b in rows], "page": page, "total": total, "links": links}
-    return body, 200, link_header(links)
+    query = query.options(
+        selectinload(Booking.resource).selectinload(Resource.venue), selectinload(Booking.requester)
+    ).order_by(Booking.starts_at.desc(), Booking.id.desc())
+    return paginated(query, "api_member.bookings", args, lambda booking: booking_data(booking, user))
 
 
 BOOKING_LINKS = {

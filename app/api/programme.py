@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.api.auth import Unauthorised, caller, rate_key, rate_limit, unauthorised_problem
 from app.api.problems import refused
 from app.api.schemas import Moment, PageArgs, PageSchema, ProblemSchema, Strict
-from app.api.web import link_header, not_found, page_links
+from app.api.web import link_header, not_found, page_links, paginated
 from app.core.refusals import Refusal
 from app.events import registrations, rules
 from app.events.models import Event, EventAudience, EventStatus, Registration, RegistrationStatus
@@ -169,14 +169,7 @@ def my_registrations(args):
     """The token owner's registrations, newest first."""
     user = caller()
     query = select(Registration).where(Registration.user_id == user.id).order_by(Registration.id.desc())
-    rows = list(db.session.scalars(query))
-    page, per_page = args["page"], args["per_page"]
-    links = page_links("api_registrations.my_registrations", page, len(rows), per_page)
-    items = [
-        {"id": r.id, "event": event_data(r.event), "status": r.status.value, "created_at": r.created_at}
-        for r in rows[(page - 1) * per_page : page * per_page]
-    ]
-    return {"items": items, "page": page, "total": len(rows), "links": links}, 200, link_header(links)
+    return paginated(query, "api_registrations.my_registrations", args, _registration_data)
 
 
 @member_blp.route("/events/<int:event_id>/registrations", methods=["POST"])
@@ -194,6 +187,10 @@ def register(event_id: int):
         not_found()
     registration = registrations.register(found, user=user, locale=str(get_locale() or "fr"))
     db.session.commit()
+    return _registration_data(registration)
+
+
+def _registration_data(registration: Registration) -> dict:
     return {
         "id": registration.id,
         "event": event_data(registration.event),

@@ -11,7 +11,7 @@ from flask import url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.api.schemas import (
@@ -26,7 +26,7 @@ from app.api.schemas import (
     VenueDetailSchema,
     VenuePageSchema,
 )
-from app.api.web import link_header, not_found, page_links
+from app.api.web import link_header, not_found, page_links, paginated
 from app.bookings.hours import closures_over, hours_for
 from app.catalogue import calendar, search
 from app.core.clock import paris_today, within_reach
@@ -118,14 +118,9 @@ def _active_resource(resource_id: int) -> Resource:
 def venues(args):
     """The venues of the consortium."""
     query = select(Venue).where(Venue.is_active.is_(True))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page, per_page = args["page"], args["per_page"]
-    rows = db.session.scalars(
-        query.options(selectinload(Venue.themes)).order_by(Venue.name).limit(per_page).offset((page - 1) * per_page)
+    return paginated(
+        query.options(selectinload(Venue.themes)).order_by(Venue.name), "api_public.venues", args, venue_data
     )
-    links = page_links("api_public.venues", page, total, per_page)
-    body = {"items": [venue_data(v) for v in rows], "page": page, "total": total, "links": links}
-    return body, 200, link_header(links)
 
 
 @blp.route("/venues/<slug>")
@@ -152,17 +147,10 @@ def venue_resources(args, slug: str):
     """The resources in service of a venue."""
     found = _active_venue(slug)
     query = select(Resource).where(Resource.venue_id == found.id, Resource.is_active.is_(True))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page, per_page = args["page"], args["per_page"]
-    rows = db.session.scalars(
-        query.options(selectinload(Resource.venue), selectinload(Resource.tariffs))
-        .order_by(Resource.kind, Resource.name)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    query = query.options(selectinload(Resource.venue), selectinload(Resource.tariffs)).order_by(
+        Resource.kind, Resource.name
     )
-    links = page_links("api_public.venue_resources", page, total, per_page, slug=slug)
-    body = {"items": [resource_data(r) for r in rows], "page": page, "total": total, "links": links}
-    return body, 200, link_header(links)
+    return paginated(query, "api_public.venue_resources", args, resource_data, slug=slug)
 
 
 @blp.route("/resources/<int:resource_id>")

@@ -9,6 +9,8 @@ part (the events' programme, when it exists) is a new flask-smorest blueprint re
 from __future__ import annotations
 
 import http
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, g, request, url_for
@@ -147,6 +149,21 @@ def page_links(endpoint: str, page: int, total: int, per_page: int, **values) ->
     if page < last:
         links["next"] = to(page + 1)
     return links
+
+
+def paginated(query, endpoint: str, args: dict, item: Callable[[Any], dict], **values):
+    """One page of ``query`` (ordered, with its loading options) as an answer: the items written by
+    ``item``, the page, the total and the links, in the body and in ``Link``."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+
+    page, per_page = args["page"], args["per_page"]
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page))
+    links = page_links(endpoint, page, total, per_page, **values)
+    body = {"items": [item(row) for row in rows], "page": page, "total": total, "links": links}
+    return body, 200, link_header(links)
 
 
 def link_header(links: dict[str, str]) -> dict[str, str]:
