@@ -4,6 +4,7 @@ agreements' and the billing's own rules decide who sees what and make the files.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from flask import send_file, url_for
 from sqlalchemy import select
@@ -26,7 +27,14 @@ PDF = {
 }
 
 
-def _pdf(data: bytes, name: str):
+def _pdf(make: Callable[[], bytes], name: str):
+    """The document ``make`` returns (made and stored at the first request, in its own commit) as a
+    private download, or a 503 problem asking to come back when it could not be made."""
+    try:
+        data = make()
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - made again on the next try
+        return _not_ready()
     response = send_file(io.BytesIO(data), mimetype="application/pdf", download_name=name)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -83,13 +91,9 @@ def agreement_pdf(agreement_id: int):
     if agreement is None or not signing.can_view(user, agreement):
         not_found()
     final = agreement.countersigned_at is not None
-    try:
-        data = agreement_files.ensure_file(agreement, final)
-        db.session.commit()
-    except Exception:  # noqa: BLE001 - made again on the next try
-        return _not_ready()
     suffix = "-final" if final else ""
-    return _pdf(data, f"{agreement.number}-v{agreement.version}{suffix}.pdf")
+    name = f"{agreement.number}-v{agreement.version}{suffix}.pdf"
+    return _pdf(lambda: agreement_files.ensure_file(agreement, final), name)
 
 
 def invoice_data(invoice: Invoice) -> dict:
@@ -131,9 +135,4 @@ def invoice_pdf(invoice_id: int):
     invoice = db.session.get(Invoice, invoice_id)
     if invoice is None or invoice.buyer_id != user.id:
         not_found()
-    try:
-        data = invoice_files.ensure_file(invoice)
-        db.session.commit()
-    except Exception:  # noqa: BLE001 - made again on the next try
-        return _not_ready()
-    return _pdf(data, f"{invoice.number}.pdf")
+    return _pdf(lambda: invoice_files.ensure_file(invoice), f"{invoice.number}.pdf")
