@@ -115,7 +115,11 @@ class EventDraft:
     accessibility: str = ""
     organiser: str = ""
     machine_type: str = ""
+    # The image's file (``app.events.images``; "" without one), its description and size.
     image_path: str = ""
+    image_alt: str = ""
+    image_width: int | None = None
+    image_height: int | None = None
 
 
 def _draft_reasons(draft: EventDraft, venue: Venue) -> list[Reason]:
@@ -123,7 +127,7 @@ def _draft_reasons(draft: EventDraft, venue: Venue) -> list[Reason]:
     if not draft.title.strip():
         reasons.append(Reason("title", _l("Indiquez un titre."), "title"))
     if draft.resource.venue_id != venue.id or draft.resource.kind != ResourceKind.SPACE:
-        reasons.append(Reason("resource", _l("Choisissez un espace de ce lieu."), "resource_id"))
+        reasons.append(Reason("resource", _l("Choisissez un espace de ce lieu."), "resource"))
     if draft.capacity < 1:
         reasons.append(Reason("capacity", _l("Indiquez au moins une place."), "capacity"))
     elif draft.resource.capacity is not None and draft.capacity > draft.resource.capacity:
@@ -135,7 +139,15 @@ def _draft_reasons(draft: EventDraft, venue: Venue) -> list[Reason]:
             )
         )
     if min(draft.price_full_cents, draft.price_reduced_cents, draft.price_member_cents) < 0:
-        reasons.append(Reason("price", _l("Un prix ne peut pas être négatif."), "price_full"))
+        reasons.append(Reason("price", _l("Un prix ne peut pas être négatif."), "price_full_cents"))
+    if draft.image_path and not draft.image_alt.strip():
+        reasons.append(
+            Reason(
+                "image_alt",
+                _l("Décrivez l'image en quelques mots : ce texte est lu aux personnes qui ne la voient pas."),
+                "image_alt",
+            )
+        )
     if draft.category.is_training and not draft.machine_type.strip():
         reasons.append(Reason("machine_type", _l("Une formation indique le type de machine."), "machine_type"))
     return reasons
@@ -179,6 +191,10 @@ def _apply(event: Event, draft: EventDraft) -> None:
     event.organiser = " ".join(draft.organiser.split())
     event.machine_type = draft.machine_type.strip()
     event.image_path = draft.image_path
+    has_image = bool(draft.image_path)
+    event.image_alt = " ".join(draft.image_alt.split())[:255] if has_image else ""
+    event.image_width = draft.image_width if has_image else None
+    event.image_height = draft.image_height if has_image else None
 
 
 def create_event(
@@ -230,7 +246,7 @@ def update_event(event: Event, draft: EventDraft, actor: User, now: datetime | N
     if event.is_cancelled:
         raise EventRefused(_l("Cet évènement est annulé."))
     if draft.resource.id != event.resource_id:
-        raise EventRefused(_l("Pour changer d'espace, annulez l'évènement et créez-en un autre."), field="resource_id")
+        raise EventRefused(_l("Pour changer d'espace, annulez l'évènement et créez-en un autre."), field="resource")
     reasons = _draft_reasons(draft, event.venue)
     confirmed = _count(event, RegistrationStatus.CONFIRMED)
     if draft.capacity < confirmed:
