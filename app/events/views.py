@@ -473,14 +473,22 @@ def cancel(event_id: int):
 @bp.get("/gestion/evenements/<int:event_id>/inscrits")
 @staff_required
 def attendees(event_id: int):
-    event = _managed_event(event_id)
-    attendance = AttendanceForm(formdata=None)
+    return _attendees_page(_managed_event(event_id))
+
+
+def _attendees_page(
+    event: Event,
+    status: int = 200,
+    message_form: MessageForm | None = None,
+    attendance_form: AttendanceForm | None = None,
+):
     return page(
         "events/attendees.html",
+        status,
         event=event,
         people=registrations.attendees(event),
-        message_form=MessageForm(formdata=None),
-        attendance_form=attendance,
+        message_form=message_form or MessageForm(formdata=None),
+        attendance_form=attendance_form or AttendanceForm(formdata=None),
         form=EmptyForm(),
         ended=event.starts_at <= rules.utcnow(),
     )
@@ -531,16 +539,7 @@ def message(event_id: int):
             db.session.commit()
             flash(_("Message envoyé à %(count)s personne(s).", count=sent), "success")
             return redirect(url_for("events.attendees", event_id=event.id), code=303)
-    return page(
-        "events/attendees.html",
-        422,
-        event=event,
-        people=registrations.attendees(event),
-        message_form=form,
-        attendance_form=AttendanceForm(formdata=None),
-        form=EmptyForm(),
-        ended=event.starts_at <= rules.utcnow(),
-    )
+    return _attendees_page(event, 422, message_form=form)
 
 
 @bp.post("/gestion/evenements/<int:event_id>/presences")
@@ -548,8 +547,8 @@ def message(event_id: int):
 def attendance(event_id: int):
     event = _managed_event(event_id)
     form = AttendanceForm()
-    if not form.validate():
-        abort(400)
+    if not form.validate():  # a date that is not one: next to its field, the rest as it was
+        return _attendees_page(event, 422, attendance_form=form)
     present = {int(value) for value in request.form.getlist("present") if value.isdigit()}
     try:
         result = registrations.mark_attendance(
@@ -561,8 +560,8 @@ def attendance(event_id: int):
         )
     except Refusal as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
-        return redirect(url_for("events.attendees", event_id=event.id), code=303)
+        add_errors(form, refusal)
+        return _attendees_page(event, 422, attendance_form=form)
     db.session.commit()
     flash(
         _(
