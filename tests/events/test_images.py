@@ -198,3 +198,22 @@ def test_an_engine_refusal_writes_no_image_file(client, app, world):
     again = _create(client, world, title="Doublon", image=(io.BytesIO(image_bytes("PNG")), "x.png"), image_alt="X")
     assert again.status_code == 422 and "déjà réservé" in page_text(again)
     assert _files(app) == before
+
+
+def test_the_pages_showing_an_image_are_valid_html(client, app, world, tmp_path):
+    """The Nu HTML checker over the agenda, the event's page and its form, with an image (skipped
+    without Java or vnu.jar, as the whole crawl's check)."""
+    from tests.crawl import nu_errors, vnu_command
+
+    vnu_command()
+    log_in(client, world.manager)
+    photo = (io.BytesIO(image_bytes("PNG", size=(900, 600))), "a.png")
+    assert _create(client, world, image=photo, image_alt="Une affiche").status_code == 303
+    event = _event()
+    pages = {
+        url: client.get(url).get_data(as_text=True)
+        for url in ("/programme", f"/programme/{event.id}", f"/gestion/evenements/{event.id}/modifier")
+    }
+    refused = _create(client, world, image=(io.BytesIO(b"not an image"), "x.png"), image_alt="")
+    pages["refused form"] = refused.get_data(as_text=True)
+    assert nu_errors(pages, tmp_path / "pages") == []
