@@ -34,6 +34,7 @@ class AgendaFilterForm(Form):
     public = SelectField(_l("Public"), validators=[Optional()], validate_choice=False)
     du = DateField(_l("Du"), validators=[Optional()])
     au = DateField(_l("Au"), validators=[Optional()])
+    commun = BooleanField(_l("Programme commun du consortium seulement"))
 
 
 class RegistrationForm(Form):

@@ -98,6 +98,7 @@ def _filter_form() -> tuple[AgendaFilterForm, rules.AgendaFilters]:
         audience=form.public.data or "",
         start=form.du.data if valid else None,
         end=form.au.data if valid else None,
+        labelled=bool(form.commun.data),
     )
     return form, filters
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from xml.etree import ElementTree as ET
 
 import icalendar
@@ -163,7 +164,7 @@ def test_the_common_programme_proposal_validation_and_label(client, world, outbo
     client.submit(f"{review}/{apero.id}/valider", {}, page=review)
     shown = page_text(client.get(f"/programme/{apero.id}"))
     assert "Programme commun du consortium" in shown
-    labelled = text_of(page_text(client.get("/programme")))
+    labelled = text_of(page_text(client.get("/programme")).split('id="agenda-results"')[1])
     assert labelled.count("Programme commun du consortium") == 1
 
 
@@ -277,3 +278,19 @@ def test_the_organisers_message_the_attendees_and_mark_attendance_through_the_pa
     assert "Présences notées (1). Habilitations accordées : 1." in page_text(done)
     qualification = db.session.scalar(select(Qualification))
     assert qualification.user_id == world.member.id and qualification.recognised_consortium_wide
+
+
+def test_the_agenda_shows_the_common_programme_alone(client, world):
+    apero, training = _two_events(world)
+    rules.propose(apero, world.manager)
+    rules.validate(apero, world.coordinator)
+    db.session.commit()
+    everything = text_of(client.get("/programme").get_data(as_text=True).split('id="agenda-results"')[1])
+    assert "Formation découpe laser" in everything and "Apéro tiers-lieux" in everything
+    common = htmx_get(client, "/programme?commun=y", "agenda-results")
+    text = text_of(fragment(common))
+    assert "Apéro tiers-lieux" in text and "Programme commun du consortium" in text
+    assert "Formation découpe laser" not in text
+    page = client.get("/programme?commun=y").get_data(as_text=True)
+    [box] = re.findall(r'<input[^>]*id="commun"[^>]*>', page)
+    assert "checked" in box  # the filter comes back ticked
