@@ -217,3 +217,15 @@ def test_the_pages_showing_an_image_are_valid_html(client, app, world, tmp_path)
     refused = _create(client, world, image=(io.BytesIO(b"not an image"), "x.png"), image_alt="")
     pages["refused form"] = refused.get_data(as_text=True)
     assert nu_errors(pages, tmp_path / "pages") == []
+
+
+def test_the_api_gives_the_image_and_its_copies(client, app, world):
+    log_in(client, world.manager)
+    photo = (io.BytesIO(image_bytes("PNG", size=(700, 350))), "a.png")
+    assert _create(client, world, image=photo, image_alt="Une affiche").status_code == 303
+    event = _event()
+    data = client.get(f"/api/v1/events/{event.id}").get_json()
+    image = data["image"]
+    assert image["alt"] == "Une affiche" and (image["width"], image["height"]) == (700, 350)
+    assert image["content_type"] == "image/png" and image["url"].endswith(f"/programme/images/{event.image_path}")
+    assert [source["width"] for source in image["sources"]] == [320, 640, 700]
