@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 
 from flask import render_template
 from flask_babel import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, vUri
 from icalendar import Event as IcalEvent
 from sqlalchemy import select
 
@@ -48,6 +48,9 @@ def _ical_event(event: Event) -> IcalEvent:
     item.add("url", absolute_url("events.show", event_id=event.id))
     item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
     item.add("categories", [event.category.name_fr])
+    if (image := event.image) is not None:  # RFC 7986's IMAGE, a link (nothing embedded)
+        url = absolute_url("events.image", filename=image.filename)
+        item.add("image", vUri(url), parameters={"VALUE": "URI", "FMTTYPE": image.content_type})
     return item
 
 

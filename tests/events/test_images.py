@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import icalendar
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -103,6 +104,10 @@ def test_an_uploaded_image_is_stored_in_three_sizes_and_shown_with_srcset(client
     [enclosure] = feed.findall("a:entry/a:link[@rel='enclosure']", ATOM)
     assert enclosure.get("type") == "image/jpeg"
     assert enclosure.get("href").endswith(f"/programme/images/{event.image_path}")
+
+    [vevent] = icalendar.Calendar.from_ical(client.get(f"/programme/{event.id}.ics").data).walk("VEVENT")
+    assert str(vevent["image"]).endswith(f"/programme/images/{event.image_path}")
+    assert vevent["image"].params["FMTTYPE"] == "image/jpeg"
 
     month = to_paris(event.starts_at)
     pdf = client.get(f"/programme/mois/{month.year}-{month.month}.pdf").data
