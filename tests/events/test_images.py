@@ -234,3 +234,23 @@ def test_the_api_gives_the_image_and_its_copies(client, app, world):
     assert image["alt"] == "Une affiche" and (image["width"], image["height"]) == (700, 350)
     assert image["content_type"] == "image/png" and image["url"].endswith(f"/programme/images/{event.image_path}")
     assert [source["width"] for source in image["sources"]] == [320, 640, 700]
+
+
+def test_the_occurrences_of_a_series_share_one_image_until_the_last_lets_it_go(client, app, world):
+    log_in(client, world.manager)
+    photo = (io.BytesIO(image_bytes("PNG", size=(700, 350))), "a.png")
+    assert _create(client, world, image=photo, image_alt="Une affiche", monthly_count="2").status_code == 303
+    db.session.expire_all()
+    first, second = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
+    name = first.image_path
+    assert name and second.image_path == name and len(_files(app) & {_folder(app) / name}) == 1
+    for event, left in ((first, True), (second, False)):
+        url = f"/gestion/evenements/{event.id}/modifier"
+        fields = _fields(
+            world,
+            remove_image="y",
+            starts_at=_local(event.starts_at),
+            ends_at=_local(event.ends_at),
+        )
+        assert client.submit(url, fields, page=url, content_type="multipart/form-data").status_code == 303
+        assert (_folder(app) / name).exists() is left
