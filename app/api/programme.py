@@ -56,6 +56,24 @@ class EventArgs(PageArgs):
     labelled = fields.Boolean(load_default=False, metadata={"description": "only the common programme"})
 
 
+class ImageSourceSchema(Strict):
+    url = fields.String(required=True)
+    width = fields.Integer(required=True)
+
+
+class EventImageSchema(Strict):
+    url = fields.String(required=True, metadata={"description": "the image itself"})
+    alt = fields.String(required=True, metadata={"description": "what it shows, for those who do not see it"})
+    width = fields.Integer(required=True)
+    height = fields.Integer(required=True)
+    content_type = fields.String(required=True)
+    sources = fields.List(
+        fields.Nested(ImageSourceSchema),
+        required=True,
+        metadata={"description": "every copy, narrowest first (320, 640, 1280 px when wider, then the image)"},
+    )
+
+
 class EventSchema(Strict):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
@@ -78,6 +96,7 @@ class EventSchema(Strict):
     url = fields.String(required=True)
     page_url = fields.String(required=True)
     ics_url = fields.String(required=True)
+    image = fields.Nested(EventImageSchema, required=True, allow_none=True)
 
 
 class EventPageSchema(PageSchema):
@@ -124,6 +143,23 @@ def event_data(event: Event) -> dict:
         "url": absolute_url("api_events.event", event_id=event.id),
         "page_url": absolute_url("events.show", event_id=event.id),
         "ics_url": absolute_url("events.event_ics", event_id=event.id),
+        "image": _image_data(event),
+    }
+
+
+def _image_data(event: Event) -> dict | None:
+    image = event.image
+    if image is None:
+        return None
+    return {
+        "url": absolute_url("events.image", filename=image.filename),
+        "alt": image.alt_text,
+        "width": image.width,
+        "height": image.height,
+        "content_type": image.content_type,
+        "sources": [
+            {"url": absolute_url("events.image", filename=name), "width": width} for name, width in image.sources
+        ],
     }
 
 

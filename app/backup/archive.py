@@ -7,7 +7,7 @@ A backup folder holds:
 - the database: ``database.sqlite3`` (SQLite, copied with the online backup API, so a running
   instance gives a consistent copy) or ``database.pgdump`` (PostgreSQL, ``pg_dump`` custom format);
 - the files of each area, under the area's name: ``agreements/2027/FNT-2027-0001-v1.pdf``,
-  ``uploads/resources/….png``;
+  ``uploads/resources/….png``, ``uploads/events/….jpg``;
 - ``manifest.json``: every file with its SHA-256 and size, the kind of database, its Alembic
   revision, the time and the version of the application, and the secrets left out;
 - ``LISEZMOI.txt``: the same, for a person.

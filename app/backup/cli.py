@@ -31,6 +31,7 @@ def _areas(app: Flask) -> list[archive.Area]:
     return [
         archive.Area("agreements", storage.storage_dir(), read_only=True),
         archive.Area("uploads/resources", photos.upload_folder(app)),
+        archive.Area("uploads/events", photos.upload_folder(app, "events")),
     ]
 
 

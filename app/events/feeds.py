@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 
 from flask import render_template
 from flask_babel import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, vUri
 from icalendar import Event as IcalEvent
 from sqlalchemy import select
 
@@ -48,6 +48,9 @@ def _ical_event(event: Event) -> IcalEvent:
     item.add("url", absolute_url("events.show", event_id=event.id))
     item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
     item.add("categories", [event.category.name_fr])
+    if (image := event.image) is not None:  # RFC 7986's IMAGE, a link (nothing embedded)
+        url = absolute_url("events.image", filename=image.filename)
+        item.add("image", vUri(url), parameters={"VALUE": "URI", "FMTTYPE": image.content_type})
     return item
 
 
@@ -101,6 +104,15 @@ def atom_of(events: list[Event]) -> bytes:
         ET.SubElement(entry, f"{{{ATOM}}}title").text = event.title
         ET.SubElement(entry, f"{{{ATOM}}}id").text = url
         ET.SubElement(entry, f"{{{ATOM}}}link", href=url)
+        if (image := event.image) is not None:
+            ET.SubElement(
+                entry,
+                f"{{{ATOM}}}link",
+                rel="enclosure",
+                type=image.content_type,
+                href=absolute_url("events.image", filename=image.filename),
+                title=image.alt_text,
+            )
         ET.SubElement(entry, f"{{{ATOM}}}published").text = _iso(event.created_at)
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _iso(event.updated_at)
         summary = f"{format_moment(event.starts_at, 'medium')} · {event.venue.name}"
@@ -127,10 +139,27 @@ def month_pdf(year: int, month: int) -> bytes:
     """The programme of the month on A4, to post on the venues' doors."""
     from weasyprint import HTML
 
+    events = month_events(year, month)
     html = render_template(
         "events/month_pdf.html",
-        events=month_events(year, month),
+        events=events,
+        images=_pdf_images(events),
         month=date(year, month, 1),
         absolute_agenda=absolute_url("events.agenda"),
     )
     return HTML(string=html).write_pdf()
+
+
+def _pdf_images(events: list[Event]) -> dict[int, str]:
+    """{event id: the file URI of its image's 320 px copy} (read from disk: nothing fetched)."""
+    from flask import current_app
+
+    from app.events.images import folder
+
+    found = {}
+    for event in events:
+        if (image := event.image) is not None:
+            path = folder(current_app) / image.source_at_least(320)
+            if path.is_file():
+                found[event.id] = path.resolve().as_uri()
+    return found

@@ -4,6 +4,7 @@ organisers' message, cancelling, the coordinators' note. Times are Paris wall-cl
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -33,6 +34,7 @@ class AgendaFilterForm(Form):
     public = SelectField(_l("Public"), validators=[Optional()], validate_choice=False)
     du = DateField(_l("Du"), validators=[Optional()])
     au = DateField(_l("Au"), validators=[Optional()])
+    commun = BooleanField(_l("Programme commun du consortium seulement"))
 
 
 class RegistrationForm(Form):
@@ -48,6 +50,10 @@ class EventForm(PeriodFields, Form):
 
     title = StringField(_l("Titre"), validators=[InputRequired(message=_l("Indiquez un titre.")), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    # Checked by its content in ``app.events.images`` (not by its name nor its declared type).
+    image = FileField(_l("Image (JPEG, PNG ou WebP)"))
+    image_alt = StringField(_l("Description de l'image"), validators=[Optional(), Length(max=255)])
+    remove_image = BooleanField(_l("Retirer l'image"))
     category = SelectField(_l("Catégorie"), coerce=int)
     themes = SelectMultipleField(_l("Thématiques"), coerce=int, validators=[Optional()])
     audience = SelectField(_l("Public"))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models import Booking, Resource, Series, Theme, User, Venue
+from app.models import Booking, Resource, ResourcePhoto, Series, Theme, User, Venue
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 event_themes = sa.Table(
@@ -65,6 +66,36 @@ class EventCategory(db.Model):
         return self.name_en if locale.startswith("en") else self.name_fr
 
 
+@dataclass(frozen=True)
+class EventImage:
+    """An event's image and its smaller copies, named as the resources' photos' (``ResourcePhoto``)."""
+
+    filename: str
+    alt_text: str
+    width: int
+    height: int
+
+    ENDPOINT = "events.image"
+
+    @property
+    def content_type(self) -> str:
+        extension = self.filename.rpartition(".")[2].lower()
+        return {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(extension, "image/jpeg")
+
+    @property
+    def sources(self) -> list[tuple[str, int]]:
+        """(file name, width) of each copy, the narrowest first, the image itself last."""
+        smaller = [(ResourcePhoto.sized_name(self.filename, w), w) for w in ResourcePhoto.SIZES if w < self.width]
+        return [*smaller, (self.filename, self.width)]
+
+    def source_at_least(self, width: int) -> str:
+        """The smallest copy at least ``width`` pixels wide (the image itself if none is)."""
+        return next((name for name, w in self.sources if w >= width), self.filename)
+
+    def height_at(self, width: int) -> int:
+        return max(1, round(self.height * width / self.width))
+
+
 class Event(db.Model):
     """A public or members-only activity in one of a venue's spaces, whose slot the engine holds."""
 
@@ -87,7 +118,12 @@ class Event(db.Model):
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("event_categories.id", ondelete="RESTRICT"))
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # The image's file under ``uploads/events/`` (``app.events.images``; "" without one), its
+    # description read to those who do not see it, and its size in pixels.
     image_path: Mapped[str] = mapped_column(sa.String(255), default="")
+    image_alt: Mapped[str] = mapped_column(sa.String(255), default="", server_default="")
+    image_width: Mapped[int | None] = mapped_column()
+    image_height: Mapped[int | None] = mapped_column()
     audience: Mapped[EventAudience] = mapped_column(
         str_enum(EventAudience, "event_audience"), default=EventAudience.ALL
     )
@@ -123,6 +159,13 @@ class Event(db.Model):
     registrations: Mapped[list[Registration]] = relationship(
         back_populates="event", order_by="Registration.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def image(self) -> EventImage | None:
+        """The image, as the pictures' macros show it (``_pictures.html``); None without one."""
+        if not self.image_path or not self.image_width or not self.image_height:
+            return None
+        return EventImage(self.image_path, self.image_alt, self.image_width, self.image_height)
 
     @property
     def is_free(self) -> bool:

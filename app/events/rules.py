@@ -3,9 +3,11 @@
 An event's space is booked through the booking engine (``app.bookings.service``) as a booking of
 kind ``event``: every rule of the engine holds (opening hours, closures, other bookings and
 events, all under the resource's lock), and its refusals come back as they are. That booking
-issues no agreement, no invoice and no member email (the receivers skip it). Moving an event moves
+issues no agreement, no invoice and no booking email (the receivers skip it). Moving an event moves
 its booking, or is refused with the engine's reasons; cancelling it cancels the booking (the slot
-goes to whoever waits for it) and emails every registered person.
+goes to whoever waits for it) and emails every registered person. The venue's other managers get
+the events' own notices instead of the engine's: its space booked (one message for a series),
+the booking moved with the event's times, the space freed when it is cancelled (``_tell_venue``).
 
 Registrations are in :mod:`app.events.registrations`. Nothing here commits: the caller commits
 once, and rolls back on ``Refusal``.
@@ -36,7 +38,7 @@ from app.events.models import (
 from app.extensions import db
 from app.manage import audit, permissions
 from app.models import BookingKind, Resource, ResourceKind, Theme, User, Venue, utcnow
-from app.notifications.compose import Recipient, notify
+from app.notifications.compose import Recipient, notify, venue_staff
 from app.notifications.links import absolute_url
 
 # The categories every consortium starts with (slug, French, English, training?); coordinators add more.
@@ -115,7 +117,11 @@ class EventDraft:
     accessibility: str = ""
     organiser: str = ""
     machine_type: str = ""
+    # The image's file (``app.events.images``; "" without one), its description and size.
     image_path: str = ""
+    image_alt: str = ""
+    image_width: int | None = None
+    image_height: int | None = None
 
 
 def _draft_reasons(draft: EventDraft, venue: Venue) -> list[Reason]:
@@ -123,7 +129,7 @@ def _draft_reasons(draft: EventDraft, venue: Venue) -> list[Reason]:
     if not draft.title.strip():
         reasons.append(Reason("title", _l("Indiquez un titre."), "title"))
     if draft.resource.venue_id != venue.id or draft.resource.kind != ResourceKind.SPACE:
-        reasons.append(Reason("resource", _l("Choisissez un espace de ce lieu."), "resource_id"))
+        reasons.append(Reason("resource", _l("Choisissez un espace de ce lieu."), "resource"))
     if draft.capacity < 1:
         reasons.append(Reason("capacity", _l("Indiquez au moins une place."), "capacity"))
     elif draft.resource.capacity is not None and draft.capacity > draft.resource.capacity:
@@ -135,7 +141,15 @@ def _draft_reasons(draft: EventDraft, venue: Venue) -> list[Reason]:
             )
         )
     if min(draft.price_full_cents, draft.price_reduced_cents, draft.price_member_cents) < 0:
-        reasons.append(Reason("price", _l("Un prix ne peut pas être négatif."), "price_full"))
+        reasons.append(Reason("price", _l("Un prix ne peut pas être négatif."), "price_full_cents"))
+    if draft.image_path and not draft.image_alt.strip():
+        reasons.append(
+            Reason(
+                "image_alt",
+                _l("Décrivez l'image en quelques mots : ce texte est lu aux personnes qui ne la voient pas."),
+                "image_alt",
+            )
+        )
     if draft.category.is_training and not draft.machine_type.strip():
         reasons.append(Reason("machine_type", _l("Une formation indique le type de machine."), "machine_type"))
     return reasons
@@ -179,6 +193,10 @@ def _apply(event: Event, draft: EventDraft) -> None:
     event.organiser = " ".join(draft.organiser.split())
     event.machine_type = draft.machine_type.strip()
     event.image_path = draft.image_path
+    has_image = bool(draft.image_path)
+    event.image_alt = " ".join(draft.image_alt.split())[:255] if has_image else ""
+    event.image_width = draft.image_width if has_image else None
+    event.image_height = draft.image_height if has_image else None
 
 
 def create_event(
@@ -219,6 +237,7 @@ def create_event(
     for event in events:
         audit.record(actor, "event", event.id, "created", venue=venue.slug, booking=event.booking_id)
         signals.event_published.send(event)
+    _tell_venue(events, "events/email/space_booked", actor)
     return events
 
 
@@ -230,7 +249,7 @@ def update_event(event: Event, draft: EventDraft, actor: User, now: datetime | N
     if event.is_cancelled:
         raise EventRefused(_l("Cet évènement est annulé."))
     if draft.resource.id != event.resource_id:
-        raise EventRefused(_l("Pour changer d'espace, annulez l'évènement et créez-en un autre."), field="resource_id")
+        raise EventRefused(_l("Pour changer d'espace, annulez l'évènement et créez-en un autre."), field="resource")
     reasons = _draft_reasons(draft, event.venue)
     confirmed = _count(event, RegistrationStatus.CONFIRMED)
     if draft.capacity < confirmed:
@@ -244,6 +263,7 @@ def update_event(event: Event, draft: EventDraft, actor: User, now: datetime | N
     if reasons:
         raise EventRefused(reasons)
     moved = (draft.starts_at, draft.ends_at) != (event.starts_at, event.ends_at)
+    before_start, before_end = event.starts_at, event.ends_at
     if moved:
         service.edit_booking(event.booking, actor, starts_at=draft.starts_at, ends_at=draft.ends_at, now=now)
         event.starts_at, event.ends_at = event.booking.starts_at, event.booking.ends_at
@@ -255,6 +275,7 @@ def update_event(event: Event, draft: EventDraft, actor: User, now: datetime | N
     if moved:
         for registration in _active(event):
             _tell(registration, "events/email/moved", event=event)
+        _tell_venue([event], "events/email/space_moved", actor, before_start=before_start, before_end=before_end)
     if grew:
         from app.events.registrations import promote
 
@@ -281,6 +302,7 @@ def cancel_event(event: Event, actor: User, reason: str = "", now: datetime | No
         told += 1
     audit.record(actor, "event", event.id, "cancelled", reason)
     signals.event_changed.send(event)
+    _tell_venue([event], "events/email/space_freed", actor, reason=reason, told=told)
     return told
 
 
@@ -305,6 +327,24 @@ def _tell(registration: Registration, template: str, **context) -> None:
         cancel_link=absolute_url("events.registration", token=registration.token),
         **context,
     )
+
+
+def _tell_venue(events: list[Event], template: str, actor: User, **context) -> None:
+    """The venue's managers (not the one acting; the venue's address when it has none) hear of
+    what an event did to its space, in its own words: the booking engine's emails say nothing of
+    a booking of kind ``event`` (``app.bookings.notices``). One message for a whole series."""
+    first = events[0]
+    for manager in venue_staff(first.venue, besides=actor):
+        notify(
+            manager,
+            template,
+            digest=True,
+            events=events,
+            event=first,
+            actor=actor,
+            link=absolute_url("events.attendees", event_id=first.id),
+            **context,
+        )
 
 
 # --- the common programme ---------------------------------------------------------------------------

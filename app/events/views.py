@@ -14,7 +14,7 @@ import csv
 import io
 from datetime import date, time, timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, send_from_directory, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,6 +27,7 @@ from app.core.forms import EmptyForm
 from app.core.responses import add_errors, form_page, list_page, page
 from app.events import (
     feeds,
+    images,
     registrations,
     rules,
     trainings,  # noqa: F401  (registers the training sessions finder)
@@ -45,7 +46,7 @@ from app.events.labels import AUDIENCE_LABELS, PROGRAMME_LABELS, STATUS_LABELS
 from app.events.models import Event, EventAudience, EventCategory, RegistrationStatus
 from app.extensions import db
 from app.manage import permissions
-from app.models import Resource, ResourceKind, Theme, Venue
+from app.models import Resource, ResourceKind, ResourcePhoto, Theme, Venue
 
 bp = Blueprint("events", __name__, template_folder="templates")
 
@@ -61,6 +62,13 @@ def _labels():
         "locale_name": str(get_locale() or "fr"),
         "today_paris": paris_today,
     }
+
+
+@bp.context_processor
+def _image_limit():
+    from app.manage.photos import max_bytes
+
+    return {"image_max_mb": f"{max_bytes(current_app) / 1024 / 1024:.0f}"}
 
 
 @bp.app_template_filter("event_month")
@@ -90,6 +98,7 @@ def _filter_form() -> tuple[AgendaFilterForm, rules.AgendaFilters]:
         audience=form.public.data or "",
         start=form.du.data if valid else None,
         end=form.au.data if valid else None,
+        labelled=bool(form.commun.data),
     )
     return form, filters
 
@@ -238,6 +247,26 @@ def month_pdf(year: int, month: int):
     )
 
 
+@bp.get("/programme/images/<filename>")
+def image(filename: str):
+    """An event's image, or one of its smaller copies (``…-w320.jpg``), public as its page is."""
+    name = filename
+    stem, dot, extension = filename.rpartition(".")
+    base, _w, width = stem.rpartition("-w")
+    sized = bool(base) and width.isdigit() and int(width) in ResourcePhoto.SIZES
+    lookup = f"{base}{dot}{extension}" if sized else filename
+    event = db.session.scalar(select(Event).where(Event.image_path == lookup).limit(1))
+    shown = event.image if event is not None else None
+    if shown is None:
+        abort(404)
+    folder = images.folder(current_app)
+    if sized and not (folder / name).is_file():
+        name = shown.filename  # no copy of that width (a small image): the image itself
+    response = send_from_directory(folder, name, mimetype=shown.content_type, max_age=7 * 24 * 3600)
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
 # --- The managers' pages ----------------------------------------------------------------------------
 
 
@@ -304,6 +333,42 @@ def _draft(form: EventForm, spaces: dict[int, Resource]) -> rules.EventDraft | N
     )
 
 
+def _image(form: EventForm, draft: rules.EventDraft | None, event: Event | None) -> images.PreparedImage | None:
+    """The upload, checked (its errors go next to the field), and the draft's image: the new one,
+    the one the event keeps, or none when it is removed."""
+    prepared = None
+    try:
+        prepared = images.prepare(form.image.data, current_app)
+    except images.InvalidImage as refusal:
+        add_errors(form, refusal)
+    if draft is None:
+        return prepared
+    kept = event.image if event is not None and not form.remove_image.data else None
+    if prepared is not None:
+        draft.image_path, draft.image_width, draft.image_height = (
+            prepared.new_filename(),
+            prepared.width,
+            prepared.height,
+        )
+    elif kept is not None:
+        draft.image_path, draft.image_width, draft.image_height = kept.filename, kept.width, kept.height
+    draft.image_alt = form.image_alt.data or ""
+    return prepared
+
+
+def _commit_with_image(draft: rules.EventDraft, prepared: images.PreparedImage | None) -> None:
+    """Write the new image's files, then commit; on a failed commit, the files go too."""
+    if prepared is not None:
+        images.store(current_app, draft.image_path, prepared)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        if prepared is not None:
+            images.discard_unused(current_app, draft.image_path)
+        raise
+
+
 @bp.route("/gestion/evenements/nouveau", methods=["GET", "POST"])
 @staff_required
 def new():
@@ -329,7 +394,8 @@ def new():
     form = EventForm()
     spaces = _choices(form, venue)
     draft = _draft(form, spaces) if form.validate() else None
-    if draft is None:
+    prepared = _image(form, draft, None)
+    if draft is None or form.image.errors:
         return form_page("events/form.html", form, venue=venue, event=None)
     repetition = Repetition(Frequency.MONTHLY, count=form.monthly_count.data) if form.monthly_count.data else None
     try:
@@ -339,7 +405,7 @@ def new():
         _choices(form, venue)
         add_errors(form, refusal)
         return form_page("events/form.html", form, venue=venue, event=None)
-    db.session.commit()
+    _commit_with_image(draft, prepared)
     flash(
         _("Évènement créé, son espace est réservé (%(count)s date(s)).", count=len(events)),
         "success",
@@ -364,8 +430,10 @@ def edit(event_id: int):
     form = EventForm()
     spaces = _choices(form, venue)
     draft = _draft(form, spaces) if form.validate() else None
-    if draft is None:
+    prepared = _image(form, draft, event)
+    if draft is None or form.image.errors:
         return form_page("events/form.html", form, venue=venue, event=event, cancel_form=CancelEventForm())
+    old_image = event.image_path
     try:
         moved = rules.update_event(event, draft, current_user)
     except Refusal as refusal:
@@ -373,7 +441,9 @@ def edit(event_id: int):
         _choices(form, venue)
         add_errors(form, refusal)
         return form_page("events/form.html", form, venue=venue, event=event, cancel_form=CancelEventForm())
-    db.session.commit()
+    _commit_with_image(draft, prepared)
+    if old_image and old_image != event.image_path:
+        images.discard_unused(current_app, old_image)
     flash(
         _("Évènement modifié : son espace est déplacé et les personnes inscrites sont prévenues.")
         if moved
@@ -404,14 +474,22 @@ def cancel(event_id: int):
 @bp.get("/gestion/evenements/<int:event_id>/inscrits")
 @staff_required
 def attendees(event_id: int):
-    event = _managed_event(event_id)
-    attendance = AttendanceForm(formdata=None)
+    return _attendees_page(_managed_event(event_id))
+
+
+def _attendees_page(
+    event: Event,
+    status: int = 200,
+    message_form: MessageForm | None = None,
+    attendance_form: AttendanceForm | None = None,
+):
     return page(
         "events/attendees.html",
+        status,
         event=event,
         people=registrations.attendees(event),
-        message_form=MessageForm(formdata=None),
-        attendance_form=attendance,
+        message_form=message_form or MessageForm(formdata=None),
+        attendance_form=attendance_form or AttendanceForm(formdata=None),
         form=EmptyForm(),
         ended=event.starts_at <= rules.utcnow(),
     )
@@ -462,16 +540,7 @@ def message(event_id: int):
             db.session.commit()
             flash(_("Message envoyé à %(count)s personne(s).", count=sent), "success")
             return redirect(url_for("events.attendees", event_id=event.id), code=303)
-    return page(
-        "events/attendees.html",
-        422,
-        event=event,
-        people=registrations.attendees(event),
-        message_form=form,
-        attendance_form=AttendanceForm(formdata=None),
-        form=EmptyForm(),
-        ended=event.starts_at <= rules.utcnow(),
-    )
+    return _attendees_page(event, 422, message_form=form)
 
 
 @bp.post("/gestion/evenements/<int:event_id>/presences")
@@ -479,8 +548,8 @@ def message(event_id: int):
 def attendance(event_id: int):
     event = _managed_event(event_id)
     form = AttendanceForm()
-    if not form.validate():
-        abort(400)
+    if not form.validate():  # a date that is not one: next to its field, the rest as it was
+        return _attendees_page(event, 422, attendance_form=form)
     present = {int(value) for value in request.form.getlist("present") if value.isdigit()}
     try:
         result = registrations.mark_attendance(
@@ -492,8 +561,8 @@ def attendance(event_id: int):
         )
     except Refusal as refusal:
         db.session.rollback()
-        flash(str(refusal), "error")
-        return redirect(url_for("events.attendees", event_id=event.id), code=303)
+        add_errors(form, refusal)
+        return _attendees_page(event, 422, attendance_form=form)
     db.session.commit()
     flash(
         _(

@@ -52,10 +52,11 @@ class InvalidPhoto(Refusal):
     field = "photo"
 
 
-def upload_folder(app: Flask) -> Path:
-    """Where photo files live: ``UPLOAD_FOLDER`` if set, else ``instance/uploads``; then ``resources/``."""
+def upload_folder(app: Flask, kind: str = "resources") -> Path:
+    """Where image files live: ``UPLOAD_FOLDER`` if set, else ``instance/uploads``; then ``resources/``
+    (the resources' photos) or ``events/`` (the events' images)."""
     base = app.config.get("UPLOAD_FOLDER") or Path(app.instance_path) / "uploads"
-    return Path(base) / "resources"
+    return Path(base) / kind
 
 
 def max_bytes(app: Flask) -> int:
@@ -122,6 +123,49 @@ def _smaller_copies(encoded: bytes, kind: ImageFormat) -> dict[int, bytes]:
     return copies
 
 
+@dataclass(frozen=True)
+class PreparedImage:
+    """An uploaded image, checked and re-encoded, not yet written (``write_files``)."""
+
+    encoded: bytes
+    kind: ImageFormat
+    width: int
+    height: int
+
+    def new_filename(self) -> str:
+        """A random name with the format's extension (never the uploader's file name)."""
+        return f"{secrets.token_urlsafe(18)}.{self.kind.extension}"
+
+
+def prepare_image(stream: BinaryIO | None, limit: int) -> PreparedImage | None:
+    """Read, check (by content: JPEG, PNG or WebP; at most ``limit`` bytes) and re-encode an upload.
+
+    None when nothing was sent. Raises ``InvalidPhoto``. The photos of resources and the images of
+    events (``app.events.images``) both go through here.
+    """
+    if stream is None:
+        return None
+    content = stream.read(limit + 1)
+    if not content:
+        return None
+    if len(content) > limit:
+        raise _too_large(limit)
+    image, kind = _decode(content)
+    with image:
+        encoded = _encode(image, kind)
+    with Image.open(BytesIO(encoded)) as stored:
+        width, height = stored.size
+    return PreparedImage(encoded, kind, width, height)
+
+
+def write_files(folder: Path, filename: str, prepared: PreparedImage) -> None:
+    """Write the image and its smaller copies (``SIZES``) under ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / filename).write_bytes(prepared.encoded)
+    for width, copy in _smaller_copies(prepared.encoded, prepared.kind).items():
+        (folder / ResourcePhoto.sized_name(filename, width)).write_bytes(copy)
+
+
 def add_photo(
     resource: Resource, stream: BinaryIO | None, alt_text: str, actor: User, folder: Path, limit: int
 ) -> ResourcePhoto:
@@ -130,30 +174,21 @@ def add_photo(
     The file is written after the row is flushed, before the caller commits: on a failed commit,
     call ``discard_file``.
     """
-    if stream is None:
+    prepared = prepare_image(stream, limit)
+    if prepared is None:
         raise InvalidPhoto(_l("Choisissez une photo à envoyer."))
-    content = stream.read(limit + 1)
-    if not content:
-        raise InvalidPhoto(_l("Choisissez une photo à envoyer."))
-    if len(content) > limit:
-        raise _too_large(limit)
     count = db.session.scalar(select(func.count(ResourcePhoto.id)).where(ResourcePhoto.resource_id == resource.id))
     if count >= MAX_PHOTOS:
         raise InvalidPhoto(_l("Une ressource a au plus %(max)d photos : supprimez-en une d'abord.", max=MAX_PHOTOS))
-    image, kind = _decode(content)
-    with image:
-        encoded = _encode(image, kind)
-    with Image.open(BytesIO(encoded)) as stored:
-        width, height = stored.size
-    filename = f"{secrets.token_urlsafe(18)}.{kind.extension}"
+    filename = prepared.new_filename()
     last = db.session.scalar(select(func.max(ResourcePhoto.position)).where(ResourcePhoto.resource_id == resource.id))
     photo = ResourcePhoto(
         filename=filename,
-        content_type=kind.content_type,
+        content_type=prepared.kind.content_type,
         alt_text=" ".join(alt_text.split()),
-        width=width,
-        height=height,
-        size_bytes=len(encoded),
+        width=prepared.width,
+        height=prepared.height,
+        size_bytes=len(prepared.encoded),
         position=(last or 0) + 1,
         uploaded_by_id=actor.id,
     )
@@ -163,10 +198,7 @@ def add_photo(
     db.session.flush()
     # Written last, once its row and audit entry are safely flushed: a refusal or a database
     # error before this point leaves no file behind.
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / filename).write_bytes(encoded)
-    for width, copy in _smaller_copies(encoded, kind).items():
-        (folder / ResourcePhoto.sized_name(filename, width)).write_bytes(copy)
+    write_files(folder, filename, prepared)
     return photo
 
 

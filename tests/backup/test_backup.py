@@ -306,3 +306,24 @@ def test_a_manifest_cannot_send_a_file_outside_the_instance(source, fresh, tmp_p
     assert "Chemin invalide" in result.output
     assert not escape.exists()
     assert _tables(fresh) == []
+
+
+def test_the_events_images_are_backed_up_and_restored(source, fresh, tmp_path):
+    from app.events import images
+
+    _small_instance(source)
+    prepared = images.prepare(io.BytesIO(image_bytes("JPEG", size=(900, 600))), source)
+    name = prepared.new_filename()
+    images.store(source, name, prepared)
+    stored = {path.name: path.read_bytes() for path in _files_under(images.folder(source))}
+    assert len(stored) == 3  # the image, its 320 and 640 px copies
+    backup_dir = tmp_path / "sauvegarde"
+    assert invoke(source, "backup", str(backup_dir)).exit_code == 0
+    manifest = json.loads((backup_dir / archive.MANIFEST).read_text())
+    assert {e["path"] for e in manifest["files"] if e["area"] == "uploads/events"} == {
+        f"uploads/events/{file}" for file in stored
+    }
+    result = invoke(fresh, "restore", str(backup_dir))
+    assert result.exit_code == 0, result.output
+    with fresh.app_context():
+        assert {path.name: path.read_bytes() for path in _files_under(images.folder(fresh))} == stored

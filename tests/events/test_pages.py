@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from xml.etree import ElementTree as ET
 
 import icalendar
@@ -163,7 +164,7 @@ def test_the_common_programme_proposal_validation_and_label(client, world, outbo
     client.submit(f"{review}/{apero.id}/valider", {}, page=review)
     shown = page_text(client.get(f"/programme/{apero.id}"))
     assert "Programme commun du consortium" in shown
-    labelled = text_of(page_text(client.get("/programme")))
+    labelled = text_of(page_text(client.get("/programme")).split('id="agenda-results"')[1])
     assert labelled.count("Programme commun du consortium") == 1
 
 
@@ -193,3 +194,103 @@ def test_coordinators_add_a_category(client, world):
     client.logout()
     log_in(client, world.manager)
     assert client.get(review).status_code == 403
+
+
+def test_the_agenda_has_plain_filter_links_and_the_venues_own_feed(client, world):
+    """Without JavaScript: each card's venue, category and audience is a link to the agenda
+    filtered by it; filtered by a venue, the agenda links to that venue's iCalendar feed."""
+    apero, training = _two_events(world)
+    page = client.get("/programme").get_data(as_text=True)
+    assert 'href="/programme?lieu=la-machinerie"' in page and 'href="/programme?categorie=formation"' in page
+    assert 'href="/programme?public=all"' in page and "/programme/lieux/" not in page
+    followed = client.get("/programme?categorie=formation")
+    results = text_of(followed.get_data(as_text=True).split('id="agenda-results"')[1])
+    assert "Formation découpe laser" in results and "Apéro tiers-lieux" not in results
+    by_venue = client.get("/programme?lieu=la-machinerie").get_data(as_text=True)
+    assert 'href="/programme/lieux/la-machinerie.ics"' in by_venue
+    assert client.get("/programme?lieu=inconnu").status_code == 200
+    assert "/programme/lieux/inconnu.ics" not in client.get("/programme?lieu=inconnu").get_data(as_text=True)
+    shown = client.get(f"/programme/{apero.id}").get_data(as_text=True)
+    assert 'href="/programme?thematique=participation-citoyenne"' in shown
+
+
+def test_the_organisers_message_the_attendees_and_mark_attendance_through_the_page(client, world, outbox, clock):
+    from datetime import timedelta
+
+    from app.models import Qualification
+
+    atelier = next(r for r in world.other_venue.resources if r.slug == "atelier")
+    start, end = evening(5, hour=14)
+    [training] = rules.create_event(
+        draft(
+            world,
+            start,
+            end,
+            title="Formation découpe laser",
+            category=world.categories["formation"],
+            resource=atelier,
+            capacity=6,
+            machine_type="decoupe-laser",
+            themes=[],
+        ),
+        world.other_manager,
+    )
+    seat = registrations.register(training, user=world.member)
+    registrations.register(training, name="Bo", email="bo@test.example", consent=True)
+    db.session.commit()
+    log_in(client, world.other_manager)
+    url = f"/gestion/evenements/{training.id}/inscrits"
+    empty = client.submit(f"/gestion/evenements/{training.id}/message", {"subject": "", "body": "Rien"}, page=url)
+    assert empty.status_code == 422 and "Indiquez un objet." in page_text(empty)
+    assert 'id="subject-error"' in empty.get_data(as_text=True) and "Rien" in page_text(empty)
+    sent = client.submit(
+        f"/gestion/evenements/{training.id}/message",
+        {"subject": "Apportez vos fichiers", "body": "Au format SVG, merci."},
+        page=url,
+        follow_redirects=True,
+    )
+    assert "Message envoyé à 2 personne(s)" in page_text(sent)
+    assert {m["To"] for m in outbox.messages() if "Apportez vos fichiers" in m["Subject"]} == {
+        world.member.email,
+        "bo@test.example",
+    }
+
+    # Before the event, attendance waits; after it, a past end of validity is refused next to its field.
+    early = client.submit(f"/gestion/evenements/{training.id}/presences", {"present": str(seat.id)}, page=url)
+    assert early.status_code == 422 and "une fois l'évènement commencé" in page_text(early)
+    clock.move_to(end + timedelta(minutes=5))
+    past = (to_paris(start).date() - timedelta(days=1)).isoformat()
+    refused = client.submit(
+        f"/gestion/evenements/{training.id}/presences", {"present": str(seat.id), "expires_on": past}, page=url
+    )
+    assert refused.status_code == 422 and 'id="expires_on-error"' in refused.get_data(as_text=True)
+    not_a_date = client.submit(
+        f"/gestion/evenements/{training.id}/presences", {"present": str(seat.id), "expires_on": "demain"}, page=url
+    )
+    assert not_a_date.status_code == 422 and 'id="expires_on-error"' in not_a_date.get_data(as_text=True)
+    assert db.session.scalar(select(Qualification)) is None
+    done = client.submit(
+        f"/gestion/evenements/{training.id}/presences",
+        {"present": str(seat.id), "consortium_wide": "y"},
+        page=url,
+        follow_redirects=True,
+    )
+    assert "Présences notées (1). Habilitations accordées : 1." in page_text(done)
+    qualification = db.session.scalar(select(Qualification))
+    assert qualification.user_id == world.member.id and qualification.recognised_consortium_wide
+
+
+def test_the_agenda_shows_the_common_programme_alone(client, world):
+    apero, training = _two_events(world)
+    rules.propose(apero, world.manager)
+    rules.validate(apero, world.coordinator)
+    db.session.commit()
+    everything = text_of(client.get("/programme").get_data(as_text=True).split('id="agenda-results"')[1])
+    assert "Formation découpe laser" in everything and "Apéro tiers-lieux" in everything
+    common = htmx_get(client, "/programme?commun=y", "agenda-results")
+    text = text_of(fragment(common))
+    assert "Apéro tiers-lieux" in text and "Programme commun du consortium" in text
+    assert "Formation découpe laser" not in text
+    page = client.get("/programme?commun=y").get_data(as_text=True)
+    [box] = re.findall(r'<input[^>]*id="commun"[^>]*>', page)
+    assert "checked" in box  # the filter comes back ticked
