@@ -146,6 +146,7 @@ SHARPEST = [
 ]
 
 
+@pytest.mark.timeout(600)  # every route with every hostile value: about 2 min on a loaded machine
 def test_every_route_with_hostile_addresses_and_query_strings(walk):
     served, rules, client = walk
     for email in (None, "membre@example.org", "coordination@example.org"):
