@@ -45,6 +45,7 @@ from app.models import (
     venue_themes,
 )
 from app.newcomers.models import MessageAuthor, RequestMessage, RequestStatus, TestSpaceRequest, request_themes
+from app.reports import rollup as monthly
 from app.reports import territory
 from app.reports.periods import Period
 from app.reports.sql import epoch, greatest, least
@@ -160,7 +161,77 @@ def _home_venues() -> sa.Subquery:
     )
 
 
-def usage(filters: Filters) -> Usage:
+def usage(filters: Filters, months: tuple[list, list] | None = None) -> Usage:
+    """The usage cube: from the roll-up's months (``rollup``) when both periods are whole months
+    (``months``: theirs, already refreshed), from the bookings otherwise."""
+    if months is not None:
+        return usage_from_rollup(filters, *months)
+    return usage_from_bookings(filters)
+
+
+def usage_from_rollup(filters: Filters, now: list, before: list) -> Usage:
+    """The cube summed from the months' sums (a few thousand rows, however many bookings): the same
+    groups as ``usage_from_bookings``, the audience and the scope read now from the organisations
+    and the resources."""
+    big = sa.BigInteger
+    usage_sums, home_sums = monthly.usage_table, monthly.home_table
+    scope = []
+    if filters.kind is not None:
+        scope.append(Resource.kind == filters.kind)
+    if filters.theme_id is not None:
+        scope.append(
+            Resource.venue_id.in_(sa.select(venue_themes.c.venue_id).where(venue_themes.c.theme_id == filters.theme_id))
+        )
+    hosted = Resource.venue_id.in_(filters.venue_ids)
+
+    def sums(table, condition=None):
+        if condition is None:
+            return (sa.func.sum(table.c.n), sa.func.sum(table.c.seconds), sa.func.sum(table.c.unit_seconds))
+        return tuple(
+            sa.func.sum(sa.case((condition, table.c[name]), else_=sa.literal(0, big)))
+            for name in ("n", "seconds", "unit_seconds")
+        )
+
+    audience = sa.func.coalesce(Organisation.audience, Audience.EXTERNAL.value)
+    by_audience = (
+        sa.select(
+            usage_sums.c.resource_id,
+            audience,
+            *sums(usage_sums, usage_sums.c.month.in_(now)),
+            *sums(usage_sums, usage_sums.c.month.in_(before)),
+        )
+        .join(Resource, Resource.id == usage_sums.c.resource_id)
+        .outerjoin(Organisation, Organisation.id == usage_sums.c.organisation_id)
+        .where(usage_sums.c.month.in_([*now, *before]), hosted, *scope)
+        .group_by(usage_sums.c.resource_id, audience)
+    )
+    by_organisation = (
+        sa.select(usage_sums.c.resource_id, usage_sums.c.organisation_id, *sums(usage_sums))
+        .join(Resource, Resource.id == usage_sums.c.resource_id)
+        .join(Organisation, Organisation.id == usage_sums.c.organisation_id)
+        .where(usage_sums.c.month.in_(now), hosted, *scope)
+        .group_by(usage_sums.c.resource_id, usage_sums.c.organisation_id)
+    )
+    by_home = (
+        sa.select(home_sums.c.resource_id, home_sums.c.home_venue_id, *sums(home_sums))
+        .join(Resource, Resource.id == home_sums.c.resource_id)
+        .where(
+            home_sums.c.month.in_(now),
+            sa.or_(hosted, home_sums.c.home_venue_id.in_(filters.venue_ids)),
+            *scope,
+        )
+        .group_by(home_sums.c.resource_id, home_sums.c.home_venue_id)
+    )
+
+    def uses(query) -> list[Use]:
+        return [
+            Use(resource_id, key, *(int(v or 0) for v in rest)) for resource_id, key, *rest in db.session.execute(query)
+        ]
+
+    return Usage(uses(by_audience), uses(by_home), uses(by_organisation))
+
+
+def usage_from_bookings(filters: Filters) -> Usage:
     """The usage cube, in ONE statement: the bookings of both periods are read once into a
     materialised CTE (each moment turned into epoch seconds once), then grouped three ways by the
     database. Every bookings figure, the occupancy, the machines, the kits and the ledger are sums
@@ -274,8 +345,25 @@ class Report:
         self.filters = filters
 
     @cached_property
+    def rolled_up(self) -> tuple[list, list] | None:
+        """The months of the period and of the one before when both are whole months (then brought
+        up to date in the roll-up, once per report), or None: the figures read the bookings."""
+        now, before = self.filters.period, self.filters.period.previous()
+        months = monthly.whole_months(now.first, now.last), monthly.whole_months(before.first, before.last)
+        if months[0] is None or months[1] is None:
+            return None
+        monthly.refresh([*months[0], *months[1]])
+        return months[0], months[1]
+
+    def months(self, period: Period) -> list | None:
+        """The roll-up's months of this period (the report's or the one before), or None."""
+        if self.rolled_up is None:
+            return None
+        return self.rolled_up[0] if period == self.filters.period else self.rolled_up[1]
+
+    @cached_property
     def usage(self) -> Usage:
-        return usage(self.filters)
+        return usage(self.filters, self.rolled_up)
 
     @cached_property
     def catalogue(self) -> Catalogue:
@@ -549,51 +637,93 @@ def utc_offsets(period: Period) -> list[tuple[int, int]]:
     return steps
 
 
-def heatmap(report: Report) -> Table:
-    """Booked hours of spaces and machines by Paris weekday and hour of the day.
+def month_period(month) -> Period:
+    from app.reports.periods import month_of
+
+    return month_of(month)
+
+
+def heat_statement(period: Period, where: list[sa.ColumnElement], by: tuple = ()) -> sa.Select:
+    """Seconds booked by Paris weekday and hour (and by the columns ``by``) of the bookings ``where``
+    chooses, cut at the period's bounds.
 
     A recursive query cuts each booking at every hour (UTC hours are Paris hours: the offset is a
     whole number of hours); each piece takes the Paris weekday and hour of its start, from its epoch
     second plus the offset in force (``utc_offsets``). The same query on SQLite and PostgreSQL.
     """
+    lower, upper = _bounds(period)
+    start = greatest(epoch(Booking.starts_at), sa.literal(lower, sa.BigInteger))
+    end = least(epoch(Booking.ends_at), sa.literal(upper, sa.BigInteger))
+    keys = [column.label(f"k{n}") for n, column in enumerate(by)]
+    # Bookings of the same period (the same slot, on many resources) are cut once, then weighed.
+    periods_booked = (
+        sa.select(*keys, start.label("t"), end.label("e"), sa.func.count().label("weight"))
+        .select_from(Booking)
+        .join(Resource)
+        .where(*where)
+        .group_by(*by, start, end)
+        .subquery("periods_booked")
+    )
+    kept = [periods_booked.c[f"k{n}"] for n in range(len(by))]
+    seed = sa.select(*kept, periods_booked.c.t, periods_booked.c.e, periods_booked.c.weight).cte(
+        "pieces", recursive=True
+    )
+    following = (seed.c.t // 3600 + 1) * 3600
+    pieces = seed.union_all(
+        sa.select(*[seed.c[f"k{n}"] for n in range(len(by))], following, seed.c.e, seed.c.weight).where(
+            following < seed.c.e
+        )
+    )
+    offsets = utc_offsets(period)
+    offset = (
+        sa.case(
+            *[
+                (pieces.c.t < sa.literal(at, sa.BigInteger), sa.literal(before))
+                for (at, _), (_, before) in zip(offsets[1:], offsets, strict=False)
+            ],
+            else_=sa.literal(offsets[-1][1]),
+        )
+        if len(offsets) > 1
+        else sa.literal(offsets[0][1])
+    )
+    local = pieces.c.t + offset
+    weekday = ((local // 86400) + 3) % 7  # 1 January 1970 was a Thursday (Monday is 0)
+    hour = (local % 86400) // 3600
+    length = (least((pieces.c.t // 3600 + 1) * 3600, pieces.c.e) - pieces.c.t) * pieces.c.weight
+    grouped = [pieces.c[f"k{n}"] for n in range(len(by))]
+    return sa.select(
+        *grouped, weekday.label("weekday"), hour.label("hour"), sa.func.sum(length).label("seconds")
+    ).group_by(*grouped, weekday, hour)
+
+
+def heatmap(report: Report) -> Table:
+    """Booked hours of spaces and machines by Paris weekday and hour of the day: from the roll-up's
+    months (``rollup``) for a period of whole months, from the bookings (``heat_statement``) otherwise."""
     filters = report.filters
     kinds = [k for k in (ResourceKind.SPACE, ResourceKind.MACHINE) if filters.kind in (None, k)]
     grid = {(d, h): 0.0 for d in range(7) for h in range(24)}
     if kinds:
-        lower, upper = _bounds(filters.period)
-        start = greatest(epoch(Booking.starts_at), sa.literal(lower, sa.BigInteger))
-        end = least(epoch(Booking.ends_at), sa.literal(upper, sa.BigInteger))
-        # Bookings of the same period (the same slot, on many resources) are cut once, then weighed.
-        periods_booked = (
-            sa.select(start.label("t"), end.label("e"), sa.func.count().label("weight"))
-            .select_from(Booking)
-            .join(Resource)
-            .where(*_booking_filters(filters, kinds))
-            .group_by(start, end)
-            .subquery("periods_booked")
-        )
-        seed = sa.select(periods_booked.c.t, periods_booked.c.e, periods_booked.c.weight).cte("pieces", recursive=True)
-        following = (seed.c.t // 3600 + 1) * 3600
-        pieces = seed.union_all(sa.select(following, seed.c.e, seed.c.weight).where(following < seed.c.e))
-        offsets = utc_offsets(filters.period)
-        offset = (
-            sa.case(
-                *[
-                    (pieces.c.t < sa.literal(at, sa.BigInteger), sa.literal(before))
-                    for (at, _), (_, before) in zip(offsets[1:], offsets, strict=False)
-                ],
-                else_=sa.literal(offsets[-1][1]),
+        months = report.months(filters.period)
+        if months is not None:
+            heat = monthly.heat_table
+            where = [
+                heat.c.month.in_(months),
+                heat.c.venue_id.in_(filters.venue_ids),
+                heat.c.kind.in_([k.value for k in kinds]),
+            ]
+            if filters.theme_id is not None:
+                where.append(
+                    heat.c.venue_id.in_(
+                        sa.select(venue_themes.c.venue_id).where(venue_themes.c.theme_id == filters.theme_id)
+                    )
+                )
+            query = (
+                sa.select(heat.c.weekday, heat.c.hour, sa.func.sum(heat.c.seconds).label("seconds"))
+                .where(*where)
+                .group_by(heat.c.weekday, heat.c.hour)
             )
-            if len(offsets) > 1
-            else sa.literal(offsets[0][1])
-        )
-        local = pieces.c.t + offset
-        weekday = ((local // 86400) + 3) % 7  # 1 January 1970 was a Thursday (Monday is 0)
-        hour = (local % 86400) // 3600
-        length = (least((pieces.c.t // 3600 + 1) * 3600, pieces.c.e) - pieces.c.t) * pieces.c.weight
-        query = sa.select(weekday.label("weekday"), hour.label("hour"), sa.func.sum(length).label("seconds")).group_by(
-            weekday, hour
-        )
+        else:
+            query = heat_statement(filters.period, _booking_filters(filters, kinds))
         for row in db.session.execute(query):
             grid[(int(row.weekday), int(row.hour))] = hours(row.seconds)
     rows = [
