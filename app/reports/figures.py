@@ -98,6 +98,14 @@ def _booking_filters(
         Booking.starts_at < period.ends_at,
         Booking.ends_at > period.starts_at,
     ]
+    return clauses + _resource_filters(filters, kinds, hosts_in_scope=hosts_in_scope)
+
+
+def _resource_filters(
+    filters: Filters, kinds: Iterable[ResourceKind] | None = None, *, hosts_in_scope: bool = True
+) -> list[sa.ColumnElement]:
+    """The chosen resources: of the venues in scope, of the kind and the venue theme chosen."""
+    clauses: list[sa.ColumnElement] = []
     if hosts_in_scope:
         clauses.append(Resource.venue_id.in_(filters.venue_ids))
     if filters.kind is not None:
@@ -192,43 +200,50 @@ def usage_from_rollup(filters: Filters, now: list, before: list) -> Usage:
             for name in ("n", "seconds", "unit_seconds")
         )
 
-    audience = sa.func.coalesce(Organisation.audience, Audience.EXTERNAL.value)
-    by_audience = (
+    # One statement per table, grouped by the database into a few thousand groups (resource ×
+    # organisation, resource × home venue); the audience of each organisation is a name lookup.
+    by_resource_and_organisation = (
         sa.select(
             usage_sums.c.resource_id,
-            audience,
-            *sums(usage_sums, usage_sums.c.month.in_(now)),
-            *sums(usage_sums, usage_sums.c.month.in_(before)),
+            usage_sums.c.organisation_id,
+            *sums(usage_sums, monthly.within(usage_sums, now)),
+            *sums(usage_sums, monthly.within(usage_sums, before)),
         )
         .join(Resource, Resource.id == usage_sums.c.resource_id)
-        .outerjoin(Organisation, Organisation.id == usage_sums.c.organisation_id)
-        .where(usage_sums.c.month.in_([*now, *before]), hosted, *scope)
-        .group_by(usage_sums.c.resource_id, audience)
-    )
-    by_organisation = (
-        sa.select(usage_sums.c.resource_id, usage_sums.c.organisation_id, *sums(usage_sums))
-        .join(Resource, Resource.id == usage_sums.c.resource_id)
-        .join(Organisation, Organisation.id == usage_sums.c.organisation_id)
-        .where(usage_sums.c.month.in_(now), hosted, *scope)
+        .where(monthly.within(usage_sums, [*now, *before]), hosted, *scope)
         .group_by(usage_sums.c.resource_id, usage_sums.c.organisation_id)
     )
     by_home = (
         sa.select(home_sums.c.resource_id, home_sums.c.home_venue_id, *sums(home_sums))
         .join(Resource, Resource.id == home_sums.c.resource_id)
         .where(
-            home_sums.c.month.in_(now),
+            monthly.within(home_sums, now),
             sa.or_(hosted, home_sums.c.home_venue_id.in_(filters.venue_ids)),
             *scope,
         )
         .group_by(home_sums.c.resource_id, home_sums.c.home_venue_id)
     )
-
-    def uses(query) -> list[Use]:
-        return [
-            Use(resource_id, key, *(int(v or 0) for v in rest)) for resource_id, key, *rest in db.session.execute(query)
-        ]
-
-    return Usage(uses(by_audience), uses(by_home), uses(by_organisation))
+    audiences = dict(db.session.execute(sa.select(Organisation.id, Organisation.audience)).all())
+    by_audience: dict[tuple[int, str], list[int]] = {}
+    by_organisation = []
+    for resource_id, organisation_id, *values in db.session.execute(by_resource_and_organisation):
+        numbers = [int(v or 0) for v in values]
+        # an organisation gone since (its bookings' organisation emptied): as a booking without one
+        known = organisation_id in audiences
+        audience = Audience(audiences[organisation_id]) if known else Audience.EXTERNAL
+        total = by_audience.setdefault((resource_id, audience.value), [0] * 6)
+        for n, value in enumerate(numbers):
+            total[n] += value
+        if known and any(numbers[:3]):
+            by_organisation.append(Use(resource_id, organisation_id, *numbers[:3]))
+    homes = [
+        Use(resource_id, key, *(int(v or 0) for v in rest)) for resource_id, key, *rest in db.session.execute(by_home)
+    ]
+    return Usage(
+        [Use(resource_id, audience, *values) for (resource_id, audience), values in by_audience.items()],
+        homes,
+        by_organisation,
+    )
 
 
 def usage_from_bookings(filters: Filters) -> Usage:
@@ -346,17 +361,17 @@ class Report:
 
     @cached_property
     def rolled_up(self) -> tuple[list, list] | None:
-        """The months of the period and of the one before when both are whole months (then brought
-        up to date in the roll-up, once per report), or None: the figures read the bookings."""
+        """The roll-up's spans (years and months) of the period and of the one before when both are
+        whole months (then brought up to date, once per report), or None: the figures read the bookings."""
         now, before = self.filters.period, self.filters.period.previous()
-        months = monthly.whole_months(now.first, now.last), monthly.whole_months(before.first, before.last)
+        months = monthly.spans(now.first, now.last), monthly.spans(before.first, before.last)
         if months[0] is None or months[1] is None:
             return None
         monthly.refresh([*months[0], *months[1]])
         return months[0], months[1]
 
     def months(self, period: Period) -> list | None:
-        """The roll-up's months of this period (the report's or the one before), or None."""
+        """The roll-up's spans of this period (the report's or the one before), or None."""
         if self.rolled_up is None:
             return None
         return self.rolled_up[0] if period == self.filters.period else self.rolled_up[1]
@@ -707,7 +722,7 @@ def heatmap(report: Report) -> Table:
         if months is not None:
             heat = monthly.heat_table
             where = [
-                heat.c.month.in_(months),
+                monthly.within(heat, months),
                 heat.c.venue_id.in_(filters.venue_ids),
                 heat.c.kind.in_([k.value for k in kinds]),
             ]
@@ -843,15 +858,25 @@ def communes(report: Report) -> Table:
     filters = report.filters
     rows = []
     if filters.kind in (None, ResourceKind.KIT):
-        clauses = _booking_filters(filters, [ResourceKind.KIT])
-        query = (
-            sa.select(KitCheck.commune, sa.func.count().label("n"))
-            .select_from(KitCheck)
-            .join(Booking, Booking.id == KitCheck.booking_id)
-            .join(Resource)
-            .where(KitCheck.kind == KitCheckKind.HANDOVER, Booking.starts_at >= filters.period.starts_at, *clauses)
-            .group_by(KitCheck.commune)
-        )
+        spans = report.months(filters.period)
+        if spans is not None:  # the roll-up's loans per kit and commune
+            loans = monthly.communes_table
+            query = (
+                sa.select(loans.c.commune, sa.func.sum(loans.c.n).label("n"))
+                .join(Resource, Resource.id == loans.c.resource_id)
+                .where(monthly.within(loans, spans), *_resource_filters(filters, [ResourceKind.KIT]))
+                .group_by(loans.c.commune)
+            )
+        else:
+            clauses = _booking_filters(filters, [ResourceKind.KIT])
+            query = (
+                sa.select(KitCheck.commune, sa.func.count().label("n"))
+                .select_from(KitCheck)
+                .join(Booking, Booking.id == KitCheck.booking_id)
+                .join(Resource)
+                .where(KitCheck.kind == KitCheckKind.HANDOVER, Booking.starts_at >= filters.period.starts_at, *clauses)
+                .group_by(KitCheck.commune)
+            )
         for row in db.session.execute(query):
             name = row.commune or str(_l("(non renseignée)"))
             rural = bool(row.commune) and territory.is_rural(row.commune)

@@ -1,14 +1,15 @@
 """The reports' roll-up: the bookings summed per Paris month, so that a report of a month, a quarter
 or a year reads a few thousand sums instead of every booking (migration ``0028_report_rollup``).
 
-Three tables, each a month's sums of the bookings that count (cancelled and rejected left out),
+Three tables, each a month's (``span`` 1) or a calendar year's (``span`` 12, its months summed) sums of the bookings that count (cancelled and rejected left out),
 cut at the Paris midnights that bound the month exactly as ``figures`` cuts them at a period's
 bounds (a booking counts in the month it starts; its seconds in each month they fall in):
 
 - ``report_usage``: per resource and organisation (0: none) — bookings started, seconds, seconds ×
   units. The audience is the organisation's, read at report time;
 - ``report_home_usage``: per resource and home venue of the requester (``figures._home_venues``);
-- ``report_heat``: per host venue, kind (spaces and machines), Paris weekday and hour — seconds.
+- ``report_heat``: per host venue, kind (spaces and machines), Paris weekday and hour — seconds;
+- ``report_communes``: per kit and commune given at hand-over — the loans started in the month.
 
 **Kept in step** (this module is the one place): a session listener (``_note_changes``) notes, in
 the same transaction as the change, the months a booking touched before and after each flush that
@@ -34,13 +35,14 @@ from sqlalchemy import event, exc, orm
 
 from app.core.clock import PARIS
 from app.extensions import db
-from app.models import Booking, Resource, ResourceKind, VenueMembership
+from app.models import Booking, KitCheck, KitCheckKind, Resource, ResourceKind, VenueMembership
 
 big = sa.BigInteger
 
 usage_table = sa.Table(
     "report_usage",
     db.metadata,
+    sa.Column("span", sa.Integer, primary_key=True, autoincrement=False),  # 1: a month, 12: a year
     sa.Column("month", sa.Date, primary_key=True),
     sa.Column("resource_id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("organisation_id", sa.Integer, primary_key=True, autoincrement=False),  # 0: none
@@ -51,6 +53,7 @@ usage_table = sa.Table(
 home_table = sa.Table(
     "report_home_usage",
     db.metadata,
+    sa.Column("span", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("month", sa.Date, primary_key=True),
     sa.Column("resource_id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("home_venue_id", sa.Integer, primary_key=True, autoincrement=False),
@@ -61,6 +64,7 @@ home_table = sa.Table(
 heat_table = sa.Table(
     "report_heat",
     db.metadata,
+    sa.Column("span", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("month", sa.Date, primary_key=True),
     sa.Column("venue_id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("kind", sa.String(20), primary_key=True),
@@ -68,7 +72,21 @@ heat_table = sa.Table(
     sa.Column("hour", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("seconds", big, nullable=False),
 )
-built_table = sa.Table("report_rollup_months", db.metadata, sa.Column("month", sa.Date, primary_key=True))
+communes_table = sa.Table(
+    "report_communes",
+    db.metadata,
+    sa.Column("span", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("month", sa.Date, primary_key=True),
+    sa.Column("resource_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("commune", sa.String(120), primary_key=True),  # "": not given
+    sa.Column("n", big, nullable=False),
+)
+built_table = sa.Table(
+    "report_rollup_months",
+    db.metadata,
+    sa.Column("span", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("month", sa.Date, primary_key=True),
+)
 stale_table = sa.Table(
     "report_rollup_stale",
     db.metadata,
@@ -76,7 +94,9 @@ stale_table = sa.Table(
     sa.Column("month", sa.Date, nullable=True),  # None: every month
 )
 
-SUMS = (usage_table, home_table, heat_table)
+SUMS = (usage_table, home_table, heat_table, communes_table)
+MONTH, YEAR = 1, 12
+Span = tuple[int, date]  # (MONTH or YEAR, its first day)
 
 
 # --- Months -------------------------------------------------------------------------------------
@@ -106,6 +126,32 @@ def whole_months(first: date, last: date) -> list[date] | None:
     return months_between(first, last)
 
 
+def spans(first: date, last: date) -> list[Span] | None:
+    """The sums a period of Paris dates reads: its whole calendar years as years, its other months as
+    months; None when the period is not whole months."""
+    months = whole_months(first, last)
+    if months is None:
+        return None
+    found: list[Span] = []
+    for month in months:
+        if month.month == 1 and date(month.year, 12, 1) in months:
+            found.append((YEAR, month))
+        elif not any(span == YEAR and begun.year == month.year for span, begun in found):
+            found.append((MONTH, month))
+    return found
+
+
+def within(table: sa.Table, chosen: Iterable[Span]) -> sa.ColumnElement:
+    """The rows of a sums table that belong to these spans."""
+    chosen = list(chosen)
+    parts = [
+        sa.and_(table.c.span == span, table.c.month.in_([begun for kind, begun in chosen if kind == span]))
+        for span in (MONTH, YEAR)
+        if any(kind == span for kind, _begun in chosen)
+    ]
+    return sa.or_(*parts) if parts else sa.false()
+
+
 def months_of(starts_at: datetime | None, ends_at: datetime | None) -> set[date]:
     """The Paris months a booking's moments [starts_at, ends_at) fall in (naive moments are UTC)."""
     if starts_at is None or ends_at is None:
@@ -123,7 +169,7 @@ def _paris_date(moment: datetime) -> date:
 
 # --- Noting the changes (the one hook) ------------------------------------------------------------
 
-WATCHED = {"bookings", "venue_memberships"}
+WATCHED = {"bookings", "venue_memberships", "kit_checks", "resources"}
 BOOKING_FIELDS = ("status", "starts_at", "ends_at", "resource_id", "organisation_id", "requester_id", "quantity")
 
 
@@ -154,6 +200,10 @@ def _note_changes(session: orm.Session, _context) -> None:
     membership (home venues) or a resource's venue or kind changed."""
     months: set[date] = set()
     everything = False
+    with session.no_autoflush:
+        for obj in [*session.new, *session.dirty, *session.deleted]:
+            if isinstance(obj, KitCheck) and obj.booking is not None:  # a hand-over's commune
+                months |= months_of(obj.booking.starts_at, obj.booking.ends_at)
     for obj in session.new:
         if isinstance(obj, Booking):
             months |= _booking_months(obj, changed_only=False) or set()
@@ -199,7 +249,7 @@ def _bounds(month: date) -> tuple[datetime, datetime, int, int]:
     return period.starts_at, period.ends_at, int(period.starts_at.timestamp()), int(period.ends_at.timestamp())
 
 
-def _sums_of(month: date) -> tuple[list[dict], list[dict], list[dict]]:
+def _sums_of(month: date) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
     """A month's three sets of sums, computed from the bookings by the database."""
     from app.reports import figures
     from app.reports.sql import epoch, greatest, least
@@ -246,7 +296,16 @@ def _sums_of(month: date) -> tuple[list[dict], list[dict], list[dict]]:
             )
         )
     ]
-    return usage, homes, heat
+    communes = [
+        {"month": month, "resource_id": r, "commune": c, "n": int(n)}
+        for r, c, n in db.session.execute(
+            sa.select(Booking.resource_id, KitCheck.commune, sa.func.count())
+            .join(Booking, Booking.id == KitCheck.booking_id)
+            .where(KitCheck.kind == KitCheckKind.HANDOVER, Booking.starts_at >= starts_at, *crossing)
+            .group_by(Booking.resource_id, KitCheck.commune)
+        )
+    ]
+    return usage, homes, heat, communes
 
 
 def _kind_value(kind) -> str:
@@ -254,30 +313,83 @@ def _kind_value(kind) -> str:
 
 
 def build_month(month: date) -> bool:
-    """Rebuild one month's sums in a savepoint; False when another process wrote them meanwhile."""
-    usage, homes, heat = _sums_of(month)
+    """Rebuild one month's sums in a savepoint (its year's sums go: they are summed again when next
+    read); False when another process wrote them meanwhile."""
+    usage, homes, heat, communes = _sums_of(month)
+    for rows in (usage, homes, heat, communes):
+        for row in rows:
+            row["span"] = MONTH
     for row in heat:
         row["kind"] = _kind_value(row["kind"])
+    year = month.replace(month=1)
     try:
         with db.session.begin_nested():
-            for table in SUMS:
-                db.session.execute(table.delete().where(table.c.month == month))
-            for table, rows in ((usage_table, usage), (home_table, homes), (heat_table, heat)):
+            for table in (*SUMS, built_table):
+                db.session.execute(
+                    table.delete().where(
+                        sa.or_(
+                            sa.and_(table.c.span == MONTH, table.c.month == month),
+                            sa.and_(table.c.span == YEAR, table.c.month == year),
+                        )
+                    )
+                )
+            for table, rows in (
+                (usage_table, usage),
+                (home_table, homes),
+                (heat_table, heat),
+                (communes_table, communes),
+            ):
                 if rows:
                     db.session.execute(table.insert(), rows)
-            db.session.execute(built_table.delete().where(built_table.c.month == month))
-            db.session.execute(built_table.insert(), [{"month": month}])
+            db.session.execute(built_table.insert(), [{"span": MONTH, "month": month}])
     except exc.IntegrityError:
         return False
     return True
 
 
-def refresh(months: Iterable[date]) -> None:
-    """Make the sums of these months current: build those never built or noted since, remove the
-    notes read, and commit (a report is a GET: nothing else of the request is written)."""
-    wanted = sorted(set(months))
-    if not wanted:
+def build_year(year: date) -> bool:
+    """A year's sums: its twelve months' (built) summed by the database."""
+    last = date(year.year, 12, 1)
+    try:
+        with db.session.begin_nested():
+            for table in SUMS:
+                keys = [c for c in table.c if c.primary_key and c.name not in ("span", "month")]
+                values = [c for c in table.c if not c.primary_key]
+                db.session.execute(table.delete().where(table.c.span == YEAR, table.c.month == year))
+                db.session.execute(
+                    table.insert().from_select(
+                        ["span", "month", *[c.name for c in keys], *[c.name for c in values]],
+                        sa.select(
+                            sa.literal(YEAR, sa.Integer),
+                            sa.literal(year, sa.Date),
+                            *keys,
+                            *[sa.func.sum(c) for c in values],
+                        )
+                        .where(table.c.span == MONTH, table.c.month >= year, table.c.month <= last)
+                        .group_by(*keys),
+                    )
+                )
+            db.session.execute(built_table.delete().where(built_table.c.span == YEAR, built_table.c.month == year))
+            db.session.execute(built_table.insert(), [{"span": YEAR, "month": year}])
+    except exc.IntegrityError:
+        return False
+    return True
+
+
+def refresh(chosen: Iterable[Span]) -> None:
+    """Make the sums of these spans current: build the months never built or noted since (and the
+    years they belong to), remove the notes read, and commit (a report is a GET: nothing else of the
+    request is written)."""
+    chosen = sorted(set(chosen))
+    if not chosen:
         return
+    wanted = sorted(
+        {
+            m
+            for span, begun in chosen
+            for m in ([begun] if span == MONTH else months_between(begun, date(begun.year, 12, 1)))
+        }
+    )
     notes = db.session.execute(
         sa.select(stale_table.c.id, stale_table.c.month).where(
             sa.or_(stale_table.c.month.in_(wanted), stale_table.c.month.is_(None))
@@ -285,13 +397,20 @@ def refresh(months: Iterable[date]) -> None:
     ).all()
     if any(note.month is None for note in notes):
         db.session.execute(built_table.delete())  # every month to build again, when next read
-    built = set(db.session.scalars(sa.select(built_table.c.month).where(built_table.c.month.in_(wanted))))
+    built = {(span, begun) for span, begun in db.session.execute(sa.select(built_table.c.span, built_table.c.month))}
     noted = {note.month for note in notes}
-    todo = [m for m in wanted if m not in built or m in noted]
-    if not todo and not notes:
+    todo = [m for m in wanted if (MONTH, m) not in built or m in noted]
+    years = [
+        begun
+        for span, begun in chosen
+        if span == YEAR and ((YEAR, begun) not in built or any(m.year == begun.year for m in todo))
+    ]
+    if not todo and not notes and not years:
         return
     for month in todo:
         build_month(month)
+    for year in years:
+        build_year(year)
     if notes:
         db.session.execute(stale_table.delete().where(stale_table.c.id.in_([note.id for note in notes])))
     db.session.commit()
@@ -305,5 +424,7 @@ def rebuild_all() -> int:
     months = months_between(_paris_date(first), _paris_date(last)) if first is not None else []
     for month in months:
         build_month(month)
+    for year in sorted({month.replace(month=1) for month in months}):
+        build_year(year)
     db.session.commit()
     return len(months)
