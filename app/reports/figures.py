@@ -356,13 +356,16 @@ def catalogue() -> Catalogue:
 class Report:
     """The figures of one report: the filters, and what the tables share, each queried once."""
 
-    def __init__(self, filters: Filters):
+    def __init__(self, filters: Filters, *, from_bookings: bool = False):
         self.filters = filters
+        self.from_bookings = from_bookings  # True: every figure from the bookings, not the roll-up
 
     @cached_property
     def rolled_up(self) -> tuple[list, list] | None:
         """The roll-up's spans (years and months) of the period and of the one before when both are
         whole months (then brought up to date, once per report), or None: the figures read the bookings."""
+        if self.from_bookings:
+            return None
         now, before = self.filters.period, self.filters.period.previous()
         months = monthly.spans(now.first, now.last), monthly.spans(before.first, before.last)
         if months[0] is None or months[1] is None:
