@@ -359,6 +359,7 @@ class Report:
     def __init__(self, filters: Filters, *, from_bookings: bool = False):
         self.filters = filters
         self.from_bookings = from_bookings  # True: every figure from the bookings, not the roll-up
+        self.shared: dict[str, Any] = {}  # what several tables of a section use, computed once
 
     @cached_property
     def rolled_up(self) -> tuple[list, list] | None:
