@@ -193,10 +193,11 @@ def usage_from_rollup(filters: Filters, now: list, before: list) -> Usage:
     hosted = Resource.venue_id.in_(filters.venue_ids)
 
     def sums(table, condition=None):
+        # cast back to bigint: PostgreSQL sums bigints as numeric, which the driver reads as Decimal
         if condition is None:
-            return (sa.func.sum(table.c.n), sa.func.sum(table.c.seconds), sa.func.sum(table.c.unit_seconds))
+            return tuple(sa.cast(sa.func.sum(table.c[name]), big) for name in ("n", "seconds", "unit_seconds"))
         return tuple(
-            sa.func.sum(sa.case((condition, table.c[name]), else_=sa.literal(0, big)))
+            sa.cast(sa.func.sum(sa.case((condition, table.c[name]), else_=sa.literal(0, big))), big)
             for name in ("n", "seconds", "unit_seconds")
         )
 
