@@ -185,7 +185,8 @@ def _register_models() -> None:
     import app.models
     import app.newcomers.models
     import app.notifications.models
-    import app.reports.models  # noqa: F401
+    import app.reports.models
+    import app.reports.rollup  # noqa: F401  (its tables, and the listener keeping them in step)
 
 
 def _register_notices() -> None:
@@ -238,3 +239,7 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+
+    from app.reports.cli import reports_cli
+
+    app.cli.add_command(reports_cli)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import sys
+from functools import lru_cache
 
 import pygal
 from flask_babel import lazy_gettext as _l
@@ -72,24 +73,40 @@ def alternative(table: Table) -> str:
 
 
 def svg(table: Table) -> str | None:
-    """The chart of a table as SVG text, or None when it has none (or nothing to draw: the table says so)."""
+    """The chart of a table as SVG text, or None when it has none (or nothing to draw: the table says so).
+
+    pygal's drawing is the slow part of a page: each chart is drawn from what it shows (its kind,
+    the value's label, each bar's label and value, or each cell of the week), and a chart showing
+    the same is drawn once per process (``_drawn``, least recently used out). The key is the drawn
+    data itself, so a changed figure can never show an old chart."""
     if not any(row.get(table.chart_value) for row in table.rows):
         return None
     if table.chart == "bar" and table.rows:
-        label = table.column(table.chart_value).label
+        label = str(table.column(table.chart_value).label)
         rows = drawn_rows(table)
-        chart = pygal.HorizontalBar(**_config(height=max(160, 40 + 28 * len(rows)), x_title=str(label)))
-        chart.x_labels = [str(row["label"]) for row in rows]
-        chart.add(str(label), [_scale(table, row.get(table.chart_value)) for row in rows])
-        return chart.render(is_unicode=True)
+        bars = tuple((str(row["label"]), _scale(table, row.get(table.chart_value))) for row in rows)
+        return _drawn("bar", label, bars)
     if table.chart == "heatmap" and table.rows:
-        chart = pygal.Dot(**_config(height=300, show_legend=False, x_label_rotation=0))
-        chart.x_labels = [f"{hour}h" for hour in range(24)]
-        for day in range(7):
-            cells = [row for row in table.rows if row["day"] == day]
-            chart.add(cells[0]["weekday"], [row["hours"] for row in cells])
-        return chart.render(is_unicode=True)
+        week = tuple(
+            (cells[0]["weekday"], tuple(float(row["hours"]) for row in cells))
+            for cells in ([row for row in table.rows if row["day"] == day] for day in range(7))
+        )
+        return _drawn("heatmap", "", week)
     return None
+
+
+@lru_cache(maxsize=256)
+def _drawn(kind: str, label: str, data: tuple) -> str:
+    if kind == "bar":
+        chart = pygal.HorizontalBar(**_config(height=max(160, 40 + 28 * len(data)), x_title=label))
+        chart.x_labels = [name for name, _value in data]
+        chart.add(label, [value for _name, value in data])
+        return chart.render(is_unicode=True)
+    chart = pygal.Dot(**_config(height=300, show_legend=False, x_label_rotation=0))
+    chart.x_labels = [f"{hour}h" for hour in range(24)]
+    for weekday, cells in data:
+        chart.add(weekday, list(cells))
+    return chart.render(is_unicode=True)
 
 
 def image(table: Table) -> Markup:

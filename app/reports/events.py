@@ -94,18 +94,21 @@ def _figures(report: Report, key: sa.ColumnElement) -> dict:
 
 
 def _reached_overall(report: Report) -> int:
-    """People reached across every held event (someone at two events counts once)."""
-    held = _held(report)
-    present = _present()
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count(sa.distinct(sa.func.lower(Registration.email))))
-            .select_from(Event)
-            .join(Registration, Registration.event_id == Event.id)
-            .where(*held, present)
+    """People reached across every held event (someone at two events counts once); both tables'
+    total, queried once per report."""
+    if "people_reached" not in report.shared:
+        held = _held(report)
+        present = _present()
+        report.shared["people_reached"] = int(
+            db.session.scalar(
+                sa.select(sa.func.count(sa.distinct(sa.func.lower(Registration.email))))
+                .select_from(Event)
+                .join(Registration, Registration.event_id == Event.id)
+                .where(*held, present)
+            )
+            or 0
         )
-        or 0
-    )
+    return report.shared["people_reached"]
 
 
 def _table(key: str, title, group, labels: dict, found: dict, report: Report, caption) -> Table:

@@ -45,6 +45,7 @@ from app.models import (
     venue_themes,
 )
 from app.newcomers.models import MessageAuthor, RequestMessage, RequestStatus, TestSpaceRequest, request_themes
+from app.reports import rollup as monthly
 from app.reports import territory
 from app.reports.periods import Period
 from app.reports.sql import epoch, greatest, least
@@ -97,6 +98,14 @@ def _booking_filters(
         Booking.starts_at < period.ends_at,
         Booking.ends_at > period.starts_at,
     ]
+    return clauses + _resource_filters(filters, kinds, hosts_in_scope=hosts_in_scope)
+
+
+def _resource_filters(
+    filters: Filters, kinds: Iterable[ResourceKind] | None = None, *, hosts_in_scope: bool = True
+) -> list[sa.ColumnElement]:
+    """The chosen resources: of the venues in scope, of the kind and the venue theme chosen."""
+    clauses: list[sa.ColumnElement] = []
     if hosts_in_scope:
         clauses.append(Resource.venue_id.in_(filters.venue_ids))
     if filters.kind is not None:
@@ -160,7 +169,85 @@ def _home_venues() -> sa.Subquery:
     )
 
 
-def usage(filters: Filters) -> Usage:
+def usage(filters: Filters, months: tuple[list, list] | None = None) -> Usage:
+    """The usage cube: from the roll-up's months (``rollup``) when both periods are whole months
+    (``months``: theirs, already refreshed), from the bookings otherwise."""
+    if months is not None:
+        return usage_from_rollup(filters, *months)
+    return usage_from_bookings(filters)
+
+
+def usage_from_rollup(filters: Filters, now: list, before: list) -> Usage:
+    """The cube summed from the months' sums (a few thousand rows, however many bookings): the same
+    groups as ``usage_from_bookings``, the audience and the scope read now from the organisations
+    and the resources."""
+    big = sa.BigInteger
+    usage_sums, home_sums = monthly.usage_table, monthly.home_table
+    scope = []
+    if filters.kind is not None:
+        scope.append(Resource.kind == filters.kind)
+    if filters.theme_id is not None:
+        scope.append(
+            Resource.venue_id.in_(sa.select(venue_themes.c.venue_id).where(venue_themes.c.theme_id == filters.theme_id))
+        )
+    hosted = Resource.venue_id.in_(filters.venue_ids)
+
+    def sums(table, condition=None):
+        # cast back to bigint: PostgreSQL sums bigints as numeric, which the driver reads as Decimal
+        if condition is None:
+            return tuple(sa.cast(sa.func.sum(table.c[name]), big) for name in ("n", "seconds", "unit_seconds"))
+        return tuple(
+            sa.cast(sa.func.sum(sa.case((condition, table.c[name]), else_=sa.literal(0, big))), big)
+            for name in ("n", "seconds", "unit_seconds")
+        )
+
+    # One statement per table, grouped by the database into a few thousand groups (resource ×
+    # organisation, resource × home venue); the audience of each organisation is a name lookup.
+    by_resource_and_organisation = (
+        sa.select(
+            usage_sums.c.resource_id,
+            usage_sums.c.organisation_id,
+            *sums(usage_sums, monthly.within(usage_sums, now)),
+            *sums(usage_sums, monthly.within(usage_sums, before)),
+        )
+        .join(Resource, Resource.id == usage_sums.c.resource_id)
+        .where(monthly.within(usage_sums, [*now, *before]), hosted, *scope)
+        .group_by(usage_sums.c.resource_id, usage_sums.c.organisation_id)
+    )
+    by_home = (
+        sa.select(home_sums.c.resource_id, home_sums.c.home_venue_id, *sums(home_sums))
+        .join(Resource, Resource.id == home_sums.c.resource_id)
+        .where(
+            monthly.within(home_sums, now),
+            sa.or_(hosted, home_sums.c.home_venue_id.in_(filters.venue_ids)),
+            *scope,
+        )
+        .group_by(home_sums.c.resource_id, home_sums.c.home_venue_id)
+    )
+    audiences = dict(db.session.execute(sa.select(Organisation.id, Organisation.audience)).all())
+    by_audience: dict[tuple[int, str], list[int]] = {}
+    by_organisation = []
+    for resource_id, organisation_id, *values in db.session.execute(by_resource_and_organisation):
+        numbers = [int(v or 0) for v in values]
+        # an organisation gone since (its bookings' organisation emptied): as a booking without one
+        known = organisation_id in audiences
+        audience = Audience(audiences[organisation_id]) if known else Audience.EXTERNAL
+        total = by_audience.setdefault((resource_id, audience.value), [0] * 6)
+        for n, value in enumerate(numbers):
+            total[n] += value
+        if known and any(numbers[:3]):
+            by_organisation.append(Use(resource_id, organisation_id, *numbers[:3]))
+    homes = [
+        Use(resource_id, key, *(int(v or 0) for v in rest)) for resource_id, key, *rest in db.session.execute(by_home)
+    ]
+    return Usage(
+        [Use(resource_id, audience, *values) for (resource_id, audience), values in by_audience.items()],
+        homes,
+        by_organisation,
+    )
+
+
+def usage_from_bookings(filters: Filters) -> Usage:
     """The usage cube, in ONE statement: the bookings of both periods are read once into a
     materialised CTE (each moment turned into epoch seconds once), then grouped three ways by the
     database. Every bookings figure, the occupancy, the machines, the kits and the ledger are sums
@@ -270,12 +357,33 @@ def catalogue() -> Catalogue:
 class Report:
     """The figures of one report: the filters, and what the tables share, each queried once."""
 
-    def __init__(self, filters: Filters):
+    def __init__(self, filters: Filters, *, from_bookings: bool = False):
         self.filters = filters
+        self.from_bookings = from_bookings  # True: every figure from the bookings, not the roll-up
+        self.shared: dict[str, Any] = {}  # what several tables of a section use, computed once
+
+    @cached_property
+    def rolled_up(self) -> tuple[list, list] | None:
+        """The roll-up's spans (years and months) of the period and of the one before when both are
+        whole months (then brought up to date, once per report), or None: the figures read the bookings."""
+        if self.from_bookings:
+            return None
+        now, before = self.filters.period, self.filters.period.previous()
+        months = monthly.spans(now.first, now.last), monthly.spans(before.first, before.last)
+        if months[0] is None or months[1] is None:
+            return None
+        monthly.refresh([*months[0], *months[1]])
+        return months[0], months[1]
+
+    def months(self, period: Period) -> list | None:
+        """The roll-up's spans of this period (the report's or the one before), or None."""
+        if self.rolled_up is None:
+            return None
+        return self.rolled_up[0] if period == self.filters.period else self.rolled_up[1]
 
     @cached_property
     def usage(self) -> Usage:
-        return usage(self.filters)
+        return usage(self.filters, self.rolled_up)
 
     @cached_property
     def catalogue(self) -> Catalogue:
@@ -549,51 +657,93 @@ def utc_offsets(period: Period) -> list[tuple[int, int]]:
     return steps
 
 
-def heatmap(report: Report) -> Table:
-    """Booked hours of spaces and machines by Paris weekday and hour of the day.
+def month_period(month) -> Period:
+    from app.reports.periods import month_of
+
+    return month_of(month)
+
+
+def heat_statement(period: Period, where: list[sa.ColumnElement], by: tuple = ()) -> sa.Select:
+    """Seconds booked by Paris weekday and hour (and by the columns ``by``) of the bookings ``where``
+    chooses, cut at the period's bounds.
 
     A recursive query cuts each booking at every hour (UTC hours are Paris hours: the offset is a
     whole number of hours); each piece takes the Paris weekday and hour of its start, from its epoch
     second plus the offset in force (``utc_offsets``). The same query on SQLite and PostgreSQL.
     """
+    lower, upper = _bounds(period)
+    start = greatest(epoch(Booking.starts_at), sa.literal(lower, sa.BigInteger))
+    end = least(epoch(Booking.ends_at), sa.literal(upper, sa.BigInteger))
+    keys = [column.label(f"k{n}") for n, column in enumerate(by)]
+    # Bookings of the same period (the same slot, on many resources) are cut once, then weighed.
+    periods_booked = (
+        sa.select(*keys, start.label("t"), end.label("e"), sa.func.count().label("weight"))
+        .select_from(Booking)
+        .join(Resource)
+        .where(*where)
+        .group_by(*by, start, end)
+        .subquery("periods_booked")
+    )
+    kept = [periods_booked.c[f"k{n}"] for n in range(len(by))]
+    seed = sa.select(*kept, periods_booked.c.t, periods_booked.c.e, periods_booked.c.weight).cte(
+        "pieces", recursive=True
+    )
+    following = (seed.c.t // 3600 + 1) * 3600
+    pieces = seed.union_all(
+        sa.select(*[seed.c[f"k{n}"] for n in range(len(by))], following, seed.c.e, seed.c.weight).where(
+            following < seed.c.e
+        )
+    )
+    offsets = utc_offsets(period)
+    offset = (
+        sa.case(
+            *[
+                (pieces.c.t < sa.literal(at, sa.BigInteger), sa.literal(before))
+                for (at, _), (_, before) in zip(offsets[1:], offsets, strict=False)
+            ],
+            else_=sa.literal(offsets[-1][1]),
+        )
+        if len(offsets) > 1
+        else sa.literal(offsets[0][1])
+    )
+    local = pieces.c.t + offset
+    weekday = ((local // 86400) + 3) % 7  # 1 January 1970 was a Thursday (Monday is 0)
+    hour = (local % 86400) // 3600
+    length = (least((pieces.c.t // 3600 + 1) * 3600, pieces.c.e) - pieces.c.t) * pieces.c.weight
+    grouped = [pieces.c[f"k{n}"] for n in range(len(by))]
+    return sa.select(
+        *grouped, weekday.label("weekday"), hour.label("hour"), sa.func.sum(length).label("seconds")
+    ).group_by(*grouped, weekday, hour)
+
+
+def heatmap(report: Report) -> Table:
+    """Booked hours of spaces and machines by Paris weekday and hour of the day: from the roll-up's
+    months (``rollup``) for a period of whole months, from the bookings (``heat_statement``) otherwise."""
     filters = report.filters
     kinds = [k for k in (ResourceKind.SPACE, ResourceKind.MACHINE) if filters.kind in (None, k)]
     grid = {(d, h): 0.0 for d in range(7) for h in range(24)}
     if kinds:
-        lower, upper = _bounds(filters.period)
-        start = greatest(epoch(Booking.starts_at), sa.literal(lower, sa.BigInteger))
-        end = least(epoch(Booking.ends_at), sa.literal(upper, sa.BigInteger))
-        # Bookings of the same period (the same slot, on many resources) are cut once, then weighed.
-        periods_booked = (
-            sa.select(start.label("t"), end.label("e"), sa.func.count().label("weight"))
-            .select_from(Booking)
-            .join(Resource)
-            .where(*_booking_filters(filters, kinds))
-            .group_by(start, end)
-            .subquery("periods_booked")
-        )
-        seed = sa.select(periods_booked.c.t, periods_booked.c.e, periods_booked.c.weight).cte("pieces", recursive=True)
-        following = (seed.c.t // 3600 + 1) * 3600
-        pieces = seed.union_all(sa.select(following, seed.c.e, seed.c.weight).where(following < seed.c.e))
-        offsets = utc_offsets(filters.period)
-        offset = (
-            sa.case(
-                *[
-                    (pieces.c.t < sa.literal(at, sa.BigInteger), sa.literal(before))
-                    for (at, _), (_, before) in zip(offsets[1:], offsets, strict=False)
-                ],
-                else_=sa.literal(offsets[-1][1]),
+        months = report.months(filters.period)
+        if months is not None:
+            heat = monthly.heat_table
+            where = [
+                monthly.within(heat, months),
+                heat.c.venue_id.in_(filters.venue_ids),
+                heat.c.kind.in_([k.value for k in kinds]),
+            ]
+            if filters.theme_id is not None:
+                where.append(
+                    heat.c.venue_id.in_(
+                        sa.select(venue_themes.c.venue_id).where(venue_themes.c.theme_id == filters.theme_id)
+                    )
+                )
+            query = (
+                sa.select(heat.c.weekday, heat.c.hour, sa.func.sum(heat.c.seconds).label("seconds"))
+                .where(*where)
+                .group_by(heat.c.weekday, heat.c.hour)
             )
-            if len(offsets) > 1
-            else sa.literal(offsets[0][1])
-        )
-        local = pieces.c.t + offset
-        weekday = ((local // 86400) + 3) % 7  # 1 January 1970 was a Thursday (Monday is 0)
-        hour = (local % 86400) // 3600
-        length = (least((pieces.c.t // 3600 + 1) * 3600, pieces.c.e) - pieces.c.t) * pieces.c.weight
-        query = sa.select(weekday.label("weekday"), hour.label("hour"), sa.func.sum(length).label("seconds")).group_by(
-            weekday, hour
-        )
+        else:
+            query = heat_statement(filters.period, _booking_filters(filters, kinds))
         for row in db.session.execute(query):
             grid[(int(row.weekday), int(row.hour))] = hours(row.seconds)
     rows = [
@@ -713,15 +863,25 @@ def communes(report: Report) -> Table:
     filters = report.filters
     rows = []
     if filters.kind in (None, ResourceKind.KIT):
-        clauses = _booking_filters(filters, [ResourceKind.KIT])
-        query = (
-            sa.select(KitCheck.commune, sa.func.count().label("n"))
-            .select_from(KitCheck)
-            .join(Booking, Booking.id == KitCheck.booking_id)
-            .join(Resource)
-            .where(KitCheck.kind == KitCheckKind.HANDOVER, Booking.starts_at >= filters.period.starts_at, *clauses)
-            .group_by(KitCheck.commune)
-        )
+        spans = report.months(filters.period)
+        if spans is not None:  # the roll-up's loans per kit and commune
+            loans = monthly.communes_table
+            query = (
+                sa.select(loans.c.commune, sa.func.sum(loans.c.n).label("n"))
+                .join(Resource, Resource.id == loans.c.resource_id)
+                .where(monthly.within(loans, spans), *_resource_filters(filters, [ResourceKind.KIT]))
+                .group_by(loans.c.commune)
+            )
+        else:
+            clauses = _booking_filters(filters, [ResourceKind.KIT])
+            query = (
+                sa.select(KitCheck.commune, sa.func.count().label("n"))
+                .select_from(KitCheck)
+                .join(Booking, Booking.id == KitCheck.booking_id)
+                .join(Resource)
+                .where(KitCheck.kind == KitCheckKind.HANDOVER, Booking.starts_at >= filters.period.starts_at, *clauses)
+                .group_by(KitCheck.commune)
+            )
         for row in db.session.execute(query):
             name = row.commune or str(_l("(non renseignée)"))
             rural = bool(row.commune) and territory.is_rural(row.commune)

@@ -7,6 +7,7 @@ the CSV carries the same numbers as the page, only spelled for a spreadsheet.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from babel.numbers import format_decimal, format_percent
@@ -53,10 +54,21 @@ def ratio(part: float | int | None, whole: float | int | None) -> float | None:
 
 
 def show(value: Any, kind: ColumnKind, locale: str | None = None) -> str:
-    """A value as the page and the PDF print it (in the current language)."""
-    locale = locale or str(get_locale() or "fr")
+    """A value as the page and the PDF print it (in the current language).
+
+    A report prints a few thousand numbers, many of them alike (zeros, the same hours): each distinct
+    (value, kind, language) is spelled by Babel once per process (``_spelled``), then looked up."""
     if value is None:
         return "—"
+    if kind == "text":
+        return str(value)
+    locale = locale or str(get_locale() or "fr")
+    # bool is an int: True and 1 would share a spelling, as they do with Babel
+    return _spelled(type(value), value, kind, locale)
+
+
+@lru_cache(maxsize=16384)
+def _spelled(_type: type, value: Any, kind: ColumnKind, locale: str) -> str:
     if kind == "count":
         return format_decimal(value, locale=locale)
     if kind in ("hours", "days"):

@@ -8,7 +8,10 @@ message next to the field, no figure computed.
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -32,7 +35,8 @@ TARGET = "rapport"
 
 @bp.context_processor
 def _helpers():
-    return {"show": show, "chart": charts.image}
+    # the language read once per page, not once per number (a page prints a few thousand)
+    return {"show": partial(show, locale=str(get_locale() or "fr")), "chart": charts.image}
 
 
 def _filters() -> tuple[FiltersForm, Filters | None, list[Venue]]:

@@ -32,8 +32,9 @@ from tests.helpers import csrf_token_from
 # and lists the members' requests for a training (one). Issue 21: the resource page reads its guides
 # and the projects made with it (two). Issue 22: the desk shows each request's resource photo, read
 # with the resources of each of its two lists of bookings (two). Issue 20: an approved booking looks
-# up the partners' webhooks subscribed to approvals, to queue their calls with it (one).
-MOST = {"resource": 14, "week": 12, "catalogue": 11, "search": 31, "desk": 20, "create": 31}
+# up the partners' webhooks subscribed to approvals, to queue their calls with it (one). Issue 19: a
+# booking written notes the months of the reports' roll-up to rebuild, in its transaction (one).
+MOST = {"resource": 14, "week": 12, "catalogue": 11, "search": 31, "desk": 20, "create": 32}
 
 
 @contextmanager
