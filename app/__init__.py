@@ -215,10 +215,11 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(agreements_cli)
 
-    from app.billing.cli import billing_cli, payments_cli
+    from app.billing.cli import billing_cli, invoices_cli, payments_cli
 
     app.cli.add_command(billing_cli)
     app.cli.add_command(payments_cli)
+    app.cli.add_command(invoices_cli)
 
     from app.notifications.cli import notifications_cli, outbox_cli, reminders_command
 
