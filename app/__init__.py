@@ -181,6 +181,7 @@ def _register_models() -> None:
     import app.billing.models
     import app.documentation.models
     import app.events.models
+    import app.events.tickets
     import app.fairuse.models
     import app.models
     import app.newcomers.models
