@@ -1,6 +1,6 @@
 """The demo's billing: each venue's billing identity (an association not subject to VAT), and at
-La Machinerie, for the external company's employee (externe@example.org, Atelier Lumen), a paid
-tariff's bookings made and approved through the booking engine at moments in the past, with their
+L'Île aux Fruits (its teaching greenhouse), for the external company's employee
+(externe@example.org, Atelier Lumen), a paid tariff's bookings made and approved through the booking engine at moments in the past, with their
 invoices: one paid by transfer, one due, one overdue and paid in part, one cancelled by the venue
 (its credit note), and a quote for a slot to come. ALCO invoices monthly, the others at approval.
 
@@ -85,9 +85,9 @@ def create_billing(now: datetime) -> int:
     venues = list(db.session.scalars(select(Venue).order_by(Venue.id)))
     create_identities(venues)
     users = {u.email: u for u in db.session.scalars(select(User))}
-    buyer, manager = users.get("externe@example.org"), users.get("gestion.machinerie@example.org")
+    buyer, manager = users.get("externe@example.org"), users.get("gestion.ileauxfruits@example.org")
     room = db.session.scalar(
-        select(Resource).join(Venue).where(Venue.slug == "la-machinerie", Resource.slug == "salle-verriere")
+        select(Resource).join(Venue).where(Venue.slug == "ile-aux-fruits", Resource.slug == "serre-pedagogique")
     )
     if buyer is None or manager is None or room is None:
         return 0
