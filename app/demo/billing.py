@@ -62,21 +62,27 @@ def _weekday(day: date) -> date:
     return day
 
 
-def _book(room: Resource, buyer: User, manager: User, start_day: date, asked: datetime) -> Booking | None:
-    """Ask for 10:00–12:00 on that weekday (or the one before, if the venue is closed then: a public
-    holiday) as of ``asked``, approved by the manager then; None if the engine refuses a whole week."""
-    for back in range(7):
-        start = paris_to_utc(_weekday(start_day - timedelta(days=back)), time(10))
+def _book(
+    room: Resource, buyer: User, manager: User, start_day: date, asked: datetime
+) -> tuple[Booking, datetime] | None:
+    """Ask for 10:00–12:00 on that weekday as of ``asked``, approved by the manager then. When the
+    venue is closed that day (a public holiday, its winter break), both move back a day, up to
+    five weeks. Returns the booking and the moment it was asked, or None."""
+    for back in range(35):
+        day, moment = start_day - timedelta(days=back), asked - timedelta(days=back)
+        if day.weekday() >= 5:
+            continue
+        start = paris_to_utc(day, time(10))
         try:
             with db.session.begin_nested():
                 booking = service.request_booking(
-                    room, buyer, start, start + timedelta(hours=2), purpose="Réunion d'équipe", now=asked
+                    room, buyer, start, start + timedelta(hours=2), purpose="Réunion d'équipe", now=moment
                 )
                 if booking.status == BookingStatus.REQUESTED:
-                    service.approve(booking, manager, now=asked)
+                    service.approve(booking, manager, now=moment)
         except service.Refusal:
             continue
-        return booking
+        return booking, moment
     return None
 
 
@@ -95,10 +101,10 @@ def create_billing(now: datetime) -> int:
     documents = 0
     # (days ago the booking took place, days ago it was asked and invoiced, then what was paid)
     for held, asked_days, paid_share in ((75, 85, 100), (50, 60, 50), (12, 15, 0)):
-        asked = now - timedelta(days=asked_days)
-        booking = _book(room, buyer, manager, _weekday(today - timedelta(days=held)), asked)
-        if booking is None:
+        made = _book(room, buyer, manager, today - timedelta(days=held), now - timedelta(days=asked_days))
+        if made is None:
             continue
+        booking, asked = made
         for invoice in issuing.invoice([booking], now=asked):
             documents += 1
             amount = invoice.total_cents * paid_share // 100
@@ -107,9 +113,9 @@ def create_billing(now: datetime) -> int:
                 reference = invoice.transfer_reference
                 payments.record_payment(invoice, PaymentMethod.TRANSFER, amount, received, reference, manager)
     # Cancelled by the venue after its invoice: a credit note of the whole amount.
-    asked = now - timedelta(days=40)
-    cancelled = _book(room, buyer, manager, _weekday(today - timedelta(days=30)), asked)
-    if cancelled is not None:
+    made = _book(room, buyer, manager, today - timedelta(days=30), now - timedelta(days=40))
+    if made is not None:
+        cancelled, asked = made
         documents += len(issuing.invoice([cancelled], now=asked))
         db.session.flush()
         service.cancel(
