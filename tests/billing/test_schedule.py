@@ -142,7 +142,8 @@ def test_after_the_booking_one_invoice_once_it_has_ended(world, runner, clock):
     runner.invoke(args=["invoices", "run"])
     first, second = _documents()
     assert [line.source_id for line in second.lines] == [coming.id]
-    assert second.sequence == first.sequence + 1
+    # The same counters as every invoice: the next number, or 1 in a new year.
+    assert second.sequence == (first.sequence + 1 if second.year == first.year else 1)
 
 
 def test_a_late_cancellation_is_billed_for_the_share_kept_and_an_early_one_for_nothing(world, clock):
