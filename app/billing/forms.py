@@ -53,8 +53,7 @@ class IdentityForm(Form):
             SelectChoice("after_booking", _l("Après la réservation (une fois le créneau passé)")),
             SelectChoice("monthly", _l("Chaque mois, une facture par organisation")),
         ],
-        default="at_approval",
-        validators=[DataRequired()],
+        default="at_approval",  # an unknown value is refused by the choices themselves
     )
 
     def rate_basis_points(self) -> int:
