@@ -58,4 +58,5 @@ def downgrade():
         batch_op.drop_index('ix_event_tickets_held')
     op.drop_table('event_tickets')
     with op.batch_alter_table('billing_identities', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_billing_identities_invoicing_schedule'), type_='check')
         batch_op.drop_column('invoicing')
