@@ -181,6 +181,7 @@ def _register_models() -> None:
     import app.billing.models
     import app.documentation.models
     import app.events.models
+    import app.events.tickets
     import app.fairuse.models
     import app.models
     import app.newcomers.models
@@ -216,10 +217,11 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(agreements_cli)
 
-    from app.billing.cli import billing_cli, payments_cli
+    from app.billing.cli import billing_cli, invoices_cli, payments_cli
 
     app.cli.add_command(billing_cli)
     app.cli.add_command(payments_cli)
+    app.cli.add_command(invoices_cli)
 
     from app.notifications.cli import notifications_cli, outbox_cli, reminders_command
 

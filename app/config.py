@@ -182,6 +182,7 @@ def load_settings(instance_path: str | os.PathLike[str]) -> dict:
         "STRIPE_WEBHOOK_TOLERANCE": int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE", 300)),
         # How many days a quote (devis) stays valid.
         "QUOTE_VALIDITY_DAYS": int(os.environ.get("QUOTE_VALIDITY_DAYS", 30)),
+        "TICKET_HOLD_HOURS": int(os.environ.get("TICKET_HOLD_HOURS", 24)),
     }
     if settings["RATELIMIT_STORAGE_URI"].startswith(("redis", "rediss")) and not _importable("redis"):
         raise ConfigurationError(

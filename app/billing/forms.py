@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.billing.models import EXEMPTION_WORDING
@@ -45,6 +46,15 @@ class IdentityForm(Form):
         ],
     )
     legal_mentions = TextAreaField(_l("Mentions légales"), validators=[Length(max=2000)])
+    invoicing = SelectField(
+        _l("Moment de la facturation"),
+        choices=[
+            SelectChoice("at_approval", _l("À l'acceptation de la réservation")),
+            SelectChoice("after_booking", _l("Après la réservation (une fois le créneau passé)")),
+            SelectChoice("monthly", _l("Chaque mois, une facture par organisation")),
+        ],
+        default="at_approval",  # an unknown value is refused by the choices themselves
+    )
 
     def rate_basis_points(self) -> int:
         return int((self.vat_rate.data or Decimal(0)) * 100)

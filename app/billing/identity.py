@@ -14,7 +14,7 @@ from stdnum import iban as stdnum_iban
 from stdnum.eu import vat as stdnum_vat
 from stdnum.fr import siret as stdnum_siret
 
-from app.billing.models import EXEMPTION_WORDING, BillingIdentity
+from app.billing.models import EXEMPTION_WORDING, BillingIdentity, InvoicingSchedule
 from app.core.refusals import Reason, Refusal
 from app.extensions import db
 from app.manage.audit import changes, record
@@ -40,6 +40,7 @@ class IdentityValues:
     bic: str
     payment_terms_days: int
     legal_mentions: str
+    invoicing: InvoicingSchedule = InvoicingSchedule.AT_APPROVAL
 
 
 def clean(values: IdentityValues) -> IdentityValues:
@@ -83,6 +84,7 @@ def clean(values: IdentityValues) -> IdentityValues:
         bic=bic,
         payment_terms_days=values.payment_terms_days,
         legal_mentions=values.legal_mentions.strip(),
+        invoicing=InvoicingSchedule(values.invoicing),
     )
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from app.agreements.snapshot import FREE_CANCELLATION_HOURS, LATE_CANCELLATION_SHARE
 from app.billing import numbering, sources
-from app.billing.models import BillingIdentity, DocumentKind, Invoice, InvoiceLine
+from app.billing.models import BillingIdentity, DocumentKind, Invoice, InvoiceLine, InvoicingSchedule
 from app.bookings.signals import booking_approved, booking_cancelled, booking_edited
 from app.core.clock import PARIS
 from app.extensions import db
@@ -248,14 +248,45 @@ def credit(
     booking: Booking, share: int, actor: User | None = None, reason: str = "", now: datetime | None = None
 ) -> list[Invoice]:
     """Credit ``share`` per cent of what is still billed for the booking (one credit note per invoice)."""
-    return _credit_many([(booking, share)], actor, reason, now or utcnow())
+    return _credit_many([(sources.BOOKING, booking.id, share)], actor, reason, now or utcnow())
 
 
-def _credit_many(items: list[tuple[Booking, int]], actor: User | None, reason: str, now: datetime) -> list[Invoice]:
+def credit_source(
+    source_type: str,
+    source_id: int,
+    share: int,
+    actor: User | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> list[Invoice]:
+    """Credit ``share`` per cent of what is still billed for any source (an event ticket…)."""
+    return _credit_many([(source_type, source_id, share)], actor, reason, now or utcnow())
+
+
+def issue_invoice(
+    venue_id: int, buyer: User, lines: list[InvoiceLine], actor: User | None = None, now: datetime | None = None
+) -> Invoice | None:
+    """Issue an invoice of the venue to a person (and the organisation they act for) for lines of any
+    source: numbered, audited and emailed like the bookings' ones. None if the venue has no identity."""
+    from types import SimpleNamespace
+
+    identity = identity_of(venue_id)
+    if identity is None or not lines:
+        return None
+    first = SimpleNamespace(requester=buyer, requester_id=buyer.id, organisation=None, organisation_id=None)
+    document = _new_document(DocumentKind.INVOICE, identity, first, lines, now or utcnow())  # type: ignore[arg-type]
+    _record(document, actor, "issued", sources=[f"{line.source_type}:{line.source_id}" for line in lines])
+    from app.billing import notices
+
+    notices.issued(document)
+    return document
+
+
+def _credit_many(items: list[tuple[str, int, int]], actor: User | None, reason: str, now: datetime) -> list[Invoice]:
     by_invoice: dict[int, list[InvoiceLine]] = defaultdict(list)
     invoices: dict[int, Invoice] = {}
-    for booking, share in items:
-        for line, left in outstanding_net(sources.BOOKING, booking.id):
+    for source_type, source_id, share in items:
+        for line, left in outstanding_net(source_type, source_id):
             amount = left if share >= 100 else min(left, (line.net_cents * share + 50) // 100)
             if amount <= 0:
                 continue
@@ -287,13 +318,22 @@ def _credit_many(items: list[tuple[Booking, int]], actor: User | None, reason: s
     return notes
 
 
-def invoice(bookings: list[Booking], actor: User | None = None, now: datetime | None = None) -> list[Invoice]:
+BILLABLE = (BookingStatus.APPROVED, BookingStatus.HANDED_OVER, BookingStatus.RETURNED)
+
+
+def invoice(
+    bookings: list[Booking], actor: User | None = None, now: datetime | None = None, on_approval: bool = False
+) -> list[Invoice]:
     """Invoice the bookings that cost something and have nothing billed yet, one invoice per
-    venue, borrower and organisation. Returns the invoices issued."""
+    venue, borrower and organisation. Returns the invoices issued. ``on_approval``: the approval's
+    transaction asks; a venue that invoices after the booking or monthly issues nothing then
+    (``app.billing.schedule`` does, later)."""
     now = now or utcnow()
     groups: dict[tuple, list[Booking]] = defaultdict(list)
     for booking in sorted(bookings, key=lambda b: (b.starts_at, b.id)):
-        if booking.status not in (BookingStatus.APPROVED, BookingStatus.HANDED_OVER) or booking.price_cents <= 0:
+        if booking.status not in BILLABLE or booking.price_cents <= 0 or booking.is_event:
+            continue
+        if on_approval and booking.status == BookingStatus.RETURNED:
             continue
         if outstanding_net(sources.BOOKING, booking.id):
             continue
@@ -302,6 +342,8 @@ def invoice(bookings: list[Booking], actor: User | None = None, now: datetime | 
     for (venue_id, _requester, _organisation), group in groups.items():
         identity = identity_of(venue_id)
         if identity is None:
+            continue
+        if on_approval and identity.invoicing != InvoicingSchedule.AT_APPROVAL:
             continue
         lines = [sources.line_for_booking(booking) for booking in group]
         document = _new_document(DocumentKind.INVOICE, identity, group[0], lines, now)
@@ -320,11 +362,15 @@ def issue_pending(session: Session) -> None:
     if not to_credit and not to_invoice:
         return
     now = utcnow()
-    items, actor_ids, reasons = [], [], []
+    items: list[tuple[str, int, int]] = []
+    actor_ids: list[int | None] = []
+    reasons: list[str] = []
     for booking_id, (share, actor_id, reason) in to_credit.items():
         booking = session.get(Booking, booking_id)
         if booking is not None:
-            items.append((booking, share))
+            if _bill_kept_share(booking, share, actor_id, reason, now):
+                continue
+            items.append((sources.BOOKING, booking.id, share))
             actor_ids.append(actor_id)
             if reason and reason not in reasons:
                 reasons.append(reason)
@@ -335,7 +381,31 @@ def issue_pending(session: Session) -> None:
         # From the identity map (no statement for the bookings this transaction already holds):
         # a free booking approved at once costs no query at all.
         bookings = [booking for booking_id in to_invoice if (booking := session.get(Booking, booking_id)) is not None]
-        invoice(bookings, now=now)
+        invoice(bookings, now=now, on_approval=True)
+
+
+def _bill_kept_share(booking: Booking, share: int, actor_id: int | None, reason: str, now: datetime) -> bool:
+    """A late cancellation by the borrower of an approved booking that a venue invoicing after the
+    booking or monthly has not billed yet: what the venue keeps (the rest of ``share``) is invoiced
+    now, alone (the scheduled run never bills a cancelled booking)."""
+    if share >= 100 or booking.price_cents <= 0 or booking.decided_at is None or booking.is_event:
+        return False
+    if booking.status != BookingStatus.CANCELLED or billed_lines(sources.BOOKING, booking.id):
+        return False
+    identity = identity_of(booking.resource.venue_id)
+    if identity is None or identity.invoicing == InvoicingSchedule.AT_APPROVAL:
+        return False
+    kept = (booking.price_cents * (100 - share) + 50) // 100
+    line = sources.line_for_booking(booking)
+    line.description = f"{line.description} (annulation tardive, {100 - share} %)"[:255]
+    line.unit_price_cents = line.net_cents = kept
+    document = _new_document(DocumentKind.INVOICE, identity, booking, [line], now)
+    actor = db.session.get(User, actor_id) if actor_id else None
+    _record(document, actor, "issued", reason, bookings=[booking.id], late_cancellation=True)
+    from app.billing import notices
+
+    notices.issued(document)
+    return True
 
 
 # --- the engine's signals ---------------------------------------------------------------------------

@@ -16,6 +16,14 @@ from app.models.types import UTCDateTime, str_enum, utcnow
 EXEMPTION_WORDING = "TVA non applicable, art. 293 B du CGI"
 
 
+class InvoicingSchedule(enum.StrEnum):
+    """When a venue invoices its paid bookings (``app.billing.schedule``)."""
+
+    AT_APPROVAL = "at_approval"  # when the booking is approved (in the approval's transaction)
+    AFTER_BOOKING = "after_booking"  # once the booking has ended (``flask invoices run``)
+    MONTHLY = "monthly"  # one invoice per organisation (or member) and month (``flask invoices monthly``)
+
+
 class BillingIdentity(db.Model):
     """What a venue, as a legal entity of its own, prints on its invoices. Set by its managers
     or a coordinator; an invoice copies it when issued (a later change alters no issued one)."""
@@ -41,6 +49,9 @@ class BillingIdentity(db.Model):
     bic: Mapped[str] = mapped_column(sa.String(11), default="")
     payment_terms_days: Mapped[int] = mapped_column(default=30)
     legal_mentions: Mapped[str] = mapped_column(sa.Text, default="")
+    invoicing: Mapped[InvoicingSchedule] = mapped_column(
+        str_enum(InvoicingSchedule, "invoicing_schedule"), default=InvoicingSchedule.AT_APPROVAL
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     venue: Mapped[Venue] = relationship()

@@ -18,6 +18,7 @@ from app.billing.views import bp
 from app.bookings.forms import paris_input
 from app.core.access import staff_required
 from app.core.clock import paris_today
+from app.core.refusals import Refusal
 from app.core.responses import add_errors, form_page, page
 from app.extensions import db
 from app.manage import permissions
@@ -110,14 +111,28 @@ def show_quote(quote_id: int):
 def accept_quote(quote_id: int):
     quote = _visible_quote(quote_id)
     try:
-        quotes.accept(quote, current_user)
-    except quotes.QuoteRefused as refusal:
+        booking = quotes.accept(quote, current_user)
+    except Refusal as refusal:  # the quote's own checks, or the booking engine's reasons
         db.session.rollback()
-        flash(str(refusal.reasons[0].message), "error")
-    else:
-        db.session.commit()
-        flash(_("Vous avez accepté le devis %(number)s.", number=quote.number), "success")
-    return redirect(url_for("billing.show_quote", quote_id=quote.id), code=303)
+        messages = [str(reason.message) for reason in refusal.reasons]
+        if isinstance(refusal, quotes.QuoteRefused):
+            flash(messages[0], "error")
+        else:
+            flash(
+                _("Le créneau de ce devis ne peut plus être réservé : %(reasons)s", reasons=" ".join(messages)),
+                "error",
+            )
+        return redirect(url_for("billing.show_quote", quote_id=quote.id), code=303)
+    db.session.commit()
+    flash(
+        _(
+            "Vous avez accepté le devis %(number)s : la réservation n° %(booking)s est faite.",
+            number=quote.number,
+            booking=booking.id,
+        ),
+        "success",
+    )
+    return redirect(url_for("bookings.show", booking_id=booking.id), code=303)
 
 
 @bp.get("/devis/<int:quote_id>/pdf")

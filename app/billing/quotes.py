@@ -109,17 +109,51 @@ def is_expired(quote: Quote, today: date | None = None) -> bool:
     return quote.accepted_at is None and quote.valid_until < (today or paris_today())
 
 
-def accept(quote: Quote, actor: User, now: datetime | None = None) -> None:
-    """The requester accepts the quote online while it is valid (the caller commits)."""
+def accept(quote: Quote, actor: User, now: datetime | None = None) -> Booking:
+    """The requester accepts the quote online while it is valid, and its slot is booked in the same
+    transaction (the caller commits once; on a refusal it rolls back and the quote stays acceptable).
+
+    A quote made for a pending request accepts that request's price (the request still waits for
+    the venue). Any other quote books its slot through the booking engine, with every rule and the
+    resource's lock (``service.request_booking``): a slot no longer free raises the engine's own
+    ``Refusal`` with its reasons. The booking keeps the quoted price (the quote binds the venue while
+    valid): approved at once, it is invoiced with it. Two acceptances at once: the quote's row lock
+    lets one through, the other finds it accepted.
+    """
+    from app.bookings import service
+
     now = now or utcnow()
     if actor.id != quote.requester_id:
         raise QuoteRefused(_l("Seule la personne qui a demandé le devis peut l'accepter."))
+    db.session.scalars(
+        select(Quote).where(Quote.id == quote.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
     if quote.accepted_at is not None:
         raise QuoteRefused(_l("Ce devis est déjà accepté."))
     if is_expired(quote, paris_today(now)):
         raise QuoteRefused(_l("Ce devis n'est plus valable : demandez-en un nouveau."))
+    booking = db.session.get(Booking, quote.booking_id) if quote.booking_id else None
+    if booking is None or booking.status in (BookingStatus.CANCELLED, BookingStatus.REJECTED):
+        if quote.starts_at <= now:
+            raise QuoteRefused(_l("Le créneau de ce devis est passé : demandez-en un nouveau."))
+        resource = db.session.get(Resource, quote.resource_id)
+        assert resource is not None
+        booking = service.request_booking(
+            resource, actor, quote.starts_at, quote.ends_at, quantity=quote.quantity, purpose=quote.description, now=now
+        )
+        booking.price_cents = quote.net_cents  # the quoted price, invoiced if approved at once (at commit)
+        quote.booking_id = booking.id
     quote.accepted_at = now
-    record(actor, "quote", quote.id, "accepted", number=quote.number, total_cents=quote.total_cents)
+    record(
+        actor,
+        "quote",
+        quote.id,
+        "accepted",
+        number=quote.number,
+        total_cents=quote.total_cents,
+        booking=booking.id,
+    )
+    return booking
 
 
 def quotes_of(user: User) -> list[Quote]:
@@ -171,7 +205,7 @@ def render_pdf(quote: Quote) -> bytes:
     )
 
 
-_QUOTE_MUTABLE = {"accepted_at"}
+_QUOTE_MUTABLE = {"accepted_at", "booking_id"}  # its acceptance, and the booking it made
 
 
 @event.listens_for(Session, "before_flush")

@@ -10,6 +10,7 @@ from app.core.clock import PARIS
 from app.models import Booking, ResourceKind
 
 BOOKING = "booking"
+EVENT_TICKET = "event_ticket"  # a registration to a paid event (``app.events.tickets``): source_id is its id
 
 
 def booking_description(booking: Booking) -> str:

@@ -31,6 +31,7 @@ from app.billing.models import (
     BillingIdentity,
     DocumentKind,
     Invoice,
+    InvoicingSchedule,
     PaymentMethod,
     RefundStatus,
 )
@@ -135,6 +136,7 @@ def identity(slug: str):
             bic=form.bic.data or "",
             payment_terms_days=form.payment_terms_days.data,
             legal_mentions=form.legal_mentions.data or "",
+            invoicing=InvoicingSchedule(form.invoicing.data),
         )
         try:
             identity_rules.save(venue, values, current_user)

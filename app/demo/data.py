@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from app.auth.passwords import hash_password
+from app.demo.billing import create_billing
 from app.demo.content import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -102,6 +103,7 @@ def _create_consortium(now: datetime) -> None:
     install_default_routing()
     create_documentation(venues, users, themes)
     create_demo_events(now)
+    create_billing(now)
 
 
 def _create_venue(data: DemoVenue, themes: dict[str, Theme]) -> Venue:

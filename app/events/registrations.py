@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from app.bookings import queries
 from app.core.refusals import Reason
+from app.events import tickets
 from app.events.models import Event, EventAudience, EventStatus, Registration, RegistrationStatus
 from app.events.rules import EventRefused, _require_manager, _tell
 from app.extensions import db
@@ -53,6 +54,7 @@ def register(
     consent: bool = False,
     user: User | None = None,
     locale: str = "fr",
+    category: str | None = None,
     now: datetime | None = None,
 ) -> Registration:
     """Register a person: confirmed while seats remain, else on the waitlist; emailed either way
@@ -80,6 +82,12 @@ def register(
         reasons.append(Reason("past", _l("Les inscriptions sont closes : l'évènement a commencé.")))
     if event.members_only and (user is None or user.audience != Audience.CONSORTIUM):
         reasons.append(Reason("members_only", _l("Cet évènement est réservé aux membres : connectez-vous.")))
+    ticket_category = None
+    try:  # a paid event: an account and a price category (``app.events.tickets``)
+        ticket_category = tickets.check(event, user, category)
+    except tickets.TicketRefused as refused:
+        field, message = refused.args
+        reasons.append(Reason(field, message, "category" if field == "category" else None))
     if reasons:
         raise EventRefused(reasons)
     lock_event(event.id)
@@ -108,6 +116,7 @@ def register(
     db.session.flush()
     template = "confirmed" if status == RegistrationStatus.CONFIRMED else "waitlisted"
     _tell(registration, f"events/email/{template}", event=event)
+    tickets.registered(registration, ticket_category, now)
     return registration
 
 
@@ -131,6 +140,7 @@ def cancel_registration(registration: Registration, now: datetime | None = None)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     db.session.flush()
+    tickets.cancelled(registration, now)  # a paid ticket: credited by the cancellation rules
     if was == RegistrationStatus.CONFIRMED and not event.is_cancelled:
         promoted = promote(event, now)
         return promoted[0] if promoted else None
@@ -156,6 +166,7 @@ def promote(event: Event, now: datetime | None = None) -> list[Registration]:
     for registration in waiting:
         registration.status = RegistrationStatus.CONFIRMED
         _tell(registration, "events/email/promoted", event=event)
+        tickets.promoted(registration, now)  # a paid ticket: invoiced now, its seat held from now
     db.session.flush()
     return waiting
 

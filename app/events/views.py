@@ -30,6 +30,7 @@ from app.events import (
     images,
     registrations,
     rules,
+    tickets,
     trainings,  # noqa: F401  (registers the training sessions finder)
 )
 from app.events.forms import (
@@ -143,6 +144,8 @@ def _event_context(event: Event) -> dict:
         "mine": mine,
         "osm_url": feeds.osm_url(event.venue),
         "member_form": EmptyForm(),
+        "ticket_choices": tickets.choices(event, current_user if current_user.is_authenticated else None),
+        "ticket_hold_hours": tickets.hold_hours(),
     }
 
 
@@ -167,6 +170,7 @@ def register(event_id: int):
             consent=bool(form.consent.data),
             user=current_user if as_member else None,
             locale=str(get_locale() or "fr"),
+            category=request.form.get("tarif"),
         )
     except Refusal as refusal:
         db.session.rollback()
@@ -199,7 +203,7 @@ def registration(token: str):
         db.session.commit()
         flash(_("Votre inscription est annulée. Merci d'avoir libéré votre place."), "success")
         return redirect(url_for("events.registration", token=token), code=303)
-    return page("events/registration.html", registration=found, event=found.event, form=form)
+    return page("events/registration.html", registration=found, event=found.event, form=form, **tickets.context(found))
 
 
 @bp.get("/programme/<int:event_id>.ics")

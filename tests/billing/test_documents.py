@@ -83,6 +83,13 @@ def test_a_manager_sets_the_identity_with_its_checks(client, app):
     identity = db.session.get(BillingIdentity, world.venue.id)
     assert (identity.siret, identity.vat_exempt) == ("73282932000074", True)
     assert audit_actions("billing_identity", world.venue.id) == ["created"]
+    assert identity.invoicing == "at_approval"  # the default
+    assert client.submit(url, {**form, "siret": "73282932000074", "invoicing": "chaque-jour"}).status_code == 422
+    monthly = client.submit(url, {**form, "siret": "73282932000074", "invoicing": "monthly"})
+    assert monthly.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(BillingIdentity, world.venue.id).invoicing == "monthly"
+    assert audit_actions("billing_identity", world.venue.id) == ["created", "updated"]
 
 
 def test_partial_offline_payments_settle_the_invoice_and_the_csv_lists_it(client, world):

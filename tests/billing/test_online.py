@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import json
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import func, select
 
@@ -269,3 +269,49 @@ def test_in_production_the_payment_pages_policy_opens_stripes_own_origins_only(a
     assert "frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com;" in policy
     assert "connect-src 'self' https://api.stripe.com https://js.stripe.com;" in policy
     assert "default-src 'self'" in policy and "object-src 'none'" in policy
+
+
+def test_an_event_ticket_is_paid_online_then_cancelled_early_and_refunded_through_stripe(
+    world, client, stripe_app, localstripe, runner
+):
+    from app.core.clock import paris_to_utc
+    from app.events import registrations, rules, tickets
+    from app.events.models import RegistrationStatus
+
+    day = paris_today() + timedelta(days=20)
+    while day.weekday() >= 5:  # the venue opens on weekdays, 9:00–18:00
+        day += timedelta(days=1)
+    start = paris_to_utc(day, time(14))
+    [event] = rules.create_event(
+        rules.EventDraft(
+            title="Concert de la Briqueterie",
+            category=rules.ensure_categories()[0],
+            resource=world.space,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            capacity=10,
+            price_full_cents=1500,
+            price_reduced_cents=800,
+        ),
+        world.manager,
+    )
+    registration = registrations.register(event, user=world.borrower, category="reduced")
+    db.session.commit()
+    invoice = db.session.get(Invoice, tickets.ticket_of(registration).invoice_id)
+    assert invoice.total_cents == 800 and invoice.seller["name"] == "Association La Briqueterie"
+
+    payment_page = _open_payment_page(client, world, invoice)  # the invoices' own Stripe payment page
+    assert payment_page.status_code == 200
+    localstripe.pay_with_test_card(_intent_id(invoice))
+    assert "1 settled" in runner.invoke(args=["payments", "sync"]).output
+    page = page_text(client.get(f"/programme/inscription/{registration.token}"))
+    assert "Réglée" in page and f"Facture {invoice.number}" in page and "Payer en ligne" not in page
+
+    registrations.cancel_registration(registration)  # 20 days ahead: all of it back
+    db.session.commit()
+    runner.invoke(args=["payments", "sync"])  # the refund, sent after the commit, or by the sync
+    db.session.expire_all()
+    assert registration.status == RegistrationStatus.CANCELLED
+    (note,) = db.session.scalars(select(Invoice).where(Invoice.credits_id == invoice.id)).all()
+    (refund,) = db.session.scalars(select(Refund).where(Refund.credit_note_id == note.id)).all()
+    assert (note.total_cents, refund.amount_cents, refund.status) == (800, 800, RefundStatus.SUCCEEDED)

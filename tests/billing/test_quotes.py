@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pikepdf
 import pytest
@@ -15,9 +15,10 @@ from sqlalchemy import select
 from app.billing import quotes
 from app.billing.models import Quote
 from app.bookings.forms import paris_input
-from app.core.clock import paris_today, utcnow
+from app.core.clock import PARIS, paris_today
+from app.core.refusals import Refusal
 from app.extensions import db
-from app.models import BookingStatus, Tariff, TariffAudience
+from app.models import Booking, BookingStatus, Tariff, TariffAudience, User
 from tests.factories.agreements import make_booking
 from tests.helpers import audit_actions, log_in, page_text, pdf_text
 
@@ -31,7 +32,11 @@ def _priced(world):
 
 
 def _slot(days: int = 20):
-    start = (utcnow() + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+    """A weekday at 10:00 in Paris, about ``days`` days ahead: within the venue's opening hours."""
+    day = paris_today() + timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    start = datetime.combine(day, time(10), tzinfo=PARIS).astimezone(UTC)
     return start, start + timedelta(hours=2)
 
 
@@ -57,8 +62,14 @@ def test_a_quote_before_booking_is_priced_numbered_valid_and_accepted_online(wor
     assert "En attente de votre accord" in text
 
     accepted = client.submit(f"/devis/{quote.id}/accepter", {}, page=f"/devis/{quote.id}", follow_redirects=True)
-    assert f"Vous avez accepté le devis {quote.number}." in page_text(accepted)
-    assert "Accepter le devis" not in page_text(accepted)
+    db.session.expire_all()
+    booking = db.session.get(Booking, quote.booking_id)  # accepting booked the slot, at the quoted price
+    assert f"Vous avez accepté le devis {quote.number} : la réservation n° {booking.id} est faite." in page_text(
+        accepted
+    )
+    assert (booking.starts_at, booking.ends_at, booking.price_cents) == (start, end, 5000)
+    assert booking.requester_id == world.borrower.id
+    assert "Accepter le devis" not in page_text(client.get(f"/devis/{quote.id}"))
     assert audit_actions("quote", quote.id) == ["issued", "accepted"]
     assert quote.number in page_text(client.get("/devis/"))
 
@@ -173,3 +184,76 @@ def test_the_venues_managers_list_its_quotes_and_others_do_not_see_them(world, c
     client.logout()
     log_in(client, world.other_member)
     assert client.get(f"/devis/{quote.id}").status_code == 404
+
+
+def test_accepting_a_quote_whose_slot_was_taken_gives_the_engines_reasons_and_it_stays_acceptable(world, client):
+    start, end = _slot()
+    quote = quotes.request_quote(world.space, world.borrower, start, end)
+    taken = make_booking(world.space, world.other_member, start, 2, price_cents=5000)
+    taken.status = BookingStatus.APPROVED
+    db.session.commit()
+    log_in(client, world.borrower)
+    response = client.submit(f"/devis/{quote.id}/accepter", {}, page=f"/devis/{quote.id}", follow_redirects=True)
+    text = page_text(response)
+    assert "Le créneau de ce devis ne peut plus être réservé" in text
+    assert "déjà réservé" in text or "réserv" in text.split("Le créneau de ce devis ne peut plus être réservé")[1]
+    db.session.expire_all()
+    assert quote.accepted_at is None and quote.booking_id is None  # nothing half-written
+    assert db.session.scalars(select(Booking).where(Booking.requester_id == world.borrower.id)).all() == []
+    assert "Accepter le devis" in text  # still acceptable once the slot is free again
+
+    world.borrower.locale = "en"  # the engine's reasons in English too
+    db.session.commit()
+    english = client.submit(f"/devis/{quote.id}/accepter", {}, page=f"/devis/{quote.id}", follow_redirects=True)
+    assert "can no longer be booked" in page_text(english)
+
+    taken.status = BookingStatus.CANCELLED
+    db.session.commit()
+    booking = quotes.accept(quote, world.borrower)
+    db.session.commit()
+    assert booking.price_cents == 5000 and quote.booking_id == booking.id
+
+
+def test_a_quote_for_a_pending_request_accepts_its_price_and_books_nothing_more(world):
+    start, _end = _slot()
+    pending = make_booking(world.space, world.borrower, start, 2, price_cents=5000)
+    pending.status = BookingStatus.REQUESTED
+    db.session.flush()
+    quote = quotes.request_quote(world.space, world.borrower, pending.starts_at, pending.ends_at, booking=pending)
+    db.session.commit()
+    assert quotes.accept(quote, world.borrower) == pending
+    db.session.commit()
+    assert db.session.scalars(select(Booking)).all() == [pending]
+    with pytest.raises(quotes.QuoteRefused):
+        quotes.accept(quote, world.borrower)  # once
+
+
+def test_concurrent_acceptances_book_the_slot_once(app_factory, world):
+    start, end = _slot()
+    quote = quotes.request_quote(world.space, world.borrower, start, end)
+    quote_id, borrower_id, space_id = quote.id, world.borrower.id, world.space.id
+    db.session.commit()  # and no read after it: on SQLite the test's transaction would hold the lock
+    application = app_factory()
+    results, barrier = [], threading.Barrier(4)
+
+    def accept_once():
+        with application.app_context():
+            barrier.wait()
+            try:
+                quotes.accept(db.session.get(Quote, quote_id), db.session.get(User, borrower_id))
+                db.session.commit()
+                results.append("booked")
+            except Refusal:
+                db.session.rollback()
+                results.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=accept_once) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["booked", "refused", "refused", "refused"]
+    db.session.expire_all()
+    assert len(db.session.scalars(select(Booking).where(Booking.resource_id == space_id)).all()) == 1

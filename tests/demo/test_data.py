@@ -116,7 +116,11 @@ def test_the_demo_creates_the_six_venues_with_their_themes(app):
     # events book their spaces through it).
     audiences = set(db.session.scalars(select(Organisation.audience)))
     assert {Audience.CONSORTIUM, Audience.PARTNER, Audience.EXTERNAL} <= audiences
-    assert db.session.scalar(select(sa.func.count()).select_from(Booking).where(Booking.kind != "event")) == 0
+    # The billing demo's bookings (``app.demo.billing``), made by the engine as of past moments, are
+    # all past: every slot to come is free for the tests and the visitors.
+    members = db.session.scalars(select(Booking).where(Booking.kind != "event")).all()
+    assert {booking.requester.email for booking in members} == {"externe@example.org"}
+    assert all(booking.ends_at < utcnow() for booking in members)
 
 
 def test_the_demo_resources_have_their_kinds_units_training_and_tariffs(app):
@@ -331,3 +335,32 @@ def test_the_demo_has_a_monthly_apero_at_la_maison_du_colonel_and_a_training_at_
     assert aperos and all(e.venue.slug == "maison-du-colonel" and e.labelled for e in aperos)
     assert [e.machine_type for e in events if e.venue.slug == "la-machinerie"] == ["decoupeuse-laser"]
     assert all(e.booking.kind == BookingKind.EVENT for e in events)
+
+
+def test_the_demo_shows_billing_identities_invoices_paid_due_overdue_a_credit_note_and_a_quote(app, client):
+    from app.billing import payments
+    from app.billing.identity import IdentityValues, clean
+    from app.billing.models import BillingIdentity, DocumentKind, Invoice, InvoicingSchedule, Quote
+
+    load_demo(production=False)
+    identities = db.session.scalars(select(BillingIdentity)).all()
+    assert len(identities) == 6
+    for identity in identities:  # every identity passes the form's own checks
+        values = {name: getattr(identity, name) for name in IdentityValues.__dataclass_fields__}
+        clean(IdentityValues(**values))
+    assert {i.venue.slug for i in identities if i.invoicing == InvoicingSchedule.MONTHLY} == {"alco"}
+
+    invoices = db.session.scalars(select(Invoice).where(Invoice.kind == DocumentKind.INVOICE)).all()
+    states = sorted(payments.state_of(invoice) for invoice in invoices if not invoice.credit_notes)
+    assert states == sorted([payments.InvoiceState.PAID, payments.InvoiceState.OVERDUE, payments.InvoiceState.UNPAID])
+    overdue = next(i for i in invoices if payments.state_of(i) == payments.InvoiceState.OVERDUE)
+    assert 0 < payments.balance(overdue).paid_cents < overdue.total_cents  # paid in part
+    (note,) = db.session.scalars(select(Invoice).where(Invoice.kind == DocumentKind.CREDIT_NOTE)).all()
+    assert note.total_cents == note.credits.total_cents
+    assert all(invoice.business_buyer and invoice.total_cents > 0 for invoice in invoices)
+    assert len(db.session.scalars(select(Quote)).all()) == 1
+
+    client.login("externe@example.org", DEMO_PASSWORD)
+    mine = client.get("/factures/")
+    assert mine.status_code == 200
+    assert all(invoice.number in mine.get_data(as_text=True) for invoice in invoices)
