@@ -1,7 +1,7 @@
 """billing schedule: when a venue invoices (at approval, after the booking, monthly), and event tickets
 
 Revision ID: 0026_billing_schedule
-Revises: 0023_look
+Revises: 0025_event_media
 Create Date: 2026-12-02 17:50:00
 
 ``billing_identities.invoicing``: existing venues keep invoicing at approval. ``event_tickets``: the
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0026_billing_schedule'
-down_revision = '0023_look'
+down_revision = '0025_event_media'
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ the bookings by the first report that reads it (``app.reports.rollup.refresh``),
 true whatever they become.
 
 Revision ID: 0028_report_rollup
-Revises: 0023_look
+Revises: 0026_billing_schedule
 Create Date: 2026-12-02 18:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0028_report_rollup"
-down_revision = "0023_look"
+down_revision = "0026_billing_schedule"
 branch_labels = None
 depends_on = None
 
