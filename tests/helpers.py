@@ -21,6 +21,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -330,3 +331,49 @@ def assert_no_axe_violations(page, label: str = "") -> None:
     violations = results.response["violations"]
     summary = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
     assert violations == [], f"{label}: accessibility violations: {summary}"
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Announcements(HTMLParser):
+    """Collects the text of what a screen reader reads out by itself when an htmx response lands: a
+    live region (``aria-live``, ``role=status`` or ``alert``, or an element swapped into one, given
+    by id) and an element that takes the focus (``autofocus``). Nested ones count once."""
+
+    def __init__(self, live_ids: tuple[str, ...]):
+        super().__init__(convert_charrefs=True)
+        self.live_ids = live_ids
+        self.found: list[str] = []
+        self._depth = 0  # open elements inside the one being read (0: none)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return
+        if self._depth:
+            self._depth += 1
+            return
+        a = dict(attrs)
+        if (
+            a.get("role") in ("status", "alert")
+            or a.get("aria-live", "off") != "off"
+            or "autofocus" in a
+            or a.get("id") in self.live_ids
+        ):
+            self._depth = 1
+            self.found.append("")
+
+    def handle_endtag(self, tag):
+        if self._depth and tag not in _VOID:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth:
+            self.found[-1] += data
+
+
+def announcements(html: str, live_ids: tuple[str, ...] = ()) -> list[str]:
+    """What an htmx response has read out (see :class:`_Announcements`), empty ones left out."""
+    parser = _Announcements(live_ids)
+    parser.feed(html)
+    return [" ".join(text.split()) for text in parser.found if text.strip()]
