@@ -21,9 +21,9 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import sqlalchemy as sa
