@@ -280,12 +280,8 @@ def link_in(outbox: Outbox, to: str, pattern: str) -> str:
 BENIGN_CONSOLE_ERRORS = ("Failed to load resource", "htmx:sendAbort", "htmx:afterRequest")
 
 
-@contextmanager
-def browser_page(browser, base_url: str):
-    """A page in a context of its own (its own cookies: one person), failing the test on any
-    JavaScript error or CSP violation it saw."""
-    context = browser.new_context(base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris")
-    page = context.new_page()
+def watch_errors(page) -> list[str]:
+    """The JavaScript errors and CSP violations the page will see (filled as they come)."""
     page.set_default_timeout(10_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -300,6 +296,16 @@ def browser_page(browser, base_url: str):
             else None
         ),
     )
+    return errors
+
+
+@contextmanager
+def browser_page(browser, base_url: str):
+    """A page in a context of its own (its own cookies: one person), failing the test on any
+    JavaScript error or CSP violation it saw."""
+    context = browser.new_context(base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris")
+    page = context.new_page()
+    errors = watch_errors(page)
     yield page
     context.close()
     assert errors == [], f"JavaScript errors or CSP violations in the page: {errors}"
@@ -317,17 +323,17 @@ def read_from_database(query):
         db.session.commit()
 
 
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],  # only the violations are read: the others need no detail
+}
+
+
 def assert_no_axe_violations(page, label: str = "") -> None:
     """axe-core, WCAG 2.0, 2.1 A and AA and 2.2 AA rules (target size among them): no violation."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-            "resultTypes": ["violations"],  # only the violations are read: the others need no detail
-        },
-    )
+    results = Axe().run(page, options=AXE_OPTIONS)
     violations = results.response["violations"]
     summary = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
     assert violations == [], f"{label}: accessibility violations: {summary}"
