@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -279,12 +280,8 @@ def link_in(outbox: Outbox, to: str, pattern: str) -> str:
 BENIGN_CONSOLE_ERRORS = ("Failed to load resource", "htmx:sendAbort", "htmx:afterRequest")
 
 
-@contextmanager
-def browser_page(browser, base_url: str):
-    """A page in a context of its own (its own cookies: one person), failing the test on any
-    JavaScript error or CSP violation it saw."""
-    context = browser.new_context(base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris")
-    page = context.new_page()
+def watch_errors(page) -> list[str]:
+    """The JavaScript errors and CSP violations the page will see (filled as they come)."""
     page.set_default_timeout(10_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -299,6 +296,16 @@ def browser_page(browser, base_url: str):
             else None
         ),
     )
+    return errors
+
+
+@contextmanager
+def browser_page(browser, base_url: str):
+    """A page in a context of its own (its own cookies: one person), failing the test on any
+    JavaScript error or CSP violation it saw."""
+    context = browser.new_context(base_url=base_url, locale="fr-FR", timezone_id="Europe/Paris")
+    page = context.new_page()
+    errors = watch_errors(page)
     yield page
     context.close()
     assert errors == [], f"JavaScript errors or CSP violations in the page: {errors}"
@@ -316,17 +323,63 @@ def read_from_database(query):
         db.session.commit()
 
 
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],  # only the violations are read: the others need no detail
+}
+
+
 def assert_no_axe_violations(page, label: str = "") -> None:
     """axe-core, WCAG 2.0, 2.1 A and AA and 2.2 AA rules (target size among them): no violation."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-            "resultTypes": ["violations"],  # only the violations are read: the others need no detail
-        },
-    )
+    results = Axe().run(page, options=AXE_OPTIONS)
     violations = results.response["violations"]
     summary = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
     assert violations == [], f"{label}: accessibility violations: {summary}"
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Announcements(HTMLParser):
+    """Collects the text of what a screen reader reads out by itself when an htmx response lands: a
+    live region (``aria-live``, ``role=status`` or ``alert``, or an element swapped into one, given
+    by id) and an element that takes the focus (``autofocus``). Nested ones count once."""
+
+    def __init__(self, live_ids: tuple[str, ...]):
+        super().__init__(convert_charrefs=True)
+        self.live_ids = live_ids
+        self.found: list[str] = []
+        self._depth = 0  # open elements inside the one being read (0: none)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return
+        if self._depth:
+            self._depth += 1
+            return
+        a = dict(attrs)
+        if (
+            a.get("role") in ("status", "alert")
+            or a.get("aria-live", "off") != "off"
+            or "autofocus" in a
+            or a.get("id") in self.live_ids
+        ):
+            self._depth = 1
+            self.found.append("")
+
+    def handle_endtag(self, tag):
+        if self._depth and tag not in _VOID:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth:
+            self.found[-1] += data
+
+
+def announcements(html: str, live_ids: tuple[str, ...] = ()) -> list[str]:
+    """What an htmx response has read out (see :class:`_Announcements`), empty ones left out."""
+    parser = _Announcements(live_ids)
+    parser.feed(html)
+    return [" ".join(text.split()) for text in parser.found if text.strip()]

@@ -193,6 +193,27 @@ def summary_of(resource: Resource, form: BookingForm) -> dict:
     return summary
 
 
+PERIOD_FIELDS = ("starts_at", "ends_at")
+
+
+def tie_to_fields(form, summary: dict) -> None:
+    """After a live check, each reason against the start or the end (a duration too short, a start
+    too late…) sits next to its field too, so that the field is marked invalid and described by it;
+    a field not typed yet shows no "required" message while the other is being filled in."""
+    for name in PERIOD_FIELDS:
+        if not (form[name].raw_data or [""])[0].strip():
+            form[name].errors = []
+    check = summary.get("check")
+    for reason in check.reasons if check is not None else []:
+        if reason.field in PERIOD_FIELDS:
+            form[reason.field].errors = [*form[reason.field].errors, str(reason.message)]
+
+
+def _live_response(template: str, form, **context) -> str:
+    """A live check's summary, and the start's and the end's messages swapped out of band."""
+    return render_template(template, **context) + render_template("bookings/_live_errors.html", form=form)
+
+
 def _form_page(resource: Resource, form: BookingForm, status: int = 200):
     return render_template(
         "bookings/new.html",
@@ -269,14 +290,19 @@ def check(resource_id: int):
     resource = _resource_or_404(resource_id)
     form = _fit_to(BookingForm(), resource)
     form.validate()
+    summary = summary_of(resource, form)
+    tie_to_fields(form, summary)
     if is_htmx_fragment_request(SUMMARY_TARGET):
-        return render_template(
+        return _live_response(
             "bookings/_summary.html",
+            form,
             resource=resource,
-            summary=summary_of(resource, form),
+            summary=summary,
             waitlist_form=WaitlistForm(formdata=None),
         )
-    return _form_page(resource, form)
+    return render_template(
+        "bookings/new.html", resource=resource, form=form, summary=summary, waitlist_form=WaitlistForm(formdata=None)
+    )
 
 
 # --- Waitlist ---------------------------------------------------------------------------------------
@@ -460,9 +486,11 @@ def check_edit(booking_id: int):
     booking = _editable_or_404(booking_id)
     form = _fit_to(EditForm(), booking.resource)
     form.validate()
+    summary = edit_summary_of(booking, form)
+    tie_to_fields(form, summary)
     if is_htmx_fragment_request(EDIT_SUMMARY_TARGET):
-        return render_template("bookings/_edit_summary.html", booking=booking, summary=edit_summary_of(booking, form))
-    return _edit_page(booking, form)
+        return _live_response("bookings/_edit_summary.html", form, booking=booking, summary=summary)
+    return render_template("bookings/edit.html", booking=booking, form=form, summary=summary)
 
 
 @bp.route("/reservations/series/<int:series_id>/annuler", methods=["GET", "POST"])

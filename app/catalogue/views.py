@@ -133,6 +133,9 @@ def _calendar_context(resource: Resource, viewer: calendar.Viewer) -> dict:
     }
 
 
+CALENDAR_NAV_IDS = ("cal-prev", "cal-today", "cal-next", "cal-switch")
+
+
 @bp.get("/ressources/<int:resource_id>")
 def resource(resource_id: int):
     """A resource's page; an htmx request aimed at the calendar gets the calendar alone."""
@@ -169,7 +172,10 @@ def resource(resource_id: int):
         **_calendar_context(resource, viewer),
     }
     if is_htmx_fragment_request("calendrier"):
-        return render_template("catalogue/_calendar.html", **context)
+        # Moved by its own links (their focus stays put, htmx finds them by id): the new week or
+        # month is read out by the page's live region, once.
+        announce = request.headers.get("HX-Trigger") in CALENDAR_NAV_IDS
+        return render_template("catalogue/_calendar.html", announce=announce, **context)
     qualification = None
     if current_user.is_authenticated and resource.kind == ResourceKind.MACHINE and resource.requires_training:
         now = utcnow()

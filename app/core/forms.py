@@ -111,3 +111,27 @@ class LanguageForm(Form):
 
 class EmptyForm(Form):
     """Protects POST-only buttons (log out, cancel…) with a CSRF token."""
+
+
+# --- Required fields, said one way in every form (templates/_forms.html) ---------------------------
+
+_NEVER_SHOWN = ("HiddenField", "CSRFTokenField", "SubmitField")
+
+
+def is_required(field: Field) -> bool:
+    """Whether the field is rendered ``required`` (a DataRequired/InputRequired validator, or
+    ``render_kw``): its label then carries the required-field mark."""
+    return field.type not in _NEVER_SHOWN and bool(
+        getattr(field.flags, "required", False) or (field.render_kw or {}).get("required")
+    )
+
+
+def has_required(form) -> bool:
+    """Whether any field of the form (or of a form within it) is required: the form then says what
+    the mark means."""
+    for field in form:
+        if field.type == "FormField" and has_required(field.form):
+            return True
+        if is_required(field):
+            return True
+    return False

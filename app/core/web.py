@@ -11,7 +11,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
-from app.core.forms import MAX_INTEGER
+from app.core.forms import MAX_INTEGER, has_required, is_required
 from app.core.i18n import current_language, format_day, format_moment, html_language
 from app.core.money import format_cents
 
@@ -92,6 +92,9 @@ def register_web_hooks(app: Flask) -> None:
             "languages": current_app.config["LANGUAGES"],
             "is_htmx_fragment_request": is_htmx_fragment_request,
         }
+
+    # For the shared form macros, which are imported without the page's context.
+    app.jinja_env.globals.update(is_required=is_required, has_required=has_required)
 
     @app.template_filter("datetime")
     def _format_datetime(value: datetime | None, fmt: str = "medium") -> str:

@@ -173,16 +173,17 @@ def _oob_rows(bookings, outcomes: dict[int, str]) -> str:
     return "".join(html)
 
 
-def _inline_answer(
-    main_html: str, others: list[Booking], others_outcomes: dict[int, str], message: str, error: bool, status: int
-):
-    """The row (or series) swapped in place, the other rows it changed and the menu's counter out of band."""
+def _inline_answer(main_html: str, others: list[Booking], others_outcomes: dict[int, str], status: int):
+    """The row (or series) swapped in place, the other rows it changed and the menu's counter out of band.
+
+    The decision is read out once: by its outcome (or its reasons) in the swapped row, which takes
+    the focus (``autofocus``); the desk's live region is emptied, not filled with the same words."""
     body = [
         main_html,
         _oob_rows(others, others_outcomes),
         render_template("desk/_counter.html", count=_fresh_count(), oob=True),
         render_template("desk/_pending_title.html", pending_total=_pending_on_page(), oob=True),
-        render_template("desk/_status.html", message=message, error=error),
+        render_template("desk/_status.html", message=""),
     ]
     return "".join(body), status
 
@@ -225,16 +226,12 @@ def _decide_one(booking_id: int, approve: bool):
     series_target = f"series-{booking.series_id}" if booking.series_id else None
     if not outcome.done:
         db.session.rollback()
-        message = _(
-            "La demande n'a pas pu être traitée : %(reasons)s",
-            reasons=" ".join(str(r.message) for r in outcome.reasons),
-        )
         if series_target and is_htmx_fragment_request(series_target):
-            return _inline_answer(_occurrence_in_series(booking, reasons=outcome.reasons), [], {}, message, True, 422)
+            return _inline_answer(_occurrence_in_series(booking, reasons=outcome.reasons), [], {}, 422)
         if is_htmx_fragment_request(target):
             row = rules.make_row(db.session.get(Booking, booking.id))
             row.reasons = outcome.reasons
-            return _inline_answer(render_template("desk/_row.html", row=row, focus=True), [], {}, message, True, 422)
+            return _inline_answer(render_template("desk/_row.html", row=row, focus=True), [], {}, 422)
         return _refused_page(reasons={booking.id: outcome.reasons})
     db.session.commit()
     message = _outcome_text(outcome, approve)
@@ -243,7 +240,7 @@ def _decide_one(booking_id: int, approve: bool):
         others = {b.id: b for b in [*outcome.rejected, *collisions] if b.series_id != booking.series_id}
         rejected_in_series = {b.id for b in outcome.rejected if b.series_id == booking.series_id}
         html = _occurrence_in_series(booking, outcome=message, touched=rejected_in_series, auto=auto)
-        return _inline_answer(html, list(others.values()), {b.id: auto for b in outcome.rejected}, message, False, 200)
+        return _inline_answer(html, list(others.values()), {b.id: auto for b in outcome.rejected}, 200)
     if is_htmx_fragment_request(target):
         row = rules.make_row(booking)
         row.outcome = message
@@ -253,7 +250,7 @@ def _decide_one(booking_id: int, approve: bool):
             i: _("Refusée automatiquement : le créneau a été attribué à une autre demande.") for i in rejected_ids
         }
         return _inline_answer(
-            render_template("desk/_row.html", row=row, focus=True), list(others.values()), outcomes, message, False, 200
+            render_template("desk/_row.html", row=row, focus=True), list(others.values()), outcomes, 200
         )
     flash(message, "success")
     return redirect(_back(_desk_url()), code=303)
@@ -379,15 +376,10 @@ def _decide_series(series_id: int, approve: bool):
         decided, rejected = rules.decide_series(series, current_user, approve, form.note.data or "")
     except Refusal as refusal:
         db.session.rollback()
-        message = _(
-            "La série n'a pas pu être traitée : %(reasons)s", reasons=" ".join(str(r.message) for r in refusal.reasons)
-        )
         if is_htmx_fragment_request(target):
             group = rules.make_group(series, rules.series_bookings(series))
             group.reasons = refusal.reasons
-            return _inline_answer(
-                render_template("desk/_group.html", group=group, focus=True), [], {}, message, True, 422
-            )
+            return _inline_answer(render_template("desk/_group.html", group=group, focus=True), [], {}, 422)
         return _refused_page(group_reasons={series.id: refusal.reasons})
     db.session.commit()
     if approve:
@@ -412,8 +404,6 @@ def _decide_series(series_id: int, approve: bool):
             render_template("desk/_group.html", group=group, focus=True),
             list(others.values()),
             {b.id: auto for b in rejected},
-            message,
-            False,
             200,
         )
     flash(message, "success")

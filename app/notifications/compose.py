@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app.core.i18n import format_day, html_language, speaking
+from app.core.i18n import current_language, format_day, html_language, speaking
 from app.extensions import db
 from app.models import User, Venue, VenueMembership
 from app.models.types import VenueRole
@@ -34,6 +34,25 @@ from app.notifications.mail import queue
 from app.notifications.models import OutboxMessage
 
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
+
+# French content (venue and resource names, purposes) in an email in another language: the text
+# templates wrap it, with ``french_part(…)``, between two private-use characters; the text part
+# drops them, the HTML part turns them into ``<span lang="fr">`` (WCAG 3.1.2).
+_FRENCH_START, _FRENCH_END = "\ue000", "\ue001"
+
+
+def french_part(text: object) -> str:
+    """``text`` marked as French when the message is written in another language."""
+    if text is None or text == "":
+        return ""
+    if current_language() == "fr":
+        return str(text)
+    return f"{_FRENCH_START}{text}{_FRENCH_END}"
+
+
+def plain(text: str) -> str:
+    """The words alone, without the marks of French parts."""
+    return text.replace(_FRENCH_START, "").replace(_FRENCH_END, "")
 
 
 @dataclass(frozen=True)
@@ -95,6 +114,8 @@ def text_to_html(text: str) -> Markup:
     for block in re.split(r"\n\s*\n", text.strip()):
         lines = [
             _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', str(escape(line)))
+            .replace(_FRENCH_START, '<span lang="fr">')
+            .replace(_FRENCH_END, "</span>")
             for line in block.splitlines()
         ]
         paragraphs.append("<p>" + "<br>\n".join(lines) + "</p>")
@@ -104,19 +125,25 @@ def text_to_html(text: str) -> Markup:
 def render(template_name: str, locale: str, **context) -> tuple[str, str, str]:
     """Subject, text and HTML of a message, written in ``locale``."""
     with speaking(locale):
-        context = {"period_text": period_text, "absolute_url": absolute_url, "locale": locale, **context}
+        context = {
+            "period_text": period_text,
+            "absolute_url": absolute_url,
+            "french_part": french_part,
+            "locale": locale,
+            **context,
+        }
         current_app.update_template_context(context)
         env = current_app.jinja_env
         module = env.get_template(f"{template_name}.txt").make_module(context)
-        subject = " ".join(str(getattr(module, "subject", "")).split())
+        subject = plain(" ".join(str(getattr(module, "subject", "")).split()))
         if not subject:
             raise ValueError(f"{template_name}.txt does not set a subject")
-        text = re.sub(r"\n{3,}", "\n\n", str(module).strip()) + "\n"
+        marked = re.sub(r"\n{3,}", "\n\n", str(module).strip()) + "\n"
         try:
             html = env.get_template(f"{template_name}.html").render(context, subject=subject)
         except TemplateNotFound:
-            html = html_version(subject, text)
-    return subject, text, html
+            html = html_version(subject, marked)
+    return subject, plain(marked), html
 
 
 def html_version(subject: str, text: str) -> str:

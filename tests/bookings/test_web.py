@@ -113,6 +113,69 @@ def test_live_check_returns_the_summary_alone_with_price_or_reasons(client, worl
     assert count(Booking) == 0
 
 
+def _input(html: str, name: str) -> str:
+    found = re.search(rf'<input[^>]*\sid="{name}"[^>]*>', html)
+    assert found, f"no input {name}"
+    return found.group(0)
+
+
+def _slot(html: str, name: str) -> str:
+    """The out-of-band error slot of a field in a live check's response."""
+    found = re.search(rf'<p class="error" id="{name}-error"([^>]*)>(.*?)</p>', html, re.S)
+    assert found, f"no error slot for {name}"
+    assert 'data-hx-swap-oob="true"' in found.group(1) and "aria-live" not in found.group(1)
+    return found.group(2).strip()
+
+
+def test_live_check_ties_a_reason_on_the_end_or_the_start_to_its_field(client, world, monday):
+    log_in(client, world.member)
+    page = client.get(form_url(world)).get_data(as_text=True)
+    # The slots are there from the start, empty, and the fields are described by them.
+    for name in ("starts_at", "ends_at"):
+        assert f'aria-describedby="{name}-error"' in _input(page, name)
+        assert re.search(rf'<p class="error" id="{name}-error">\s*</p>', page)
+    url = f"{form_url(world)}/verifier"
+    # Too short (30 min, the room asks for an hour): the end's slot says so, the start's is empty.
+    html = fragment(check_post(client, url, {"starts_at": local(monday, 10), "ends_at": local(monday, 10, 30)}))
+    assert "Durée minimale : 1 h." in _slot(html, "ends_at") and _slot(html, "starts_at") == ""
+    assert "Impossible de réserver ce créneau" in html  # the summary, read out once (the slots are quiet)
+    # The end before the start: the end again.
+    html = fragment(check_post(client, url, {"starts_at": local(monday, 12), "ends_at": local(monday, 10)}))
+    assert "La fin doit suivre le début." in _slot(html, "ends_at")
+    # Off the half-hour grid: the start.
+    html = fragment(check_post(client, url, {"starts_at": local(monday, 10, 10), "ends_at": local(monday, 12)}))
+    assert "tranches de 30 min" in _slot(html, "starts_at")
+    # Only the start typed: the end is not called missing while it is being filled in.
+    html = fragment(check_post(client, url, {"starts_at": local(monday, 10)}))
+    assert _slot(html, "ends_at") == "" and _slot(html, "starts_at") == ""
+    # Passing: both slots come back empty (static/js/fields.js then clears aria-invalid).
+    html = fragment(check_post(client, url, {"starts_at": local(monday, 10), "ends_at": local(monday, 12)}))
+    assert "Ce créneau est libre." in html and _slot(html, "ends_at") == "" and _slot(html, "starts_at") == ""
+    # The same on the edit form's live check.
+    booking = book(world, world.member, monday, 14, 16)
+    html = fragment(
+        check_post(
+            client,
+            f"/reservations/{booking.id}/modifier/verifier",
+            {"starts_at": local(monday, 14), "ends_at": local(monday, 14, 30)},
+            target="edit-summary",
+        )
+    )
+    assert "Durée minimale : 1 h." in _slot(html, "ends_at")
+
+
+def test_live_check_without_javascript_marks_the_field_too(client, world, monday):
+    log_in(client, world.member)
+    response = client.submit(
+        f"{form_url(world)}/verifier",
+        {"starts_at": local(monday, 10), "ends_at": local(monday, 10, 30)},
+        page=form_url(world),
+    )
+    html = response.get_data(as_text=True)
+    assert 'aria-invalid="true"' in _input(html, "ends_at") and "aria-invalid" not in _input(html, "starts_at")
+    assert '<a href="#ends_at">' in html  # the error summary links to it
+
+
 def test_live_check_without_javascript_renders_the_form_page(client, world, monday):
     log_in(client, world.member)
     response = client.submit(

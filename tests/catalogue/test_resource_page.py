@@ -128,6 +128,30 @@ def test_week_navigation_links_are_htmx_with_plain_hrefs(client, world, monday):
     assert f'href="/ressources/{world.room.id}?mois={monday:%Y-%m}"' in page
 
 
+def test_a_week_or_month_change_is_read_out_once_by_the_live_region(client, world, monday):
+    page = client.get(week_url(world, monday)).get_data(as_text=True)
+    # The page's polite live region, outside the swapped calendar, empty on arrival.
+    assert '<p id="cal-status" class="visually-hidden" role="status"></p>' in page
+    assert page.index('id="cal-status"') < page.index('<div id="calendrier">')
+    # A move by the calendar's own links (htmx names the link in HX-Trigger): the new week, out of band.
+    following = monday + timedelta(days=7)
+    body = client.get(week_url(world, following), headers={**CALENDAR, "HX-Trigger": "cal-next"}).get_data(as_text=True)
+    status = re.search(r'<p id="cal-status" data-hx-swap-oob="innerHTML">(.*?)</p>', body, re.S)
+    sunday = following + timedelta(days=6)
+    assert status and text_of(status.group(1)).startswith(f"Semaine du lundi {following.day} ")
+    assert f"dimanche {sunday.day} " in text_of(status.group(1)) and body.count('id="cal-status"') == 1
+    # To the month: "Juin 2027".
+    month = f"{monday:%Y-%m}"
+    url = f"/ressources/{world.room.id}?mois={month}"
+    body = client.get(url, headers={**CALENDAR, "HX-Trigger": "cal-switch"}).get_data(as_text=True)
+    status = re.search(r'<p id="cal-status" data-hx-swap-oob="innerHTML">(.*?)</p>', body, re.S)
+    assert status and text_of(status.group(1)) == f"{FRENCH_MONTHS[monday.month - 1].capitalize()} {monday.year}"
+    # A day link of the month (the focus goes to the new week's calendar, named by its caption, which
+    # says it): nothing more in the live region.
+    body = client.get(week_url(world, monday), headers={**CALENDAR, "HX-Trigger": ""}).get_data(as_text=True)
+    assert 'id="cal-status"' not in body
+
+
 def test_htmx_gets_the_calendar_alone_and_a_history_restore_the_whole_page(client, world, monday):
     partial = client.get(week_url(world, monday), headers=CALENDAR)
     body = partial.get_data(as_text=True)

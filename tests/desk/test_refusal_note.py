@@ -27,5 +27,5 @@ def test_a_refusal_without_a_note_marks_the_note_invalid(client, world):
     assert note is not None and 'aria-invalid="true"' in note.group(0)
     described = re.search(r'aria-describedby="([^"]+)"', note.group(0))
     assert described is not None
-    message = re.search(rf'<div class="error" role="alert" id="{described.group(1)}"[^>]*>(.*?)</div>', html, re.S)
+    message = re.search(rf'<div class="error" id="{described.group(1)}"[^>]*>(.*?)</div>', html, re.S)
     assert message is not None and "Indiquez un motif." in message.group(1)

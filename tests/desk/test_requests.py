@@ -16,7 +16,7 @@ from app.desk import rules
 from app.extensions import db
 from app.models import AuditEntry, Booking, BookingStatus
 from tests.factories.desk import future_day, request
-from tests.helpers import HTMX, csrf_token_from, fragment, log_in, moment, status_of
+from tests.helpers import HTMX, announcements, csrf_token_from, fragment, log_in, moment, status_of
 
 DESK = "/gestion/demandes"
 
@@ -157,7 +157,9 @@ def test_approving_inline_updates_the_row_the_rejected_collisions_and_the_counte
     oob_row = row_html(html, loser)
     assert 'data-hx-swap-oob="true"' in oob_row and "refusée" in oob_row and "Refusée automatiquement" in oob_row
     assert re.search(r'<span id="pending-count"[^>]*data-hx-swap-oob="true"[^>]*>1<', html)
-    assert 'id="desk-status"' in html
+    # Read out exactly once: by the row's outcome taking the focus; the desk's live region is emptied.
+    assert announcements(html, live_ids=("desk-status",)) == ["Validée ; 1 demande en conflit a été refusée."]
+    assert re.search(r'<div id="desk-status" data-hx-swap-oob="innerHTML">\s*</div>', html)
     assert status_of(chosen) == BookingStatus.APPROVED and status_of(loser) == BookingStatus.REJECTED
     assert status_of(other) == BookingStatus.REQUESTED
     # The requester whose request was turned down sees it on their booking's page.
@@ -198,7 +200,10 @@ def test_rejecting_with_a_note_and_the_refusal_without_one(client, world, day):
     response = post(client, f"{DESK}/{booking.id}/refuser", {"note": ""}, target=f"booking-{booking.id}")
     html = fragment(response)
     assert response.status_code == 422
-    assert 'role="alert"' in row_html(html, booking) and "motif" in row_html(html, booking).lower()
+    assert "motif" in row_html(html, booking).lower()
+    # The reason is read out once (it takes the focus), neither as an alert too nor in the live region.
+    (said,) = announcements(html, live_ids=("desk-status",))
+    assert "motif" in said.lower()
     assert status_of(booking) == BookingStatus.REQUESTED and audit_count() == before
     # Without JavaScript: the desk again, the reason on the row.
     response = post(client, f"{DESK}/{booking.id}/refuser", {"note": "  "})
@@ -208,6 +213,7 @@ def test_rejecting_with_a_note_and_the_refusal_without_one(client, world, day):
         client, f"{DESK}/{booking.id}/refuser", {"note": "Salle réservée pour le lieu"}, target=f"booking-{booking.id}"
     )
     assert response.status_code == 200 and "Refusée." in fragment(response)
+    assert announcements(fragment(response), live_ids=("desk-status",)) == ["Refusée."]
     db.session.expire_all()
     stored = db.session.get(Booking, booking.id)
     assert stored.status == BookingStatus.REJECTED and stored.decision_note == "Salle réservée pour le lieu"

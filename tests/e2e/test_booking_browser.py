@@ -49,6 +49,17 @@ def test_a_member_books_sees_the_price_live_and_cancels_inline(page):
     page.evaluate("window.stillTheSamePage = true")
     page.get_by_label("Fin").fill(_local(monday, 11))
     expect(summary).to_contain_text("10,00")
+    # Too short: the end is marked invalid and described by the reason; cleared once it passes.
+    ends_at = page.locator("#ends_at")
+    ends_at.fill(f"{monday:%Y-%m-%d}T10:30")
+    expect(ends_at).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#ends_at-error")).to_have_text("Durée minimale : 1 h.")
+    expect(ends_at).to_have_attribute("aria-describedby", "ends_at-error")
+    expect(ends_at).to_have_accessible_description(re.compile("Durée minimale : 1 h."))
+    ends_at.fill(_local(monday, 11))
+    expect(summary).to_contain_text("10,00")
+    expect(ends_at).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#ends_at-error")).to_have_text("")
     # Too early: the reasons it cannot be booked.
     page.get_by_label("Début").fill(_local(monday, 7))
     expect(summary).to_contain_text("Impossible de réserver ce créneau")

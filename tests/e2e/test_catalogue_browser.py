@@ -76,12 +76,17 @@ def test_week_navigation_with_back_and_forward(page, world, monday):
     page.get_by_role("link", name="Semaine suivante").click()
     expect(caption).to_contain_text(f"semaine du lundi {following.day} ")
     expect(page).to_have_url(re.compile(rf"semaine={iso_week(following)}$"))
+    # Read out by the page's polite live region (the focus stays on the link).
+    status = page.locator("#cal-status")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_have_text(re.compile(rf"^Semaine du lundi {following.day} "))
     assert page.evaluate("window.stillTheSamePage") is True
     assert_no_axe_violations(page, "resource page after an htmx swap")
 
     page.get_by_role("link", name="Voir le mois").click()
     expect(page.locator("table.calendar.month")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"mois={following:%Y-%m}$"))
+    expect(status).to_have_text(re.compile(rf"^[A-ZÉ][a-zéû]+ {following.year}$"))
     assert_no_axe_violations(page, "month view")
 
     page.go_back()

@@ -81,6 +81,7 @@ def test_each_booking_event_reaches_the_right_people_in_their_language(smtp):
         assert "Camille Martin demande à réserver" in text and "Atelier couture" in text
         assert "lundi 29 mars 2027, 10:00 – 12:00" in text
         assert 'lang="fr"' in _html(request_mail) and '<a href="http://' in _html(request_mail)
+        assert "<span lang=" not in _html(request_mail)  # a French email needs no marked part
     assert smtp.to(world.member.email) == [] and smtp.to(world.other_manager.email) == []
 
     approve(booking, world.manager, note="Clés à l'accueil", now=NOW)
@@ -93,6 +94,9 @@ def test_each_booking_event_reaches_the_right_people_in_their_language(smtp):
     assert "Clés à l'accueil" in text
     assert f"/agenda/reservations/{booking.id}.ics" in text
     assert 'lang="en-GB"' in _html(approved)
+    # French content in the English email is marked as such in its HTML part, and nowhere else.
+    assert '<span lang="fr">Salle de réunion</span> (<span lang="fr">La Machinerie</span>)' in _html(approved)
+    assert not re.search("[\ue000\ue001]", text + approved["Subject"] + _html(approved))
     assert "Your notifications: http://127.0.0.1:5000/compte/notifications" in text  # every email's footer
     assert len(smtp.to(world.manager.email)) == 1  # the manager who approved is not told about it
 
