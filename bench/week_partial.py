@@ -37,6 +37,7 @@ def main() -> int:
     folder = tempfile.mkdtemp(prefix="fnt-week-")
     os.environ.setdefault("FNT_INSTANCE_PATH", folder)
 
+    from flask_migrate import upgrade
     from sqlalchemy import select
 
     from app import create_app
@@ -48,9 +49,6 @@ def main() -> int:
     from app.demo.data import load_demo
     from app.extensions import db
     from app.models import Resource, User, Venue
-
-    from flask_migrate import upgrade
-
     from tests.helpers import make_test_config
 
     config = make_test_config(f"sqlite:///{folder}/bench.db", Path(folder), WTF_CSRF_ENABLED=False)

@@ -1,5 +1,6 @@
-"""The week's time grid in Chromium: a booking is one block as high as its rows, free time is a
-target per row that the mouse and the keyboard both reach, axe finds nothing."""
+"""The week's time grid in Chromium: a booking is one block as high as its rows (CSS grid placement),
+free time is a target per row that the mouse and the keyboard both reach, axe finds nothing, and
+Chromium's own accessibility tree still reads a table with rows, row headers and cells."""
 
 from __future__ import annotations
 
@@ -49,6 +50,14 @@ def _log_in(page, email: str) -> None:
     expect(page.get_by_role("link", name=re.compile("Mon compte"))).to_be_visible()
 
 
+def _accessible_roles(page) -> list[str]:
+    """The roles of the calendar's nodes in Chromium's accessibility tree (what a screen reader gets,
+    after CSS: ``display: contents`` on rows must not lose them)."""
+    session = page.context.new_cdp_session(page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    return [node.get("role", {}).get("value", "") for node in nodes if not node.get("ignored")]
+
+
 def test_a_booking_is_one_block_as_high_as_its_hours_and_free_slots_are_targets(page, grid, monday):
     room_id, email = grid
     _log_in(page, email)
@@ -62,7 +71,11 @@ def test_a_booking_is_one_block_as_high_as_its_hours_and_free_slots_are_targets(
     box = block.bounding_box()
     assert 2.8 * one_row["height"] <= box["height"] <= 3.2 * one_row["height"]
     assert abs(box["x"] - one_row["x"]) < 2  # Monday's column
+    assert page.evaluate("getComputedStyle(document.querySelector('table.calendar.week')).display") == "grid"
     assert_no_axe_violations(page, "week grid")
+    roles = _accessible_roles(page)
+    assert roles.count("table") == 1 and roles.count("columnheader") == 7
+    assert roles.count("rowheader") == 9 and roles.count("row") == 10  # the days' heads and nine hours
 
     tuesday = monday + timedelta(days=1)
     page.get_by_role("link", name=re.compile(rf"Réserver mardi {tuesday.day} .* de 15 h à 16 h")).click()
