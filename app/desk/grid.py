@@ -32,7 +32,7 @@ from typing import Any
 
 from app.catalogue.calendar import BookedSlot, CellState, Viewer, build_days, row_minutes, row_times
 from app.core.clock import PARIS, paris_to_utc
-from app.models import HOLDING_STATUSES, Booking, Resource
+from app.models import HOLDING_STATUSES, Booking, BookingStatus, Resource
 
 MIN_UNIT = 15  # minutes: the finest column (app.css has pc-1…pc-97, pw-1…pw-97 and cols-1…cols-96)
 DAY_MINUTES = 24 * 60
@@ -186,7 +186,7 @@ def tracks(
         open_runs = _runs(column.cells, None)
         blocks: list[Block] = []
         for booking in own:
-            kind = "pending" if booking.status.value == "pending" else "booking"
+            kind = "pending" if booking.status == BookingStatus.REQUESTED else "booking"
             blocks.append(Block(kind, booking.starts_at, booking.ends_at, booking=booking))
             if buffer and booking.status in HOLDING_STATUSES:
                 for starts_at, ends_at, after in (
