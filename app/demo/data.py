@@ -25,6 +25,7 @@ from app.demo.content import (
     Week,
 )
 from app.demo.documentation import create_documentation
+from app.demo.bookings import create_demo_bookings
 from app.demo.events import create_demo_events
 from app.extensions import db
 from app.models import (
@@ -102,6 +103,7 @@ def _create_consortium(now: datetime) -> None:
     install_default_routing()
     create_documentation(venues, users, themes)
     create_demo_events(now)
+    create_demo_bookings(now)
 
 
 def _create_venue(data: DemoVenue, themes: dict[str, Theme]) -> Venue:
