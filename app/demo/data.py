@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from app.auth.passwords import hash_password
+from app.demo.bookings import create_demo_bookings
 from app.demo.content import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -25,7 +26,6 @@ from app.demo.content import (
     Week,
 )
 from app.demo.documentation import create_documentation
-from app.demo.bookings import create_demo_bookings
 from app.demo.events import create_demo_events
 from app.extensions import db
 from app.models import (
