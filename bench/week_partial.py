@@ -9,8 +9,8 @@ It loads the demo consortium into a fresh SQLite database, books ``--bookings`` 
 of La Machinerie's first space over next week (through the booking engine, approved), logs in as
 the demo member and asks ``/ressources/<id>?semaine=<next week>`` as htmx does (``HX-Request`` and
 ``HX-Target: calendrier``: the fragment alone), 20 times to warm up and then ``-n`` times, and
-prints the median, p90 and mean in milliseconds (CPU time of this process, on a quiet machine
-the figures move by a few per cent from one run to the next). The database and folders are
+prints the median, p90 and mean in milliseconds of CPU time of this process (less sensitive to the
+machine's load than wall-clock time; still compare runs made one after the other). The database and folders are
 removed at the end.
 """
 
@@ -93,9 +93,9 @@ def main() -> int:
     url = f"/ressources/{space_id}?semaine={week}"
     timings = []
     for index in range(20 + options.n):
-        started = time.perf_counter()
+        started = time.process_time()
         response = client.get(url, headers=headers)
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         if response.status_code != 200:
             print(f"status {response.status_code}", file=sys.stderr)
             return 1

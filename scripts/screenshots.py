@@ -20,17 +20,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "screenshots"
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
-# (file name, page, account or None): the account logs in first (the demo's shared password).
+# (file name, page, account or None): the account logs in first (the demo's shared password); a
+# page's #fragment scrolls to its part (the laser's week, the planning's grid).
 PAGES = [
     ("accueil", "/", None),
     ("lieu", "/lieux/la-machinerie", None),
     ("recherche", "/ressources/", None),
     ("ressource", "/ressources/{laser}", None),
+    ("calendrier", "/ressources/{laser}#calendrier", "membre@example.org"),
     ("tableau-de-bord-membre", "/tableau-de-bord", "membre@example.org"),
     ("reservation", "/ressources/{room}/reserver", "membre@example.org"),
     ("tableau-de-bord-gestion", "/tableau-de-bord", "gestion.machinerie@example.org"),
     ("demandes", "/gestion/demandes", "gestion.machinerie@example.org"),
-    ("planning", "/gestion/planning?lieu=la-machinerie&vue=semaine", "gestion.machinerie@example.org"),
+    ("planning", "/gestion/planning?lieu=la-machinerie#planning", "gestion.machinerie@example.org"),
+    ("couleur", "/gestion/lieux/la-machinerie/couleur", "gestion.machinerie@example.org"),
 ]
 
 
