@@ -14,6 +14,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,7 @@ PAGES = [
     ("reservation", "/ressources/{room}/reserver", "membre@example.org"),
     ("tableau-de-bord-gestion", "/tableau-de-bord", "gestion.machinerie@example.org"),
     ("demandes", "/gestion/demandes", "gestion.machinerie@example.org"),
-    ("planning", "/gestion/planning?lieu=la-machinerie#planning", "gestion.machinerie@example.org"),
+    ("planning", "/gestion/planning?lieu=la-machinerie&jour={tomorrow}#planning", "gestion.machinerie@example.org"),
     ("couleur", "/gestion/lieux/la-machinerie/couleur", "gestion.machinerie@example.org"),
 ]
 
@@ -46,6 +47,7 @@ def main() -> None:
     from werkzeug.serving import make_server
 
     from app import create_app
+    from app.core.clock import paris_today
     from app.demo.content import DEMO_PASSWORD
     from app.demo.data import load_demo
     from app.extensions import db
@@ -69,6 +71,7 @@ def main() -> None:
         ids = {
             "laser": db.session.scalar(select(Resource.id).where(Resource.slug == "decoupeuse-laser")),
             "room": db.session.scalar(select(Resource.id).where(Resource.slug == "salle-verriere")),
+            "tomorrow": (paris_today() + timedelta(days=1)).isoformat(),  # the planning: a day ahead
         }
         db.session.remove()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -14,6 +14,7 @@ A track holds, each as one block spanning its real duration (clipped to the axis
 - the buffers before and after each approved booking (the resource's buffer setting): the time
   no other booking may take;
 - the closed times (outside opening hours, a closure, a public holiday) and the outages;
+- the times already past, and those within the notice or beyond the horizon (not bookable);
 - the free slots at the resource's granularity, each a link to the booking form with that slot
   (what the resource's calendar offers: the same engine, ``app.catalogue.calendar.build_days``).
 
@@ -40,7 +41,8 @@ DAY_MINUTES = 24 * 60
 
 @dataclass
 class Block:
-    """One item of a track: ``kind`` is booking, pending, buffer, closed, out_of_service or free;
+    """One item of a track: ``kind`` is booking, pending, buffer, closed, out_of_service, past,
+    out_of_range or free;
     ``column`` (1-based) and ``span`` its place on the axis."""
 
     kind: str
@@ -201,6 +203,9 @@ def tracks(
         for starts_at, ends_at in _runs(column.cells, CellState.OUT_OF_SERVICE):
             why = [o.reason or "" for o in down if o.starts_at < ends_at and o.ends_at > starts_at]
             blocks.append(Block("out_of_service", starts_at, ends_at, reasons=[w for w in dict.fromkeys(why) if w]))
+        for state, kind in ((CellState.PAST, "past"), (CellState.OUT_OF_RANGE, "out_of_range")):
+            for starts_at, ends_at in _runs(column.cells, state):
+                blocks.append(Block(kind, starts_at, ends_at))
         for cell in column.cells:
             if cell.state == CellState.FREE:
                 blocks.append(

@@ -95,8 +95,8 @@ def test_the_day_is_a_track_of_blocks_of_their_real_length(client, venue_day):
     ((column, span, words),) = by_kind["pending"]
     assert (column, span) == (13, 2) and "en attente" in words and "Répétition" in words
     assert [(c, s, w) for c, s, w in by_kind["buffer"]] == [
-        (4, 1, "30 min Battement avant la réservation 10 h 30 – 11 h"),
-        (9, 1, "30 min Battement après la réservation 13 h – 13 h 30"),
+        (4, 1, "Battement avant la réservation 10 h 30 – 11 h"),
+        (9, 1, "Battement après la réservation 13 h – 13 h 30"),
     ]
     ((column, span, words),) = by_kind["closed"]
     assert (column, span) == (17, 2) and words == "Fermé 17 h – 18 h · Ménage"
