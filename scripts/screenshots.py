@@ -14,23 +14,27 @@ import shutil
 import sys
 import tempfile
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "screenshots"
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
-# (file name, page, account or None): the account logs in first (the demo's shared password).
+# (file name, page, account or None): the account logs in first (the demo's shared password); a
+# page's #fragment scrolls to its part (the laser's week, the planning's grid).
 PAGES = [
     ("accueil", "/", None),
     ("lieu", "/lieux/la-machinerie", None),
     ("recherche", "/ressources/", None),
     ("ressource", "/ressources/{laser}", None),
+    ("calendrier", "/ressources/{laser}#calendrier", "membre@example.org"),
     ("tableau-de-bord-membre", "/tableau-de-bord", "membre@example.org"),
     ("reservation", "/ressources/{room}/reserver", "membre@example.org"),
     ("tableau-de-bord-gestion", "/tableau-de-bord", "gestion.machinerie@example.org"),
     ("demandes", "/gestion/demandes", "gestion.machinerie@example.org"),
-    ("planning", "/gestion/planning?lieu=la-machinerie&vue=semaine", "gestion.machinerie@example.org"),
+    ("planning", "/gestion/planning?lieu=la-machinerie&jour={tomorrow}#planning", "gestion.machinerie@example.org"),
+    ("couleur", "/gestion/lieux/la-machinerie/couleur", "gestion.machinerie@example.org"),
 ]
 
 
@@ -43,6 +47,7 @@ def main() -> None:
     from werkzeug.serving import make_server
 
     from app import create_app
+    from app.core.clock import paris_today
     from app.demo.content import DEMO_PASSWORD
     from app.demo.data import load_demo
     from app.extensions import db
@@ -66,6 +71,7 @@ def main() -> None:
         ids = {
             "laser": db.session.scalar(select(Resource.id).where(Resource.slug == "decoupeuse-laser")),
             "room": db.session.scalar(select(Resource.id).where(Resource.slug == "salle-verriere")),
+            "tomorrow": (paris_today() + timedelta(days=1)).isoformat(),  # the planning: a day ahead
         }
         db.session.remove()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

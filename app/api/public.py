@@ -209,7 +209,7 @@ def availability(args, resource_id: int):
                         {
                             "starts_at": cell.starts_at,
                             "ends_at": cell.ends_at,
-                            "state": cell.state.value if cell.state.value != "mine" else "busy",
+                            "state": "busy" if cell.state.value in ("mine", "buffer") else cell.state.value,
                             "free_units": cell.free_units,
                             "pending": cell.pending,
                         }

@@ -9,6 +9,10 @@ from the Paris date and time, so the two daylight-saving weeks need nothing spec
 on the last Sunday of March the 2:00 row does not exist (the cell is closed), on the
 last Sunday of October it lasts two real hours.
 
+A cell that no booking crosses but that a booking's buffer leaves no room in (the buffer
+after a booking, or before the next one: a booking from the cell plus its own buffer would
+reach it) is a buffer ("battement"), shown as such rather than as "occupé".
+
 What holds a slot follows the booking engine (``app/bookings/availability.py``):
 approved and handed-over bookings hold ``[starts_at, holds_until)`` (the buffer
 included); a pending request does not block anyone, it is only shown. A cell is free
@@ -46,6 +50,7 @@ SHOWN_STATUSES = (BookingStatus.REQUESTED, *HOLDING_STATUSES)
 class CellState(enum.StrEnum):
     FREE = "free"  # bookable: a link to the booking form
     BUSY = "busy"  # held by someone else (or, for a kit, every unit out)
+    BUFFER = "buffer"  # no booking in it, but a booking's buffer (before or after it) leaves no room
     MINE = "mine"  # the viewer's own booking or request
     CLOSED = "closed"  # outside opening hours, a closure, or a wall-clock time that does not exist
     OUT_OF_SERVICE = "out_of_service"  # a machine or a kit out of service (maintenance, breakdown)
@@ -247,6 +252,8 @@ def build_days(
                 free = cell.free_units > 0
             if any(o.mine for o in cell.occupants) and (resource.is_exclusive or not free):
                 cell.state = CellState.MINE
+            elif not free and not any(b.holds for b in crossing):
+                cell.state = CellState.BUFFER
             elif not free:
                 cell.state = CellState.BUSY
             elif starts_at < now:

@@ -33,6 +33,30 @@ from app.models.labels import RESOURCE_KIND_LABELS, RESOURCE_KIND_PLURALS, WEEKD
 bp = Blueprint("catalogue", __name__, template_folder="templates")
 
 
+@bp.get("/couleurs-des-lieux.css")
+def venue_colours():
+    """The custom properties of the venues' own colours (``venue-c<id>``, app.core.colours): one
+    short query, revalidated by its ETag (the pages link it; the CSP allows no inline style)."""
+    from hashlib import sha256
+
+    from flask import make_response
+
+    from app.core.contrast import check_venue_colour, is_hex
+
+    rows = db.session.execute(select(Venue.id, Venue.colour).where(Venue.colour.like("#%")).order_by(Venue.id))
+    rules = [
+        f".venue-c{venue_id} {{ --venue: {colour}; --venue-ink: {check_venue_colour(colour).ink}; }}\n"
+        for venue_id, colour in rows
+        if is_hex(colour)
+    ]
+    body = "/* The venues' own colours (app/core/colours.py). */\n" + "".join(rules)
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/css; charset=utf-8"
+    response.headers["Cache-Control"] = "no-cache"
+    response.set_etag(sha256(body.encode()).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
 @bp.get("/lieux/<slug>")
 def venue(slug: str):
     venue = db.session.scalar(

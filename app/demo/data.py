@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.auth.passwords import hash_password
 from app.demo.billing import create_billing
+from app.demo.bookings import create_demo_bookings
 from app.demo.content import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -104,6 +105,7 @@ def _create_consortium(now: datetime) -> None:
     create_documentation(venues, users, themes)
     create_demo_events(now)
     create_billing(now)
+    create_demo_bookings(now)
 
 
 def _create_venue(data: DemoVenue, themes: dict[str, Theme]) -> Venue:

@@ -18,7 +18,8 @@ from sqlalchemy.orm import selectinload
 
 from app.bookings.hours import closures_over, hours_for, hours_text, intervals_on
 from app.bookings.outages import outages_over
-from app.core.clock import paris_to_utc, paris_today
+from app.core.clock import paris_to_utc, paris_today, utcnow
+from app.desk import grid
 from app.extensions import db
 from app.manage.parsing import paris_moment
 from app.models import Booking, BookingStatus, KitCheckKind, Resource, ResourceKind, Venue
@@ -38,6 +39,7 @@ class ResourceDay:
     why_closed: list[str] = field(default_factory=list)  # the closures and holidays crossing the day, in words
     hours: str = ""  # the opening hours of that day, as "9:00-12:00, 14:00-18:00"
     out_of_service: list[Any] = field(default_factory=list)  # the outages of a machine or kit crossing the day
+    blocks: list[grid.Block] = field(default_factory=list)  # the day's track on the time grid (app.desk.grid)
 
 
 def _closure_words(period: Any) -> str:
@@ -70,6 +72,7 @@ def _opening_periods(rows: list[Any], day: date) -> list[tuple[datetime, datetim
 class Day:
     day: date
     rows: list[ResourceDay]
+    axis: grid.Axis | None = None
 
     @property
     def count(self) -> int:
@@ -108,8 +111,10 @@ def bookings_between(venue: Venue, starts_at: datetime, ends_at: datetime) -> li
     return list(db.session.scalars(_loaded(query)))
 
 
-def plan(venue: Venue, days: list[date]) -> list[Day]:
-    """Each day, each resource of the venue (in service, or retired with bookings that day) with its bookings."""
+def plan(venue: Venue, days: list[date], now: datetime | None = None) -> list[Day]:
+    """Each day, each resource of the venue (in service, or retired with bookings that day) with its
+    bookings, and its track on the day's time grid (``app.desk.grid``)."""
+    now = now or utcnow()
     resources = venue_resources(venue)
     first, _ = day_bounds(days[0])
     _, last = day_bounds(days[-1])
@@ -117,6 +122,11 @@ def plan(venue: Venue, days: list[date]) -> list[Day]:
     hours = hours_for(resources)
     closures = closures_over([venue.id], first, last)
     outages = outages_over(resources, first, last)
+    axes = {day: grid.axis_for(day, [r for r in resources if r.is_active], hours, bookings) for day in days}
+    tracks = {
+        resource.id: grid.tracks(resource, days, axes, hours[resource.id], closures, outages, bookings, now)
+        for resource in resources
+    }
     result = []
     for day in days:
         start, end = day_bounds(day)
@@ -129,8 +139,9 @@ def plan(venue: Venue, days: list[date]) -> list[Day]:
                 opening = _opening_periods(hours[resource.id], day)
                 closed = all(_covered(opens, closes, crossing) for opens, closes in opening)
                 down = [o for o in outages if o.resource_id == resource.id and o.starts_at < end and o.ends_at > start]
-                rows.append(ResourceDay(resource, own, closed, why, hours_text(hours[resource.id], start), down))
-        result.append(Day(day, rows))
+                text = hours_text(hours[resource.id], start)
+                rows.append(ResourceDay(resource, own, closed, why, text, down, tracks[resource.id][day]))
+        result.append(Day(day, rows, axes[day]))
     return result
 
 

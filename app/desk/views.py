@@ -21,8 +21,10 @@ from flask_login import current_user
 from app.bookings import service
 from app.bookings.service import Code, Reason, Refusal
 from app.catalogue.calendar import iso_week, monday_of, parse_week
+from app.catalogue.display import clock, day_label
+from app.catalogue.links import booking_url
 from app.core.access import is_staff, staff_only
-from app.core.clock import within_reach
+from app.core.clock import PARIS, within_reach
 from app.core.i18n import format_day
 from app.core.navigation import safe_next_url
 from app.core.web import is_htmx_fragment_request
@@ -529,7 +531,7 @@ def _planning_context():
         "venues": venues,
         "venue": venue,
         "view": view,
-        "days": plan_rules.plan(venue, days),
+        "days": plan_rules.plan(venue, days, now),
         "today": today,
         "now": now,
         "to_hand_over": plan_rules.to_hand_over([venue.id], now),
@@ -538,6 +540,10 @@ def _planning_context():
         "overdue_ids": {booking.id for booking in overdue},  # marked "en retard" in the days' rows
         "handover_of": plan_rules.handover_of,
         "format_day": lambda day: format_day(day, "full"),
+        "day_label": day_label,
+        "clock": clock,
+        "booking_url": booking_url,
+        "paris": PARIS,
     }
 
 

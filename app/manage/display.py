@@ -50,3 +50,10 @@ def _labels():
         "period_label": period_label,
         "is_coordinator": is_coordinator(current_user),
     }
+
+
+def ratio(value: float) -> str:
+    """A contrast ratio as people read it, cut (never rounded up) to two decimals: "4,32" in French."""
+    from flask_babel import format_decimal
+
+    return format_decimal(int(value * 100) / 100, format="0.##")

@@ -13,6 +13,7 @@ from wtforms import (
     EmailField,
     FormField,
     IntegerField,
+    RadioField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -507,3 +508,54 @@ class AudienceForm(Form):
 def choices(pairs) -> list[SelectChoice]:
     """``[(id, label), …]`` → the choices of a select or checkbox list."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class VenueColourForm(Form):
+    """A venue's colour: one of the six (app.core.colours) or one of its own, written #rrggbb, whose
+    contrast is checked against both schemes' backgrounds and for text set on it (app.core.contrast)."""
+
+    choice = RadioField(_l("Couleur du lieu"), validators=[InputRequired(message=_l("Choisissez une couleur."))])
+    custom = StringField(_l("Autre couleur, en hexadécimal (par exemple #c0392b)"), validators=[Length(max=7)])
+
+    def __init__(self, *args, **kwargs):
+        from app.core.colours import VENUE_COLOURS
+        from app.models.labels import VENUE_COLOUR_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.choice.choices = [(name, VENUE_COLOUR_LABELS[name]) for name in VENUE_COLOURS] + [
+            ("custom", _l("Une autre couleur"))
+        ]
+
+    def validate_custom(self, field) -> None:
+        from wtforms.validators import ValidationError
+
+        from app.core.contrast import MARK, TEXT, check_venue_colour, normalised
+        from app.manage.display import ratio
+
+        if self.choice.data != "custom":
+            return
+        colour = normalised(field.data)
+        if colour is None:
+            raise ValidationError(_l("Écrivez la couleur en hexadécimal, par exemple #c0392b."))
+        field.data = colour
+        check = check_venue_colour(colour)
+
+        if not check.marks_ok:
+            raise ValidationError(
+                _l(
+                    "Cette couleur ne ressort pas assez : %(light)s:1 sur le fond clair, %(dark)s:1 sur le fond "
+                    "sombre ; il faut au moins %(least)s:1 sur les deux (choisissez une teinte moyenne).",
+                    light=ratio(check.on_light),
+                    dark=ratio(check.on_dark),
+                    least=ratio(MARK),
+                )
+            )
+        if not check.text_ok:
+            raise ValidationError(
+                _l(
+                    "Un texte posé sur cette couleur serait trop peu lisible : %(ratio)s:1 au mieux ; il faut "
+                    "au moins %(least)s:1.",
+                    ratio=ratio(check.text),
+                    least=ratio(TEXT),
+                )
+            )

@@ -30,6 +30,7 @@ from app.manage.forms import (
     QualificationForm,
     ResourceFilterForm,
     ResourceForm,
+    VenueColourForm,
     choices,
 )
 from app.manage.web import found_or_404, venue_or_404
@@ -219,6 +220,41 @@ def remove_photo(slug: str, resource_id: int, photo_id: int):
 
 
 # --- Closures --------------------------------------------------------------------------------------
+
+
+# --- Colour ----------------------------------------------------------------------------------------
+
+
+@bp.route("/lieux/<slug>/couleur", methods=["GET", "POST"])
+def venue_colour(slug: str):
+    """The venue's colour, for its managers and the coordinators: one of the six or one of its own
+    whose contrast passes (app.core.contrast); the error sits next to the field."""
+    from app.core.colours import VENUE_COLOUR_CHOICES, effective_colour
+    from app.core.contrast import check_venue_colour, is_hex
+    from app.manage.display import ratio
+
+    venue = venue_or_404(slug)
+    own = is_hex(venue.colour)
+    form = VenueColourForm(
+        data={
+            "choice": "custom" if own else effective_colour(venue.colour, venue.id),
+            "custom": venue.colour if own else "",
+        }
+    )
+    if form.validate_on_submit():
+        venue.colour = form.custom.data if form.choice.data == "custom" else form.choice.data
+        db.session.commit()
+        flash(_("La couleur du lieu est enregistrée."), "success")
+        return redirect(url_for("manage.venue_colour", slug=venue.slug), code=303)
+    check = check_venue_colour(venue.colour) if own else None
+    return form_page(
+        "manage/venue_colour.html",
+        form,
+        venue=venue,
+        check=check,
+        ratio=ratio,
+        choices_classes=VENUE_COLOUR_CHOICES,
+    )
 
 
 def _closures_url(venue: Venue) -> str:

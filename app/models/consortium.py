@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.colours import effective_colour
+from app.core.colours import colour_class
 from app.extensions import db
 from app.models.types import ClosureStatus, UTCDateTime, str_enum, utcnow
 
@@ -65,7 +65,7 @@ class Venue(db.Model):
     representative_role: Mapped[str] = mapped_column(sa.String(120), default="")
     is_lead: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
-    # One of the six venue colours (app.core.colours), its mark everywhere beside its name.
+    # One of the six venue colours (app.core.colours) or one of its own, #rrggbb, its mark everywhere beside its name.
     colour: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -91,8 +91,8 @@ class Venue(db.Model):
 
     @property
     def colour_class(self) -> str:
-        """The CSS class that gives the venue's elements its colour (``venue-brique``…)."""
-        return f"venue-{effective_colour(self.colour, self.id)}"
+        """The CSS class that gives the venue's elements its colour (``venue-brique``…, ``venue-c3``)."""
+        return colour_class(self.colour, self.id)
 
     @property
     def managers(self) -> list[User]:

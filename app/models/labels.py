@@ -51,3 +51,13 @@ OPEN_TO_PHRASES = {
     Audience.NEWCOMER: _l("au consortium, aux partenaires et aux porteurs de projet"),
     Audience.EXTERNAL: _l("à tout le monde"),
 }
+
+# The six venue colours (app.core.colours), as the colour form names them.
+VENUE_COLOUR_LABELS = {
+    "brique": _l("Brique"),
+    "ocre": _l("Ocre"),
+    "pre": _l("Pré"),
+    "lagune": _l("Lagune"),
+    "indigo": _l("Indigo"),
+    "prune": _l("Prune"),
+}

@@ -80,11 +80,11 @@ def test_approved_bookings_block_with_their_buffer_and_pending_requests_do_not(r
 
     _, days = week(room)
     tuesday = days[date(2027, 3, 9)]
-    # 9:00-10:00 plus its half-hour buffer would run into the booking at 10:00.
-    assert tuesday[time(9)].state == CellState.BUSY
+    # 9:00-10:00 plus its half-hour buffer would run into the booking at 10:00: a buffer (issue 22).
+    assert tuesday[time(9)].state == CellState.BUFFER
     assert tuesday[time(10)].state == CellState.BUSY
     assert tuesday[time(11)].state == CellState.BUSY
-    assert tuesday[time(12)].state == CellState.BUSY  # the buffer until 12:30
+    assert tuesday[time(12)].state == CellState.BUFFER  # the booking's buffer until 12:30
     assert tuesday[time(13)].state == CellState.FREE
     assert tuesday[time(15)].state == CellState.FREE and tuesday[time(15)].pending
     assert tuesday[time(16)].state == CellState.FREE and not tuesday[time(16)].occupants

@@ -109,7 +109,7 @@ def test_free_slots_link_to_the_booking_form_with_an_accessible_name(client, wor
     assert name in text_of(table)
     # Every cell says something in words; Saturdays and Sundays are closed.
     # (a block of several rows, such as a closed day, is one cell spanning them: issue 22).
-    cells = re.findall(r"<td class=\"slot [a-z_]+\"(?: rowspan=\"(\d+)\")?>(.*?)</td>", table, re.S)
+    cells = re.findall(r"<td class=\"slot [a-z_]+ gc-\d gr-\d+ gh-\d+\"(?: rowspan=\"(\d+)\")?>(.*?)</td>", table, re.S)
     assert sum(int(span or 1) for span, _ in cells) == 9 * 7 and all(text_of(cell) for _, cell in cells)
     assert "Fermé 9 h à 18 h" in text_of(table)  # Saturday and Sunday: one closed block each
     assert text_of(table).count("Fermé 9 h à 18 h") >= 2  # (and a public holiday, some weeks)
@@ -186,7 +186,7 @@ def test_an_unreadable_week_or_month_shows_the_current_week(client, world):
     for query in ("?semaine=bientot", "?semaine=2026-W60", "?mois=2026-13"):
         response = client.get(f"/ressources/{world.room.id}{query}")
         assert response.status_code == 200
-        assert '<table class="calendar week">' in response.get_data(as_text=True)
+        assert '<table class="calendar week time-grid">' in response.get_data(as_text=True)
 
 
 @pytest.fixture()

@@ -112,15 +112,39 @@ def test_the_demo_creates_the_six_venues_with_their_themes(app):
     ).all()
     assert {o.name for o in venue_organisations} == {v.name for v in venues.values()}
     assert {o.audience for o in venue_organisations} == {Audience.CONSORTIUM}
-    # Organisations of every audience, and no member's booking: the engine makes those (the demo's
-    # events book their spaces through it).
+    # Organisations of every audience.
     audiences = set(db.session.scalars(select(Organisation.audience)))
     assert {Audience.CONSORTIUM, Audience.PARTNER, Audience.EXTERNAL} <= audiences
     # The billing demo's bookings (``app.demo.billing``), made by the engine as of past moments, are
     # all past: every slot to come is free for the tests and the visitors.
-    members = db.session.scalars(select(Booking).where(Booking.kind != "event")).all()
-    assert {booking.requester.email for booking in members} == {"externe@example.org"}
-    assert all(booking.ends_at < utcnow() for booking in members)
+    billed = db.session.scalars(
+        select(Booking).join(Booking.requester).where(User.email == "externe@example.org")
+    ).all()
+    assert billed and all(booking.ends_at < utcnow() for booking in billed)
+
+
+def test_the_demo_has_bookings_requests_and_a_closure_around_now(app):
+    """Made through the engine around the moment it is loaded (app/demo/bookings.py), so that the homes,
+    the desk and the planning are not empty; none on the space the tests and benchmarks measure."""
+    from app.core.clock import paris_today
+    from app.models import BookingStatus, Closure
+
+    load_demo(production=False)
+    # The billing demo's bookings (of externe@example.org) are past; these are around now.
+    bookings = db.session.scalars(
+        select(Booking).join(Booking.requester).where(Booking.kind != "event", User.email != "externe@example.org")
+    ).all()
+    statuses = [b.status for b in bookings]
+    assert statuses.count(BookingStatus.APPROVED) >= 6 and statuses.count(BookingStatus.REQUESTED) >= 2
+    today = paris_today()
+    days = {(b.starts_at.astimezone(PARIS).date() - today).days for b in bookings}
+    assert min(days) >= 0 and max(days) <= 20
+    mine = [b for b in bookings if b.requester.email == "membre@example.org"]
+    assert len(mine) >= 3 and all(b.status == BookingStatus.APPROVED for b in mine)
+    assert not {b.resource.slug for b in bookings} & {"salle-verriere", "coworking"}
+    assert any(b.resource.venue.slug == "la-machinerie" and b.status == BookingStatus.REQUESTED for b in bookings)
+    closure = db.session.scalars(select(Closure)).one()
+    assert closure.reason == "Assemblée générale du FabLab" and closure.venue.slug == "la-machinerie"
 
 
 def test_the_demo_resources_have_their_kinds_units_training_and_tariffs(app):

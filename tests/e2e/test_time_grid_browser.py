@@ -1,5 +1,6 @@
-"""The week's time grid in Chromium: a booking is one block as high as its rows, free time is a
-target per row that the mouse and the keyboard both reach, axe finds nothing."""
+"""The week's time grid in Chromium: a booking is one block as high as its rows (CSS grid placement),
+free time is a target per row that the mouse and the keyboard both reach, axe finds nothing, and
+Chromium's own accessibility tree still reads a table with rows, row headers and cells."""
 
 from __future__ import annotations
 
@@ -49,6 +50,14 @@ def _log_in(page, email: str) -> None:
     expect(page.get_by_role("link", name=re.compile("Mon compte"))).to_be_visible()
 
 
+def _accessible_roles(page) -> list[str]:
+    """The roles of the calendar's nodes in Chromium's accessibility tree (what a screen reader gets,
+    after CSS: ``display: contents`` on rows must not lose them)."""
+    session = page.context.new_cdp_session(page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    return [node.get("role", {}).get("value", "") for node in nodes if not node.get("ignored")]
+
+
 def test_a_booking_is_one_block_as_high_as_its_hours_and_free_slots_are_targets(page, grid, monday):
     room_id, email = grid
     _log_in(page, email)
@@ -62,7 +71,11 @@ def test_a_booking_is_one_block_as_high_as_its_hours_and_free_slots_are_targets(
     box = block.bounding_box()
     assert 2.8 * one_row["height"] <= box["height"] <= 3.2 * one_row["height"]
     assert abs(box["x"] - one_row["x"]) < 2  # Monday's column
+    assert page.evaluate("getComputedStyle(document.querySelector('table.calendar.week')).display") == "grid"
     assert_no_axe_violations(page, "week grid")
+    roles = _accessible_roles(page)
+    assert roles.count("table") == 1 and roles.count("columnheader") == 7
+    assert roles.count("rowheader") == 9 and roles.count("row") == 10  # the days' heads and nine hours
 
     tuesday = monday + timedelta(days=1)
     page.get_by_role("link", name=re.compile(rf"Réserver mardi {tuesday.day} .* de 15 h à 16 h")).click()
@@ -88,3 +101,72 @@ def test_the_keyboard_goes_from_the_block_to_the_next_free_slot(page, grid, mond
     assert monday_links == ["09:00", "13:00"]
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/reserver\?debut={monday:%Y-%m-%d}T13(:|%3A)00"))
+
+
+# --- The managers' planning (app/desk/grid.py) ------------------------------------------------------
+
+
+@pytest.fixture()
+def planning_day(app):
+    from app.models import Closure, VenueRole
+    from tests.factories import add_membership, make_resource, make_venue
+    from tests.look.test_planning_grid import _book, _ordinary_day
+
+    venue = make_venue(days=range(7))
+    room = make_resource(venue, slot_minutes=60, notice_minutes=0, buffer_minutes=30)
+    manager = make_user("gestion@test.example", "Gestionnaire")
+    add_membership(manager, venue, VenueRole.MANAGER)
+    day = _ordinary_day(9)
+    other = make_user("autre@test.example", "Dominique Petit")
+    _book(room, other, day, time(11), time(13), purpose="Atelier sérigraphie")
+    _book(room, other, day, time(15), time(16), BookingStatus.REQUESTED, purpose="Répétition")
+    db.session.add(
+        Closure(
+            venue=venue, starts_at=paris_to_utc(day, time(17)), ends_at=paris_to_utc(day, time(18)), reason="Ménage"
+        )
+    )
+    db.session.commit()
+    room_id = room.id
+    db.session.commit()
+    return room_id, day
+
+
+def test_the_planning_day_is_a_grid_of_blocks_free_slots_are_targets_for_mouse_and_keyboard(page, planning_day):
+    room_id, day = planning_day
+    _log_in(page, "gestion@test.example")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/gestion/planning?jour={day.isoformat()}")
+    booking = page.locator("ol.track li.booking")
+    expect(booking).to_contain_text("Atelier sérigraphie")
+    free = page.locator("ol.track li.free").first.bounding_box()  # 9:00-10:00: two columns
+    box = booking.bounding_box()  # 11:00-13:00: four columns, starting two hours after 9:00
+    assert 1.9 * free["width"] <= box["width"] <= 2.1 * free["width"]
+    assert abs(box["x"] - (free["x"] + 2 * (free["width"] + 2))) < 4
+    buffer_after = page.locator("ol.track li.buffer").nth(1).bounding_box()
+    assert abs(buffer_after["x"] - (box["x"] + box["width"] + 2)) < 3  # right after the booking
+    assert 0.4 * free["width"] <= buffer_after["width"] <= 0.6 * free["width"]  # half an hour
+    pending = page.locator("ol.track li.pending").bounding_box()
+    at_three = page.locator("ol.track li.free").nth(2).bounding_box()  # 15:00, under the request
+    assert abs(pending["x"] - at_three["x"]) < 2 and abs(pending["y"] - at_three["y"]) >= at_three["height"]
+    page.screenshot(path="/tmp/planning-day.png", full_page=True)
+    assert_no_axe_violations(page, "planning time grid")
+
+    page.get_by_role("link", name=re.compile(r"Libre : réserver Salle de réunion .* de 14 h à 15 h")).click()
+    expect(page).to_have_url(re.compile(rf"/ressources/{room_id}/reserver\?debut={day:%Y-%m-%d}T14(:|%3A)00"))
+
+    page.goto(f"/gestion/planning?jour={day.isoformat()}")
+    page.get_by_role("link", name="Voir la semaine").focus()
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement.getAttribute('href') || ''")
+        if "/reserver?debut=" in href or "/reservations/" in href:
+            reached.append(href.split("debut=")[1][11:16] if "debut=" in href else "booking")
+        if reached[-1:] == ["16:00"]:
+            break
+    else:
+        pytest.fail(f"the keyboard did not reach the 16:00 slot (reached {reached})")
+    # In time order: 9:00, the booking at 11:00, 14:00, the request at 15:00, 15:00, 16:00.
+    assert reached == ["09:00", "booking", "14:00", "booking", "15:00", "16:00"]
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/reserver\?debut={day:%Y-%m-%d}T16(:|%3A)00"))

@@ -73,3 +73,11 @@ def test_the_planning_marks_its_venue_by_colour_and_by_name(client):
     page = client.get("/gestion/planning?lieu=la-machinerie").get_data(as_text=True)
     assert '<div id="planning" class="venue-pre">' in page
     assert '<span class="venue-tag">La Machinerie</span>' in page
+
+
+def test_the_programme_marks_each_event_by_its_venues_colour_and_name(client):
+    load_demo()
+    colonel = db.session.scalar(db.select(Venue).where(Venue.slug == "maison-du-colonel"))
+    page = client.get("/programme").get_data(as_text=True)
+    assert f'<li class="card {colonel.colour_class}">' in page
+    assert '<span class="venue-tag">La Maison du Colonel</span>' in page

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 import app as app_package
+from app.core import contrast as wcag
+from app.core.contrast import contrast, luminance
 
 STYLESHEET = Path(app_package.__file__).parent / "static" / "css" / "app.css"
 DARK_MEDIA = "@media (prefers-color-scheme: dark)"
@@ -33,17 +35,6 @@ def palettes() -> dict[str, dict[str, str]]:
     dark_css = css[css.index(DARK_MEDIA) :]
     dark = {**light, **_properties(_root_block(dark_css))}
     return {"light": light, "dark": dark}
-
-
-def luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(a: str, b: str) -> float:
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def test_the_contrast_formula_gives_the_known_extremes():
@@ -89,3 +80,9 @@ def test_each_venue_colour_is_a_visible_mark_and_carries_text(scheme):
             assert contrast(colour, palette[background]) >= 3, (name, background)
         assert contrast(palette["venue-ink"], colour) >= 4.5, name
     assert len({palette[f"venue-{name}"] for name in VENUE_COLOURS}) == 6
+
+
+def test_the_venue_colour_check_uses_the_stylesheets_backgrounds_and_inks():
+    light, dark = palettes()["light"], palettes()["dark"]
+    assert (light["paper"], dark["paper"]) == (wcag.LIGHT_PAPER, wcag.DARK_PAPER)
+    assert set(wcag.INKS) == {light["venue-ink"], dark["venue-ink"]}

@@ -1,6 +1,7 @@
 """The week as a time grid: a booking, a pending request, a closure is one block spanning its real
-duration (rows of the table, ``rowspan``, its times written in it); free time stays one target
-per row. Across the autumn clock change, the 2:00 row lasts two real hours and a night booking
+duration (a table for screen readers, with ``rowspan``; laid out by CSS grid, each cell placed by
+its classes: ``gc-`` its column, ``gr-`` its first row, ``gh-`` the rows it spans; its times
+written in it); free time stays one target per row. Across the autumn clock change, the 2:00 row lasts two real hours and a night booking
 from 1:00 to 4:00 is still one block of three rows."""
 
 from __future__ import annotations
@@ -28,13 +29,14 @@ def _last_sunday_of_october_after(today: date) -> date:
 
 def _book(resource, user, day: date, start: time, end: time, status=BookingStatus.APPROVED):
     starts_at, ends_at = paris_to_utc(day, start), paris_to_utc(day, end)
+    held = ends_at + timedelta(minutes=resource.buffer_minutes)
     db.session.add(
         Booking(
             resource=resource,
             requester=user,
             starts_at=starts_at,
             ends_at=ends_at,
-            holds_until=ends_at,
+            holds_until=held,
             exclusive=True,
             quantity=1,
             purpose="",
@@ -44,16 +46,25 @@ def _book(resource, user, day: date, start: time, end: time, status=BookingStatu
 
 
 def _rows(page: str) -> list[tuple[str, str]]:
-    """(the row's time, its HTML) for each row of the week's table."""
+    """(the row's time, its HTML) for each row of the week's table; each row's header is placed in the
+    grid's first column, on the grid row of its own (the caption and the days' heads take two)."""
+    assert '<table class="calendar week time-grid">' in page
     body = page[page.index("<tbody>") : page.index("</tbody>")]
-    return [(text_of(head), row) for head, row in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', body, re.S)]
+    found = re.findall(r'<th scope="row" class="gc-1 gr-(\d+)">(.*?)</th>(.*?)</tr>', body, re.S)
+    assert [int(row) for row, _, _ in found] == list(range(3, 3 + len(found)))
+    return [(text_of(head), f'<tr data-row="{row}">{html}') for row, head, html in found]
 
 
 def _cells(row_html: str) -> list[tuple[int, str]]:
-    return [
-        (int(span or 1), text_of(content))
-        for span, content in re.findall(r'<td class="slot [a-z_]+"(?: rowspan="(\d+)")?>(.*?)</td>', row_html, re.S)
-    ]
+    """(rows spanned, text) of each cell of a row: its grid placement says the same as its rowspan,
+    on the row's own grid row, in the columns of the days (2 to 8)."""
+    row = int(re.match(r'<tr data-row="(\d+)">', row_html).group(1))
+    cells = re.findall(
+        r'<td class="slot [a-z_]+ gc-(\d) gr-(\d+) gh-(\d+)"(?: rowspan="(\d+)")?>(.*?)</td>', row_html, re.S
+    )
+    for column, start, height, span, _ in cells:
+        assert int(start) == row and int(height) == int(span or 1) and 2 <= int(column) <= 8
+    return [(int(height), text_of(content)) for _, _, height, _, content in cells]
 
 
 def test_a_night_booking_is_one_block_of_its_real_length_across_the_autumn_clock_change(client):
@@ -88,3 +99,21 @@ def test_free_time_stays_one_target_per_row_and_a_pending_request_is_shown_in_it
         assert span == 1 and words.startswith("Libre") and "demande en attente" in words
     links = re.findall(rf'href="/ressources/{room.id}/reserver\?debut={day:%Y-%m-%d}T(\d\d):00', page)
     assert links == [f"{hour:02d}" for hour in range(9, 18)]  # each free hour its own target
+
+
+def test_the_buffers_before_and_after_a_booking_are_blocks_of_their_own(client):
+    venue = make_venue(days=range(7))
+    room = make_resource(venue, slot_minutes=60, notice_minutes=0, buffer_minutes=30)
+    day = paris_today() + timedelta(days=9)
+    _book(room, make_user(name="Autre Membre"), day, time(11), time(13))
+    db.session.commit()
+    by_hour = dict(_rows(client.get(f"/ressources/{room.id}?semaine={iso_week(day)}").get_data(as_text=True)))
+    column = day.weekday()
+    # 10:00: a booking from there (one hour plus its 30 min buffer) would reach 11:00; 13:00: the
+    # booking's own buffer holds 13:00-13:30. Both are "Battement", not "Occupé"; 14:00 is free.
+    before, booked, after = (_cells(by_hour[hour])[column] for hour in ("10 h", "11 h", "13 h"))
+    assert before == (1, "Battement 30 min avant ou après une réservation")
+    assert booked == (2, "Occupé 11 h à 13 h")
+    assert after == before
+    assert _cells(by_hour["14 h"])[column][1].startswith("Libre")
+    assert _cells(by_hour["9 h"])[column][1].startswith("Libre")

@@ -160,6 +160,8 @@ def test_a_kit_out_of_service_refuses_bookings_with_its_reason_shows_everywhere_
     assert "Hors service jusqu'au" in venue_page and "Révision" in venue_page
     week = day.isocalendar()
     calendar = client.get(f"/ressources/{world.kit.id}?semaine={week[0]}-W{week[1]:02d}").get_data(as_text=True)
-    assert re.search(r'class="slot out_of_service"( rowspan="\d+")?>Hors service', calendar)  # one block (issue 22)
+    assert re.search(
+        r'class="slot out_of_service gc-\d gr-\d+ gh-\d+"( rowspan="\d+")?>Hors service', calendar
+    )  # one block (issue 22)
     planning = text_of(client.get(f"/gestion/planning?lieu={world.venue.slug}&jour={day}").get_data(as_text=True))
     assert "Hors service" in planning and "Révision" in planning

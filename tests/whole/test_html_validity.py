@@ -15,6 +15,7 @@ from app.extensions import db
 from tests.crawl import ROLES, crawl_as, nu_errors, vnu_command
 
 
+@pytest.mark.timeout(400)  # the demo's bookings add pages; slow on a loaded machine
 def test_every_page_of_every_role_is_valid_html(app, tmp_path):
     vnu_command()  # skips at once when the checker cannot run
     assert load_demo()
