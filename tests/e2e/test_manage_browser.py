@@ -35,11 +35,11 @@ def test_a_manager_creates_a_resource_with_a_tariff_and_the_pages_pass_axe(page)
 
     # A mistake: the form comes back (422, swapped by htmx) with the message next to the field.
     page.get_by_label("Type de ressource").select_option("machine")
-    page.get_by_label("Nom", exact=True).fill("Imprimante 3D")
+    page.get_by_role("textbox", name="Nom", exact=True).fill("Imprimante 3D")
     page.get_by_role("group", name="Tarif consortium").get_by_label("À l'heure (€)").fill("-4")
     page.get_by_role("button", name="Créer la ressource").click()
     expect(page.get_by_text("Un montant ne peut pas être négatif.", exact=True)).to_be_visible()
-    expect(page.get_by_label("Nom", exact=True)).to_have_value("Imprimante 3D")
+    expect(page.get_by_role("textbox", name="Nom", exact=True)).to_have_value("Imprimante 3D")
     assert_no_axe_violations(page, "resource form with errors")
 
     page.get_by_role("group", name="Tarif consortium").get_by_label("À l'heure (€)").fill("4,50")

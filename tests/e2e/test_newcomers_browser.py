@@ -88,9 +88,9 @@ def test_newcomer_journey_in_the_browser(page, outbox, clock):
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
 
     page.goto(_link(outbox, "ines@example.org", "/projets/invitation/"))
-    expect(page.get_by_label("Structure", exact=True)).to_have_value("Inès Durand")
-    page.get_by_label("Structure", exact=True).fill("Collectif Hortillon")
-    page.get_by_label("Mot de passe", exact=True).fill("un mot de passe long")
+    expect(page.get_by_role("textbox", name="Structure", exact=True)).to_have_value("Inès Durand")
+    page.get_by_role("textbox", name="Structure", exact=True).fill("Collectif Hortillon")
+    page.locator("#password").fill("un mot de passe long")
     page.get_by_label("Confirmez le mot de passe").fill("un mot de passe long")
     page.get_by_role("button", name="Ouvrir mon compte").click()
     expect(page.get_by_text("Bienvenue, Inès Durand ! Votre compte est ouvert.")).to_be_visible()
