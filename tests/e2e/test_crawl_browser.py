@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import axe_playwright_python
@@ -127,7 +128,10 @@ def test_every_kind_of_page_of_every_role(browser, live_server, app, language):
     assert load_demo()
     db.session.commit()
     started = time.monotonic()
-    planned = _plan(app, language)
+    # The links are followed in a thread of their own: Playwright keeps an asyncio loop running in
+    # this one, and the agreements' PDFs met on the way are sealed with pyHanko's ``asyncio.run``.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        planned = pool.submit(_plan, app, language).result()
     print(f"{language}: links followed in {time.monotonic() - started:.0f} s")
     problems: list[str] = []
     for role, urls in planned.items():
