@@ -31,13 +31,14 @@ from sqlalchemy.orm import Session
 from app.agreements.snapshot import FREE_CANCELLATION_HOURS, LATE_CANCELLATION_SHARE
 from app.billing import numbering, sources
 from app.billing.models import BillingIdentity, DocumentKind, Invoice, InvoiceLine, InvoicingSchedule
-from app.bookings.signals import booking_approved, booking_cancelled, booking_edited
+from app.bookings.signals import booking_approved, booking_cancelled, booking_edited, booking_returned
 from app.core.clock import PARIS
 from app.extensions import db
 from app.models import AuditEntry, Booking, BookingStatus, OrganisationKind, User, utcnow
 
 _TO_INVOICE = "billing.to_invoice"
 _TO_CREDIT = "billing.to_credit"
+_TO_SETTLE_DEPOSIT = "billing.to_settle_deposit"
 BILLED_CHANGES = {"starts_at", "ends_at", "quantity", "price_cents"}
 
 
@@ -135,6 +136,7 @@ def _new_document(
     now: datetime,
     credits: Invoice | None = None,
     reason: str = "",
+    due_now: bool = False,
 ) -> Invoice:
     seller = credits.seller if credits is not None else seller_of(identity)
     if credits is not None:
@@ -142,7 +144,10 @@ def _new_document(
     else:
         assert first is not None
         buyer, business = buyer_of(first)
-    rate = seller["vat_rate_basis_points"]
+    # What lies outside the scope of VAT (a kept deposit) is billed on a document of its own, with
+    # no VAT whatever the venue's identity (``sources.OUT_OF_VAT_SCOPE``).
+    out_of_scope = all(line.source_type in sources.OUT_OF_VAT_SCOPE for line in lines)
+    rate = 0 if out_of_scope else seller["vat_rate_basis_points"]
     for position, line in enumerate(lines, start=1):
         line.position = position
         line.vat_rate_basis_points = rate
@@ -156,7 +161,7 @@ def _new_document(
         year=year,
         sequence=sequence,
         issued_at=now,
-        due_on=now.astimezone(PARIS).date() + timedelta(days=0 if credits else seller["payment_terms_days"]),
+        due_on=now.astimezone(PARIS).date() + timedelta(days=0 if credits or due_now else seller["payment_terms_days"]),
         buyer_id=credits.buyer_id if credits is not None else first.requester_id,  # type: ignore[union-attr]
         organisation_id=credits.organisation_id if credits is not None else first.organisation_id,  # type: ignore[union-attr]
         business_buyer=business,
@@ -219,12 +224,16 @@ def outstanding_net(source_type: str, source_id: int) -> list[tuple[InvoiceLine,
 
 
 def invoices_of_booking(booking_id: int) -> list[Invoice]:
-    """The invoices and credit notes with a line about the booking, oldest first."""
+    """The invoices and credit notes with a line about the booking (its price, or its kit's deposit
+    kept), oldest first."""
     return list(
         db.session.scalars(
             select(Invoice)
             .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
-            .where(InvoiceLine.source_type == sources.BOOKING, InvoiceLine.source_id == booking_id)
+            .where(
+                InvoiceLine.source_type.in_((sources.BOOKING, sources.KEPT_DEPOSIT)),
+                InvoiceLine.source_id == booking_id,
+            )
             .order_by(Invoice.id)
             .distinct()
         )
@@ -359,7 +368,8 @@ def issue_pending(session: Session) -> None:
     """The documents this transaction calls for (see the module's docstring)."""
     to_credit: dict[int, tuple[int, int | None, str]] = session.info.pop(_TO_CREDIT, {})
     to_invoice: list[int] = session.info.pop(_TO_INVOICE, [])
-    if not to_credit and not to_invoice:
+    to_settle: dict[int, int | None] = session.info.pop(_TO_SETTLE_DEPOSIT, {})
+    if not to_credit and not to_invoice and not to_settle:
         return
     now = utcnow()
     items: list[tuple[str, int, int]] = []
@@ -382,6 +392,13 @@ def issue_pending(session: Session) -> None:
         # a free booking approved at once costs no query at all.
         bookings = [booking for booking_id in to_invoice if (booking := session.get(Booking, booking_id)) is not None]
         invoice(bookings, now=now, on_approval=True)
+    if to_settle:
+        from app.billing import deposits
+
+        for booking_id, actor_id in to_settle.items():
+            booking = session.get(Booking, booking_id)
+            if booking is not None:
+                deposits.settle(booking, session.get(User, actor_id) if actor_id else None, now)
 
 
 def _bill_kept_share(booking: Booking, share: int, actor_id: int | None, reason: str, now: datetime) -> bool:
@@ -430,6 +447,12 @@ def _on_approved(booking: Booking, actor: User | None = None, **_extra) -> None:
     _note_invoice(booking)
 
 
+@booking_returned.connect
+def _on_returned(booking: Booking, actor: User | None = None, **_extra) -> None:
+    # The part of the deposit kept, if any, is invoiced and settled by the deposit before the commit.
+    db.session.info.setdefault(_TO_SETTLE_DEPOSIT, {})[booking.id] = actor.id if actor else None
+
+
 @booking_cancelled.connect
 def _on_cancelled(booking: Booking, actor: User | None = None, reason: str = "", **_extra) -> None:
     if booking.is_event:
@@ -463,6 +486,7 @@ def _forget(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_TO_INVOICE, None)
         session.info.pop(_TO_CREDIT, None)
+        session.info.pop(_TO_SETTLE_DEPOSIT, None)
 
 
 _MUTABLE = {"file_name", "sha256", "rendered_at"}

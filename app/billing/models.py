@@ -61,6 +61,11 @@ class BillingIdentity(db.Model):
         return ", ".join(part for part in (self.street, f"{self.postal_code} {self.city}".strip()) if part)
 
 
+# The source of a line for the part of a kit's deposit a venue kept at its return (source_id: the
+# booking): outside the scope of VAT, and settled by the deposit itself (``app.billing.deposits``).
+KEPT_DEPOSIT = "kept_deposit"
+
+
 class DocumentKind(enum.StrEnum):
     INVOICE = "invoice"  # facture
     CREDIT_NOTE = "credit_note"  # avoir
@@ -140,6 +145,12 @@ class Invoice(db.Model):
     def is_credit_note(self) -> bool:
         return self.kind == DocumentKind.CREDIT_NOTE
 
+    @property
+    def is_kept_deposit(self) -> bool:
+        """A document about a kit's deposit kept (outside the scope of VAT; an invoice of it is
+        settled by the deposit, a credit note of it gives that part of the deposit back)."""
+        return bool(self.lines) and all(line.source_type == KEPT_DEPOSIT for line in self.lines)
+
     def __repr__(self) -> str:
         return f"<Invoice {self.number} {self.kind}>"
 
@@ -177,6 +188,7 @@ class PaymentMethod(enum.StrEnum):
     CHEQUE = "cheque"
     CASH = "cash"  # espèces
     CARD = "card"  # carte, en ligne (app.billing.online)
+    DEPOSIT = "deposit"  # retenue sur caution: a kit's deposit kept settles its own invoice (app.billing.deposits)
 
 
 class Payment(db.Model):

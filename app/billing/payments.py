@@ -69,9 +69,15 @@ def _bookings_of(invoice: Invoice) -> list[Booking]:
 
 
 def record_payment(
-    invoice: Invoice, method: PaymentMethod, amount_cents: int, received_on: date, reference: str, actor: User
+    invoice: Invoice,
+    method: PaymentMethod,
+    amount_cents: int,
+    received_on: date,
+    reference: str,
+    actor: User | None,
 ) -> Payment:
-    """A payment received offline (transfer, cheque, cash), partial or whole; never more than is due."""
+    """A payment received offline (transfer, cheque, cash, or the deposit withheld: ``app.billing.deposits``),
+    partial or whole; never more than is due."""
     if invoice.kind != DocumentKind.INVOICE:
         raise PaymentRefused(_l("Un avoir ne se paie pas."))
     due = balance(invoice).due_cents
@@ -87,7 +93,7 @@ def record_payment(
         amount_cents=amount_cents,
         received_on=received_on,
         reference=reference.strip(),
-        recorded_by_id=actor.id,
+        recorded_by_id=actor.id if actor is not None else None,
     )
     db.session.add(payment)
     db.session.flush()

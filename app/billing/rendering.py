@@ -25,6 +25,7 @@ def render_html(invoice: Invoice) -> str:
         mentions=facturx.mentions(invoice),
         issued_on=facturx.issue_day(invoice),
         output_intent_rule=_output_intent_rule(),
+        out_of_scope_wording=facturx.OUT_OF_SCOPE_WORDING,
     )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.billing import identity as identity_rules
 from app.billing import (
-    issuing,  # noqa: F401  (connects the receivers of the booking engine's signals)
+    issuing,  # also connects the receivers of the booking engine's signals
     online,
     payments,
     providers,
@@ -60,7 +60,10 @@ METHOD_LABELS = {
     PaymentMethod.CHEQUE: _l("Chèque"),
     PaymentMethod.CASH: _l("Espèces"),
     PaymentMethod.CARD: _l("Carte (en ligne)"),
+    PaymentMethod.DEPOSIT: _l("Retenue sur caution"),
 }
+# The deposit withheld settles only the invoice of a kept deposit (``app.billing.deposits``), never by hand.
+RECORDABLE_METHODS = [method for method in METHOD_LABELS if method != PaymentMethod.DEPOSIT]
 REFUND_LABELS = {
     RefundStatus.PENDING: _l("Remboursement en cours"),
     RefundStatus.SUCCEEDED: _l("Remboursé sur la carte"),
@@ -82,6 +85,20 @@ def _labels():
         "invoice_kind_labels": KIND_LABELS,
         "refund_labels": REFUND_LABELS,
     }
+
+
+@bp.app_context_processor
+def _booking_invoices():
+    """``booking_invoices(booking)``: the invoices and credit notes of a booking (its price, its kit's
+    deposit kept) that the person looking may open, each with its state, for the booking's page."""
+
+    def booking_invoices(booking) -> list[tuple[Invoice, payments.InvoiceState | None]]:
+        if not current_user.is_authenticated:
+            return []
+        found = issuing.invoices_of_booking(booking.id)
+        return [(invoice, payments.state_of(invoice)) for invoice in found if _can_view(invoice)]
+
+    return {"booking_invoices": booking_invoices}
 
 
 def _can_view(invoice: Invoice) -> bool:
@@ -229,7 +246,7 @@ def venue_invoices_csv(slug: str):
 
 def _payment_form() -> PaymentForm:
     form = PaymentForm()
-    form.method.choices = [(method.value, str(label)) for method, label in METHOD_LABELS.items()]
+    form.method.choices = [(method.value, str(METHOD_LABELS[method])) for method in RECORDABLE_METHODS]
     return form
 
 

@@ -41,6 +41,23 @@ def _checklist(booking: Booking, ticked: Mapping[str, bool]) -> tuple[list[dict]
     return [{"item": item, "present": bool(ticked.get(item))} for item in items], reasons
 
 
+def check_of(booking: Booking, kind: KitCheckKind) -> KitCheck | None:
+    """The booking's hand-over or return check, if recorded."""
+    return next((check for check in booking.kit_checks if check.kind == kind), None)
+
+
+def deposit_received(booking: Booking) -> int:
+    """The deposit received at hand-over (the deposit quoted, for a kit returned without one recorded)."""
+    handover = check_of(booking, KitCheckKind.HANDOVER)
+    return handover.deposit_cents if handover else booking.deposit_cents
+
+
+def deposit_kept(booking: Booking) -> int:
+    """What the venue kept of the deposit at the return (0 before the return, or given back in full)."""
+    back = check_of(booking, KitCheckKind.RETURN)
+    return max(deposit_received(booking) - back.deposit_cents, 0) if back else 0
+
+
 def hand_over(
     booking: Booking,
     actor: User,
@@ -123,8 +140,7 @@ def return_kit(
     now = now or utcnow()
     begin_change(booking, Action.RETURN, actor, now)
     lines, reasons = _checklist(booking, checklist)
-    handover = next((c for c in booking.kit_checks if c.kind == KitCheckKind.HANDOVER), None)
-    received = handover.deposit_cents if handover else booking.deposit_cents
+    received = deposit_received(booking)
     given_back = received if deposit_returned_cents is None else deposit_returned_cents
     notes = condition_notes.strip()
     if not 0 <= given_back <= received:

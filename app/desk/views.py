@@ -17,7 +17,9 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup, escape
 
+from app.billing import deposits
 from app.bookings import service
 from app.bookings.service import Code, Reason, Refusal
 from app.catalogue.calendar import iso_week, monday_of, parse_week
@@ -26,6 +28,7 @@ from app.catalogue.links import booking_url
 from app.core.access import is_staff, staff_only
 from app.core.clock import PARIS, within_reach
 from app.core.i18n import format_day
+from app.core.money import format_cents
 from app.core.navigation import safe_next_url
 from app.core.web import is_htmx_fragment_request
 from app.desk import planning as plan_rules
@@ -604,7 +607,20 @@ def _kit_action(booking_id: int, returning: bool):
             reasons = refusal.reasons
         else:
             db.session.commit()
-            if returning:
+            kept = deposits.invoice_of(booking) if returning else None
+            if kept is not None:  # the deposit kept is invoiced, and settled by the deposit
+                link = Markup('<a href="{}">{}</a>').format(url_for("billing.show", invoice_id=kept.id), kept.number)
+                flash(
+                    escape(
+                        _(
+                            "Le retour du kit « %(kit)s » est enregistré. La caution conservée (%(amount)s) est "
+                            "facturée : facture %(number)s, réglée par retenue sur caution."
+                        )
+                    )
+                    % {"kit": booking.resource.name, "amount": format_cents(kept.total_cents), "number": link},
+                    "success",
+                )
+            elif returning:
                 flash(_("Le retour du kit « %(kit)s » est enregistré.", kit=booking.resource.name), "success")
             else:
                 flash(
