@@ -13,6 +13,9 @@ changes are all made, the documents are issued in it:
    something, and have nothing billed, one invoice per venue, borrower and organisation (the
    occurrences of a series approved together share one).
 
+3. then, for each kit returned in this transaction, the part of its deposit kept, if any, is
+   invoiced and settled by the deposit (``app.billing.deposits``).
+
 So a booking approved then cancelled in one transaction bills nothing, and an approval never
 waits for, nor fails because of, a PDF (rendered later: ``app.billing.storage``). A venue that has
 not set its billing identity issues nothing (its managers are told on the identity page). Amounts
@@ -229,13 +232,15 @@ def invoices_of_booking(booking_id: int) -> list[Invoice]:
     return list(
         db.session.scalars(
             select(Invoice)
-            .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
-            .where(
-                InvoiceLine.source_type.in_((sources.BOOKING, sources.KEPT_DEPOSIT)),
-                InvoiceLine.source_id == booking_id,
+            .where(  # by its lines' ids: PostgreSQL has no DISTINCT on the JSON columns
+                Invoice.id.in_(
+                    select(InvoiceLine.invoice_id).where(
+                        InvoiceLine.source_type.in_((sources.BOOKING, sources.KEPT_DEPOSIT)),
+                        InvoiceLine.source_id == booking_id,
+                    )
+                )
             )
             .order_by(Invoice.id)
-            .distinct()
         )
     )
 

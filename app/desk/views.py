@@ -581,7 +581,17 @@ def _kit_action(booking_id: int, returning: bool):
             form.deposit.data = booking.deposit_cents
     present = None
     reasons = []
-    if form.validate_on_submit():
+    if returning and booking.status == BookingStatus.RETURNED:
+        # Recorded once (a form sent twice, an old tab): say so plainly; nothing is written or billed again.
+        kept = deposits.invoice_of(booking)
+        words = _("Le retour de ce kit est déjà enregistré : il ne s'enregistre qu'une fois.")
+        if kept is not None:
+            words += " " + _(
+                "La caution conservée est déjà facturée (facture %(number)s) ; une facture émise ne se modifie pas.",
+                number=kept.number,
+            )
+        reasons.append(Reason(Code.TRANSITION, words, None))
+    elif form.validate_on_submit():
         present = ticked(items, request.form.getlist("present"))
         try:
             if returning:
