@@ -4,7 +4,9 @@ notes and payments (``app.billing``), by aggregate queries; amounts are integer 
 
 Due at the end of the period, per invoice issued by then: its total, less its credit notes issued and
 its payments received by then, never below zero (as ``app.billing.payments.balance`` counts it).
-The kind and theme filters do not apply: an invoice may cover several resources.
+The kind and theme filters do not apply: an invoice may cover several resources. A kit's deposit
+kept is invoiced and paid at once by the deposit withheld (``app.billing.deposits``): invoiced and
+received alike.
 """
 
 from __future__ import annotations
@@ -116,6 +118,12 @@ def invoicing(report: Report) -> Table:
         ),
         chart="bar",
         chart_value="invoiced",
+    )
+    table.notes.append(
+        _l(
+            "La part d'une caution conservée au retour d'un kit est facturée (hors du champ de la TVA) et "
+            "comptée comme encaissée : elle est réglée par retenue sur la caution."
+        )
     )
     table.notes.append(
         _l(

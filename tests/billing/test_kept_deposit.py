@@ -233,6 +233,7 @@ def test_the_reports_count_a_deposit_kept_as_invoiced_and_received(app):
     table = money.invoicing(Report(Filters(periods.month_of(paris_today()), (world.venue.id,))))
     (row,) = table.rows
     assert (row["invoices"], row["invoiced"], row["credited"], row["paid"], row["due"]) == (1, 8000, 0, 8000, 0)
+    assert any("caution conservée" in str(note) for note in table.notes)
 
 
 def test_a_manager_cannot_record_a_deposit_withheld_by_hand(client, app):
