@@ -14,6 +14,8 @@ What counts:
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
@@ -188,13 +190,11 @@ def usage_in_pieces(filters: Filters, now: tuple[list, list], before: tuple[list
     parts: list[Usage] = []
     if now_spans or before_spans:
         parts.append(usage_from_rollup(filters, now_spans, before_spans))
-    for first, last in now_edges:
-        parts.append(usage_from_bookings(filters, (Period("dates", first, last), None)))
-    for first, last in before_edges:
-        edge = usage_from_bookings(filters, (Period("dates", first, last), None))
+    if now_edges or before_edges:  # every edge of both periods read in one statement
         parts.append(
-            Usage(
-                [Use(u.resource_id, u.key, 0, 0, 0, u.n, u.seconds, u.unit_seconds) for u in edge.by_audience], [], []
+            usage_from_bookings(
+                filters,
+                ([Period("dates", *edge) for edge in now_edges], [Period("dates", *edge) for edge in before_edges]),
             )
         )
 
@@ -284,21 +284,25 @@ def usage_from_rollup(filters: Filters, now: list, before: list) -> Usage:
     )
 
 
-def usage_from_bookings(filters: Filters, chosen: tuple[Period, Period | None] | None = None) -> Usage:
+def usage_from_bookings(filters: Filters, chosen: tuple[list[Period], list[Period]] | None = None) -> Usage:
     """The usage cube, in ONE statement: the bookings of both periods are read once into a
     materialised CTE (each moment turned into epoch seconds once), then grouped three ways by the
     database. Every bookings figure, the occupancy, the machines, the kits and the ledger are sums
-    of these groups (a few hundred, however many bookings). ``chosen``: the period and the one
-    before (None: none) instead of the filters' (an edge of a period, ``usage_in_pieces``)."""
-    now, before = chosen or (filters.period, filters.period.previous())
-    lower, upper = _bounds(now)
-    prev_lower, prev_upper = _bounds(before or now)
+    of these groups (a few hundred, however many bookings). ``chosen``: the stretches of the period
+    and of the one before, instead of the filters' two periods (the edges of periods that are not
+    whole months, ``usage_in_pieces``), all read in the same one statement."""
+    now, before = chosen or ([filters.period], [filters.period.previous()])
+    if chosen is None:  # two periods end to end
+        crossing = [Booking.starts_at < now[0].ends_at, Booking.ends_at > before[0].starts_at]
+    else:
+        crossing = [
+            sa.or_(*[sa.and_(Booking.starts_at < p.ends_at, Booking.ends_at > p.starts_at) for p in [*now, *before]])
+        ]
     big = sa.BigInteger
     home = _home_venues()
     clauses = [
         Booking.status.notin_(LEFT_OUT),
-        Booking.starts_at < now.ends_at,
-        Booking.ends_at > (before or now).starts_at,
+        *crossing,
         sa.or_(Resource.venue_id.in_(filters.venue_ids), home.c.venue_id.in_(filters.venue_ids)),
     ]
     if filters.kind is not None:
@@ -328,35 +332,35 @@ def usage_from_bookings(filters: Filters, chosen: tuple[Period, Period | None] |
     )
     c = base.c
 
-    def within(low: int, high: int):
-        inside = sa.and_(c.s < high, c.e > low)
-        seconds = least(c.e, sa.literal(high, big)) - greatest(c.s, sa.literal(low, big))
-        starts = sa.and_(c.s >= low, c.s < high)
-        return (
-            sa.func.sum(sa.case((starts, 1), else_=0)),
-            sa.func.sum(sa.case((inside, seconds), else_=0)),
-            sa.func.sum(sa.case((inside, seconds * c.quantity), else_=0)),
-        )
+    def within(stretches: list[Period]):
+        """Bookings started, seconds and unit-seconds within these stretches (each cut at its bounds)."""
+        if not stretches:
+            return zeros
+        starts, seconds, units = [], [], []
+        for stretch in stretches:
+            low, high = _bounds(stretch)
+            inside = sa.and_(c.s < high, c.e > low)
+            cut = least(c.e, sa.literal(high, big)) - greatest(c.s, sa.literal(low, big))
+            starts.append(sa.case((sa.and_(c.s >= low, c.s < high), 1), else_=0))
+            seconds.append(sa.case((inside, cut), else_=0))
+            units.append(sa.case((inside, cut * c.quantity), else_=0))
+        return tuple(sa.func.sum(functools.reduce(operator.add, terms)) for terms in (starts, seconds, units))
+
+    def crossed(stretches: list[Period]) -> sa.ColumnElement:
+        return sa.or_(*[sa.and_(c.s < high, c.e > low) for low, high in map(_bounds, stretches)])
 
     zeros = (sa.literal(0, big), sa.literal(0, big), sa.literal(0, big))
     hosted = c.host.in_(filters.venue_ids)
     text_key, id_key = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), sa.Integer)
     branches = [
-        sa.select(
-            sa.literal("a"),
-            c.resource_id,
-            c.audience,
-            id_key,
-            *within(lower, upper),
-            *(within(prev_lower, prev_upper) if before is not None else zeros),
-        )
+        sa.select(sa.literal("a"), c.resource_id, c.audience, id_key, *within(now), *within(before))
         .where(hosted)
         .group_by(c.resource_id, c.audience),
-        sa.select(sa.literal("h"), c.resource_id, text_key, c.home, *within(lower, upper), *zeros)
-        .where(c.home.is_not(None), c.s < upper, c.e > lower)
+        sa.select(sa.literal("h"), c.resource_id, text_key, c.home, *within(now), *zeros)
+        .where(c.home.is_not(None), crossed(now))
         .group_by(c.resource_id, c.home),
-        sa.select(sa.literal("o"), c.resource_id, text_key, c.organisation_id, *within(lower, upper), *zeros)
-        .where(hosted, c.organisation_id.is_not(None), c.s < upper, c.e > lower)
+        sa.select(sa.literal("o"), c.resource_id, text_key, c.organisation_id, *within(now), *zeros)
+        .where(hosted, c.organisation_id.is_not(None), crossed(now))
         .group_by(c.resource_id, c.organisation_id),
     ]
     found: dict[str, list[Use]] = {"a": [], "h": [], "o": []}

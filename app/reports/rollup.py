@@ -480,12 +480,15 @@ def _add(connection: sa.Connection, table: sa.Table, rows: list[dict], sign: int
     statement = statement.on_conflict_do_update(
         index_elements=keys, set_={name: table.c[name] + statement.excluded[name] for name in values}
     )
+    ordered = sorted(rows, key=lambda row: tuple(str(row[name]) for name in keys if name in row))
+    # in the order of their keys, so that two transactions adding to the same groups take their
+    # locks in the same order (PostgreSQL), and neither waits for the other in turn
     connection.execute(
         statement,
         [
             {**row, "span": span, "month": begun, **{name: sign * row[name] for name in values}}
             for span, begun in chosen
-            for row in rows
+            for row in ordered
         ],
     )
 
