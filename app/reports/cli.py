@@ -1,7 +1,8 @@
 """``flask reports rebuild``: the reports' roll-up (``app.reports.rollup``) built again from the bookings.
 
-Reports keep the roll-up current by themselves (each month changed since is rebuilt when a report
-next reads it); run this after a deployment or a restore, so that no report pays for a first build.
+Every change to the bookings keeps the roll-up current in its own transaction; a statement over many
+rows at once notes every month, which the next report then rebuilds. Run this after a deployment, a
+restore or a bulk import, so that no report pays for a build.
 """
 
 from __future__ import annotations

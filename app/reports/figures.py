@@ -14,6 +14,8 @@ What counts:
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
@@ -169,12 +171,47 @@ def _home_venues() -> sa.Subquery:
     )
 
 
-def usage(filters: Filters, months: tuple[list, list] | None = None) -> Usage:
+def usage(filters: Filters, months: tuple[list, list] | None = None, pieces: tuple | None = None) -> Usage:
     """The usage cube: from the roll-up's months (``rollup``) when both periods are whole months
-    (``months``: theirs, already refreshed), from the bookings otherwise."""
+    (``months``: theirs, already refreshed); from the roll-up's whole months and the bookings of the
+    edges when not (``pieces``: ``Report.pieces`` of both periods); from the bookings otherwise."""
     if months is not None:
         return usage_from_rollup(filters, *months)
+    if pieces is not None:
+        return usage_in_pieces(filters, *pieces)
     return usage_from_bookings(filters)
+
+
+def usage_in_pieces(filters: Filters, now: tuple[list, list], before: tuple[list, list]) -> Usage:
+    """The cube of periods that are not whole months: their whole months from the roll-up, the dates
+    at their edges from the bookings (``rollup.split``), each piece grouped by the database, the
+    groups of the pieces then added (every sum is additive over the pieces)."""
+    (now_spans, now_edges), (before_spans, before_edges) = now, before
+    parts: list[Usage] = []
+    if now_spans or before_spans:
+        parts.append(usage_from_rollup(filters, now_spans, before_spans))
+    if now_edges or before_edges:  # every edge of both periods read in one statement
+        parts.append(
+            usage_from_bookings(
+                filters,
+                ([Period("dates", *edge) for edge in now_edges], [Period("dates", *edge) for edge in before_edges]),
+            )
+        )
+
+    def added(lists: Iterable[list[Use]]) -> list[Use]:
+        sums: dict[tuple[int, Any], list[int]] = {}
+        for uses in lists:
+            for u in uses:
+                total = sums.setdefault((u.resource_id, u.key), [0] * 6)
+                for n, value in enumerate(
+                    (u.n, u.seconds, u.unit_seconds, u.n_before, u.seconds_before, u.unit_seconds_before)
+                ):
+                    total[n] += value
+        return [Use(resource_id, key, *values) for (resource_id, key), values in sums.items()]
+
+    return Usage(
+        added(p.by_audience for p in parts), added(p.by_home for p in parts), added(p.by_organisation for p in parts)
+    )
 
 
 def usage_from_rollup(filters: Filters, now: list, before: list) -> Usage:
@@ -247,20 +284,25 @@ def usage_from_rollup(filters: Filters, now: list, before: list) -> Usage:
     )
 
 
-def usage_from_bookings(filters: Filters) -> Usage:
+def usage_from_bookings(filters: Filters, chosen: tuple[list[Period], list[Period]] | None = None) -> Usage:
     """The usage cube, in ONE statement: the bookings of both periods are read once into a
     materialised CTE (each moment turned into epoch seconds once), then grouped three ways by the
     database. Every bookings figure, the occupancy, the machines, the kits and the ledger are sums
-    of these groups (a few hundred, however many bookings)."""
-    now, before = filters.period, filters.period.previous()
-    lower, upper = _bounds(now)
-    prev_lower, prev_upper = _bounds(before)
+    of these groups (a few hundred, however many bookings). ``chosen``: the stretches of the period
+    and of the one before, instead of the filters' two periods (the edges of periods that are not
+    whole months, ``usage_in_pieces``), all read in the same one statement."""
+    now, before = chosen or ([filters.period], [filters.period.previous()])
+    if chosen is None:  # two periods end to end
+        crossing = [Booking.starts_at < now[0].ends_at, Booking.ends_at > before[0].starts_at]
+    else:
+        crossing = [
+            sa.or_(*[sa.and_(Booking.starts_at < p.ends_at, Booking.ends_at > p.starts_at) for p in [*now, *before]])
+        ]
     big = sa.BigInteger
     home = _home_venues()
     clauses = [
         Booking.status.notin_(LEFT_OUT),
-        Booking.starts_at < now.ends_at,
-        Booking.ends_at > before.starts_at,
+        *crossing,
         sa.or_(Resource.venue_id.in_(filters.venue_ids), home.c.venue_id.in_(filters.venue_ids)),
     ]
     if filters.kind is not None:
@@ -290,30 +332,35 @@ def usage_from_bookings(filters: Filters) -> Usage:
     )
     c = base.c
 
-    def within(low: int, high: int):
-        inside = sa.and_(c.s < high, c.e > low)
-        seconds = least(c.e, sa.literal(high, big)) - greatest(c.s, sa.literal(low, big))
-        starts = sa.and_(c.s >= low, c.s < high)
-        return (
-            sa.func.sum(sa.case((starts, 1), else_=0)),
-            sa.func.sum(sa.case((inside, seconds), else_=0)),
-            sa.func.sum(sa.case((inside, seconds * c.quantity), else_=0)),
-        )
+    def within(stretches: list[Period]):
+        """Bookings started, seconds and unit-seconds within these stretches (each cut at its bounds)."""
+        if not stretches:
+            return zeros
+        starts, seconds, units = [], [], []
+        for stretch in stretches:
+            low, high = _bounds(stretch)
+            inside = sa.and_(c.s < high, c.e > low)
+            cut = least(c.e, sa.literal(high, big)) - greatest(c.s, sa.literal(low, big))
+            starts.append(sa.case((sa.and_(c.s >= low, c.s < high), 1), else_=0))
+            seconds.append(sa.case((inside, cut), else_=0))
+            units.append(sa.case((inside, cut * c.quantity), else_=0))
+        return tuple(sa.func.sum(functools.reduce(operator.add, terms)) for terms in (starts, seconds, units))
+
+    def crossed(stretches: list[Period]) -> sa.ColumnElement:
+        return sa.or_(*[sa.and_(c.s < high, c.e > low) for low, high in map(_bounds, stretches)])
 
     zeros = (sa.literal(0, big), sa.literal(0, big), sa.literal(0, big))
     hosted = c.host.in_(filters.venue_ids)
     text_key, id_key = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), sa.Integer)
     branches = [
-        sa.select(
-            sa.literal("a"), c.resource_id, c.audience, id_key, *within(lower, upper), *within(prev_lower, prev_upper)
-        )
+        sa.select(sa.literal("a"), c.resource_id, c.audience, id_key, *within(now), *within(before))
         .where(hosted)
         .group_by(c.resource_id, c.audience),
-        sa.select(sa.literal("h"), c.resource_id, text_key, c.home, *within(lower, upper), *zeros)
-        .where(c.home.is_not(None), c.s < upper, c.e > lower)
+        sa.select(sa.literal("h"), c.resource_id, text_key, c.home, *within(now), *zeros)
+        .where(c.home.is_not(None), crossed(now))
         .group_by(c.resource_id, c.home),
-        sa.select(sa.literal("o"), c.resource_id, text_key, c.organisation_id, *within(lower, upper), *zeros)
-        .where(hosted, c.organisation_id.is_not(None), c.s < upper, c.e > lower)
+        sa.select(sa.literal("o"), c.resource_id, text_key, c.organisation_id, *within(now), *zeros)
+        .where(hosted, c.organisation_id.is_not(None), crossed(now))
         .group_by(c.resource_id, c.organisation_id),
     ]
     found: dict[str, list[Use]] = {"a": [], "h": [], "o": []}
@@ -363,27 +410,39 @@ class Report:
         self.shared: dict[str, Any] = {}  # what several tables of a section use, computed once
 
     @cached_property
-    def rolled_up(self) -> tuple[list, list] | None:
-        """The roll-up's spans (years and months) of the period and of the one before when both are
-        whole months (then brought up to date, once per report), or None: the figures read the bookings."""
+    def pieces(self) -> tuple[tuple[list, list], tuple[list, list]] | None:
+        """The period and the one before, each as the roll-up's spans of its whole months and the
+        dates at its edges (``rollup.split``), the spans brought up to date (once per report); None
+        when every figure reads the bookings (``from_bookings``)."""
         if self.from_bookings:
             return None
         now, before = self.filters.period, self.filters.period.previous()
-        months = monthly.spans(now.first, now.last), monthly.spans(before.first, before.last)
-        if months[0] is None or months[1] is None:
-            return None
-        monthly.refresh([*months[0], *months[1]])
-        return months[0], months[1]
+        found = monthly.split(now.first, now.last), monthly.split(before.first, before.last)
+        monthly.refresh([*found[0][0], *found[1][0]])
+        return found
 
-    def months(self, period: Period) -> list | None:
-        """The roll-up's spans of this period (the report's or the one before), or None."""
-        if self.rolled_up is None:
+    @cached_property
+    def rolled_up(self) -> tuple[list, list] | None:
+        """The roll-up's spans (years and months) of the period and of the one before when both are
+        whole months, or None: the figures read their edges from the bookings (``pieces``), or every
+        booking (``from_bookings``)."""
+        if self.pieces is None or self.pieces[0][1] or self.pieces[1][1]:
             return None
-        return self.rolled_up[0] if period == self.filters.period else self.rolled_up[1]
+        return self.pieces[0][0], self.pieces[1][0]
+
+    def parts(self, period: Period) -> list[tuple[list, Period | None]]:
+        """What a figure of this period (the report's or the one before) sums: the roll-up's spans
+        (a list, maybe empty) and each edge read from the bookings, or the whole period from them."""
+        if self.pieces is None:
+            return [([], period)]
+        spans, edges = self.pieces[0] if period == self.filters.period else self.pieces[1]
+        return [(spans, None)] * bool(spans) + [([], Period("dates", first, last)) for first, last in edges]
 
     @cached_property
     def usage(self) -> Usage:
-        return usage(self.filters, self.rolled_up)
+        if self.rolled_up is not None:
+            return usage(self.filters, self.rolled_up)
+        return usage(self.filters, pieces=self.pieces)
 
     @cached_property
     def catalogue(self) -> Catalogue:
@@ -721,13 +780,12 @@ def heatmap(report: Report) -> Table:
     months (``rollup``) for a period of whole months, from the bookings (``heat_statement``) otherwise."""
     filters = report.filters
     kinds = [k for k in (ResourceKind.SPACE, ResourceKind.MACHINE) if filters.kind in (None, k)]
-    grid = {(d, h): 0.0 for d in range(7) for h in range(24)}
-    if kinds:
-        months = report.months(filters.period)
-        if months is not None:
+    seconds = {(d, h): 0 for d in range(7) for h in range(24)}
+    for spans, edge in report.parts(filters.period) if kinds else []:
+        if edge is None:  # the roll-up's months
             heat = monthly.heat_table
             where = [
-                monthly.within(heat, months),
+                monthly.within(heat, spans),
                 heat.c.venue_id.in_(filters.venue_ids),
                 heat.c.kind.in_([k.value for k in kinds]),
             ]
@@ -743,9 +801,10 @@ def heatmap(report: Report) -> Table:
                 .group_by(heat.c.weekday, heat.c.hour)
             )
         else:
-            query = heat_statement(filters.period, _booking_filters(filters, kinds))
+            query = heat_statement(edge, _booking_filters(replace(filters, period=edge), kinds))
         for row in db.session.execute(query):
-            grid[(int(row.weekday), int(row.hour))] = hours(row.seconds)
+            seconds[(int(row.weekday), int(row.hour))] += int(row.seconds)
+    grid = {cell: hours(value) for cell, value in seconds.items()}
     rows = [
         {"weekday": str(WEEKDAYS[d]), "day": d, "hour": h, "hours": grid[(d, h)]} for d in range(7) for h in range(24)
     ]
@@ -861,38 +920,33 @@ def _kit_table(resources, used, venues) -> Table:
 def communes(report: Report) -> Table:
     """Where the kits went: the commune given at hand-over of each loan that starts in the period."""
     filters = report.filters
-    rows = []
-    if filters.kind in (None, ResourceKind.KIT):
-        spans = report.months(filters.period)
-        if spans is not None:  # the roll-up's loans per kit and commune
-            loans = monthly.communes_table
+    loans: dict[str, int] = {}
+    for spans, edge in report.parts(filters.period) if filters.kind in (None, ResourceKind.KIT) else []:
+        if edge is None:  # the roll-up's loans per kit and commune
+            sums = monthly.communes_table
             query = (
-                sa.select(loans.c.commune, sa.func.sum(loans.c.n).label("n"))
-                .join(Resource, Resource.id == loans.c.resource_id)
-                .where(monthly.within(loans, spans), *_resource_filters(filters, [ResourceKind.KIT]))
-                .group_by(loans.c.commune)
+                sa.select(sums.c.commune, sa.func.sum(sums.c.n).label("n"))
+                .join(Resource, Resource.id == sums.c.resource_id)
+                .where(monthly.within(sums, spans), *_resource_filters(filters, [ResourceKind.KIT]))
+                .group_by(sums.c.commune)
             )
         else:
-            clauses = _booking_filters(filters, [ResourceKind.KIT])
+            clauses = _booking_filters(replace(filters, period=edge), [ResourceKind.KIT])
             query = (
                 sa.select(KitCheck.commune, sa.func.count().label("n"))
                 .select_from(KitCheck)
                 .join(Booking, Booking.id == KitCheck.booking_id)
                 .join(Resource)
-                .where(KitCheck.kind == KitCheckKind.HANDOVER, Booking.starts_at >= filters.period.starts_at, *clauses)
+                .where(KitCheck.kind == KitCheckKind.HANDOVER, Booking.starts_at >= edge.starts_at, *clauses)
                 .group_by(KitCheck.commune)
             )
         for row in db.session.execute(query):
-            name = row.commune or str(_l("(non renseignée)"))
-            rural = bool(row.commune) and territory.is_rural(row.commune)
-            rows.append(
-                {
-                    "label": name,
-                    "rural": str(_l("rurale") if rural else _l("urbaine")),
-                    "is_rural": rural,
-                    "n": int(row.n),
-                }
-            )
+            loans[row.commune or ""] = loans.get(row.commune or "", 0) + int(row.n)
+    rows = []
+    for commune, n in loans.items():
+        name = commune or str(_l("(non renseignée)"))
+        rural = bool(commune) and territory.is_rural(commune)
+        rows.append({"label": name, "rural": str(_l("rurale") if rural else _l("urbaine")), "is_rural": rural, "n": n})
     rows.sort(key=lambda r: (not r["is_rural"], -r["n"], r["label"]))
     rural = [r for r in rows if r["is_rural"]]
     table = Table(

@@ -11,18 +11,23 @@ bounds (a booking counts in the month it starts; its seconds in each month they 
 - ``report_heat``: per host venue, kind (spaces and machines), Paris weekday and hour — seconds;
 - ``report_communes``: per kit and commune given at hand-over — the loans started in the month.
 
-**Kept in step** (this module is the one place): a session listener (``_note_changes``) notes, in
-the same transaction as the change, the months a booking touched before and after each flush that
-creates, moves, re-times, changes the status of, or deletes a booking, whichever code path does it
-(the engine, the desk, the events, the API, the demo). A statement over many rows at once
-(``sa.update(Booking)``…) or a change of memberships (home venues) or of a resource's venue or kind
-notes every month. The noted months are rebuilt by the next report that reads them (``refresh``),
-from the bookings, in SQL; ``report_rollup_months`` lists the months built. A change committed
-while a month is being rebuilt leaves its own note, which the rebuild does not remove (it removes
-only the notes it read), so the month is rebuilt again.
+**Kept in step** (this module is the one place), in the same transaction as the change, whichever
+code path makes it (the engine, the desk, the events, the API, the demo): before each flush
+(``_take_away``) the sums of the bookings it changes, moves, re-times, re-statuses or deletes are
+taken away from the months built (and their years) as the database still holds them; after it
+(``_add_back``) the sums of the bookings created or changed are added as they are now, by the same
+grouped queries as a month's build restricted to those bookings (``apply``). A membership that
+changes a member's home venue moves the home sums of that member's bookings; a resource moved to
+another venue or kind moves its heat. No report rebuilds a month for an ordinary change.
 
-A period that is not whole months (the "dates" periods) is computed from the bookings directly
-(``figures``), as before; ``flask reports rebuild`` builds every month from scratch.
+A statement over many rows at once (``sa.update(Booking)``…) notes every month
+(``report_rollup_stale``): the next report that reads them rebuilds them (``refresh``), from the
+bookings, in SQL; ``report_rollup_months`` lists the months built. A change committed while a month
+is being rebuilt leaves its own note, which the rebuild does not remove (it removes only the notes
+it read), so the month is rebuilt again.
+
+A period that is not whole months (the "dates" periods) reads its whole months here and the dates
+at its edges from the bookings (``split``); ``flask reports rebuild`` builds every month from scratch.
 """
 
 from __future__ import annotations
@@ -141,6 +146,23 @@ def spans(first: date, last: date) -> list[Span] | None:
     return found
 
 
+def split(first: date, last: date) -> tuple[list[Span], list[tuple[date, date]]]:
+    """A period of Paris dates as the roll-up's spans of its whole months, and the dates at its edges
+    (at most one stretch before its first whole month and one after its last), which are read from
+    the bookings. Every sum is additive over the pieces: a booking counts in the piece it starts in,
+    its seconds are cut at the Paris midnights that bound the pieces."""
+    head = first if first.day == 1 else next_month(first)
+    tail = last if (last + timedelta(days=1)).day == 1 else month_start(last) - timedelta(days=1)
+    if head > tail:
+        return [], [(first, last)]
+    edges = []
+    if first < head:
+        edges.append((first, head - timedelta(days=1)))
+    if tail < last:
+        edges.append((tail + timedelta(days=1), last))
+    return spans(head, tail) or [], edges
+
+
 def within(table: sa.Table, chosen: Iterable[Span]) -> sa.ColumnElement:
     """The rows of a sums table that belong to these spans."""
     chosen = list(chosen)
@@ -194,49 +216,120 @@ def _booking_months(booking: Booking, *, changed_only: bool) -> set[date] | None
     return months
 
 
-@event.listens_for(orm.Session, "after_flush")
-def _note_changes(session: orm.Session, _context) -> None:
-    """Every flush: the months of the bookings created, changed or deleted; every month when a
-    membership (home venues) or a resource's venue or kind changed."""
-    months: set[date] = set()
-    everything = False
+RELATIONS = ("resource", "requester", "organisation")  # set as objects, their keys follow at flush
+
+
+def _changed(booking: Booking) -> bool:
+    state = sa.inspect(booking)
+    return any(state.attrs[name].history.has_changes() for name in (*BOOKING_FIELDS, *RELATIONS))
+
+
+def _persistent_id(obj) -> int | None:
+    state = sa.inspect(obj)
+    return state.identity[0] if state.persistent and state.identity else None
+
+
+@event.listens_for(orm.Session, "before_flush")
+def _take_away(session: orm.Session, _context, _instances) -> None:
+    """Before each flush, while the database still holds them as they were: the sums of the bookings
+    the flush changes or deletes are taken away from the months built (and their years), in the same
+    transaction; ``_add_back`` adds their new sums after the flush. The roll-up is thus current at
+    every commit, and no report rebuilds a month for an ordinary change."""
+    session.info.pop("rollup", None)
+    bookings: set[int] = set()
+    users: set[int] = set()
+    resources: set[int] = set()
     with session.no_autoflush:
+        for obj in [*session.dirty, *session.deleted]:
+            changed = isinstance(obj, Booking) and (obj in session.deleted or _changed(obj))
+            if changed and (found := _persistent_id(obj)) is not None:
+                bookings.add(found)
         for obj in [*session.new, *session.dirty, *session.deleted]:
-            if isinstance(obj, KitCheck) and obj.booking is not None:  # a hand-over's commune
-                months |= months_of(obj.booking.starts_at, obj.booking.ends_at)
+            if isinstance(obj, KitCheck):  # a hand-over's commune: its booking's sums again
+                booking_id = obj.booking.id if obj.booking is not None else obj.booking_id
+                if booking_id is not None and (obj.booking is None or _persistent_id(obj.booking) is not None):
+                    bookings.add(booking_id)
+            elif isinstance(obj, VenueMembership):  # maybe another home venue for its member
+                for user_id in {obj.user_id, obj.user.id if obj.user is not None else None}:
+                    if user_id is not None:
+                        users.add(user_id)
+                for old in sa.inspect(obj).attrs.user_id.history.deleted:
+                    if old is not None:
+                        users.add(old)
+            elif isinstance(obj, Resource) and obj in session.dirty:
+                state = sa.inspect(obj)
+                moved = state.attrs.venue_id.history.has_changes() or state.attrs.kind.history.has_changes()
+                if moved and (found := _persistent_id(obj)) is not None:
+                    resources.add(found)
+    if not (bookings or users or resources):
+        return
+    connection = session.connection()
+    homes = _homes(connection, users) if users else {}
+    if bookings:
+        apply(connection, [Booking.id.in_(sorted(bookings))], -1)
+    if resources:  # the heat is kept per host venue and kind
+        apply(connection, [Booking.resource_id.in_(sorted(resources))], -1, tables=(heat_table,), but=bookings)
+    session.info["rollup"] = {"bookings": bookings, "users": homes, "resources": resources}
+
+
+@event.listens_for(orm.Session, "after_flush")
+def _add_back(session: orm.Session, _context) -> None:
+    """After each flush: the sums of the bookings created or changed, as they are now, added to the
+    months built; a member whose home venue changed has their bookings' home sums moved. What the
+    listener before could not see (a booking changed by another listener of the flush) is noted to
+    rebuild (``refresh``), as is every month after a statement over many rows."""
+    pending = session.info.pop("rollup", None) or {"bookings": set(), "users": {}, "resources": set()}
+    handled: set[int] = set(pending["bookings"])
+    connection = session.connection()
+    months: set[date] = set()
     for obj in session.new:
-        if isinstance(obj, Booking):
-            months |= _booking_months(obj, changed_only=False) or set()
-        elif isinstance(obj, VenueMembership):
-            everything = True
-    for obj in session.dirty:
-        if isinstance(obj, Booking):
-            months |= _booking_months(obj, changed_only=True) or set()
-        elif isinstance(obj, VenueMembership) and session.is_modified(obj):
-            everything = True
-        elif isinstance(obj, Resource):
-            state = sa.inspect(obj)
-            if state.attrs.venue_id.history.has_changes() or state.attrs.kind.history.has_changes():
-                everything = True
-    for obj in session.deleted:
-        if isinstance(obj, Booking):
-            months |= _booking_months(obj, changed_only=False) or set()
-        elif isinstance(obj, VenueMembership):
-            everything = True
-    if everything:
-        note_stale(session.connection(), None)
-    elif months:
-        note_stale(session.connection(), months)
+        if isinstance(obj, Booking) and obj.id is not None:
+            handled.add(obj.id)
+    for obj in [*session.dirty, *session.deleted]:
+        if isinstance(obj, Booking) and obj.id not in handled and (obj in session.deleted or _changed(obj)):
+            months |= _booking_months(obj, changed_only=False) or set()  # seen too late: rebuilt
+    alive = sorted(handled - {obj.id for obj in session.deleted if isinstance(obj, Booking)})
+    if alive:
+        apply(connection, [Booking.id.in_(alive)], 1)
+    if pending["resources"]:
+        apply(connection, [Booking.resource_id.in_(sorted(pending["resources"]))], 1, tables=(heat_table,), but=handled)
+    if pending["users"]:
+        before = pending["users"]
+        after = _homes(connection, set(before))
+        moved = sorted(user for user in before if before[user] != after[user])
+        if moved:
+            where = [Booking.requester_id.in_(moved)]
+            apply(connection, where, -1, tables=(home_table,), but=handled, homes=before)
+            apply(connection, where, 1, tables=(home_table,), but=handled, homes=after)
+    if months:
+        note_stale(connection, months)
+
+
+def _homes(connection: sa.Connection, users: set[int]) -> dict[int, int | None]:
+    """The home venue of each of these members as the database holds it now (None: no membership)."""
+    from app.reports import figures
+
+    home = figures._home_venues()
+    found = dict(connection.execute(sa.select(home.c.user_id, home.c.venue_id).where(home.c.user_id.in_(users))).all())
+    return {user: found.get(user) for user in users}
 
 
 @event.listens_for(orm.Session, "do_orm_execute")
 def _note_statements(state: orm.ORMExecuteState) -> None:
-    """A statement writing bookings or memberships in bulk: every month is noted."""
+    """A statement writing bookings, memberships, hand-overs or resources in bulk: every month is
+    noted (``refresh``, ``flask reports rebuild``), unless it only sets columns no sum reads (the
+    erasure of a purpose)."""
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in WATCHED:
-        note_stale(state.session.connection(), None)
+    if getattr(table, "name", None) not in WATCHED:
+        return
+    if state.is_update and table.name == "bookings":
+        values = getattr(state.statement, "_values", None) or {}
+        names = {getattr(key, "key", key) for key in values}
+        if names and not names & set(BOOKING_FIELDS) and not getattr(state.statement, "_ordered_values", None):
+            return
+    note_stale(state.session.connection(), None)
 
 
 # --- Building a month -------------------------------------------------------------------------------
@@ -249,11 +342,21 @@ def _bounds(month: date) -> tuple[datetime, datetime, int, int]:
     return period.starts_at, period.ends_at, int(period.starts_at.timestamp()), int(period.ends_at.timestamp())
 
 
-def _sums_of(month: date) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
-    """A month's three sets of sums, computed from the bookings by the database."""
+def _sums_of(
+    month: date,
+    connection: sa.Connection | orm.Session | None = None,
+    where: Iterable[sa.ColumnElement] = (),
+    tables: Iterable[sa.Table] = SUMS,
+    homes: dict[int, int | None] | None = None,
+) -> dict[sa.Table, list[dict]]:
+    """A month's sums (of the bookings ``where`` chooses: all of them by default), computed from the
+    bookings by the database, for the ``tables`` asked. ``homes``: each requester's home venue as
+    given, instead of as the memberships say now."""
     from app.reports import figures
     from app.reports.sql import epoch, greatest, least
 
+    run = connection if connection is not None else db.session
+    tables = set(tables)
     starts_at, ends_at, lower, upper = _bounds(month)
     s, e = epoch(Booking.starts_at), epoch(Booking.ends_at)
     seconds = least(e, sa.literal(upper, big)) - greatest(s, sa.literal(lower, big))
@@ -266,46 +369,128 @@ def _sums_of(month: date) -> tuple[list[dict], list[dict], list[dict], list[dict
         Booking.status.notin_(figures.LEFT_OUT),
         Booking.starts_at < ends_at,
         Booking.ends_at > starts_at,
+        *where,
     ]
-    organisation = sa.func.coalesce(Booking.organisation_id, 0)
-    usage = [
-        {"month": month, "resource_id": r, "organisation_id": o, "n": int(n), "seconds": int(t), "unit_seconds": int(u)}
-        for r, o, n, t, u in db.session.execute(
-            sa.select(Booking.resource_id, organisation, *measures)
-            .where(*crossing)
-            .group_by(Booking.resource_id, organisation)
-        )
-    ]
-    home = figures._home_venues()
-    homes = [
-        {"month": month, "resource_id": r, "home_venue_id": h, "n": int(n), "seconds": int(t), "unit_seconds": int(u)}
-        for r, h, n, t, u in db.session.execute(
-            sa.select(Booking.resource_id, home.c.venue_id, *measures)
-            .join(home, home.c.user_id == Booking.requester_id)
-            .where(*crossing)
-            .group_by(Booking.resource_id, home.c.venue_id)
-        )
-    ]
-    heat = [
-        {"month": month, "venue_id": v, "kind": k, "weekday": int(d), "hour": int(h), "seconds": int(t)}
-        for v, k, d, h, t in db.session.execute(
-            figures.heat_statement(
-                figures.month_period(month),
-                [*crossing, Resource.kind.in_([ResourceKind.SPACE, ResourceKind.MACHINE])],
-                by=(Resource.venue_id, Resource.kind),
+    found: dict[sa.Table, list[dict]] = {}
+    if usage_table in tables:
+        organisation = sa.func.coalesce(Booking.organisation_id, 0)
+        found[usage_table] = [
+            {"resource_id": r, "organisation_id": o, "n": int(n), "seconds": int(t), "unit_seconds": int(u)}
+            for r, o, n, t, u in run.execute(
+                sa.select(Booking.resource_id, organisation, *measures)
+                .where(*crossing)
+                .group_by(Booking.resource_id, organisation)
             )
+        ]
+    if home_table in tables:
+        if homes is None:
+            home = figures._home_venues()
+        else:
+            pairs = [(user, venue) for user, venue in sorted(homes.items()) if venue is not None]
+            home = (
+                sa.union_all(
+                    *[sa.select(sa.literal(u).label("user_id"), sa.literal(v).label("venue_id")) for u, v in pairs]
+                ).subquery("home")
+                if pairs
+                else None
+            )
+        found[home_table] = (
+            [
+                {"resource_id": r, "home_venue_id": h, "n": int(n), "seconds": int(t), "unit_seconds": int(u)}
+                for r, h, n, t, u in run.execute(
+                    sa.select(Booking.resource_id, home.c.venue_id, *measures)
+                    .join(home, home.c.user_id == Booking.requester_id)
+                    .where(*crossing)
+                    .group_by(Booking.resource_id, home.c.venue_id)
+                )
+            ]
+            if home is not None
+            else []
         )
-    ]
-    communes = [
-        {"month": month, "resource_id": r, "commune": c, "n": int(n)}
-        for r, c, n in db.session.execute(
-            sa.select(Booking.resource_id, KitCheck.commune, sa.func.count())
-            .join(Booking, Booking.id == KitCheck.booking_id)
-            .where(KitCheck.kind == KitCheckKind.HANDOVER, Booking.starts_at >= starts_at, *crossing)
-            .group_by(Booking.resource_id, KitCheck.commune)
-        )
-    ]
-    return usage, homes, heat, communes
+    if heat_table in tables:
+        found[heat_table] = [
+            {"venue_id": v, "kind": _kind_value(k), "weekday": int(d), "hour": int(h), "seconds": int(t)}
+            for v, k, d, h, t in run.execute(
+                figures.heat_statement(
+                    figures.month_period(month),
+                    [*crossing, Resource.kind.in_([ResourceKind.SPACE, ResourceKind.MACHINE])],
+                    by=(Resource.venue_id, Resource.kind),
+                )
+            )
+        ]
+    if communes_table in tables:
+        found[communes_table] = [
+            {"resource_id": r, "commune": c, "n": int(n)}
+            for r, c, n in run.execute(
+                sa.select(Booking.resource_id, KitCheck.commune, sa.func.count())
+                .join(Booking, Booking.id == KitCheck.booking_id)
+                .where(KitCheck.kind == KitCheckKind.HANDOVER, Booking.starts_at >= starts_at, *crossing)
+                .group_by(Booking.resource_id, KitCheck.commune)
+            )
+        ]
+    return found
+
+
+def apply(
+    connection: sa.Connection,
+    where: list[sa.ColumnElement],
+    sign: int,
+    *,
+    tables: Iterable[sa.Table] = SUMS,
+    but: Iterable[int] = (),
+    homes: dict[int, int | None] | None = None,
+) -> None:
+    """Add (``sign`` 1) or take away (-1) the sums of the bookings ``where`` chooses (less the ids
+    ``but``), as the database holds them now, in every month built that they touch and in its year
+    when built; a group whose sums come to zero goes, as a rebuild would not write it. Each month's
+    sums are the same queries as its build (``_sums_of``), restricted to these bookings."""
+    but = sorted(set(but))
+    if but:
+        where = [*where, Booking.id.notin_(but)]
+    first, last = connection.execute(
+        sa.select(sa.func.min(Booking.starts_at), sa.func.max(Booking.ends_at)).where(*where)
+    ).one()
+    if first is None:
+        return
+    built = {(span, begun) for span, begun in connection.execute(sa.select(built_table.c.span, built_table.c.month))}
+    tables = tuple(tables)
+    for month in sorted(months_of(first, last)):
+        if (MONTH, month) not in built:
+            continue  # built from the bookings when first read
+        chosen = [(MONTH, month)]
+        if (YEAR, month.replace(month=1)) in built:
+            chosen.append((YEAR, month.replace(month=1)))
+        for table, rows in _sums_of(month, connection, where, tables, homes).items():
+            if rows:
+                _add(connection, table, rows, sign, chosen)
+        for table in tables:
+            values = [c for c in table.c if not c.primary_key]
+            connection.execute(table.delete().where(within(table, chosen), *[c == 0 for c in values]))
+
+
+def _add(connection: sa.Connection, table: sa.Table, rows: list[dict], sign: int, chosen: list[Span]) -> None:
+    """Each row's values added (times ``sign``) to its group's, the group made when missing."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    keys = [c.name for c in table.c if c.primary_key]
+    values = [c.name for c in table.c if not c.primary_key]
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={name: table.c[name] + statement.excluded[name] for name in values}
+    )
+    ordered = sorted(rows, key=lambda row: tuple(str(row[name]) for name in keys if name in row))
+    # in the order of their keys, so that two transactions adding to the same groups take their
+    # locks in the same order (PostgreSQL), and neither waits for the other in turn
+    connection.execute(
+        statement,
+        [
+            {**row, "span": span, "month": begun, **{name: sign * row[name] for name in values}}
+            for span, begun in chosen
+            for row in ordered
+        ],
+    )
 
 
 def _kind_value(kind) -> str:
@@ -315,12 +500,10 @@ def _kind_value(kind) -> str:
 def build_month(month: date) -> bool:
     """Rebuild one month's sums in a savepoint (its year's sums go: they are summed again when next
     read); False when another process wrote them meanwhile."""
-    usage, homes, heat, communes = _sums_of(month)
-    for rows in (usage, homes, heat, communes):
+    found = _sums_of(month)
+    for rows in found.values():
         for row in rows:
-            row["span"] = MONTH
-    for row in heat:
-        row["kind"] = _kind_value(row["kind"])
+            row["span"], row["month"] = MONTH, month
     year = month.replace(month=1)
     try:
         with db.session.begin_nested():
@@ -333,12 +516,7 @@ def build_month(month: date) -> bool:
                         )
                     )
                 )
-            for table, rows in (
-                (usage_table, usage),
-                (home_table, homes),
-                (heat_table, heat),
-                (communes_table, communes),
-            ):
+            for table, rows in found.items():
                 if rows:
                     db.session.execute(table.insert(), rows)
             db.session.execute(built_table.insert(), [{"span": MONTH, "month": month}])

@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Booking, BookingStatus, KitCheck, KitCheckKind
+from app.models import Booking, BookingStatus, KitCheck, KitCheckKind, ResourceKind
 from app.reports import periods, rollup, sections
 from app.reports.figures import Filters, Report
 from tests.factories import add_membership
@@ -85,14 +85,20 @@ def test_rollup_follows_creates_moves_cancels_and_equals_a_rebuild(world, runner
     assert kept_rows() == kept
 
 
-def test_a_change_is_noted_in_its_own_transaction(world):
-    assert Report(Filters(periods.year_of(2027), (world.machinerie.id,))).rolled_up  # builds the year
-    assert not db.session.scalars(sa.select(rollup.stale_table.c.month)).all()
+def test_a_change_is_summed_in_its_own_transaction(world):
+    filters = Filters(periods.year_of(2027), (world.machinerie.id, world.ile.id), every_venue=True)
+    assert Report(filters).rolled_up  # builds the year
+    before = everything(Report(filters))
+    built = kept_rows()
     world.bookings[1].status = BookingStatus.CANCELLED  # the night of 31 March into 1 April
     db.session.flush()
-    assert set(db.session.scalars(sa.select(rollup.stale_table.c.month))) == {date(2027, 3, 1), date(2027, 4, 1)}
-    db.session.rollback()  # undone: the note goes with it
+    # the flush itself took the night away from March, April and 2027: nothing is left to rebuild
     assert not db.session.scalars(sa.select(rollup.stale_table.c.month)).all()
+    assert kept_rows() != built
+    assert everything(Report(filters)) == everything(Report(filters, from_bookings=True)) != before
+    db.session.rollback()  # undone: the sums go back with it
+    assert kept_rows() == built
+    assert everything(Report(filters)) == before
 
 
 def test_months_of_a_booking_in_paris_time():
@@ -109,3 +115,44 @@ def test_months_of_a_booking_in_paris_time():
         (rollup.YEAR, date(2027, 1, 1)),
     ]
     assert rollup.spans(date(2027, 3, 2), date(2027, 3, 31)) is None
+
+
+def test_periods_that_are_not_whole_months_read_the_rollup_and_their_edges(world):
+    for first, last in (
+        (date(2027, 3, 20), date(2027, 11, 5)),  # edges around the March and October clock changes
+        (date(2027, 2, 15), date(2027, 4, 1)),  # half of February, March, the first of April
+        (date(2026, 12, 15), date(2027, 12, 31)),  # a fortnight, then the whole year 2027
+        (date(2027, 3, 28), date(2027, 3, 31)),  # no whole month: the bookings only
+    ):
+        filters = Filters(periods.Period("dates", first, last), (world.machinerie.id, world.ile.id), every_venue=True)
+        rolled = Report(filters)
+        assert everything(rolled) == everything(Report(filters, from_bookings=True)), (first, last)
+        if (first, last) != (date(2027, 3, 28), date(2027, 3, 31)):
+            assert rolled.pieces[0][0], (first, last)  # its whole months from the roll-up
+
+
+def test_a_new_home_venue_and_a_resource_moved_are_kept_in_step(world, runner):
+    from app.models import VenueMembership
+
+    same_figures(world)
+    # Alice joins L'Île aux Fruits, then leaves La Machinerie: her home venue is now L'Île aux Fruits
+    add_membership(world.alice, world.ile)
+    db.session.commit()
+    first = db.session.scalars(
+        sa.select(VenueMembership).where(
+            VenueMembership.user_id == world.alice.id, VenueMembership.venue_id == world.machinerie.id
+        )
+    ).one()
+    db.session.delete(first)
+    db.session.commit()
+    assert not db.session.scalars(sa.select(rollup.stale_table.c.month)).all()
+    same_figures(world)
+    # the room moves to L'Île aux Fruits and becomes a machine: the heat map follows it
+    world.room.venue_id, world.room.kind = world.ile.id, ResourceKind.MACHINE
+    db.session.commit()
+    assert not db.session.scalars(sa.select(rollup.stale_table.c.month)).all()
+    same_figures(world)
+    kept = kept_rows()
+    result = runner.invoke(args=["reports", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert kept_rows() == kept
