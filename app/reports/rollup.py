@@ -26,6 +26,13 @@ bookings, in SQL; ``report_rollup_months`` lists the months built. A change comm
 is being rebuilt leaves its own note, which the rebuild does not remove (it removes only the notes
 it read), so the month is rebuilt again.
 
+**A rebuild and a change at once** (``_hold_the_sums``). SQLite: every transaction holds the write
+lock from its ``BEGIN IMMEDIATE``, so they queue. PostgreSQL: a rebuild first locks the sums in
+``EXCLUSIVE`` mode, the list of months built first. A change reads that list ``FOR SHARE`` before
+it writes any sum: the rebuild waits for the changes that read it to commit (it then reads their
+bookings), and a change that comes after waits for the rebuild's commit, then adds its own sums to
+the rebuilt ones. None is lost nor counted twice, and the two never wait for each other in turn.
+
 A period that is not whole months (the "dates" periods) reads its whole months here and the dates
 at its edges from the bookings (``split``); ``flask reports rebuild`` builds every month from scratch.
 """
@@ -452,7 +459,9 @@ def apply(
     ).one()
     if first is None:
         return
-    built = {(span, begun) for span, begun in connection.execute(sa.select(built_table.c.span, built_table.c.month))}
+    # FOR SHARE on PostgreSQL: a rebuild (``_hold_the_sums``) waits for this transaction's commit
+    built_now = sa.select(built_table.c.span, built_table.c.month).with_for_update(read=True)
+    built = {(span, begun) for span, begun in connection.execute(built_now)}
     tables = tuple(tables)
     for month in sorted(months_of(first, last)):
         if (MONTH, month) not in built:
@@ -554,6 +563,15 @@ def build_year(year: date) -> bool:
     return True
 
 
+def _hold_the_sums() -> None:
+    """Before a rebuild on PostgreSQL: no change writes to the sums until it commits, and it starts
+    once the changes that wrote to them have committed (SQLite's ``BEGIN IMMEDIATE`` already
+    serialises every transaction)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        names = ", ".join(table.name for table in (built_table, *SUMS))  # in the order changes take them
+        db.session.execute(sa.text(f"LOCK TABLE {names} IN EXCLUSIVE MODE"))
+
+
 def refresh(chosen: Iterable[Span]) -> None:
     """Make the sums of these spans current: build the months never built or noted since (and the
     years they belong to), remove the notes read, and commit (a report is a GET: nothing else of the
@@ -585,6 +603,7 @@ def refresh(chosen: Iterable[Span]) -> None:
     ]
     if not todo and not notes and not years:
         return
+    _hold_the_sums()
     for month in todo:
         build_month(month)
     for year in years:
@@ -596,6 +615,7 @@ def refresh(chosen: Iterable[Span]) -> None:
 
 def rebuild_all() -> int:
     """Every month from the first booking's to the last one's, from scratch (``flask reports rebuild``)."""
+    _hold_the_sums()
     for table in (*SUMS, built_table, stale_table):
         db.session.execute(table.delete())
     first, last = db.session.execute(sa.select(sa.func.min(Booking.starts_at), sa.func.max(Booking.ends_at))).one()
