@@ -130,7 +130,10 @@ def erase(user: User, by: User, now: datetime | None = None) -> None:
     ]
 
     # What nothing obliges us to keep goes.
-    db.session.execute(delete(VenueMembership).where(VenueMembership.user_id == user.id))
+    # Through the ORM, one by one: the reports' roll-up then moves only her home sums (a statement in
+    # bulk would send every month to be rebuilt).
+    for membership in db.session.scalars(select(VenueMembership).where(VenueMembership.user_id == user.id)):
+        db.session.delete(membership)
     db.session.execute(delete(WaitlistEntry).where(WaitlistEntry.user_id == user.id))
     db.session.execute(
         delete(OutboxMessage).where(or_(OutboxMessage.recipient_id == user.id, OutboxMessage.to_address == user.email))

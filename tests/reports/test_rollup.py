@@ -204,3 +204,13 @@ def test_a_rebuild_waits_for_a_change_in_flight_and_counts_it(world, app, runner
     assert any(row[2] == world.greenhouse.id for row in june), "the booking in flight was lost"
     assert runner.invoke(args=["reports", "rebuild"]).exit_code == 0
     assert kept_rows() == counted
+
+
+def test_erasing_a_member_moves_her_home_sums_without_sending_every_month_to_be_rebuilt(world):
+    from app.privacy.erasure import erase
+
+    same_figures(world)  # every month of 2027 built
+    erase(world.alice, by=world.coordinator, now=paris(2028, 6, 1, 12))
+    db.session.commit()
+    assert not db.session.scalars(sa.select(rollup.stale_table.c.id)).all()  # nothing noted
+    same_figures(world)  # her bookings counted without a home venue, as a rebuild would
