@@ -34,7 +34,10 @@ from tests.helpers import csrf_token_from
 # with the resources of each of its two lists of bookings (two). Issue 20: an approved booking looks
 # up the partners' webhooks subscribed to approvals, to queue their calls with it (one). Issue 19: a
 # booking written notes the months of the reports' roll-up to rebuild, in its transaction (one).
-MOST = {"resource": 14, "week": 12, "catalogue": 11, "search": 31, "desk": 20, "create": 32}
+# Issue 16: a create reads the person with their organisation and venues, the resource with its
+# venue, the pending requests with the bookings that hold the slot; its audit trail and its emails
+# are each one INSERT; nothing is read again after the commit.
+MOST = {"resource": 14, "week": 12, "catalogue": 11, "search": 31, "desk": 20, "create": 18}
 
 
 @contextmanager
@@ -162,8 +165,9 @@ def test_creating_a_booking_through_the_form_takes_few_statements(demo):
         "quantity": "1",
         "repeat": "none",
     }
+    url = f"/ressources/{space.id}/reserver"  # (read here: the test's own session is not counted)
     with counted() as seen:
-        response = member.post(f"/ressources/{space.id}/reserver", data=data)
+        response = member.post(url, data=data)
     assert response.status_code == 303, response.get_data(as_text=True)[:300]
     db.session.expire_all()
     # (the demo's training at La Machinerie holds this space too, as an event's booking)
@@ -171,4 +175,7 @@ def test_creating_a_booking_through_the_form_takes_few_statements(demo):
         select(Booking).where(Booking.resource_id == space.id, Booking.kind == BookingKind.MEMBER)
     ).one()
     assert booking.status.value == "approved" and booking.requester.email == "membre@example.org"
-    assert len(seen) <= MOST["create"], f"create: {len(seen)} statements (at most {MOST['create']})"
+    # PostgreSQL counts no BEGIN, but takes the resource's row lock and writes the booking in a
+    # savepoint (its exclusion constraint's refusal): two more.
+    most = MOST["create"] + (2 if db.engine.dialect.name == "postgresql" else 0)
+    assert len(seen) <= most, f"create: {len(seen)} statements (at most {most})"
