@@ -7,8 +7,10 @@ aside (they leave the session), and they are inserted together:
 
 - when the transaction commits (entries added by the commit's own hooks are inserted by the
   commit's flush);
-- before any statement that reads or changes ``audit_entries`` in the meantime, so that the
-  transaction still sees its own trail.
+- before any statement about the trail in the meantime (whose first entity is ``AuditEntry``:
+  ``select(AuditEntry)``, a count of them, an update), so that the transaction still sees its
+  own trail. (A query that only joins the trail after another entity, or reads it in a subquery,
+  sees the entries of the transaction once it commits: the pages that do so read committed data.)
 
 A rollback drops them with the rest; a savepoint rolled back drops those set aside within it.
 Entries are inserted in the order they were added, with the values they had then.
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
-from sqlalchemy.sql.util import find_tables
 
 from app.models.bookings import AuditEntry
 from app.models.types import utcnow
@@ -27,6 +28,7 @@ _HELD = "audit.held"  # entries set aside, in the order they were added
 _MARKS = "audit.marks"  # for each open savepoint: how many entries were held when it began
 _COMMITTING = "audit.committing"
 _TABLE = AuditEntry.__table__
+_MAPPER = inspect(AuditEntry)
 _FIELDS = [column.key for column in _TABLE.columns if column.key != "id"]
 
 
@@ -76,16 +78,22 @@ def _write_at_commit(session: Session) -> None:
     write_held(session)
 
 
+def _about_the_trail(state: ORMExecuteState) -> bool:
+    """Whether a statement is about the audit trail: its first entity is ``AuditEntry`` (its rows,
+    columns or count; an UPDATE or DELETE of them)."""
+    subject = state.statement._propagate_attrs.get("plugin_subject")
+    return subject is not None and subject.mapper is _MAPPER
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _write_before_reading(state: ORMExecuteState) -> None:
     """A statement about the audit trail sees (or changes) the entries of this transaction."""
-    session = state.session
-    if not (session.info.get(_HELD) or any(isinstance(obj, AuditEntry) for obj in session.new)):
+    if not _about_the_trail(state):
         return
-    if any(getattr(table, "name", None) == _TABLE.name for table in find_tables(state.statement)):
-        if session.autoflush:  # (what the autoflush that follows would have inserted)
-            _set_aside(session)
-        write_held(session)
+    session = state.session
+    if session.autoflush:  # (what the autoflush that follows would have inserted)
+        _set_aside(session)
+    write_held(session)
 
 
 @event.listens_for(Session, "after_transaction_create")
