@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 
@@ -23,7 +24,9 @@ def configure_login(app: Flask, login_manager: LoginManager) -> None:
         user_id, _, token = session_id.partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.get(User, int(user_id))
+        # With what most requests ask of the person: their organisation (the audience their
+        # prices and rights follow) and their venues (their roles), in the same statement.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.organisation), joinedload(User.memberships)])
         if user is None or user.session_token != token:
             return None
         return user

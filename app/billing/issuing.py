@@ -344,21 +344,26 @@ def invoice(
     (``app.billing.schedule`` does, later)."""
     now = now or utcnow()
     groups: dict[tuple, list[Booking]] = defaultdict(list)
+    identities: dict[int, BillingIdentity | None] = {}
     for booking in sorted(bookings, key=lambda b: (b.starts_at, b.id)):
         if booking.status not in BILLABLE or booking.price_cents <= 0 or booking.is_event:
             continue
         if on_approval and booking.status == BookingStatus.RETURNED:
             continue
+        # The venue first: one that issues no invoice now needs no look at what was billed.
+        venue_id = booking.resource.venue_id
+        if venue_id not in identities:
+            identities[venue_id] = identity_of(venue_id)
+        identity = identities[venue_id]
+        if identity is None or (on_approval and identity.invoicing != InvoicingSchedule.AT_APPROVAL):
+            continue
         if outstanding_net(sources.BOOKING, booking.id):
             continue
-        groups[(booking.resource.venue_id, booking.requester_id, booking.organisation_id)].append(booking)
+        groups[(venue_id, booking.requester_id, booking.organisation_id)].append(booking)
     issued = []
     for (venue_id, _requester, _organisation), group in groups.items():
-        identity = identity_of(venue_id)
-        if identity is None:
-            continue
-        if on_approval and identity.invoicing != InvoicingSchedule.AT_APPROVAL:
-            continue
+        identity = identities[venue_id]
+        assert identity is not None  # (grouped only when the venue invoices now)
         lines = [sources.line_for_booking(booking) for booking in group]
         document = _new_document(DocumentKind.INVOICE, identity, group[0], lines, now)
         _record(document, actor, "issued", bookings=[booking.id for booking in group])

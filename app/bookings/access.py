@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -21,6 +21,7 @@ from app.models import (
     Resource,
     Series,
     User,
+    Venue,
     WaitlistEntry,
 )
 
@@ -51,7 +52,12 @@ def visible_series(user: User, series_id: int) -> Series | None:
 
 def bookable_resource(resource_id: int) -> Resource | None:
     """A resource in service (the booking form of a retired one does not exist)."""
-    resource = db.session.get(Resource, resource_id)
+    resource = db.session.get(
+        Resource,
+        resource_id,
+        # With what its form's checks read of it: its venue, its opening hours and its venue's.
+        options=[joinedload(Resource.venue).joinedload(Venue.opening_hours), joinedload(Resource.opening_hours)],
+    )
     if resource is None or not resource.is_active or not resource.venue.is_active:
         return None
     return resource

@@ -30,7 +30,7 @@ from app.bookings.errors import Reason, already_booked, not_enough_units, too_cl
 from app.bookings.hours import calendar_reasons, closures_over, hours_for
 from app.bookings.outages import outages_over
 from app.extensions import db
-from app.models import Resource, ResourceKind, Venue
+from app.models import BookingStatus, Resource, ResourceKind, Venue
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,32 @@ def holds_over(
         },
     )
     return [Hold(*row) for row in rows]
+
+
+def holds_and_pending_over(
+    resource_ids: Iterable[int], starts_at: datetime, until: datetime, exclude: Iterable[int] = ()
+) -> tuple[list[Hold], list[int]]:
+    """:func:`holds_over`, and the ids of the pending requests crossing the same period, in one query."""
+    ids = list(resource_ids)
+    if not ids:
+        return [], []
+    rows = db.session.execute(
+        queries.holds_and_pending(queries.on_sqlite()),
+        {
+            "ids": ids,
+            "starts_at": starts_at,
+            "until": until,
+            "statuses": [*queries.HOLDING, BookingStatus.REQUESTED.value],
+            "exclude": [booking_id for booking_id in exclude if booking_id is not None],
+        },
+    )
+    holds, pending = [], []
+    for booking_id, resource_id, start, held_until_, quantity, status in rows:
+        if BookingStatus(status) == BookingStatus.REQUESTED:
+            pending.append(booking_id)
+        else:
+            holds.append(Hold(booking_id, resource_id, start, held_until_, quantity))
+    return holds, pending
 
 
 def peak_units(holds: Iterable[Hold], window_start: datetime, window_end: datetime) -> int:

@@ -33,9 +33,20 @@ Interval = tuple[time, time | None]
 Hours = Any
 
 
+def _hours_loaded(resource: Resource) -> bool:
+    return (
+        queries.is_loaded(resource, "opening_hours")
+        and queries.is_loaded(resource, "venue")
+        and queries.is_loaded(resource.venue, "opening_hours")
+    )
+
+
 def hours_for(resources: Iterable[Resource]) -> dict[int, list[Hours]]:
-    """The rows that rule each resource: its own if it has any, else its venue's. One query."""
+    """The rows that rule each resource: its own if it has any, else its venue's. One query, or
+    none when they were read with the resources (``access.bookable_resource``)."""
     resources = list(resources)
+    if resources and all(_hours_loaded(resource) for resource in resources):
+        return {r.id: list(r.opening_hours) or list(r.venue.opening_hours) for r in resources}
     venue_ids = {resource.venue_id for resource in resources}
     own: dict[int, list[Hours]] = {}
     of_venue: dict[int, list[Hours]] = {}

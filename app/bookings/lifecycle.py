@@ -58,7 +58,9 @@ def request_booking(
     behalf: dict[str, Any] = {"on_behalf_of": requester.id} if on_behalf else {}
     now = now or utcnow()
     lock_resource(resource.id)
-    check = check_booking(resource, requester, starts_at, ends_at, quantity=quantity, attendees=attendees, now=now)
+    check = check_booking(
+        resource, requester, starts_at, ends_at, quantity=quantity, attendees=attendees, now=now, with_pending=True
+    )
     if not check.ok:
         raise Refusal(check.reasons)
     quote, approved_now = check.price, check.approved_at_once or kind == BookingKind.EVENT
@@ -106,33 +108,41 @@ def request_booking(
         deposit_cents=quote.deposit_cents,
         **behalf,
     )
-    if approved_now:
-        _approved(booking, None, note, now)
+    if approved_now:  # (the pending requests it crosses were read with the check, under the lock)
+        _approved(booking, None, note, now, pending=check.pending)
     else:
         signals.booking_requested.send(booking, actor=actor if on_behalf else requester, reason="")
     return booking
 
 
-def preview_approval(booking: Booking, crossing: list[Booking] | None = None) -> list[Booking]:
+def preview_approval(
+    booking: Booking, crossing: list[Booking] | None = None, pending: list[int] | None = None
+) -> list[Booking]:
     """The pending requests that approving this booking would reject, for the manager to see first.
 
     For a space or a machine: the pending requests whose held period crosses it.
     For a kit: those that would no longer find enough units once it holds its own.
     ``crossing``: those pending requests, when the caller has them already (the desk reads every
     pending request of its venues at once): then nothing is read for a space or a machine.
+    ``pending``: their ids, when the caller read them already (with the check of a new request).
     """
     if crossing is not None:
         candidates = sorted((b for b in crossing if b.id != booking.id), key=lambda b: (b.starts_at, b.id))
     else:
-        ids = db.session.scalars(
-            queries.pending_crossing(queries.on_sqlite()),
-            {
-                "resource_id": booking.resource_id,
-                "starts_at": booking.starts_at,
-                "until": booking.holds_until,
-                "own": booking.id,
-            },
-        ).all()
+        if pending is not None:
+            ids = [booking_id for booking_id in pending if booking_id != booking.id]
+        else:
+            ids = list(
+                db.session.scalars(
+                    queries.pending_crossing(queries.on_sqlite()),
+                    {
+                        "resource_id": booking.resource_id,
+                        "starts_at": booking.starts_at,
+                        "until": booking.holds_until,
+                        "own": booking.id,
+                    },
+                )
+            )
         if not ids:
             return []
         candidates = list(
@@ -171,11 +181,14 @@ def _approve(booking: Booking, actor: User | None, note: str, now: datetime) -> 
     return _approved(booking, actor, note, now)
 
 
-def _approved(booking: Booking, actor: User | None, note: str, now: datetime) -> list[Booking]:
-    """What follows an approval: the audit trail, the signal, the rejection of the requests it collides with."""
+def _approved(
+    booking: Booking, actor: User | None, note: str, now: datetime, pending: list[int] | None = None
+) -> list[Booking]:
+    """What follows an approval: the audit trail, the signal, the rejection of the requests it collides with
+    (``pending``: the ids of the pending requests crossing it, when the caller read them already)."""
     record(booking, Action.APPROVE, actor, BookingStatus.REQUESTED, note, at=now, automatic=actor is None)
     signals.booking_approved.send(booking, actor=actor, reason=note)
-    rejected = preview_approval(booking)
+    rejected = preview_approval(booking, pending=pending)
     for other in rejected:
         _reject(other, actor, as_text(SLOT_GIVEN_TO_ANOTHER), now, approved_booking_id=booking.id)
     return rejected

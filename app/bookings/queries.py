@@ -78,6 +78,20 @@ def holds(sqlite: bool) -> Select:
 
 
 @cache
+def holds_and_pending(sqlite: bool) -> Select:
+    """:func:`holds`, with each booking's status, for ``:statuses`` that also name the pending
+    requests: who holds the period and who waits for it, in one statement."""
+    b = Booking.__table__.c
+    return select(b.id, b.resource_id, b.starts_at, b.holds_until, b.quantity, b.status).where(
+        b.resource_id.in_(_param("ids", b.resource_id, expanding=True)),
+        b.holds_until > _param("starts_at", b.holds_until),
+        _plus(b.starts_at, sqlite) < _param("until", b.starts_at),
+        _plus(b.status, sqlite).in_(_param("statuses", b.status, expanding=True)),
+        b.id.not_in(_param("exclude", b.id, expanding=True)),
+    )
+
+
+@cache
 def pending_crossing(sqlite: bool) -> Select:
     """Ids of the pending requests of ``:resource_id`` crossing ``[:starts_at, :until)``, except ``:own``."""
     b = Booking.__table__.c
@@ -144,7 +158,9 @@ def lock_resource() -> Select:
 
 
 def is_loaded(instance: object, attribute: str) -> bool:
-    return attribute not in inspect(instance).unloaded
+    """Whether an ORM object has this attribute loaded (False for anything else, a row say)."""
+    state = inspect(instance, raiseerr=False)
+    return state is not None and attribute not in state.unloaded
 
 
 @cache

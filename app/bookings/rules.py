@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from app.bookings import queries
-from app.bookings.availability import availability_reason, held_until, holds_over
+from app.bookings.availability import availability_reason, held_until, holds_and_pending_over, holds_over
 from app.bookings.errors import Code, Minutes, Moment, Reason
 from app.bookings.hours import calendar_reasons, closures_over, hours_for
 from app.bookings.outages import outage_reasons, outages_over
@@ -211,6 +211,9 @@ class Check:
     reasons: list[Reason] = field(default_factory=list)
     quote: Quote | None = None
     approved_at_once: bool = False
+    # The pending requests crossing the period (their ids), when the caller asked for them
+    # (``with_pending``): those that approving this request at once would turn down.
+    pending: list[int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -238,12 +241,24 @@ def check_booking(
     attendees: int | None = None,
     now: datetime | None = None,
     exclude: Iterable[int] = (),
+    with_pending: bool = False,
 ) -> Check:
     """Every rule, the availability and the quote for this request. Writes nothing.
 
-    ``exclude``: bookings not to count as taken (the booking being edited).
+    ``exclude``: bookings not to count as taken (the booking being edited). ``with_pending``: the
+    check also says which pending requests cross the period (``Check.pending``), read with the
+    bookings that hold it.
     """
-    return _checks([(resource, quantity)], user, starts_at, ends_at, attendees=attendees, now=now, exclude=exclude)[0]
+    return _checks(
+        [(resource, quantity)],
+        user,
+        starts_at,
+        ends_at,
+        attendees=attendees,
+        now=now,
+        exclude=exclude,
+        with_pending=with_pending,
+    )[0]
 
 
 def check_bookings(
@@ -265,6 +280,7 @@ def _checks(
     attendees: int | None = None,
     now: datetime | None = None,
     exclude: Iterable[int] = (),
+    with_pending: bool = False,
 ) -> list[Check]:
     require_aware(starts_at, ends_at)
     now = now or utcnow()
@@ -288,12 +304,12 @@ def _checks(
         quotas = {resource.id: quotas_of(resource) for resource in resources}
         every_quota = [quota for found in quotas.values() for quota in found]
         counted = counted_bookings(every_quota, user, starts_at, ends_at, exclude) if every_quota else []
-        holds = holds_over(
-            [resource.id for resource in resources],
-            starts_at,
-            max(held_until(resource, ends_at) for resource in resources),
-            exclude,
-        )
+        ids, until = [resource.id for resource in resources], max(held_until(r, ends_at) for r in resources)
+        pending: list[int] | None = None
+        if with_pending:
+            holds, pending = holds_and_pending_over(ids, starts_at, until, exclude)
+        else:
+            holds = holds_over(ids, starts_at, until, exclude)
         for index, resource, quantity, reasons in within_reach:
             own_closures = [closure for closure in closures if closure.venue_id == resource.venue_id]
             reasons += calendar_reasons(resource, hours[resource.id], starts_at, ends_at, own_closures)
@@ -308,5 +324,6 @@ def _checks(
                 reasons,
                 quote(resource, audience, starts_at, ends_at, quantity),
                 approved_at_once(resource, user, audience),
+                pending,
             )
     return [checks[index] for index in range(len(requests))]

@@ -259,9 +259,11 @@ def new(resource_id: int):
         db.session.rollback()
         add_errors(form, refusal)
         return _form_page(resource, form, 422)
+    # What the answer says is read before the commit, which expires every row the request holds.
+    message, target = _booked_message(bookings), url_for("bookings.show", booking_id=bookings[0].id)
     db.session.commit()
-    flash(_booked_message(bookings), "success")
-    return redirect(url_for("bookings.show", booking_id=bookings[0].id), code=303)
+    flash(message, "success")
+    return redirect(target, code=303)
 
 
 def _booked_message(bookings: list[Booking]) -> str:

@@ -7,6 +7,7 @@ when it is imported: ``app.agreements.models``, ``app.newcomers.models``,
 (``app._register_models``), so an app, its migrations and its tests always see every table.
 """
 
+from app.models import audit_rows  # noqa: F401  (the audit trail's rows, one INSERT per transaction)
 from app.models.accounts import Organisation, User, VenueMembership
 from app.models.bookings import AuditEntry, Booking, KitCheck, KitCheckKind, Series
 from app.models.changes import BookingChange, ChangeStatus, KeptBooking, ResourceOutage

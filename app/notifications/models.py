@@ -35,7 +35,8 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Chosen when the message is queued, so that a retry carries the same Message-ID.
-    message_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    # Also the sentinel that lets the rows of one flush be inserted in one statement (insertmanyvalues).
+    message_id: Mapped[str] = mapped_column(sa.String(255), unique=True, insert_sentinel=True)
     kind: Mapped[str] = mapped_column(
         sa.String(80), default=""
     )  # the template, e.g. "notifications/email/booking_approved"

@@ -190,6 +190,10 @@ def months_of(starts_at: datetime | None, ends_at: datetime | None) -> set[date]
     return set(months_between(first, last))
 
 
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment  # stored moments are naive UTC
+
+
 def _paris_date(moment: datetime) -> date:
     if moment.tzinfo is None:  # stored moments are naive UTC
         moment = moment.replace(tzinfo=UTC)
@@ -297,7 +301,16 @@ def _add_back(session: orm.Session, _context) -> None:
             months |= _booking_months(obj, changed_only=False) or set()  # seen too late: rebuilt
     alive = sorted(handled - {obj.id for obj in session.deleted if isinstance(obj, Booking)})
     if alive:
-        apply(connection, [Booking.id.in_(alive)], 1)
+        created = [obj for obj in session.new if isinstance(obj, Booking)]
+        if set(alive) <= {obj.id for obj in created}:
+            # Bookings this flush made: their times are known here, and they have no hand-over
+            # yet unless this flush writes it (then their communes need a statement).
+            handed_over = any(isinstance(obj, KitCheck) for obj in session.new)
+            bounds = (min(_utc(obj.starts_at) for obj in created), max(_utc(obj.ends_at) for obj in created))
+            tables = SUMS if handed_over else tuple(t for t in SUMS if t is not communes_table)
+            apply(connection, [Booking.id.in_(alive)], 1, tables=tables, bounds=bounds)
+        else:
+            apply(connection, [Booking.id.in_(alive)], 1)
     if pending["resources"]:
         apply(connection, [Booking.resource_id.in_(sorted(pending["resources"]))], 1, tables=(heat_table,), but=handled)
     if pending["users"]:
@@ -446,6 +459,7 @@ def apply(
     tables: Iterable[sa.Table] = SUMS,
     but: Iterable[int] = (),
     homes: dict[int, int | None] | None = None,
+    bounds: tuple[datetime, datetime] | None = None,
 ) -> None:
     """Add (``sign`` 1) or take away (-1) the sums of the bookings ``where`` chooses (less the ids
     ``but``), as the database holds them now, in every month built that they touch and in its year
@@ -454,7 +468,7 @@ def apply(
     but = sorted(set(but))
     if but:
         where = [*where, Booking.id.notin_(but)]
-    first, last = connection.execute(
+    first, last = bounds or connection.execute(
         sa.select(sa.func.min(Booking.starts_at), sa.func.max(Booking.ends_at)).where(*where)
     ).one()
     if first is None:
@@ -470,11 +484,14 @@ def apply(
         if (YEAR, month.replace(month=1)) in built:
             chosen.append((YEAR, month.replace(month=1)))
         for table, rows in _sums_of(month, connection, where, tables, homes).items():
-            if rows:
-                _add(connection, table, rows, sign, chosen)
-        for table in tables:
+            if not rows:
+                continue
+            _add(connection, table, rows, sign, chosen)
             values = [c for c in table.c if not c.primary_key]
-            connection.execute(table.delete().where(within(table, chosen), *[c == 0 for c in values]))
+            # Sums only grow when added to (a group at zero was already gone): only a taking away,
+            # or a row of zeros, can leave a group at zero.
+            if sign < 0 or any(all(not row[c.name] for c in values) for row in rows):
+                connection.execute(table.delete().where(within(table, chosen), *[c == 0 for c in values]))
 
 
 def _add(connection: sa.Connection, table: sa.Table, rows: list[dict], sign: int, chosen: list[Span]) -> None:

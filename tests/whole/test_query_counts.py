@@ -22,6 +22,7 @@ from app.demo.content import DEMO_PASSWORD
 from app.demo.data import load_demo
 from app.extensions import db
 from app.models import Booking, BookingKind, Resource, User, Venue
+from app.reports import rollup
 from tests.helpers import csrf_token_from
 
 # What each page may take at most: today's counts (lower them when a page gets cheaper). A page's
@@ -33,8 +34,14 @@ from tests.helpers import csrf_token_from
 # and the projects made with it (two). Issue 22: the desk shows each request's resource photo, read
 # with the resources of each of its two lists of bookings (two). Issue 20: an approved booking looks
 # up the partners' webhooks subscribed to approvals, to queue their calls with it (one). Issue 19: a
-# booking written notes the months of the reports' roll-up to rebuild, in its transaction (one).
-MOST = {"resource": 14, "week": 12, "catalogue": 11, "search": 31, "desk": 20, "create": 33}
+# booking written adds its sums to the reports' roll-up, in its transaction (one).
+# Issue 16: a create reads the person with their organisation and venues, the resource with its
+# venue and their opening hours, the pending requests with the bookings that hold the slot; its
+# audit trail and its emails are each one INSERT; nothing is read again after the commit. Measured
+# with the reports' roll-up built, as in production once a report has been read: the new booking
+# adds its sums to the months built (the months read FOR SHARE, then its usage, home and heat sums,
+# each read and added: seven).
+MOST = {"resource": 14, "week": 12, "catalogue": 11, "search": 31, "desk": 20, "create": 23}
 
 
 @contextmanager
@@ -162,8 +169,10 @@ def test_creating_a_booking_through_the_form_takes_few_statements(demo):
         "quantity": "1",
         "repeat": "none",
     }
+    url = f"/ressources/{space.id}/reserver"  # (read here: the test's own session is not counted)
+    rollup.rebuild_all()  # as once a report has been read: the booking adds its sums to the months built
     with counted() as seen:
-        response = member.post(f"/ressources/{space.id}/reserver", data=data)
+        response = member.post(url, data=data)
     assert response.status_code == 303, response.get_data(as_text=True)[:300]
     db.session.expire_all()
     # (the demo's training at La Machinerie holds this space too, as an event's booking)
@@ -171,4 +180,7 @@ def test_creating_a_booking_through_the_form_takes_few_statements(demo):
         select(Booking).where(Booking.resource_id == space.id, Booking.kind == BookingKind.MEMBER)
     ).one()
     assert booking.status.value == "approved" and booking.requester.email == "membre@example.org"
-    assert len(seen) <= MOST["create"], f"create: {len(seen)} statements (at most {MOST['create']})"
+    # PostgreSQL counts no BEGIN, but takes the resource's row lock and writes the booking in a
+    # savepoint (its exclusion constraint's refusal): two more.
+    most = MOST["create"] + (2 if db.engine.dialect.name == "postgresql" else 0)
+    assert len(seen) <= most, f"create: {len(seen)} statements (at most {most})"
