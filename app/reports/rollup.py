@@ -468,9 +468,12 @@ def apply(
     but = sorted(set(but))
     if but:
         where = [*where, Booking.id.notin_(but)]
-    first, last = bounds or connection.execute(
-        sa.select(sa.func.min(Booking.starts_at), sa.func.max(Booking.ends_at)).where(*where)
-    ).one()
+    first, last = (
+        bounds
+        or connection.execute(
+            sa.select(sa.func.min(Booking.starts_at), sa.func.max(Booking.ends_at)).where(*where)
+        ).one()
+    )
     if first is None:
         return
     # FOR SHARE on PostgreSQL: a rebuild (``_hold_the_sums``) waits for this transaction's commit
