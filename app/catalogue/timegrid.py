@@ -35,6 +35,7 @@ WEEK_MIN_UNIT = 5  # minutes: the finest sub-row of the week (rows are what the 
 DAY_MINUTES = 24 * 60
 MAX_ROWS = 97  # app.css places grid rows up to gr-100 (the caption and the days' heads take two)
 MAX_SUB_ROWS = 16  # sub-rows in a row at most (app.css: sub-1…sub-16)
+DRAWN = (CellState.BUSY, CellState.MINE, CellState.BUFFER)  # the cells whose bookings and buffers are drawn
 
 
 @dataclass
@@ -92,14 +93,16 @@ class Band:
     mine: bool = False  # a pending request: the viewer's own
 
 
-@dataclass
+@dataclass(eq=False)
 class WeekCell:
     """One cell of the week's table (a block of ``span`` rows from row ``row``, 0-based) and what
     is drawn in it at its exact minutes; ``when`` the period its words give (None: its rows')."""
 
     cell: Any  # calendar.Cell
+    column: int  # the day's index in the week
     row: int
     span: int
+    ends_at: datetime  # the end of its last row (UTC)
     bands: list[Band] = field(default_factory=list)
     pending: list[Band] = field(default_factory=list)
     when: tuple[datetime, datetime] | None = None
@@ -147,50 +150,52 @@ def week_grid(
     first = times[0].hour * 60 + times[0].minute if times else 0
     grid: list[list[WeekCell | None]] = [[None] * len(columns) for _ in times]
     buffer = timedelta(minutes=resource.buffer_minutes)
-    drawn = (CellState.BUSY, CellState.MINE, CellState.BUFFER)
+    periods: list[tuple[str, datetime, datetime, bool]] = []
+    for slot in bookings:
+        mine = viewer.user_id is not None and slot.requester_id == viewer.user_id
+        if slot.holds:
+            periods.append(("mine" if mine else "booking", slot.starts_at, slot.ends_at, mine))
+            if buffer:
+                periods.append(("buffer", slot.starts_at - buffer, slot.starts_at, mine))
+                periods.append(("buffer", slot.ends_at, slot.holds_until, mine))
+        elif mine and resource.is_exclusive:
+            periods.append(("mine", slot.starts_at, slot.ends_at, mine))  # its cells are the viewer's own
+        else:
+            periods.append(("pending", slot.starts_at, slot.ends_at, mine))
     for index, column in enumerate(columns):
+        if not column.cells:
+            continue
         axis = Axis(column.day, first, unit, len(times) * per_row)
-        blocks: list[WeekCell] = []
+        owner: list[WeekCell] = []  # the block each row belongs to
         for row, span in enumerate(column.spans):
             if span:
-                cell = WeekCell(column.cells[row], row, span)
-                grid[row][index] = cell
-                blocks.append(cell)
-        periods: list[tuple[str, datetime, datetime, bool]] = []
-        for slot in bookings:
-            mine = viewer.user_id is not None and slot.requester_id == viewer.user_id
-            if slot.holds:
-                periods.append(("mine" if mine else "booking", slot.starts_at, slot.ends_at, mine))
-                if buffer:
-                    periods.append(("buffer", slot.starts_at - buffer, slot.starts_at, mine))
-                    periods.append(("buffer", slot.ends_at, slot.holds_until, mine))
-            elif mine and resource.is_exclusive:
-                periods.append(("mine", slot.starts_at, slot.ends_at, mine))  # its cells are the viewer's own
-            else:
-                periods.append(("pending", slot.starts_at, slot.ends_at, mine))
+                block = WeekCell(column.cells[row], index, row, span, column.cells[row + span - 1].ends_at)
+                grid[row][index] = block
+            owner.append(block)
+        day_start, day_end = column.cells[0].starts_at, column.cells[-1].ends_at
         for kind, starts_at, ends_at, mine in periods:
-            for block in blocks:
-                top, bottom = block.row * per_row + 1, (block.row + block.span) * per_row + 1
-                if kind == "pending":
-                    where = axis.place(starts_at, ends_at)
-                    if where is not None and top <= where[0] < bottom:
-                        block.pending.append(Band(kind, *where, starts_at, ends_at, mine))
+            if starts_at >= day_end or ends_at <= day_start:
+                continue
+            where = axis.place(starts_at, ends_at)
+            if where is None:
+                continue
+            if kind == "pending":  # in the cell where it begins
+                owner[(where[0] - 1) // per_row].pending.append(Band(kind, *where, starts_at, ends_at, mine))
+                continue
+            last = min((where[0] + where[1] - 2) // per_row, len(owner) - 1)
+            for block in dict.fromkeys(owner[(where[0] - 1) // per_row : last + 1]):
+                if block.cell.state not in DRAWN:
                     continue
-                if block.cell.state not in drawn:
-                    continue
-                cell_start, cell_end = block.cell.starts_at, column.cells[block.row + block.span - 1].ends_at
-                piece = max(starts_at, cell_start), min(ends_at, cell_end)
-                where = axis.place(*piece) if piece[0] < piece[1] else None
-                if where is not None:
-                    block.bands.append(Band(kind, *where, *piece, mine))
-        for block in blocks:
+                piece = max(starts_at, block.cell.starts_at), min(ends_at, block.ends_at)
+                placed = axis.place(*piece) if piece[0] < piece[1] else None
+                if placed is not None:
+                    block.bands.append(Band(kind, *placed, *piece, mine))
+        for block in dict.fromkeys(owner):
             own = [b for b in block.bands if (b.kind == "buffer") == (block.cell.state == CellState.BUFFER)]
             if own:
                 when = min(b.starts_at for b in own), max(b.ends_at for b in own)
-                cell_start = block.cell.starts_at
-                cell_end = column.cells[block.row + block.span - 1].ends_at
-                if block.span > 1 or when != (cell_start, cell_end):
+                if block.span > 1 or when != (block.cell.starts_at, block.ends_at):
                     block.when = when
             elif block.span > 1:
-                block.when = block.cell.starts_at, column.cells[block.row + block.span - 1].ends_at
+                block.when = block.cell.starts_at, block.ends_at
     return WeekGrid(per_row, len(times) * per_row, grid)
