@@ -91,6 +91,7 @@ class Band:
     starts_at: datetime  # UTC
     ends_at: datetime
     mine: bool = False  # a pending request: the viewer's own
+    place: str = ""  # its classes in the week's grid (gc- gr- gh-)
 
 
 @dataclass(eq=False)
@@ -103,6 +104,7 @@ class WeekCell:
     row: int
     span: int
     ends_at: datetime  # the end of its last row (UTC)
+    place: str = ""  # its classes in the week's grid (gc- gr- gh-)
     bands: list[Band] = field(default_factory=list)
     pending: list[Band] = field(default_factory=list)
     when: tuple[datetime, datetime] | None = None
@@ -170,6 +172,7 @@ def week_grid(
         for row, span in enumerate(column.spans):
             if span:
                 block = WeekCell(column.cells[row], index, row, span, column.cells[row + span - 1].ends_at)
+                block.place = f"gc-{index + 2} gr-{row * per_row + 3} gh-{span * per_row}"
                 grid[row][index] = block
             owner.append(block)
         day_start, day_end = column.cells[0].starts_at, column.cells[-1].ends_at
@@ -180,7 +183,8 @@ def week_grid(
             if where is None:
                 continue
             if kind == "pending":  # in the cell where it begins
-                owner[(where[0] - 1) // per_row].pending.append(Band(kind, *where, starts_at, ends_at, mine))
+                band = Band(kind, *where, starts_at, ends_at, mine, f"gc-{index + 2} gr-{where[0] + 2} gh-{where[1]}")
+                owner[(where[0] - 1) // per_row].pending.append(band)
                 continue
             last = min((where[0] + where[1] - 2) // per_row, len(owner) - 1)
             for block in dict.fromkeys(owner[(where[0] - 1) // per_row : last + 1]):
@@ -189,7 +193,8 @@ def week_grid(
                 piece = max(starts_at, block.cell.starts_at), min(ends_at, block.ends_at)
                 placed = axis.place(*piece) if piece[0] < piece[1] else None
                 if placed is not None:
-                    block.bands.append(Band(kind, *placed, *piece, mine))
+                    place = f"gc-{index + 2} gr-{placed[0] + 2} gh-{placed[1]}"
+                    block.bands.append(Band(kind, *placed, *piece, mine, place))
         for block in dict.fromkeys(owner):
             own = [b for b in block.bands if (b.kind == "buffer") == (block.cell.state == CellState.BUFFER)]
             if own:
