@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from math import gcd
 from typing import Any
 
@@ -47,8 +47,16 @@ class Axis:
     unit: int
     columns: int
 
+    def __post_init__(self) -> None:
+        # On a day without a clock change, a moment's wall-clock minute is its distance from midnight.
+        self._midnight = datetime.combine(self.day, time(0), PARIS).astimezone(UTC)
+        following = datetime.combine(self.day + timedelta(days=1), time(0), PARIS).astimezone(UTC)
+        self._uniform = following - self._midnight == timedelta(days=1)
+
     def minute_of(self, moment: datetime) -> int:
         """The wall-clock minute of ``moment`` on this day (0 before it, 1440 after it)."""
+        if self._uniform:
+            return min(max(int((moment - self._midnight).total_seconds() // 60), 0), DAY_MINUTES)
         local = moment.astimezone(PARIS)
         if local.date() < self.day:
             return 0
@@ -108,10 +116,7 @@ class WeekCell:
     bands: list[Band] = field(default_factory=list)
     pending: list[Band] = field(default_factory=list)
     when: tuple[datetime, datetime] | None = None
-
-    @property
-    def layered(self) -> bool:
-        return bool(self.bands or self.pending)
+    layered: bool = False  # it has parts of its own (bands, pending requests)
 
 
 @dataclass
@@ -196,6 +201,7 @@ def week_grid(
                     place = f"gc-{index + 2} gr-{placed[0] + 2} gh-{placed[1]}"
                     block.bands.append(Band(kind, *placed, *piece, mine, place))
         for block in dict.fromkeys(owner):
+            block.layered = bool(block.bands or block.pending)
             own = [b for b in block.bands if (b.kind == "buffer") == (block.cell.state == CellState.BUFFER)]
             if own:
                 when = min(b.starts_at for b in own), max(b.ends_at for b in own)
