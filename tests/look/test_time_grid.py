@@ -196,3 +196,60 @@ def test_a_pending_request_keeps_its_wall_clock_place_and_length_across_a_clock_
     assert sunday_cell["bands"] == [("pending", 6, 4, "Demande en attente 1 h 30 à 3 h 30")]
     assert _free_targets(page, room.id) == before
     assert "Autre Membre" not in page
+
+
+def _kit_booking(kit, user, day: date, start: time, end: time, status: BookingStatus, purpose: str):
+    starts_at, ends_at = paris_to_utc(day, start), paris_to_utc(day, end)
+    db.session.add(
+        Booking(
+            resource=kit,
+            requester=user,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            holds_until=ends_at,
+            exclusive=False,
+            quantity=1,
+            purpose=purpose,
+            status=status,
+        )
+    )
+
+
+def test_a_member_sees_their_own_pending_request_as_theirs_and_others_without_a_name(client):
+    from app.models import ResourceKind
+    from tests.helpers import log_in
+
+    venue = make_venue(days=range(7))
+    kit = make_resource(venue, "kit", "Kit son", ResourceKind.KIT, units=3, slot_minutes=60, notice_minutes=0)
+    day = paris_today() + timedelta(days=9)
+    member = make_user("moi@test.example", "Moi Même")
+    _kit_booking(kit, member, day, time(10), time(12), BookingStatus.REQUESTED, "Mon concert")
+    other = make_user("autre@test.example", "Autre Membre")
+    _kit_booking(kit, other, day, time(14), time(15), BookingStatus.REQUESTED, "Sortie secrète")
+    db.session.commit()
+    log_in(client, member)
+    page = client.get(f"/ressources/{kit.id}?semaine={iso_week(day)}").get_data(as_text=True)
+    by_hour = dict(_rows(page))
+    column = day.weekday()
+    # A kit's units stay free under both requests (each hour its target); the blocks say whose they are.
+    assert _parts(by_hour["10 h"])[column]["bands"] == [("pending", 4, 2, "Votre demande en attente 10 h à 12 h")]
+    assert _parts(by_hour["14 h"])[column]["bands"] == [("pending", 8, 1, "Demande en attente 14 h à 15 h")]
+    assert _cells(by_hour["14 h"])[column][1].startswith("3 libres")
+    assert "Autre Membre" not in page and "Sortie secrète" not in page
+
+
+def test_the_week_with_its_blocks_at_exact_minutes_is_valid_html(client, tmp_path):
+    from tests.crawl import nu_errors, vnu_command
+
+    vnu_command()  # skips when the checker cannot run
+    venue = make_venue(days=range(7))
+    room = make_resource(venue, slot_minutes=30, notice_minutes=0, buffer_minutes=15)
+    day = paris_today() + timedelta(days=9)
+    other = make_user(name="Autre Membre")
+    _book(room, other, day, time(10, 30), time(12))
+    _book(room, other, day, time(14), time(15, 30), status=BookingStatus.REQUESTED)
+    _book(room, other, day + timedelta(days=1), time(9), time(17, 30), status=BookingStatus.REQUESTED)
+    db.session.commit()
+    page = client.get(f"/ressources/{room.id}?semaine={iso_week(day)}").get_data(as_text=True)
+    assert page.count('class="band pending ') == 2 and 'class="band buffer ' in page
+    assert nu_errors({"week": page}, tmp_path / "pages") == []
