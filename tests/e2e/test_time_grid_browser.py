@@ -147,6 +147,7 @@ def test_a_pending_request_is_a_block_of_its_minutes_over_free_slots_that_stay_c
     assert row_box["x"] <= block["x"] and block["x"] + block["width"] <= row_box["x"] + row_box["width"] + 1
     # Screen readers read it in Tuesday's 10:00 cell, from when to when.
     expect(page.get_by_role("cell", name=re.compile(r"Demande en attente 10 h 30 à 12 h"))).to_have_count(1)
+    page.locator("table.calendar.week").screenshot(path="/tmp/week-pending.png")
     assert_no_axe_violations(page, "week grid with a pending request")
     eleven.click()  # through the request's block: the free slot under it is still the engine's target
     expect(page).to_have_url(re.compile(rf"/reserver\?debut={tuesday:%Y-%m-%d}T11(:|%3A)00"))
