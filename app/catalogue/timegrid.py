@@ -88,7 +88,7 @@ class Axis:
         return labels
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Band:
     """A period drawn at its exact place in a day's column: ``row`` its first sub-row (1-based on
     the axis), ``span`` the sub-rows it covers."""
@@ -102,7 +102,7 @@ class Band:
     place: str = ""  # its classes in the week's grid (gc- gr- gh-)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class WeekCell:
     """One cell of the week's table (a block of ``span`` rows from row ``row``, 0-based) and what
     is drawn in it at its exact minutes; ``when`` the period its words give (None: its rows')."""
@@ -169,6 +169,7 @@ def week_grid(
             periods.append(("mine", slot.starts_at, slot.ends_at, mine))  # its cells are the viewer's own
         else:
             periods.append(("pending", slot.starts_at, slot.ends_at, mine))
+    periods.sort(key=lambda period: period[1])
     for index, column in enumerate(columns):
         if not column.cells:
             continue
@@ -182,7 +183,9 @@ def week_grid(
             owner.append(block)
         day_start, day_end = column.cells[0].starts_at, column.cells[-1].ends_at
         for kind, starts_at, ends_at, mine in periods:
-            if starts_at >= day_end or ends_at <= day_start:
+            if starts_at >= day_end:
+                break  # (in order of their start)
+            if ends_at <= day_start:
                 continue
             where = axis.place(starts_at, ends_at)
             if where is None:
