@@ -4,6 +4,7 @@ Usage (from the project folder):
 
     .venv/bin/python bench/week_partial.py            # SQLite in a temporary folder, n=200
     .venv/bin/python bench/week_partial.py -n 500 --bookings 60
+    .venv/bin/python bench/week_partial.py --quick --json   # n=50; the figures as one JSON object
 
 It loads the demo consortium into a fresh SQLite database, books ``--bookings`` one-hour slots
 of La Machinerie's first space over next week (through the booking engine, approved), logs in as
@@ -17,6 +18,7 @@ removed at the end.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -33,7 +35,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200, help="measured renders (default 200)")
     parser.add_argument("--bookings", type=int, default=40, help="approved bookings next week (default 40)")
+    parser.add_argument("--quick", action="store_true", help="n=50 (unless -n is given)")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object on the last line")
     options = parser.parse_args()
+    if options.quick and "-n" not in sys.argv[1:]:
+        options.n = 50
     folder = tempfile.mkdtemp(prefix="fnt-week-")
     os.environ.setdefault("FNT_INSTANCE_PATH", folder)
 
@@ -104,10 +110,20 @@ def main() -> int:
     timings.sort()
     shutil.rmtree(folder, ignore_errors=True)
     size = len(response.get_data())
+    figures = {
+        "bookings": made,
+        "n": options.n,
+        "median_ms": round(statistics.median(timings), 2),
+        "p90_ms": round(timings[int(len(timings) * 0.9)], 2),
+        "mean_ms": round(statistics.fmean(timings), 2),
+        "bytes": size,
+    }
     print(
         f"week partial, {made} bookings, n={options.n}: median {statistics.median(timings):.2f} ms, "
         f"p90 {timings[int(len(timings) * 0.9)]:.2f} ms, mean {statistics.fmean(timings):.2f} ms, {size} bytes"
     )
+    if options.json:
+        print(json.dumps(figures))
     return 0
 
 

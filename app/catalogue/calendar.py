@@ -294,10 +294,9 @@ def bookings_over(resource: Resource, starts_at: datetime, ends_at: datetime) ->
     return [BookedSlot(*row) for row in rows]
 
 
-def load_calendar(
-    resource: Resource, days: Sequence[date], now: datetime, viewer: Viewer
-) -> tuple[list[time], list[DayColumn]]:
-    """Read the period's opening hours, closures and bookings (three queries) and build its cells."""
+def _load(resource: Resource, days: Sequence[date]) -> tuple[list[Any], list[Any], list[BookedSlot], list[Any]]:
+    """The period's opening hours, closures, bookings and outages (three queries; outages: none for
+    a space)."""
     first = paris_to_utc(days[0], time(0))
     last = paris_to_utc(days[-1] + timedelta(days=1), time(0))
     # Cells near the end see bookings starting up to a buffer (and a row) later.
@@ -305,7 +304,27 @@ def load_calendar(
     reach = last + timedelta(minutes=resource.buffer_minutes + row_minutes(resource, hours))
     closures = closures_over([resource.venue_id], first, last)
     outages = outages_over([resource], first, last)  # (no query for a space)
-    return build_days(resource, days, hours, closures, bookings_over(resource, first, reach), now, viewer, outages)
+    return hours, closures, bookings_over(resource, first, reach), outages
+
+
+def load_calendar(
+    resource: Resource, days: Sequence[date], now: datetime, viewer: Viewer
+) -> tuple[list[time], list[DayColumn]]:
+    """Read the period's opening hours, closures and bookings (three queries) and build its cells."""
+    hours, closures, bookings, outages = _load(resource, days)
+    return build_days(resource, days, hours, closures, bookings, now, viewer, outages)
+
+
+def load_week(
+    resource: Resource, days: Sequence[date], now: datetime, viewer: Viewer
+) -> tuple[list[time], list[DayColumn], Any]:
+    """The week's rows and its cells laid out as a time grid, the bookings at their exact minutes
+    (``app.catalogue.timegrid.week_grid``), from the same three queries."""
+    from app.catalogue.timegrid import week_grid
+
+    hours, closures, bookings, outages = _load(resource, days)
+    times, columns = build_days(resource, days, hours, closures, bookings, now, viewer, outages)
+    return times, columns, week_grid(resource, times, row_minutes(resource, hours), columns, bookings, viewer)
 
 
 # Periods named in the URL: ISO weeks (``2026-W49``) and months (``2026-12``).

@@ -141,13 +141,14 @@ def _calendar_context(resource: Resource, viewer: calendar.Viewer) -> dict:
             "week_of_month": calendar.iso_week(today if today.replace(day=1) == month else month),
         }
     monday = calendar.parse_week(request.args.get("semaine")) or calendar.monday_of(today)
-    times, columns = calendar.load_calendar(resource, calendar.week_days(monday), now, viewer)
+    times, columns, grid = calendar.load_week(resource, calendar.week_days(monday), now, viewer)
     return {
         "view": "week",
         "monday": monday,
         "sunday": monday + timedelta(days=6),
         "times": times,
         "columns": columns,
+        "grid": grid,
         "week": calendar.iso_week(monday),
         "previous_week": calendar.iso_week(monday - timedelta(days=7)),
         "next_week": calendar.iso_week(monday + timedelta(days=7)),

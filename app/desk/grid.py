@@ -32,11 +32,12 @@ from math import gcd
 from typing import Any
 
 from app.catalogue.calendar import BookedSlot, CellState, Viewer, build_days, row_minutes, row_times
-from app.core.clock import PARIS, paris_to_utc
-from app.models import HOLDING_STATUSES, Booking, BookingStatus, Resource
 
-MIN_UNIT = 15  # minutes: the finest column (app.css has pc-1…pc-97, pw-1…pw-97 and cols-1…cols-96)
-DAY_MINUTES = 24 * 60
+# The axis and its placement are the resource's week's too (app.catalogue.timegrid); app.css has
+# pc-1…pc-97, pw-1…pw-97 and cols-1…cols-96 for the planning's columns.
+from app.catalogue.timegrid import DAY_MINUTES, MIN_UNIT, Axis
+from app.core.clock import paris_to_utc
+from app.models import HOLDING_STATUSES, Booking, BookingStatus, Resource
 
 
 @dataclass
@@ -55,48 +56,6 @@ class Block:
     free_units: int | None = None
     after: bool = True  # a buffer: after its booking (else before it)
     reasons: list[str] = field(default_factory=list)  # closed or out of service: why, in words
-
-
-@dataclass
-class Axis:
-    """A day's time axis: columns of ``unit`` minutes from ``first`` (minutes after midnight)."""
-
-    day: date
-    first: int
-    unit: int
-    columns: int
-
-    def minute_of(self, moment: datetime) -> int:
-        """The wall-clock minute of ``moment`` on this day (0 before it, 1440 after it)."""
-        local = moment.astimezone(PARIS)
-        if local.date() < self.day:
-            return 0
-        if local.date() > self.day:
-            return DAY_MINUTES
-        return local.hour * 60 + local.minute
-
-    def place(self, starts_at: datetime, ends_at: datetime) -> tuple[int, int] | None:
-        """(column, span) of ``[starts_at, ends_at)`` clipped to the axis, or None outside it."""
-        start = max(self.minute_of(starts_at) - self.first, 0)
-        end = min(self.minute_of(ends_at) - self.first, self.columns * self.unit)
-        if ends_at > starts_at and end <= start:  # the autumn's repeated hour: at least one column
-            end = min(start + self.unit, self.columns * self.unit)
-        if end <= start:
-            return None
-        column = start // self.unit
-        last = -(-end // self.unit)
-        return column + 1, max(last - column, 1)
-
-    def hours(self) -> list[tuple[time, int, int]]:
-        """(the hour, its column, its span) of each hour label of the axis."""
-        labels = []
-        minute = -(-self.first // 60) * 60
-        end = self.first + self.columns * self.unit
-        while minute < end:
-            column = (minute - self.first) // self.unit + 1
-            labels.append((time(minute // 60), column, max(min(60, end - minute) // self.unit, 1)))
-            minute += 60
-        return labels
 
 
 def axis_for(

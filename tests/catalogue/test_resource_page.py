@@ -186,7 +186,7 @@ def test_an_unreadable_week_or_month_shows_the_current_week(client, world):
     for query in ("?semaine=bientot", "?semaine=2026-W60", "?mois=2026-13"):
         response = client.get(f"/ressources/{world.room.id}{query}")
         assert response.status_code == 200
-        assert '<table class="calendar week time-grid">' in response.get_data(as_text=True)
+        assert '<table class="calendar week time-grid sub-' in response.get_data(as_text=True)
 
 
 @pytest.fixture()
@@ -204,7 +204,7 @@ def test_anonymous_visitors_see_busy_slots_without_names(client, world, monday, 
     text = week_text(client, world, monday)
     assert "Occupé 10 h à 12 h" in text  # one block over its two hours (issue 22)
     assert text.count("Occupé") >= 2  # 10:00-12:00 and the member's 14:00
-    assert "demande en attente" in text
+    assert "Demande en attente 16 h à 17 h" in text  # a block of its own, over the free hour
     for secret in ("Dominique Petit", "Projet confidentiel", "Camille Martin", "Réunion du bureau", "Demande discrète"):
         assert secret not in text
 

@@ -68,7 +68,9 @@ def test_a_booking_is_one_block_as_high_as_its_hours_and_free_slots_are_targets(
     expect(block).to_contain_text("Occupé")
     expect(block).to_contain_text("10 h à 13 h")
     one_row = page.locator("tbody tr").first.locator("td").first.bounding_box()
-    box = block.bounding_box()
+    # The cell lends its parts to the grid (the room is booked by half-hours: rows of two grid rows):
+    # the booking drawn at its minutes, the words over it.
+    box = block.locator(".band.booking").bounding_box()
     assert 2.8 * one_row["height"] <= box["height"] <= 3.2 * one_row["height"]
     assert abs(box["x"] - one_row["x"]) < 2  # Monday's column
     assert page.evaluate("getComputedStyle(document.querySelector('table.calendar.week')).display") == "grid"
@@ -101,6 +103,60 @@ def test_the_keyboard_goes_from_the_block_to_the_next_free_slot(page, grid, mond
     assert monday_links == ["09:00", "13:00"]
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/reserver\?debut={monday:%Y-%m-%d}T13(:|%3A)00"))
+
+
+def _pending_request(room_id: int, day, start: time, end: time) -> None:
+    from app.models import Resource
+
+    db.session.add(
+        Booking(
+            resource=db.session.get(Resource, room_id),
+            requester=make_user(email="discret@example.org", name="Sacha Discrète"),
+            starts_at=paris_to_utc(day, start),
+            ends_at=paris_to_utc(day, end),
+            holds_until=paris_to_utc(day, end),
+            exclusive=True,
+            quantity=1,
+            purpose="Projet confidentiel",
+            status=BookingStatus.REQUESTED,
+        )
+    )
+    db.session.commit()
+
+
+def test_a_pending_request_is_a_block_of_its_minutes_over_free_slots_that_stay_clickable(page, grid, monday):
+    room_id, email = grid
+    tuesday = monday + timedelta(days=1)
+    _pending_request(room_id, tuesday, time(10, 30), time(12))
+    _log_in(page, email)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/ressources/{room_id}?semaine={iso_week(monday)}")
+    html = page.content()
+    assert "Sacha" not in html and "confidentiel" not in html  # another member's request: no name, no purpose
+    pending = page.locator(".band.pending")
+    expect(pending).to_have_count(1)
+    expect(pending).to_have_text(re.compile(r"^Demande en attente\s+10 h 30 à 12 h$"))
+    ten = page.get_by_role("link", name=re.compile(rf"Réserver mardi {tuesday.day} .* de 10 h à 11 h"))
+    eleven = page.get_by_role("link", name=re.compile(rf"Réserver mardi {tuesday.day} .* de 11 h à 12 h"))
+    row_box, next_box = ten.locator("xpath=..").bounding_box(), eleven.locator("xpath=..").bounding_box()
+    block = pending.bounding_box()
+    # From 10:30 (within the 10:00 row: its second grid row) to 12:00 (the end of the 11:00 row), in
+    # Tuesday's column (its right half).
+    assert row_box["y"] + 0.25 * row_box["height"] <= block["y"] <= row_box["y"] + 0.75 * row_box["height"]
+    assert abs(block["y"] + block["height"] - (next_box["y"] + next_box["height"])) < 3
+    assert row_box["x"] <= block["x"] and block["x"] + block["width"] <= row_box["x"] + row_box["width"] + 1
+    # Screen readers read it in Tuesday's 10:00 cell, from when to when.
+    expect(page.get_by_role("cell", name=re.compile(r"Demande en attente 10 h 30 à 12 h"))).to_have_count(1)
+    page.locator("table.calendar.week").screenshot(path="/tmp/week-pending.png")
+    assert_no_axe_violations(page, "week grid with a pending request")
+    eleven.click()  # through the request's block: the free slot under it is still the engine's target
+    expect(page).to_have_url(re.compile(rf"/reserver\?debut={tuesday:%Y-%m-%d}T11(:|%3A)00"))
+
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"/ressources/{room_id}?semaine={iso_week(monday)}")
+    expect(page.locator(".band.pending")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert_no_axe_violations(page, "week grid with a pending request at 320 px")
 
 
 # --- The managers' planning (app/desk/grid.py) ------------------------------------------------------
