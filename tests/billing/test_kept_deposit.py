@@ -45,6 +45,20 @@ def handed_over(world) -> Booking:
     return booking
 
 
+def returned(world, given_back_cents: int) -> Booking:
+    """The kit handed over, then back with a scratched table: ``given_back_cents`` of its deposit."""
+    booking = handed_over(world)
+    service.return_kit(
+        booking,
+        world.manager,
+        checklist=ALL_THERE,
+        condition_notes="Table rayée",
+        deposit_returned_cents=given_back_cents,
+    )
+    db.session.commit()
+    return booking
+
+
 def return_at_the_desk(client, booking, deposit: str, notes: str = "", present=("0", "1", "2")):
     return client.submit(
         f"{PLANNING}/retour/{booking.id}",
@@ -201,11 +215,7 @@ def test_a_return_submitted_twice_bills_once(client, app):
 
 def test_a_corrected_amount_credits_the_old_invoice_and_bills_the_new_one(app):
     world = make_billing_world()
-    booking = handed_over(world)
-    service.return_kit(
-        booking, world.manager, checklist=ALL_THERE, condition_notes="Table rayée", deposit_returned_cents=5000
-    )
-    db.session.commit()
+    booking = returned(world, given_back_cents=5000)
     (old,) = invoices()
     assert old.total_cents == 15000
 
@@ -225,11 +235,7 @@ def test_a_corrected_amount_credits_the_old_invoice_and_bills_the_new_one(app):
 
 def test_the_reports_count_a_deposit_kept_as_invoiced_and_received(app):
     world = make_billing_world()
-    booking = handed_over(world)
-    service.return_kit(
-        booking, world.manager, checklist=ALL_THERE, condition_notes="Table rayée", deposit_returned_cents=12000
-    )
-    db.session.commit()
+    returned(world, given_back_cents=12000)
     table = money.invoicing(Report(Filters(periods.month_of(paris_today()), (world.venue.id,))))
     (row,) = table.rows
     assert (row["invoices"], row["invoiced"], row["credited"], row["paid"], row["due"]) == (1, 8000, 0, 8000, 0)

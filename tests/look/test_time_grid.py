@@ -14,7 +14,7 @@ import pytest
 from app.catalogue.calendar import iso_week
 from app.core.clock import paris_to_utc, paris_today
 from app.extensions import db
-from app.models import Booking, BookingStatus
+from app.models import Booking, BookingStatus, ResourceKind
 from tests.factories import make_resource, make_user, make_venue
 from tests.helpers import text_of
 
@@ -29,19 +29,20 @@ def _last_sunday_of_october_after(today: date) -> date:
         year += 1
 
 
-def _book(resource, user, day: date, start: time, end: time, status=BookingStatus.APPROVED):
+def _book(resource, user, day: date, start: time, end: time, status=BookingStatus.APPROVED, purpose: str = ""):
+    """A booking of the resource, held for its buffer (a kit's: its units shared, no buffer)."""
     starts_at, ends_at = paris_to_utc(day, start), paris_to_utc(day, end)
-    held = ends_at + timedelta(minutes=resource.buffer_minutes)
+    kit = resource.kind == ResourceKind.KIT
     db.session.add(
         Booking(
             resource=resource,
             requester=user,
             starts_at=starts_at,
             ends_at=ends_at,
-            holds_until=held,
-            exclusive=True,
+            holds_until=ends_at if kit else ends_at + timedelta(minutes=resource.buffer_minutes),
+            exclusive=not kit,
             quantity=1,
-            purpose="",
+            purpose=purpose,
             status=status,
         )
     )
@@ -198,34 +199,16 @@ def test_a_pending_request_keeps_its_wall_clock_place_and_length_across_a_clock_
     assert "Autre Membre" not in page
 
 
-def _kit_booking(kit, user, day: date, start: time, end: time, status: BookingStatus, purpose: str):
-    starts_at, ends_at = paris_to_utc(day, start), paris_to_utc(day, end)
-    db.session.add(
-        Booking(
-            resource=kit,
-            requester=user,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            holds_until=ends_at,
-            exclusive=False,
-            quantity=1,
-            purpose=purpose,
-            status=status,
-        )
-    )
-
-
 def test_a_member_sees_their_own_pending_request_as_theirs_and_others_without_a_name(client):
-    from app.models import ResourceKind
     from tests.helpers import log_in
 
     venue = make_venue(days=range(7))
     kit = make_resource(venue, "kit", "Kit son", ResourceKind.KIT, units=3, slot_minutes=60, notice_minutes=0)
     day = paris_today() + timedelta(days=9)
     member = make_user("moi@test.example", "Moi Même")
-    _kit_booking(kit, member, day, time(10), time(12), BookingStatus.REQUESTED, "Mon concert")
+    _book(kit, member, day, time(10), time(12), BookingStatus.REQUESTED, "Mon concert")
     other = make_user("autre@test.example", "Autre Membre")
-    _kit_booking(kit, other, day, time(14), time(15), BookingStatus.REQUESTED, "Sortie secrète")
+    _book(kit, other, day, time(14), time(15), BookingStatus.REQUESTED, "Sortie secrète")
     db.session.commit()
     log_in(client, member)
     page = client.get(f"/ressources/{kit.id}?semaine={iso_week(day)}").get_data(as_text=True)
