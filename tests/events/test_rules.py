@@ -18,7 +18,9 @@ from tests.events.conftest import draft, evening
 
 
 def _outbox_to(address: str) -> list[OutboxMessage]:
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == address)))
+    return list(
+        db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == address).order_by(OutboxMessage.id))
+    )
 
 
 def test_creating_an_event_books_its_space_without_agreement_nor_email(world):
