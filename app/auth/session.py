@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 
@@ -23,7 +24,9 @@ def configure_login(app: Flask, login_manager: LoginManager) -> None:
         user_id, _, token = session_id.partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.get(User, int(user_id))
+        # With the memberships in the same statement: every page's menu asks whether the user
+        # manages a venue (is_staff), which would read them in a second one.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
         if user is None or user.session_token != token:
             return None
         return user
