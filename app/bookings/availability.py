@@ -172,7 +172,7 @@ class FreeResource:
 
 
 def free_resources(
-    kind: ResourceKind,
+    kind: ResourceKind | None,
     starts_at: datetime,
     ends_at: datetime,
     *,
@@ -180,7 +180,8 @@ def free_resources(
     venue_ids: Iterable[int] | None = None,
     respect_calendar: bool = True,
 ) -> list[FreeResource]:
-    """The active resources of a kind, across all venues, that could be booked over the period.
+    """The active resources of a kind (of every kind for None), across all venues, that could be
+    booked over the period (``quantity``: the units of a kit; spaces and machines hold their slot alone).
 
     Free means: the venue is open (opening hours, no closure in force) when
     ``respect_calendar`` is set, and nothing holds the slot, buffers included (for
@@ -191,9 +192,11 @@ def free_resources(
     query = (
         select(Resource)
         .join(Venue, Resource.venue_id == Venue.id)
-        .where(Resource.kind == kind, Resource.is_active.is_(True), Venue.is_active.is_(True))
+        .where(Resource.is_active.is_(True), Venue.is_active.is_(True))
         .order_by(Venue.name, Resource.name)
     )
+    if kind is not None:
+        query = query.where(Resource.kind == kind)
     if venue_ids is not None:
         query = query.where(Resource.venue_id.in_(list(venue_ids)))
     resources = [r for r in db.session.scalars(query) if r.is_exclusive or r.units >= quantity]

@@ -184,16 +184,14 @@ def search(criteria: Criteria, user: User | None, page: int = 1) -> ResultPage:
         )
         free_units: dict[int, int | None] = {resource_id: None for resource_id in ids}
     else:
-        wanted = set(db.session.scalars(ordered.with_only_columns(Resource.id)))
-        kinds = [criteria.kind] if criteria.kind else list(ResourceKind)
         venue_ids = [criteria.venue.id] if criteria.venue else None
-        found: list[service.FreeResource] = []
-        for kind in kinds:
-            quantity = criteria.quantity if kind == ResourceKind.KIT else 1
-            found += service.free_resources(
-                kind, criteria.starts_at, criteria.ends_at, quantity=quantity, venue_ids=venue_ids
-            )
-        found = [free for free in found if free.resource.id in wanted]
+        # Every kind at once (the quantity counts for kits only): one read of the calendars and holds.
+        found = service.free_resources(
+            criteria.kind, criteria.starts_at, criteria.ends_at, quantity=criteria.quantity, venue_ids=venue_ids
+        )
+        if criteria.theme is not None or criteria.text.split():  # what free_resources does not filter on
+            wanted = set(db.session.scalars(ordered.with_only_columns(Resource.id)))
+            found = [free for free in found if free.resource.id in wanted]
         found.sort(key=lambda free: (free.resource.venue.name, free.resource.name))
         total = len(found)
         chosen = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]

@@ -145,6 +145,8 @@ def _desk_context(venues, venue, venue_ids, touched=(), reasons=None, outcomes=N
 def requests():
     venues, venue, venue_ids = _scope()
     context = _desk_context(venues, venue, venue_ids)
+    if venue is None:  # every venue the user decides for: the menu's counter is this page's total
+        g.desk_pending_count = context["pending_total"]
     if is_htmx_fragment_request(LIST_TARGET):
         return render_template("desk/_list.html", **context)
     return render_template("desk/requests.html", **context)

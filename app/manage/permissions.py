@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.core.access import is_coordinator
 from app.extensions import db
-from app.models import Closure, Qualification, Resource, User, Venue, VenueMembership
+from app.models import Closure, Qualification, Resource, User, Venue, VenueMembership, VenueRole
 
 
 def can_manage_venue(user: User, venue: Venue) -> bool:
@@ -27,7 +27,8 @@ def manageable_venues(user: User) -> list[Venue]:
     """The venues whose administration pages the user sees, by name."""
     query = select(Venue).order_by(Venue.name)
     if not is_coordinator(user):
-        venue_ids = [venue.id for venue in user.managed_venues]
+        # The ids from the memberships already read (is_staff reads them), not each one's venue.
+        venue_ids = [m.venue_id for m in user.memberships if m.role == VenueRole.MANAGER]
         query = query.where(Venue.id.in_(venue_ids))
     return list(db.session.scalars(query))
 
