@@ -80,8 +80,11 @@ def _wall_minutes(local: datetime) -> int:
     return local.hour * 60 + local.minute
 
 
-def within_hours(rows: list[Hours], starts_at: datetime, ends_at: datetime) -> bool:
-    """Whether the whole period lies inside one opening interval of one Paris day."""
+def within_hours(
+    rows: list[Hours], starts_at: datetime, ends_at: datetime, by_weekday: dict[int, list[Interval]] | None = None
+) -> bool:
+    """Whether the whole period lies inside one opening interval of one Paris day; ``by_weekday``:
+    the rows' intervals of each weekday (``intervals_on``), when the caller asks about many periods."""
     start, end = to_paris(starts_at), to_paris(ends_at)
     end_minutes = _wall_minutes(end)
     if end.date() != start.date():
@@ -92,7 +95,7 @@ def within_hours(rows: list[Hours], starts_at: datetime, ends_at: datetime) -> b
     start_minutes = _wall_minutes(start)
     return any(
         _minutes(opens) <= start_minutes and end_minutes <= _minutes(closes)
-        for opens, closes in intervals_on(rows, start.weekday())
+        for opens, closes in (by_weekday[start.weekday()] if by_weekday else intervals_on(rows, start.weekday()))
     )
 
 

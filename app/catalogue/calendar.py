@@ -225,6 +225,7 @@ def build_days(
     buffer = timedelta(minutes=resource.buffer_minutes)
     earliest = now + timedelta(minutes=resource.notice_minutes)
     latest = now + timedelta(days=resource.horizon_days)
+    by_weekday = {weekday: intervals_on(hours_rows, weekday) for weekday in range(7)}
     columns = []
     for day in days:
         cells = []
@@ -233,7 +234,7 @@ def build_days(
             ends_at = paris_to_utc(*_wall_end(day, at, step))
             cell = Cell(day, at, starts_at, ends_at, CellState.CLOSED)
             cells.append(cell)
-            if ends_at <= starts_at or not within_hours(hours_rows, starts_at, ends_at):
+            if ends_at <= starts_at or not within_hours(hours_rows, starts_at, ends_at, by_weekday):
                 continue  # a time that does not exist that day, or outside the opening hours
             if any(c.starts_at < ends_at and c.ends_at > starts_at for c in closures):
                 continue
@@ -294,13 +295,16 @@ def bookings_over(resource: Resource, starts_at: datetime, ends_at: datetime) ->
     return [BookedSlot(*row) for row in rows]
 
 
-def _load(resource: Resource, days: Sequence[date]) -> tuple[list[Any], list[Any], list[BookedSlot], list[Any]]:
-    """The period's opening hours, closures, bookings and outages (three queries; outages: none for
-    a space)."""
+def _load(
+    resource: Resource, days: Sequence[date], hours: list[Any] | None = None
+) -> tuple[list[Any], list[Any], list[BookedSlot], list[Any]]:
+    """The period's opening hours (``hours``, when the caller has read them), closures, bookings and
+    outages (three queries; outages: none for a space)."""
     first = paris_to_utc(days[0], time(0))
     last = paris_to_utc(days[-1] + timedelta(days=1), time(0))
     # Cells near the end see bookings starting up to a buffer (and a row) later.
-    hours = hours_for([resource])[resource.id]
+    if hours is None:
+        hours = hours_for([resource])[resource.id]
     reach = last + timedelta(minutes=resource.buffer_minutes + row_minutes(resource, hours))
     closures = closures_over([resource.venue_id], first, last)
     outages = outages_over([resource], first, last)  # (no query for a space)
@@ -308,21 +312,22 @@ def _load(resource: Resource, days: Sequence[date]) -> tuple[list[Any], list[Any
 
 
 def load_calendar(
-    resource: Resource, days: Sequence[date], now: datetime, viewer: Viewer
+    resource: Resource, days: Sequence[date], now: datetime, viewer: Viewer, hours: list[Any] | None = None
 ) -> tuple[list[time], list[DayColumn]]:
-    """Read the period's opening hours, closures and bookings (three queries) and build its cells."""
-    hours, closures, bookings, outages = _load(resource, days)
+    """Read the period's opening hours (unless given), closures and bookings (three queries) and
+    build its cells."""
+    hours, closures, bookings, outages = _load(resource, days, hours)
     return build_days(resource, days, hours, closures, bookings, now, viewer, outages)
 
 
 def load_week(
-    resource: Resource, days: Sequence[date], now: datetime, viewer: Viewer
+    resource: Resource, days: Sequence[date], now: datetime, viewer: Viewer, hours: list[Any] | None = None
 ) -> tuple[list[time], list[DayColumn], Any]:
     """The week's rows and its cells laid out as a time grid, the bookings at their exact minutes
-    (``app.catalogue.timegrid.week_grid``), from the same three queries."""
+    (``app.catalogue.timegrid.week_grid``), from the same three queries (``hours``: as ``_load``)."""
     from app.catalogue.timegrid import week_grid
 
-    hours, closures, bookings, outages = _load(resource, days)
+    hours, closures, bookings, outages = _load(resource, days, hours)
     times, columns = build_days(resource, days, hours, closures, bookings, now, viewer, outages)
     return times, columns, week_grid(resource, times, row_minutes(resource, hours), columns, bookings, viewer)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Any
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -148,14 +149,15 @@ class ResourceCard:
     own_hours: list[HoursLine]  # empty when the resource follows its venue's hours
 
 
-def resource_card(resource: Resource) -> ResourceCard:
+def resource_card(resource: Resource, own_hours: Iterable[Any] | None = None) -> ResourceCard:
+    """``own_hours``: the resource's own opening rows, when the caller has read them."""
     return ResourceCard(
         resource=resource,
         open_to=str(OPEN_TO_LABELS[resource.open_to]),
         terms=booking_terms(resource),
         tariffs=tariff_lines(resource),
         deposit=deposit_text(resource),
-        own_hours=hours_summary(resource.opening_hours),
+        own_hours=hours_summary(resource.opening_hours if own_hours is None else own_hours),
     )
 
 

@@ -4,7 +4,6 @@ with the period as Paris wall-clock times ``YYYY-MM-DDTHH:MM`` and, for kits, th
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlencode
 
 from flask import url_for
 
@@ -13,16 +12,21 @@ from app.core.memo import per_request
 
 
 @per_request
-def _form_address(resource_id: int) -> str:
+def form_address(resource_id: int) -> str:
+    """The booking form of the resource, without its period."""
     return url_for("bookings.new", resource_id=resource_id)
+
+
+def booking_query(starts_at: datetime, ends_at: datetime, quantity: int | None = None) -> str:
+    """The form's query for the period: ``YYYY-MM-DDTHH:MM`` holds only characters a query keeps as
+    they are, as ``urlencode(safe=":")`` would keep them, so it is written by hand."""
+    start, end = starts_at.astimezone(PARIS), ends_at.astimezone(PARIS)
+    query = f"debut={start:%Y-%m-%dT%H:%M}&fin={end:%Y-%m-%dT%H:%M}"
+    if quantity and quantity > 1:
+        query += f"&quantite={int(quantity)}"
+    return query
 
 
 def booking_url(resource_id: int, starts_at: datetime, ends_at: datetime, quantity: int | None = None) -> str:
     """A calendar has a link in each free cell: the form's address is built once a request."""
-    query = {
-        "debut": starts_at.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M"),
-        "fin": ends_at.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M"),
-    }
-    if quantity and quantity > 1:
-        query["quantite"] = str(quantity)
-    return f"{_form_address(resource_id)}?{urlencode(query, safe=':')}"
+    return f"{form_address(resource_id)}?{booking_query(starts_at, ends_at, quantity)}"

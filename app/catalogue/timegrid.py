@@ -100,6 +100,7 @@ class Band:
     ends_at: datetime
     mine: bool = False  # a pending request: the viewer's own
     place: str = ""  # its classes in the week's grid (gc- gr- gh-)
+    when_words: str = ""  # a pending request: its period in words (``week_words``)
 
 
 @dataclass(eq=False, slots=True)
@@ -117,6 +118,11 @@ class WeekCell:
     pending: list[Band] = field(default_factory=list)
     when: tuple[datetime, datetime] | None = None
     layered: bool = False  # it has parts of its own (bands, pending requests)
+    # Its words (``week_words.put_words``): a free cell's link and what it shows and says; ``when``'s.
+    link: str = ""
+    shown: str = ""
+    spoken: str = ""
+    when_words: str = ""
 
 
 @dataclass

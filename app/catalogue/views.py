@@ -7,9 +7,10 @@ from datetime import timedelta
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.bookings.errors import Minutes
+from app.bookings.hours import hours_for
 from app.bookings.outages import outages_over
 from app.bookings.rules import qualifications_for
 from app.catalogue import calendar, search
@@ -24,7 +25,9 @@ from app.catalogue.display import (
 )
 from app.catalogue.forms import SearchForm
 from app.catalogue.links import booking_url
+from app.catalogue.week_words import WeekWords, put_words
 from app.core.clock import PARIS, paris_today
+from app.core.i18n import request_translations
 from app.core.web import is_htmx_fragment_request
 from app.extensions import db
 from app.models import Resource, ResourceKind, Venue, utcnow
@@ -120,14 +123,14 @@ def _viewer(resource: Resource) -> calendar.Viewer:
     return calendar.Viewer(current_user.id, staff)
 
 
-def _calendar_context(resource: Resource, viewer: calendar.Viewer) -> dict:
+def _calendar_context(resource: Resource, viewer: calendar.Viewer, hours: list | None = None) -> dict:
     """The week (``?semaine=2026-W49``) or the month (``?mois=2026-12``) asked for; this week by default."""
     now = utcnow()
     today = paris_today(now)
     month = calendar.parse_month(request.args.get("mois"))
     if month is not None:
         days = calendar.month_days(month)
-        _, columns = calendar.load_calendar(resource, days, now, viewer)
+        _, columns = calendar.load_calendar(resource, days, now, viewer, hours)
         by_day = {column.day: column for column in columns}
         return {
             "view": "month",
@@ -141,7 +144,9 @@ def _calendar_context(resource: Resource, viewer: calendar.Viewer) -> dict:
             "week_of_month": calendar.iso_week(today if today.replace(day=1) == month else month),
         }
     monday = calendar.parse_week(request.args.get("semaine")) or calendar.monday_of(today)
-    times, columns, grid = calendar.load_week(resource, calendar.week_days(monday), now, viewer)
+    times, columns, grid = calendar.load_week(resource, calendar.week_days(monday), now, viewer, hours)
+    translations = request_translations()
+    put_words(grid, resource, WeekWords(translations.ugettext, translations.ungettext, day_label, clock))
     return {
         "view": "week",
         "monday": monday,
@@ -164,21 +169,19 @@ CALENDAR_NAV_IDS = ("cal-prev", "cal-today", "cal-next", "cal-switch")
 @bp.get("/ressources/<int:resource_id>")
 def resource(resource_id: int):
     """A resource's page; an htmx request aimed at the calendar gets the calendar alone."""
+    calendar_alone = is_htmx_fragment_request("calendrier")
+    # The resource with its venue (and for the page its tariffs and photos); the hours that rule it
+    # (its own, else its venue's) in one query, for the calendar and the page.
+    page_only = () if calendar_alone else (selectinload(Resource.tariffs), selectinload(Resource.photos))
     resource = db.session.scalar(
-        select(Resource)
-        .where(Resource.id == resource_id)
-        .options(
-            selectinload(Resource.venue).selectinload(Venue.opening_hours),
-            selectinload(Resource.tariffs),
-            selectinload(Resource.photos),
-            selectinload(Resource.opening_hours),
-        )
+        select(Resource).where(Resource.id == resource_id).options(joinedload(Resource.venue), *page_only)
     )
     if resource is None:
         abort(404)
     viewer = _viewer(resource)
     if not (resource.is_active and resource.venue.is_active) and not viewer.staff:
         abort(404)
+    hours = hours_for([resource])[resource.id]
     context = {
         "resource": resource,
         "viewer": viewer,
@@ -194,9 +197,9 @@ def resource(resource_id: int):
         "period_words": period_words,
         "month_label": month_label,
         "minutes": Minutes,
-        **_calendar_context(resource, viewer),
+        **_calendar_context(resource, viewer, hours),
     }
-    if is_htmx_fragment_request("calendrier"):
+    if calendar_alone:
         # Moved by its own links (their focus stays put, htmx finds them by id): the new week or
         # month is read out by the page's live region, once.
         announce = request.headers.get("HX-Trigger") in CALENDAR_NAV_IDS
@@ -211,8 +214,8 @@ def resource(resource_id: int):
     return render_template(
         "catalogue/resource.html",
         outages=outages_over([resource], now, now + timedelta(days=resource.horizon_days)),
-        card=resource_card(resource),
-        hours=hours_summary(resource.opening_hours or resource.venue.opening_hours),
+        card=resource_card(resource, own_hours=hours if hours and hours[0].resource_id is not None else []),
+        hours=hours_summary(hours),
         kind_labels=RESOURCE_KIND_LABELS,
         qualification=qualification,
         **context,

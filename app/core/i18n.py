@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from contextlib import AbstractContextManager
 from datetime import date, datetime
@@ -11,7 +12,6 @@ from babel.dates import format_date as babel_format_date
 from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import (
     force_locale,
-    format_date,
     format_datetime,
     format_time,
     get_locale,
@@ -109,9 +109,16 @@ def format_day(value: date | datetime, style: str = "medium", language: str | No
             value = to_user_timezone(value).date()
     pattern = locale.date_formats[style].pattern if style in DATE_STYLES else style
     pattern = first_of_month(pattern, locale.language, value.day)
-    if language is not None:
-        return babel_format_date(value, pattern, locale=locale)
-    return format_date(value, pattern)
+    if type(value) is date:
+        return _date_words(value, pattern, str(locale))
+    return babel_format_date(value, pattern, locale=locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_words(value: date, pattern: str, locale: str) -> str:
+    """A day's words depend on nothing else: kept for the worker's life (a calendar says each day
+    of its week, a list each day of its rows, on every request)."""
+    return babel_format_date(value, pattern, locale=Locale.parse(locale))
 
 
 def format_moment(value: datetime, style: str = "medium") -> str:
@@ -125,7 +132,7 @@ def format_moment(value: datetime, style: str = "medium") -> str:
     return pattern.replace("'", "").replace("{0}", format_time(value, "short")).replace("{1}", format_day(value, style))
 
 
-def _request_translations():
+def request_translations():
     """The reader's catalogue, looked up once a request instead of at every message of a page
     (a calendar shows hundreds); Flask-Babel keeps the language for the request all the same."""
     if not has_request_context():
@@ -137,11 +144,11 @@ def _request_translations():
 
 
 def install_template_translations(app: Flask) -> None:
-    """Templates' ``_()``, ``ngettext()``… through :func:`_request_translations`."""
+    """Templates' ``_()``, ``ngettext()``… through :func:`request_translations`."""
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: _request_translations().ugettext(s),
-        ngettext=lambda s, p, n: _request_translations().ungettext(s, p, n),
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
         newstyle=True,
-        pgettext=lambda c, s: _request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
     )
