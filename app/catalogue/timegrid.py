@@ -118,11 +118,7 @@ class WeekCell:
     pending: list[Band] = field(default_factory=list)
     when: tuple[datetime, datetime] | None = None
     layered: bool = False  # it has parts of its own (bands, pending requests)
-    # Its words (``week_words.put_words``): a free cell's link and what it shows and says; ``when``'s.
-    link: str = ""
-    shown: str = ""
-    spoken: str = ""
-    when_words: str = ""
+    says: str = ""  # its words, as Markup (``week_words.put_words``)
 
 
 @dataclass

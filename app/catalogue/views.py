@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -146,7 +146,10 @@ def _calendar_context(resource: Resource, viewer: calendar.Viewer, hours: list |
     monday = calendar.parse_week(request.args.get("semaine")) or calendar.monday_of(today)
     times, columns, grid = calendar.load_week(resource, calendar.week_days(monday), now, viewer, hours)
     translations = request_translations()
-    put_words(grid, resource, WeekWords(translations.ugettext, translations.ungettext, day_label, clock))
+    french = current_app.jinja_env.filters["french"]
+    put_words(
+        grid, resource, viewer, WeekWords(translations.ugettext, translations.ungettext, day_label, clock, french)
+    )
     return {
         "view": "week",
         "monday": monday,

@@ -9,12 +9,18 @@ once, and a cell's words are only the message's values put in place. The markup 
 template's own ``_()`` gives (``Markup(message) % values``: the values escaped), so the page does not
 change by a character.
 
-For each block of ``timegrid.WeekGrid``:
+For each block of ``timegrid.WeekGrid``, ``says``: what its table cell holds before the requests
+drawn over it, as Markup:
 
-- a free cell: ``link`` (the booking form for its period), ``shown`` (« Libre », « 3 libres ») and
-  ``spoken`` (for screen readers: « Réserver mardi 8 décembre de 10 h à 11 h », a kit's free units);
-- a block whose words give its period (``when``), and each pending request drawn in it:
-  ``when_words`` (« 10 h à 11 h 30 », the days said when it begins or ends on another day).
+- a free cell: the link to the booking form for its period, what it shows (« Libre », « 3 libres »)
+  and what it says to screen readers (« Réserver mardi 8 décembre de 10 h à 11 h », a kit's free
+  units), a request of someone else over it, the bookings in it as the viewer may see them;
+- any other: its state (« Occupé », « Votre réservation », « Battement »…), for the venue's staff
+  who holds it;
+- then, when its words give its period (``when``): « 10 h à 11 h 30 », the days said when it begins
+  or ends on another day.
+
+Each pending request drawn in it gets ``when_words`` too.
 """
 
 from __future__ import annotations
@@ -42,14 +48,31 @@ class WeekWords:
         ngettext: Callable[[str, str, int], str],
         day_label: Callable[[date], str],
         clock: Callable[[time], str],
+        french: Callable[[str], str],
     ) -> None:
         self.free = Markup(gettext("Libre"))
+        self.pending = Markup(gettext("demande en attente"))
+        self.you = Markup(gettext("vous"))
+        self.waiting = Markup(gettext("en attente"))
+        self.states = {
+            CellState.PAST: Markup(gettext("Passé")),
+            CellState.OUT_OF_RANGE: Markup(gettext("Non réservable")),
+            CellState.OUT_OF_SERVICE: Markup(gettext("Hors service")),
+            CellState.CLOSED: Markup(gettext("Fermé")),
+            CellState.BUFFER: Markup(gettext("Battement")),
+        }
+        self.yours = Markup(gettext("Votre réservation"))
+        self.your_request = Markup(gettext("Votre demande en attente"))
+        self.full = Markup(gettext("Complet"))
+        self.busy = Markup(gettext("Occupé"))
+        self._buffer_message = gettext("%(num)d min avant ou après une réservation")
         self.book_same_day = str(Markup(gettext("Réserver %(day)s de %(start)s à %(end)s")))
         self.book_over_days = str(Markup(gettext("Réserver du %(day)s %(start)s au %(end_day)s %(end)s")))
         self.period = str(Markup(gettext("%(start)s à %(end)s")))
         self._ngettext = ngettext
         self._day_label = day_label
         self._clock = clock
+        self._french = french
         self._counts: dict[tuple[str, int], Markup] = {}
         self._days: dict[date, str] = {}
         self._times: dict[time, str] = {}
@@ -74,6 +97,18 @@ class WeekWords:
         """« 3 unités libres »: what it says to a screen reader."""
         return self._count("spoken", count, lambda n: self._ngettext("%(num)d unité libre", "%(num)d unités libres", n))
 
+    def units(self, count: int) -> Markup:
+        """« 2 unités »: a kit's booking."""
+        return self._count("units", count, lambda n: self._ngettext("%(num)d unité", "%(num)d unités", n))
+
+    def buffer(self, minutes: int) -> Markup:
+        """« 15 min avant ou après une réservation »."""
+        return Markup(self._buffer_message) % {"num": minutes}
+
+    def text(self, words: str) -> Markup:
+        """Words written in French by people (a name, a purpose), marked so on a page in another language."""
+        return escape(self._french(words))
+
     def _count(self, which: str, count: int, message: Callable[[int], str]) -> Markup:
         key = (which, count)
         if key not in self._counts:
@@ -94,33 +129,79 @@ class WeekWords:
         )
 
 
-def put_words(grid: Any, resource: Any, words: WeekWords) -> None:
-    """Give each block of ``grid`` (``timegrid.WeekGrid``) of ``resource``'s week its words."""
+def put_words(grid: Any, resource: Any, viewer: Any, words: WeekWords) -> None:
+    """Give each block of ``grid`` (``timegrid.WeekGrid``) of ``resource``'s week, as ``viewer``
+    (``calendar.Viewer``) sees it, its words."""
     address = form_address(resource.id)
+    kit = resource.kind == "kit"
+    hidden = " visually-hidden" if grid.fits else ""
     for row in grid.cells:
         for block in row:
             if block is None:
                 continue
             cell = block.cell
-            if cell.state == CellState.FREE:
-                _free_cell(block, cell, address, words)
+            parts = _state_words(block, cell, resource, viewer, words, address, kit, hidden)
             if block.when:
-                block.when_words = words.period_on(block.when[0], block.when[1], cell.day)
+                parts.append(f' <span class="when">{words.period_on(block.when[0], block.when[1], cell.day)}</span>')
+            block.says = Markup("".join(parts))
             for band in block.pending:
                 band.when_words = words.period_on(band.starts_at, band.ends_at, cell.day)
 
 
-def _free_cell(block: Any, cell: Any, address: str, words: WeekWords) -> None:
+def _state_words(
+    block: Any, cell: Any, resource: Any, viewer: Any, words: WeekWords, address: str, kit: bool, hidden: str
+) -> list[str]:
+    state = cell.state
+    pending = (
+        [f' <span class="pending{hidden}">{words.pending}</span>']
+        if cell.pending and not (block.pending and hidden)
+        else []
+    )
+    if state == CellState.FREE:
+        return [_free_link(cell, address, words), *pending, *_occupants(cell, viewer, words, kit)]
+    if state == CellState.MINE:
+        held = any(o.mine and not o.pending for o in cell.occupants)
+        return [words.yours if held else words.your_request, *_staff_sees(cell, viewer, words, kit)]
+    if state == CellState.BUSY:
+        return [words.full if kit else words.busy, *_staff_sees(cell, viewer, words, kit)]
+    if state == CellState.BUFFER:
+        why = f' <span class="who{hidden}">{words.buffer(resource.buffer_minutes)}</span>'
+        return [words.states[state], why, *pending]
+    return [words.states.get(state, words.states[CellState.CLOSED])]
+
+
+def _staff_sees(cell: Any, viewer: Any, words: WeekWords, kit: bool) -> list[str]:
+    return [" ", *_occupants(cell, viewer, words, kit)] if viewer.staff else []
+
+
+def _occupants(cell: Any, viewer: Any, words: WeekWords, kit: bool) -> list[str]:
+    """The bookings in a cell, as much as the viewer may see (``calendar.Occupant``)."""
+    parts = []
+    for o in cell.occupants:
+        if not (viewer.staff or o.mine or not o.pending) or not o.name:
+            continue
+        who = [words.you if o.mine else escape(o.name)]
+        if o.purpose:
+            who.append(f" — {words.text(o.purpose)}")
+        if kit:
+            who.append(f" ({words.units(o.quantity)})")
+        if o.pending:
+            who.append(f" · {words.waiting}")
+        parts.append(f'<span class="who">{"".join(who)}</span>')
+    return parts
+
+
+def _free_link(cell: Any, address: str, words: WeekWords) -> str:
     end = cell.book_until.astimezone(PARIS)
-    block.link = f"{address}?{booking_query(cell.starts_at, cell.book_until)}"
+    link = f"{address}?{booking_query(cell.starts_at, cell.book_until)}"
     values = {"day": words.day(cell.day), "start": words.time(cell.at), "end": words.time(end.time())}
     if end.date() == cell.day:
         spoken = words.book_same_day % values
     else:
         spoken = words.book_over_days % {**values, "end_day": words.day(end.date())}
     if cell.free_units is None:
-        block.shown = words.free
+        shown = words.free
     else:
-        block.shown = words.units_free(cell.free_units)
+        shown = words.units_free(cell.free_units)
         spoken = f"{spoken} ({words.units_free_spoken(cell.free_units)})"
-    block.spoken = Markup(spoken)
+    return f'<a href="{escape(link)}"><span aria-hidden="true">{shown}</span><span class="visually-hidden">{spoken}</span></a>'
