@@ -183,17 +183,15 @@ def _wall_end(day: date, at: time, step: int) -> tuple[date, time]:
     return day + timedelta(days=minutes // (24 * 60)), time((minutes // 60) % 24, minutes % 60)
 
 
-def _proposed_end(resource: Resource, starts_at: datetime, step: int) -> datetime:
-    """The end offered when booking from a cell: one row, or the minimum duration if longer (on the grid),
-    never beyond the maximum duration."""
+def _proposed_minutes(resource: Resource, step: int) -> int:
+    """How long a booking from a cell is offered: one row, or the minimum duration if longer (on the
+    grid), never beyond the maximum duration."""
     minutes = max(step, resource.min_duration_minutes)
     slot = max(resource.slot_minutes, 1)
     minutes = -(-minutes // slot) * slot
     if resource.max_duration_minutes is not None:
         minutes = min(minutes, resource.max_duration_minutes)
-    local_start = starts_at.astimezone(PARIS)
-    end_day, end_time = _wall_end(local_start.date(), local_start.time().replace(tzinfo=None), minutes)
-    return paris_to_utc(end_day, end_time)
+    return minutes
 
 
 def _occupant(booking: BookedSlot, viewer: Viewer) -> Occupant:
@@ -226,12 +224,21 @@ def build_days(
     earliest = now + timedelta(minutes=resource.notice_minutes)
     latest = now + timedelta(days=resource.horizon_days)
     by_weekday = {weekday: intervals_on(hours_rows, weekday) for weekday in range(7)}
+    proposed = _proposed_minutes(resource, step)
+    moments: dict[tuple[date, time], datetime] = {}  # a row's end is the next one's start
+
+    def moment(day: date, at: time) -> datetime:
+        found = moments.get((day, at))
+        if found is None:
+            found = moments[day, at] = paris_to_utc(day, at)
+        return found
+
     columns = []
     for day in days:
         cells = []
         for at in times:
-            starts_at = paris_to_utc(day, at)
-            ends_at = paris_to_utc(*_wall_end(day, at, step))
+            starts_at = moment(day, at)
+            ends_at = moment(*_wall_end(day, at, step))
             cell = Cell(day, at, starts_at, ends_at, CellState.CLOSED)
             cells.append(cell)
             if ends_at <= starts_at or not within_hours(hours_rows, starts_at, ends_at, by_weekday):
@@ -263,7 +270,8 @@ def build_days(
                 cell.state = CellState.OUT_OF_RANGE
             else:
                 cell.state = CellState.FREE
-                cell.book_until = _proposed_end(resource, starts_at, step)
+                # (a free cell begins at its row's wall-clock time: no clock change falls in it)
+                cell.book_until = moment(*_wall_end(day, at, proposed))
         columns.append(DayColumn(day, cells))
     return times, columns
 
