@@ -40,7 +40,7 @@ from sqlalchemy import select
 from app.bookings.availability import Hold, peak_units
 from app.bookings.hours import closures_over, hours_for, intervals_on, within_hours
 from app.bookings.outages import outages_over
-from app.core.clock import PARIS, paris_to_utc, within_reach
+from app.core.clock import paris_to_utc, within_reach
 from app.extensions import db
 from app.models import HOLDING_STATUSES, Booking, BookingStatus, Resource, User
 
