@@ -90,21 +90,33 @@ def moderate(project: Project, moderator: User, publish: bool, note: str = "") -
     notices.project_moderated(project, moderator)
 
 
-def published(resource_id: int | None = None, limit: int = 100, details: bool = True) -> list[Project]:
-    """The published projects, newest first (those made with a resource); ``details``: with their
-    files and venues (the gallery), else their titles alone (one statement, a resource's page)."""
+def published(limit: int = 100) -> list[Project]:
+    """The published projects, newest first, with their files and venues (the gallery)."""
     statement = (
         select(Project)
         .where(Project.status == ProjectStatus.PUBLISHED)
+        .options(selectinload(Project.files), selectinload(Project.venues))
         .order_by(Project.moderated_at.desc(), Project.id.desc())
     )
-    if details:
-        statement = statement.options(selectinload(Project.files), selectinload(Project.venues))
-    if resource_id is not None:
-        statement = statement.where(
-            Project.id.in_(select(project_resources.c.project_id).where(project_resources.c.resource_id == resource_id))
-        )
     return list(db.session.scalars(statement.limit(limit)))
+
+
+def published_titles(resource_id: int, limit: int) -> list:
+    """The published projects made with a resource, newest first: their ids and titles (a
+    resource's page), in one statement."""
+    return list(
+        db.session.execute(
+            select(Project.id, Project.title)
+            .where(
+                Project.status == ProjectStatus.PUBLISHED,
+                Project.id.in_(
+                    select(project_resources.c.project_id).where(project_resources.c.resource_id == resource_id)
+                ),
+            )
+            .order_by(Project.moderated_at.desc(), Project.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def awaiting(moderator: User) -> list[Project]:

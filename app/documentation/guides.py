@@ -3,8 +3,10 @@ versioned (an edit adds a version; the last one is shown), indexed for the searc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.core.refusals import Refusal
@@ -70,6 +72,34 @@ def revise(guide: Guide, author: User, *, title: str, body: str, language: Langu
     db.session.flush()
     _index(guide)
     return version
+
+
+@dataclass(frozen=True)
+class GuideTitle:
+    """A guide as a resource's page lists it."""
+
+    id: int
+    language: Language
+    title: str  # its current version's
+
+
+def guide_titles(resource_id: int, language: str | None = None) -> list[GuideTitle]:
+    """A resource's guides as its page lists them (their current titles, not their texts), in one
+    statement; those in ``language`` first."""
+    latest = (
+        select(func.max(GuideVersion.number))
+        .where(GuideVersion.guide_id == Guide.id)
+        .correlate(Guide)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Guide.id, Guide.language, GuideVersion.title)
+        .join(GuideVersion, (GuideVersion.guide_id == Guide.id) & (GuideVersion.number == latest))
+        .where(Guide.resource_id == resource_id)
+        .order_by(Guide.id)
+    )
+    titles = [GuideTitle(row.id, row.language, row.title) for row in rows]
+    return sorted(titles, key=lambda guide: guide.language != language)
 
 
 def guides_of(resource_id: int, language: str | None = None) -> list[Guide]:

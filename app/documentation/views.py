@@ -64,8 +64,8 @@ def _documentation_helpers():
 
     def resource_documentation(resource: Resource) -> dict:
         return {
-            "guides": guides.guides_of(resource.id, current_language()),
-            "projects": gallery.published(resource.id, limit=12, details=False),
+            "guides": guides.guide_titles(resource.id, current_language()),
+            "projects": gallery.published_titles(resource.id, limit=12),
             "can_write": access.can_write_guides(current_user, resource),
             "language_labels": LANGUAGE_LABELS,
         }
