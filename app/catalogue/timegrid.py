@@ -100,7 +100,6 @@ class Band:
     ends_at: datetime
     mine: bool = False  # a pending request: the viewer's own
     place: str = ""  # its classes in the week's grid (gc- gr- gh-)
-    when_words: str = ""  # a pending request: its period in words (``week_words``)
 
 
 @dataclass(eq=False, slots=True)
@@ -118,7 +117,6 @@ class WeekCell:
     pending: list[Band] = field(default_factory=list)
     when: tuple[datetime, datetime] | None = None
     layered: bool = False  # it has parts of its own (bands, pending requests)
-    says: str = ""  # its words, as Markup (``week_words.put_words``)
 
 
 @dataclass
@@ -129,6 +127,7 @@ class WeekGrid:
     per_row: int
     rows: int
     cells: list[list[WeekCell | None]]
+    rows_html: list[str] = field(default_factory=list)  # each row's table cells (``week_words.put_cells``)
 
     @property
     def fits(self) -> bool:

@@ -25,7 +25,7 @@ from app.catalogue.display import (
 )
 from app.catalogue.forms import SearchForm
 from app.catalogue.links import booking_url
-from app.catalogue.week_words import WeekWords, put_words
+from app.catalogue.week_words import WeekWords, put_cells
 from app.core.clock import PARIS, paris_today
 from app.core.i18n import request_translations
 from app.core.web import is_htmx_fragment_request
@@ -147,7 +147,7 @@ def _calendar_context(resource: Resource, viewer: calendar.Viewer, hours: list |
     times, columns, grid = calendar.load_week(resource, calendar.week_days(monday), now, viewer, hours)
     translations = request_translations()
     french = current_app.jinja_env.filters["french"]
-    put_words(
+    put_cells(
         grid, resource, viewer, WeekWords(translations.ugettext, translations.ungettext, day_label, clock, french)
     )
     return {

@@ -9,8 +9,9 @@ once, and a cell's words are only the message's values put in place. The markup 
 template's own ``_()`` gives (``Markup(message) % values``: the values escaped), so the page does not
 change by a character.
 
-For each block of ``timegrid.WeekGrid``, ``says``: what its table cell holds before the requests
-drawn over it, as Markup:
+For each row of ``timegrid.WeekGrid``, its table cells (``put_cells``), as Markup: each block's
+``<td>``, placed by its classes, a layered one with its bands (the bookings and buffers at their exact
+minutes) and the pending requests that begin in it, and what the block says:
 
 - a free cell: the link to the booking form for its period, what it shows (« Libre », « 3 libres »)
   and what it says to screen readers (« Réserver mardi 8 décembre de 10 h à 11 h », a kit's free
@@ -18,9 +19,9 @@ drawn over it, as Markup:
 - any other: its state (« Occupé », « Votre réservation », « Battement »…), for the venue's staff
   who holds it;
 - then, when its words give its period (``when``): « 10 h à 11 h 30 », the days said when it begins
-  or ends on another day.
+  or ends on another day; a pending request says its own.
 
-Each pending request drawn in it gets ``when_words`` too.
+The template keeps the table around them (its caption, heads, rows' times).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class WeekWords:
         }
         self.yours = Markup(gettext("Votre réservation"))
         self.your_request = Markup(gettext("Votre demande en attente"))
+        self.request = Markup(gettext("Demande en attente"))
         self.full = Markup(gettext("Complet"))
         self.busy = Markup(gettext("Occupé"))
         self._buffer_message = gettext("%(num)d min avant ou après une réservation")
@@ -129,13 +131,15 @@ class WeekWords:
         )
 
 
-def put_words(grid: Any, resource: Any, viewer: Any, words: WeekWords) -> None:
-    """Give each block of ``grid`` (``timegrid.WeekGrid``) of ``resource``'s week, as ``viewer``
-    (``calendar.Viewer``) sees it, its words."""
+def put_cells(grid: Any, resource: Any, viewer: Any, words: WeekWords) -> None:
+    """Write the table cells of each row of ``grid`` (``timegrid.WeekGrid``) of ``resource``'s week,
+    as ``viewer`` (``calendar.Viewer``) sees it, into ``grid.rows_html`` (Markup, one a row)."""
     address = form_address(resource.id)
     kit = resource.kind == "kit"
     hidden = " visually-hidden" if grid.fits else ""
+    grid.rows_html = []
     for row in grid.cells:
+        cells = []
         for block in row:
             if block is None:
                 continue
@@ -143,9 +147,26 @@ def put_words(grid: Any, resource: Any, viewer: Any, words: WeekWords) -> None:
             parts = _state_words(block, cell, resource, viewer, words, address, kit, hidden)
             if block.when:
                 parts.append(f' <span class="when">{words.period_on(block.when[0], block.when[1], cell.day)}</span>')
-            block.says = Markup("".join(parts))
-            for band in block.pending:
-                band.when_words = words.period_on(band.starts_at, band.ends_at, cell.day)
+            cells.append(_table_cell(block, cell.state.value, "".join(parts), words))
+        grid.rows_html.append(Markup("".join(cells)))
+
+
+def _table_cell(block: Any, state: str, says: str, words: WeekWords) -> str:
+    """A block's ``<td>``: laid out by its classes; a layered one holds its bands (bookings and buffers at
+    their exact minutes, under its words in a box) and the pending requests that begin in it."""
+    rows = f' rowspan="{block.span}"' if block.span > 1 else ""
+    if not block.layered:
+        return f'\n              <td class="slot {state} {block.place}"{rows}>{says}</td>'
+    bands = "".join(f'<span class="band {band.kind} {band.place}" aria-hidden="true"></span>' for band in block.bands)
+    requests = "".join(
+        f'<span class="band pending {band.place}"><span>{words.your_request if band.mine else words.request}'
+        f' <span class="when">{words.period_on(band.starts_at, band.ends_at, block.cell.day)}</span></span></span>'
+        for band in block.pending
+    )
+    return (
+        f'\n              <td class="slot {state} layered"{rows}>{bands}'
+        f'<span class="box slot {state} {block.place}">{says}</span>{requests}</td>'
+    )
 
 
 def _state_words(
