@@ -33,9 +33,10 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from app.bookings.availability import Hold, peak_units
 from app.bookings.hours import closures_over, hours_for, intervals_on, within_hours
@@ -276,29 +277,30 @@ def build_days(
     return times, columns
 
 
+@cache
+def _shown_bookings() -> Select:
+    """The bookings of ``:resource_id`` shown over ``[:starts_at, :ends_at)``, built once (a statement
+    costs more to build than SQLite takes to answer it: ``app.bookings.queries``)."""
+    b, u = Booking.__table__.c, User.__table__.c
+    return (
+        select(b.id, b.requester_id, u.name, b.purpose, b.status, b.starts_at, b.ends_at, b.holds_until, b.quantity)
+        .join_from(Booking.__table__, User.__table__, u.id == b.requester_id)
+        .where(
+            b.resource_id == bindparam("resource_id", type_=b.resource_id.type),
+            b.holds_until > bindparam("starts_at", type_=b.holds_until.type),
+            b.starts_at < bindparam("ends_at", type_=b.starts_at.type),
+            b.status.in_(bindparam("statuses", type_=b.status.type, expanding=True)),
+        )
+        .order_by(b.starts_at)
+    )
+
+
 def bookings_over(resource: Resource, starts_at: datetime, ends_at: datetime) -> list[BookedSlot]:
     """The bookings of the resource shown over ``[starts_at, ends_at)`` (pending and holding ones, their
     held period crossing it): one query."""
     rows = db.session.execute(
-        select(
-            Booking.id,
-            Booking.requester_id,
-            User.name,
-            Booking.purpose,
-            Booking.status,
-            Booking.starts_at,
-            Booking.ends_at,
-            Booking.holds_until,
-            Booking.quantity,
-        )
-        .join(User, User.id == Booking.requester_id)
-        .where(
-            Booking.resource_id == resource.id,
-            Booking.holds_until > starts_at,
-            Booking.starts_at < ends_at,
-            Booking.status.in_(SHOWN_STATUSES),
-        )
-        .order_by(Booking.starts_at)
+        _shown_bookings(),
+        {"resource_id": resource.id, "starts_at": starts_at, "ends_at": ends_at, "statuses": list(SHOWN_STATUSES)},
     )
     return [BookedSlot(*row) for row in rows]
 
