@@ -171,6 +171,8 @@ def test_every_form_with_one_hostile_value_in_every_field(walk):
     for email in (None, "membre@example.org", "coordination@example.org"):
         browser, token = client(email)
         for value in SHARPEST:
+            if email == "membre@example.org" and len(value) > 100:
+                continue  # a member's forms are the coordinator's too: the longest bodies once less
             body = dict.fromkeys(FIELD_NAMES, value)
             for rule in rules:
                 if "POST" not in rule.methods:
