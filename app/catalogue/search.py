@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import Select, bindparam, inspect, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -174,29 +175,40 @@ def _with_details(ids: list[int]) -> dict[int, Resource]:
     return {resource.id: resource for resource in rows}
 
 
+@cache
+def _tariffs_of() -> Select:
+    t = Tariff.__table__.c
+    return select(Tariff).where(t.resource_id.in_(bindparam("ids", expanding=True))).order_by(t.resource_id, t.audience)
+
+
+@cache
+def _photos_of() -> Select:
+    p = ResourcePhoto.__table__.c
+    return (
+        select(ResourcePhoto)
+        .where(p.resource_id.in_(bindparam("ids", expanding=True)))
+        .order_by(p.resource_id, p.position, p.id)
+    )
+
+
 def _load_details(resources: list[Resource]) -> None:
     """The tariffs and photos of resources already read (their venues are in the session: the
-    search form read them), one query each, as ``selectinload`` would, without reading the
-    resources again."""
+    search form read them), one query each (built once), as ``selectinload`` would, without
+    reading the resources again."""
     if not resources:
         return
     ids = [resource.id for resource in resources]
     tariffs: dict[int, list[Tariff]] = {resource_id: [] for resource_id in ids}
-    for tariff in db.session.scalars(
-        select(Tariff).where(Tariff.resource_id.in_(ids)).order_by(Tariff.resource_id, Tariff.audience)
-    ):
+    for tariff in db.session.scalars(_tariffs_of(), {"ids": ids}):
         tariffs[tariff.resource_id].append(tariff)
     photos: dict[int, list[ResourcePhoto]] = {resource_id: [] for resource_id in ids}
-    for photo in db.session.scalars(
-        select(ResourcePhoto)
-        .where(ResourcePhoto.resource_id.in_(ids))
-        .order_by(ResourcePhoto.resource_id, ResourcePhoto.position, ResourcePhoto.id)
-    ):
+    for photo in db.session.scalars(_photos_of(), {"ids": ids}):
         photos[photo.resource_id].append(photo)
     for resource in resources:
-        if "tariffs" in inspect(resource).unloaded:
+        unloaded = inspect(resource).unloaded
+        if "tariffs" in unloaded:
             set_committed_value(resource, "tariffs", tariffs[resource.id])
-        if "photos" in inspect(resource).unloaded:
+        if "photos" in unloaded:
             set_committed_value(resource, "photos", photos[resource.id])
 
 
