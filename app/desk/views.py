@@ -27,7 +27,7 @@ from app.catalogue.display import clock, day_label
 from app.catalogue.links import booking_url
 from app.core.access import is_staff, staff_only
 from app.core.clock import PARIS, within_reach
-from app.core.i18n import format_day
+from app.core.i18n import format_day, format_moment
 from app.core.money import format_cents
 from app.core.navigation import safe_next_url
 from app.core.web import is_htmx_fragment_request
@@ -66,7 +66,50 @@ def _pending_counter():
 
 @bp.context_processor
 def _labels():
-    return {"status_labels": service.STATUS_LABELS, "ResourceKind": ResourceKind, "BookingStatus": BookingStatus}
+    return {
+        "status_labels": service.STATUS_LABELS,
+        "ResourceKind": ResourceKind,
+        "BookingStatus": BookingStatus,
+        "row_words": _row_words,
+        "short_moment": _short_moment,
+    }
+
+
+def _row_words() -> dict[str, Markup]:
+    """The words every request of the desk repeats (``desk/_row.html``), translated once a request
+    rather than once a row (a desk shows dozens); as safe as a template's ``_()`` makes them. The
+    statuses' labels under ``status``."""
+    words = g.get("desk_row_words")
+    if words is None:
+        words = g.desk_row_words = {
+            "when": Markup(_("Quand")),
+            "requester": Markup(_("Demandeur")),
+            "organisation": Markup(_("Structure")),
+            "none": Markup(_("aucune")),
+            "purpose": Markup(_("Objet")),
+            "unspecified": Markup(_("non précisé")),
+            "quantity": Markup(_("Quantité")),
+            "attendees": Markup(_("Participants")),
+            "price": Markup(_("Prix")),
+            "paid": Markup(_("réglé")),
+            "to_pay": Markup(_("à régler")),
+            "requested_on": Markup(_("Demandée le")),
+            "decision": Markup(_("Décision")),
+            "no_collision": Markup(_("Aucune autre demande sur ce créneau.")),
+            "rejects_none": Markup(_("La valider ne refusera aucune autre demande.")),
+            "approve": Markup(_("Valider")),
+            "reject": Markup(_("Refuser")),
+            "status": {status: Markup(str(label)) for status, label in service.STATUS_LABELS.items()},
+        }
+    return words
+
+
+def _short_moment(moment) -> str:
+    """``moment|datetime("short")``, once a request for each moment (a row shows its start twice)."""
+    known = g.setdefault("desk_short_moments", {})
+    if moment not in known:
+        known[moment] = format_moment(moment, "short")
+    return known[moment]
 
 
 # --- Scope ----------------------------------------------------------------------------------------
