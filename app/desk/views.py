@@ -13,9 +13,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
+from babel import dates as babel_dates
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale, get_timezone, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -27,7 +28,7 @@ from app.catalogue.display import clock, day_label
 from app.catalogue.links import booking_url
 from app.core.access import is_staff, staff_only
 from app.core.clock import PARIS, within_reach
-from app.core.i18n import format_day, format_moment
+from app.core.i18n import format_day
 from app.core.money import format_cents
 from app.core.navigation import safe_next_url
 from app.core.web import is_htmx_fragment_request
@@ -105,10 +106,15 @@ def _row_words() -> dict[str, Markup]:
 
 
 def _short_moment(moment) -> str:
-    """``moment|datetime("short")``, once a request for each moment (a row shows its start twice)."""
-    known = g.setdefault("desk_short_moments", {})
+    """``moment|datetime("short")``, once a request for each moment (a row shows its start twice),
+    formatted by Babel as Flask-Babel does it, with the request's locale and time zone looked up once."""
+    known = g.get("desk_short_moments")
+    if known is None:
+        known = g.desk_short_moments = {}
+        g.desk_moment_setting = (get_locale(), get_timezone())
     if moment not in known:
-        known[moment] = format_moment(moment, "short")
+        locale, zone = g.desk_moment_setting
+        known[moment] = babel_dates.format_datetime(moment, "short", locale=locale, tzinfo=zone)
     return known[moment]
 
 
