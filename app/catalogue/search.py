@@ -3,10 +3,11 @@
 Without a period the search lists the resources in service that match the filters
 (venue, kind, theme of the venue, words in the name, descriptions or venue name), a
 page at a time. With a period it keeps those that the booking engine finds free then
-(``service.free_resources``: opening hours, closures, held slots and buffers, and for a
-kit the quantity asked), and, for a logged-in member, runs ``service.check_booking``
-on each result of the page: their price, and why they could not book it (a training,
-the notice, the duration…). Anonymous visitors get the tariffs per audience instead.
+(``service.free_resources_and_reads``: opening hours, closures, held slots and buffers, and
+for a kit the quantity asked), and, for a logged-in member, checks each result of the page
+(``service.check_bookings``, with what the search read: the calendars and holds are not read
+twice): their price, and why they could not book it (a training, the notice, the duration…).
+Anonymous visitors get the tariffs per audience instead.
 """
 
 from __future__ import annotations
