@@ -23,14 +23,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from app.bookings import queries
 from app.bookings.errors import Reason, already_booked, not_enough_units, too_close
-from app.bookings.hours import calendar_reasons, closures_over, hours_for
+from app.bookings.hours import ClosedPeriod, Hours, calendar_reasons, closures_over, hours_for
 from app.bookings.outages import outages_over
 from app.extensions import db
-from app.models import BookingStatus, Resource, ResourceKind, Venue
+from app.models import BookingStatus, Resource, ResourceKind, ResourceOutage
 
 
 @dataclass(frozen=True)
@@ -171,6 +169,33 @@ class FreeResource:
     free_units: int
 
 
+@dataclass(frozen=True)
+class PeriodReads:
+    """What :func:`free_resources_and_reads` read about its resources over one period, so that the
+    checks of its results (``rules.check_bookings``) use it again instead of reading it twice: the
+    venues' closures and holidays, the machines' and kits' outages, each resource's opening hours,
+    and the holds of the resources left after the calendar, up to ``held_until``."""
+
+    starts_at: datetime
+    ends_at: datetime
+    venue_ids: frozenset[int]  # the venues whose closures were read
+    closures: list[ClosedPeriod]
+    outages: list[ResourceOutage]
+    hours: dict[int, list[Hours]]  # by resource id
+    held_ids: frozenset[int]  # the resources whose holds were read
+    held_until: datetime  # the holds were read over ``[starts_at, held_until)``
+    holds: list[Hold]
+
+    def covers(self, resources: Sequence[Resource], starts_at: datetime, ends_at: datetime, until: datetime) -> bool:
+        """Whether these reads hold everything a check of these resources over this period needs."""
+        return (
+            self.starts_at == starts_at
+            and self.ends_at == ends_at
+            and until <= self.held_until
+            and all(r.id in self.held_ids and r.id in self.hours and r.venue_id in self.venue_ids for r in resources)
+        )
+
+
 def free_resources(
     kind: ResourceKind | None,
     starts_at: datetime,
@@ -189,21 +214,33 @@ def free_resources(
     service. Four queries whatever the number of resources or bookings (five for machines and kits:
     their outages).
     """
-    query = (
-        select(Resource)
-        .join(Venue, Resource.venue_id == Venue.id)
-        .where(Resource.is_active.is_(True), Venue.is_active.is_(True))
-        .order_by(Venue.name, Resource.name)
-    )
-    if kind is not None:
-        query = query.where(Resource.kind == kind)
-    if venue_ids is not None:
-        query = query.where(Resource.venue_id.in_(list(venue_ids)))
-    resources = [r for r in db.session.scalars(query) if r.is_exclusive or r.units >= quantity]
+    return free_resources_and_reads(
+        kind, starts_at, ends_at, quantity=quantity, venue_ids=venue_ids, respect_calendar=respect_calendar
+    )[0]
+
+
+def free_resources_and_reads(
+    kind: ResourceKind | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    quantity: int = 1,
+    venue_ids: Iterable[int] | None = None,
+    respect_calendar: bool = True,
+) -> tuple[list[FreeResource], PeriodReads | None]:
+    """:func:`free_resources`, and what it read to find them (None without the calendar, or when no
+    resource was left to read the holds of): the checks of the results need the same."""
+    query = queries.active_resources(kind is not None, venue_ids is not None)
+    params = {"kind": kind, "venue_ids": list(venue_ids or ())}
+    resources = [r for r in db.session.scalars(query, params) if r.is_exclusive or r.units >= quantity]
+    calendar = None
     if respect_calendar and resources:
-        closures = closures_over({r.venue_id for r in resources}, starts_at, ends_at)
-        out_of_service = {outage.resource_id for outage in outages_over(resources, starts_at, ends_at)}
+        venues = frozenset(r.venue_id for r in resources)
+        closures = closures_over(venues, starts_at, ends_at)
+        outages = outages_over(resources, starts_at, ends_at)
+        out_of_service = {outage.resource_id for outage in outages}
         hours = hours_for(resources)
+        calendar = (venues, closures, outages, hours)
         resources = [
             r
             for r in resources
@@ -213,9 +250,10 @@ def free_resources(
             )
         ]
     if not resources:
-        return []
+        return [], None
     longest_buffer = max(r.buffer_minutes for r in resources)
-    holds = holds_over([r.id for r in resources], starts_at, ends_at + timedelta(minutes=longest_buffer))
+    read_until = ends_at + timedelta(minutes=longest_buffer)
+    holds = holds_over([r.id for r in resources], starts_at, read_until)
     by_resource: dict[int, list[Hold]] = {}
     for hold in holds:
         by_resource.setdefault(hold.resource_id, []).append(hold)
@@ -225,4 +263,18 @@ def free_resources(
         until = held_until(resource, ends_at)
         if availability_reason(resource, starts_at, until, quantity, holds=own) is None:
             free.append(FreeResource(resource, resource.units - peak_units(own, starts_at, until)))
-    return free
+    if calendar is None:
+        return free, None
+    venues, closures, outages, hours = calendar
+    reads = PeriodReads(
+        starts_at,
+        ends_at,
+        venues,
+        closures,
+        outages,
+        hours,
+        frozenset(r.id for r in resources),
+        read_until,
+        holds,
+    )
+    return free, reads

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
+from app.bookings import queries
 from app.bookings.errors import Code, Moment, Reason
 from app.extensions import db
 from app.models import Resource, ResourceKind, ResourceOutage
@@ -20,17 +20,7 @@ def outages_over(resources: Iterable[Resource], starts_at: datetime, ends_at: da
     ids = [resource.id for resource in resources if resource.kind != ResourceKind.SPACE]
     if not ids:
         return []
-    return list(
-        db.session.scalars(
-            select(ResourceOutage)
-            .where(
-                ResourceOutage.resource_id.in_(ids),
-                ResourceOutage.ends_at > starts_at,
-                ResourceOutage.starts_at < ends_at,
-            )
-            .order_by(ResourceOutage.starts_at)
-        )
-    )
+    return list(db.session.scalars(queries.outages(), {"ids": ids, "starts_at": starts_at, "ends_at": ends_at}))
 
 
 def outage_reasons(

@@ -36,7 +36,9 @@ from app.models import (
     ClosureStatus,
     OpeningHours,
     Organisation,
+    Qualification,
     Resource,
+    ResourceOutage,
     Tariff,
     TariffAudience,
     User,
@@ -127,6 +129,52 @@ def closures() -> CompoundSelect:
         sa.cast(o.day, sa.String),
     ).where(o.venue_id.in_(_param("ids", o.venue_id, expanding=True)))
     return union_all(in_force, openings)
+
+
+@cache
+def active_resources(of_kind: bool, in_venues: bool) -> Select:
+    """The active resources of the active venues, by venue name and name: of the kind ``:kind``
+    (``of_kind``), in the venues ``:venue_ids`` (``in_venues``). ORM objects."""
+    query = (
+        select(Resource)
+        .join(Venue, Resource.venue_id == Venue.id)
+        .where(Resource.is_active.is_(True), Venue.is_active.is_(True))
+        .order_by(Venue.name, Resource.name)
+    )
+    r = Resource.__table__.c
+    if of_kind:
+        query = query.where(r.kind == _param("kind", r.kind))
+    if in_venues:
+        query = query.where(r.venue_id.in_(_param("venue_ids", r.venue_id, expanding=True)))
+    return query
+
+
+@cache
+def outages() -> Select:
+    """The outages of the resources ``:ids`` crossing ``[:starts_at, :ends_at)``, oldest first. ORM objects."""
+    o = ResourceOutage.__table__.c
+    return (
+        select(ResourceOutage)
+        .where(
+            o.resource_id.in_(_param("ids", o.resource_id, expanding=True)),
+            o.ends_at > _param("starts_at", o.ends_at),
+            o.starts_at < _param("ends_at", o.starts_at),
+        )
+        .order_by(o.starts_at)
+    )
+
+
+@cache
+def qualifications(of_types: bool) -> Select:
+    """``:user_id``'s qualifications granted on the machines ``:ids``, or (``of_types``) recognised
+    across the consortium for machines of the types ``:types``. ORM objects."""
+    q = Qualification.__table__.c
+    matches: ColumnElement[bool] = q.resource_id.in_(_param("ids", q.resource_id, expanding=True))
+    if of_types:
+        matches = matches | (
+            q.machine_type.in_(_param("types", q.machine_type, expanding=True)) & q.recognised_consortium_wide.is_(True)
+        )
+    return select(Qualification).where(q.user_id == _param("user_id", q.user_id), matches)
 
 
 @cache

@@ -19,10 +19,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
 
 from app.bookings import queries
-from app.bookings.availability import availability_reason, held_until, holds_and_pending_over, holds_over
+from app.bookings.availability import (
+    PeriodReads,
+    availability_reason,
+    held_until,
+    holds_and_pending_over,
+    holds_over,
+)
 from app.bookings.errors import Code, Minutes, Moment, Reason
 from app.bookings.hours import calendar_reasons, closures_over, hours_for
 from app.bookings.outages import outage_reasons, outages_over
@@ -156,22 +161,56 @@ def amount_reasons(resource: Resource, quantity: int, attendees: int | None) -> 
     return reasons
 
 
+def _concerns(qualification: Qualification, resource: Resource) -> bool:
+    """Whether a qualification concerns this machine: granted on it, or recognised across the
+    consortium for machines of its type."""
+    return qualification.resource_id == resource.id or bool(
+        resource.machine_type
+        and qualification.machine_type == resource.machine_type
+        and qualification.recognised_consortium_wide
+    )
+
+
 def qualifications_for(user: User, resource: Resource) -> list[Qualification]:
     """The user's qualifications that concern this machine: granted on it, or recognised
     across the consortium for machines of its type."""
-    matches = [Qualification.resource_id == resource.id]
-    if resource.machine_type:
-        matches.append(
-            (Qualification.machine_type == resource.machine_type) & Qualification.recognised_consortium_wide.is_(True)
+    return qualifications_for_each(user, [resource])[resource.id]
+
+
+def qualifications_for_each(user: User, resources: Sequence[Resource]) -> dict[int, list[Qualification]]:
+    """:func:`qualifications_for` for several machines, by resource id, in one query."""
+    if not resources:
+        return {}
+    types = sorted({resource.machine_type for resource in resources if resource.machine_type})
+    found = list(
+        db.session.scalars(
+            queries.qualifications(bool(types)),
+            {"user_id": user.id, "ids": [resource.id for resource in resources], "types": types},
         )
-    return list(db.session.scalars(select(Qualification).where(Qualification.user_id == user.id, or_(*matches))))
+    )
+    return {resource.id: [q for q in found if _concerns(q, resource)] for resource in resources}
 
 
-def qualification_reasons(resource: Resource, user: User, ends_at: datetime, now: datetime) -> list[Reason]:
-    """A machine that requires a training needs a qualification valid now and until the end of the booking."""
-    if resource.kind != ResourceKind.MACHINE or not resource.requires_training:
+def needs_qualification(resource: Resource) -> bool:
+    """A machine that requires a training."""
+    return resource.kind == ResourceKind.MACHINE and resource.requires_training
+
+
+def qualification_reasons(
+    resource: Resource,
+    user: User,
+    ends_at: datetime,
+    now: datetime,
+    qualifications: Sequence[Qualification] | None = None,
+) -> list[Reason]:
+    """A machine that requires a training needs a qualification valid now and until the end of the booking.
+
+    ``qualifications``: the user's qualifications concerning it, when the caller read them
+    (``qualifications_for_each``); else they are read here (one query)."""
+    if not needs_qualification(resource):
         return []
-    qualifications = qualifications_for(user, resource)
+    if qualifications is None:
+        qualifications = qualifications_for(user, resource)
     if any(q.is_valid_at(now) and (q.expires_at is None or q.expires_at >= ends_at) for q in qualifications):
         return []
     lapsing = [q.expires_at for q in qualifications if q.revoked_at is None and q.expires_at is not None]
@@ -262,13 +301,23 @@ def check_booking(
 
 
 def check_bookings(
-    requests: Sequence[tuple[Resource, int]], user: User, starts_at: datetime, ends_at: datetime
+    requests: Sequence[tuple[Resource, int]],
+    user: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    reads: PeriodReads | None = None,
 ) -> list[Check]:
     """:func:`check_booking` for several resources (each with its quantity) over one period, as a
     search shows them: the same rules, in four queries whatever the number of resources (five when
-    machines or kits are among them: their outages; some of them have quotas: the hours already
-    counted, ``app.bookings.quotas``)."""
-    return _checks(requests, user, starts_at, ends_at)
+    machines or kits are among them: their outages; six when machines needing a training are: the
+    person's qualifications; some of them have quotas: the hours already counted,
+    ``app.bookings.quotas``).
+
+    ``reads``: what the search that found them read over the same period
+    (``availability.free_resources_and_reads``); the closures, outages, opening hours and holds
+    are then taken from it (no query), as long as it covers every resource checked."""
+    return _checks(requests, user, starts_at, ends_at, reads=reads)
 
 
 def _checks(
@@ -281,6 +330,7 @@ def _checks(
     now: datetime | None = None,
     exclude: Iterable[int] = (),
     with_pending: bool = False,
+    reads: PeriodReads | None = None,
 ) -> list[Check]:
     require_aware(starts_at, ends_at)
     now = now or utcnow()
@@ -298,23 +348,33 @@ def _checks(
             within_reach.append((index, resource, quantity, reasons))
     if within_reach:
         resources = [resource for _, resource, _, _ in within_reach]
-        closures = closures_over({resource.venue_id for resource in resources}, starts_at, ends_at)
-        outages = outages_over(resources, starts_at, ends_at)
-        hours = hours_for(resources)
+        ids, until = [resource.id for resource in resources], max(held_until(r, ends_at) for r in resources)
+        pending: list[int] | None = None
+        if (
+            reads is not None
+            and not exclude
+            and not with_pending
+            and reads.covers(resources, starts_at, ends_at, until)
+        ):
+            closures, outages, hours, holds = reads.closures, reads.outages, reads.hours, reads.holds
+        else:
+            closures = closures_over({resource.venue_id for resource in resources}, starts_at, ends_at)
+            outages = outages_over(resources, starts_at, ends_at)
+            hours = hours_for(resources)
+            if with_pending:
+                holds, pending = holds_and_pending_over(ids, starts_at, until, exclude)
+            else:
+                holds = holds_over(ids, starts_at, until, exclude)
         quotas = {resource.id: quotas_of(resource) for resource in resources}
         every_quota = [quota for found in quotas.values() for quota in found]
         counted = counted_bookings(every_quota, user, starts_at, ends_at, exclude) if every_quota else []
-        ids, until = [resource.id for resource in resources], max(held_until(r, ends_at) for r in resources)
-        pending: list[int] | None = None
-        if with_pending:
-            holds, pending = holds_and_pending_over(ids, starts_at, until, exclude)
-        else:
-            holds = holds_over(ids, starts_at, until, exclude)
+        trained = [resource for resource in resources if needs_qualification(resource)]
+        qualifications = qualifications_for_each(user, trained)  # one query for them all, none without
         for index, resource, quantity, reasons in within_reach:
             own_closures = [closure for closure in closures if closure.venue_id == resource.venue_id]
             reasons += calendar_reasons(resource, hours[resource.id], starts_at, ends_at, own_closures)
             reasons += outage_reasons(resource, outages, starts_at, ends_at)
-            reasons += qualification_reasons(resource, user, ends_at, now)
+            reasons += qualification_reasons(resource, user, ends_at, now, qualifications.get(resource.id))
             reasons += quota_reasons(quotas[resource.id], user, starts_at, ends_at, exclude, counted)
             if not any(reason.code == Code.QUANTITY for reason in reasons):
                 taken = availability_reason(resource, starts_at, held_until(resource, ends_at), quantity, holds=holds)

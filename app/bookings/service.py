@@ -8,8 +8,9 @@ Dry runs (write nothing)
     check_booking(resource, user, starts_at, ends_at, quantity=, attendees=, now=) -> Check
         .reasons (every Reason against, each with .code and a translatable .message),
         .quote (price, deposit, tariff audience), .approved_at_once
-    check_bookings([(resource, quantity), ...], user, starts_at, ends_at) -> [Check, ...]
-        (the same for the results of a search, in four queries whatever their number)
+    check_bookings([(resource, quantity), ...], user, starts_at, ends_at, reads=) -> [Check, ...]
+        (the same for the results of a search, in four queries whatever their number; none of
+        them with the PeriodReads of the search that found them)
     preview_series(resource, user, starts_at, ends_at, Repetition(Frequency.WEEKLY, count=10), ...)
         -> SeriesPreview (occurrence by occurrence: free or colliding, and why)
     preview_approval(booking) -> the pending requests that approving it would reject
@@ -17,7 +18,8 @@ Dry runs (write nothing)
         changes, whether it would go back to a manager)
     preview_series_approval(series)
     allowed_actions(booking, user, now) -> the Actions this person may take now
-    free_units(resource, starts_at, ends_at), free_resources(kind, starts_at, ends_at, quantity=)
+    free_units(resource, starts_at, ends_at), free_resources(kind, starts_at, ends_at, quantity=),
+    free_resources_and_reads(...) -> (the free resources, the PeriodReads behind them)
     quote(resource, audience, starts_at, ends_at, quantity)
 
 Changes (raise Refusal with reasons; nothing is written when they do)
@@ -35,7 +37,7 @@ Changes (raise Refusal with reasons; nothing is written when they do)
 All moments are aware datetimes (stored in UTC, rules evaluated in Europe/Paris).
 """
 
-from app.bookings.availability import FreeResource, free_resources, free_units
+from app.bookings.availability import FreeResource, PeriodReads, free_resources, free_resources_and_reads, free_units
 from app.bookings.changes import approve_change, collisions_for, collisions_of, pending_change_of, refuse_change
 from app.bookings.errors import Code, Reason, Refusal
 from app.bookings.kits import hand_over, return_kit
@@ -74,6 +76,7 @@ __all__ = [
     "EditCheck",
     "Code",
     "FreeResource",
+    "PeriodReads",
     "Frequency",
     "Quote",
     "Reason",
@@ -93,6 +96,7 @@ __all__ = [
     "collisions_of",
     "edit_booking",
     "free_resources",
+    "free_resources_and_reads",
     "free_units",
     "hand_over",
     "join_waitlist",

@@ -15,6 +15,10 @@ from app.extensions import db
 from app.models import ResourceKind, Theme, Venue
 from app.models.labels import RESOURCE_KIND_LABELS
 
+# The choices' queries, built once (building a statement costs more than running it).
+_ACTIVE_VENUES = select(Venue).where(Venue.is_active.is_(True)).order_by(Venue.name)
+_THEMES = select(Theme).order_by(Theme.position, Theme.id)
+
 
 class SearchForm(Form):
     class Meta:
@@ -31,8 +35,8 @@ class SearchForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         locale = current_language()
-        self.venues = list(db.session.scalars(select(Venue).where(Venue.is_active.is_(True)).order_by(Venue.name)))
-        self.themes = list(db.session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
+        self.venues = list(db.session.scalars(_ACTIVE_VENUES))
+        self.themes = list(db.session.scalars(_THEMES))
         self.lieu.choices = [SelectChoice("", _l("Tous les lieux"))] + [
             SelectChoice(v.slug, v.name) for v in self.venues
         ]

@@ -3,20 +3,23 @@
 Without a period the search lists the resources in service that match the filters
 (venue, kind, theme of the venue, words in the name, descriptions or venue name), a
 page at a time. With a period it keeps those that the booking engine finds free then
-(``service.free_resources``: opening hours, closures, held slots and buffers, and for a
-kit the quantity asked), and, for a logged-in member, runs ``service.check_booking``
-on each result of the page: their price, and why they could not book it (a training,
-the notice, the duration…). Anonymous visitors get the tariffs per audience instead.
+(``service.free_resources_and_reads``: opening hours, closures, held slots and buffers, and
+for a kit the quantity asked), and, for a logged-in member, checks each result of the page
+(``service.check_bookings``, with what the search read: the calendars and holds are not read
+twice): their price, and why they could not book it (a training, the notice, the duration…).
+Anonymous visitors get the tariffs per audience instead.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, inspect, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.bookings import service
 from app.catalogue.display import TariffLine, tariff_lines
@@ -24,7 +27,7 @@ from app.core.clock import PARIS, paris_to_utc, within_reach
 from app.core.forms import out_of_reach_message
 from app.core.search import contains
 from app.extensions import db
-from app.models import Resource, ResourceKind, Theme, User, Venue, venue_themes
+from app.models import Resource, ResourceKind, ResourcePhoto, Tariff, Theme, User, Venue, venue_themes
 
 PAGE_SIZE = 20
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M")
@@ -173,20 +176,61 @@ def _with_details(ids: list[int]) -> dict[int, Resource]:
     return {resource.id: resource for resource in rows}
 
 
+@cache
+def _tariffs_of() -> Select:
+    t = Tariff.__table__.c
+    return select(Tariff).where(t.resource_id.in_(bindparam("ids", expanding=True))).order_by(t.resource_id, t.audience)
+
+
+@cache
+def _photos_of() -> Select:
+    p = ResourcePhoto.__table__.c
+    return (
+        select(ResourcePhoto)
+        .where(p.resource_id.in_(bindparam("ids", expanding=True)))
+        .order_by(p.resource_id, p.position, p.id)
+    )
+
+
+def _load_details(resources: list[Resource]) -> None:
+    """The tariffs and photos of resources already read (their venues are in the session: the
+    search form read them), one query each (built once), as ``selectinload`` would, without
+    reading the resources again."""
+    if not resources:
+        return
+    ids = [resource.id for resource in resources]
+    tariffs: dict[int, list[Tariff]] = {resource_id: [] for resource_id in ids}
+    for tariff in db.session.scalars(_tariffs_of(), {"ids": ids}):
+        tariffs[tariff.resource_id].append(tariff)
+    photos: dict[int, list[ResourcePhoto]] = {resource_id: [] for resource_id in ids}
+    for photo in db.session.scalars(_photos_of(), {"ids": ids}):
+        photos[photo.resource_id].append(photo)
+    for resource in resources:
+        unloaded = inspect(resource).unloaded
+        if "tariffs" in unloaded:
+            set_committed_value(resource, "tariffs", tariffs[resource.id])
+        if "photos" in unloaded:
+            set_committed_value(resource, "photos", photos[resource.id])
+
+
 def search(criteria: Criteria, user: User | None, page: int = 1) -> ResultPage:
     """One page of results. ``user`` is the logged-in member (None for a visitor)."""
     page = max(page, 1)
     ordered = _matching(criteria).order_by(Venue.name, Resource.name)
+    reads = None
     if not criteria.has_period:
         total = db.session.scalar(select(db.func.count()).select_from(_matching(criteria).subquery())) or 0
         ids = list(
             db.session.scalars(ordered.with_only_columns(Resource.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
         )
+        details = _with_details(ids)
+        resources = [details[resource_id] for resource_id in ids]
         free_units: dict[int, int | None] = {resource_id: None for resource_id in ids}
     else:
         venue_ids = [criteria.venue.id] if criteria.venue else None
-        # Every kind at once (the quantity counts for kits only): one read of the calendars and holds.
-        found = service.free_resources(
+        # Every kind at once (the quantity counts for kits only): one read of the calendars and holds,
+        # which the checks of the page's results use again.
+        found, reads = service.free_resources_and_reads(
             criteria.kind, criteria.starts_at, criteria.ends_at, quantity=criteria.quantity, venue_ids=venue_ids
         )
         if criteria.theme is not None or criteria.text.split():  # what free_resources does not filter on
@@ -195,18 +239,16 @@ def search(criteria: Criteria, user: User | None, page: int = 1) -> ResultPage:
         found.sort(key=lambda free: (free.resource.venue.name, free.resource.name))
         total = len(found)
         chosen = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        ids = [free.resource.id for free in chosen]
+        resources = [free.resource for free in chosen]
+        _load_details(resources)
         free_units = {
             free.resource.id: free.free_units if free.resource.kind == ResourceKind.KIT else None for free in chosen
         }
-    details = _with_details(ids)
-    resources = [details[resource_id] for resource_id in ids]
     results = [Result(resource, free_units=free_units[resource.id]) for resource in resources]
     if criteria.has_period and user is not None:
         asked = [(r, criteria.quantity if r.kind == ResourceKind.KIT else 1) for r in resources]
-        for result, check in zip(
-            results, service.check_bookings(asked, user, criteria.starts_at, criteria.ends_at), strict=True
-        ):
+        checks = service.check_bookings(asked, user, criteria.starts_at, criteria.ends_at, reads=reads)
+        for result, check in zip(results, checks, strict=True):
             result.reasons = check.reasons
             result.quote = check.quote
     else:

@@ -105,7 +105,7 @@ def search_page():
         "form": form,
         "criteria": criteria,
         "results": results,
-        "kind_labels": RESOURCE_KIND_LABELS,
+        "kind_labels": {kind: str(label) for kind, label in RESOURCE_KIND_LABELS.items()},  # translated once
         "booking_url": booking_url,
         "result_week": calendar.iso_week(paris_today(criteria.starts_at))
         if criteria is not None and criteria.has_period

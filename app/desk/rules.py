@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.bookings import service
 from app.bookings.service import Reason, Refusal
@@ -58,11 +59,23 @@ def can_decide(user: User, booking: Booking) -> bool:
 
 
 def _loaded(query):
+    """Each booking with what its row shows: its resource (whose venue is one of the desk's, in the
+    session already: ``permissions.manageable_venues``), requester and organisation joined to it, in
+    one statement; the resources' photos in one more, the series in one more when there are any."""
     return query.options(
-        selectinload(Booking.resource).selectinload(Resource.venue),
-        selectinload(Booking.resource).selectinload(Resource.photos),
-        selectinload(Booking.requester),
-        selectinload(Booking.organisation),
+        joinedload(Booking.resource).selectinload(Resource.photos),
+        joinedload(Booking.requester),
+        joinedload(Booking.organisation),
+        selectinload(Booking.series),
+    )
+
+
+def _listed(query):
+    """:func:`_loaded` for a query that joins the bookings' resources already (to filter on their venue)."""
+    return query.options(
+        contains_eager(Booking.resource).selectinload(Resource.photos),
+        joinedload(Booking.requester),
+        joinedload(Booking.organisation),
         selectinload(Booking.series),
     )
 
@@ -140,36 +153,51 @@ def pending_count_in(venue_ids: list[int]) -> int:
     return db.session.scalar(query) or 0
 
 
-def pending_in(venue_ids: list[int]) -> list[Booking]:
-    """The pending requests of these venues, oldest first."""
-    if not venue_ids:
-        return []
-    query = (
-        select(Booking)
-        .join(Resource, Booking.resource_id == Resource.id)
-        .where(Booking.status == BookingStatus.REQUESTED, Resource.venue_id.in_(venue_ids))
-        .order_by(Booking.created_at, Booking.starts_at, Booking.id)
-    )
-    return list(db.session.scalars(_loaded(query)))
-
-
-def recently_decided(venue_ids: list[int], now: datetime, limit: int = 20) -> list[Booking]:
-    """The latest decisions of the past week on these venues' requests, newest first."""
-    if not venue_ids:
-        return []
-    query = (
+@cache
+def _pending_query() -> Select:
+    return _listed(
         select(Booking)
         .join(Resource, Booking.resource_id == Resource.id)
         .where(
-            Resource.venue_id.in_(venue_ids),
-            Booking.decided_at.is_not(None),
-            Booking.decided_at >= now - RECENT,
-            Booking.status != BookingStatus.REQUESTED,
+            Booking.status == BookingStatus.REQUESTED,
+            Resource.venue_id.in_(bindparam("venue_ids", expanding=True)),
         )
-        .order_by(Booking.decided_at.desc(), Booking.id.desc())
-        .limit(limit)
+        .order_by(Booking.created_at, Booking.starts_at, Booking.id)
     )
-    return list(db.session.scalars(_loaded(query)))
+
+
+def pending_in(venue_ids: list[int]) -> list[Booking]:
+    """The pending requests of these venues, oldest first (a statement built once)."""
+    if not venue_ids:
+        return []
+    return list(db.session.scalars(_pending_query(), {"venue_ids": venue_ids}))
+
+
+@cache
+def _recent_query(limit: int) -> Select:
+    return (
+        _listed(
+            select(Booking)
+            .join(Resource, Booking.resource_id == Resource.id)
+            .where(
+                Resource.venue_id.in_(bindparam("venue_ids", expanding=True)),
+                Booking.decided_at.is_not(None),
+                Booking.decided_at >= bindparam("since", type_=Booking.__table__.c.decided_at.type),
+                Booking.status != BookingStatus.REQUESTED,
+            )
+            .order_by(Booking.decided_at.desc(), Booking.id.desc())
+            .limit(limit)
+        )
+        # who decided, shown with each decision
+        .options(joinedload(Booking.decided_by))
+    )
+
+
+def recently_decided(venue_ids: list[int], now: datetime, limit: int = 20) -> list[Booking]:
+    """The latest decisions of the past week on these venues' requests, newest first (a statement built once)."""
+    if not venue_ids:
+        return []
+    return list(db.session.scalars(_recent_query(limit), {"venue_ids": venue_ids, "since": now - RECENT}))
 
 
 def make_row(booking: Booking, collisions: list[Booking] | None = None) -> Row:

@@ -13,9 +13,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
+from babel import dates as babel_dates
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale, get_timezone, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -66,7 +67,55 @@ def _pending_counter():
 
 @bp.context_processor
 def _labels():
-    return {"status_labels": service.STATUS_LABELS, "ResourceKind": ResourceKind, "BookingStatus": BookingStatus}
+    return {
+        "status_labels": service.STATUS_LABELS,
+        "ResourceKind": ResourceKind,
+        "BookingStatus": BookingStatus,
+        "row_words": _row_words,
+        "short_moment": _short_moment,
+    }
+
+
+def _row_words() -> dict[str, Markup]:
+    """The words every request of the desk repeats (``desk/_row.html``), translated once a request
+    rather than once a row (a desk shows dozens); as safe as a template's ``_()`` makes them. The
+    statuses' labels under ``status``."""
+    words = g.get("desk_row_words")
+    if words is None:
+        words = g.desk_row_words = {
+            "when": Markup(_("Quand")),
+            "requester": Markup(_("Demandeur")),
+            "organisation": Markup(_("Structure")),
+            "none": Markup(_("aucune")),
+            "purpose": Markup(_("Objet")),
+            "unspecified": Markup(_("non précisé")),
+            "quantity": Markup(_("Quantité")),
+            "attendees": Markup(_("Participants")),
+            "price": Markup(_("Prix")),
+            "paid": Markup(_("réglé")),
+            "to_pay": Markup(_("à régler")),
+            "requested_on": Markup(_("Demandée le")),
+            "decision": Markup(_("Décision")),
+            "no_collision": Markup(_("Aucune autre demande sur ce créneau.")),
+            "rejects_none": Markup(_("La valider ne refusera aucune autre demande.")),
+            "approve": Markup(_("Valider")),
+            "reject": Markup(_("Refuser")),
+            "status": {status: Markup(str(label)) for status, label in service.STATUS_LABELS.items()},
+        }
+    return words
+
+
+def _short_moment(moment) -> str:
+    """``moment|datetime("short")``, once a request for each moment (a row shows its start twice),
+    formatted by Babel as Flask-Babel does it, with the request's locale and time zone looked up once."""
+    known = g.get("desk_short_moments")
+    if known is None:
+        known = g.desk_short_moments = {}
+        g.desk_moment_setting = (get_locale(), get_timezone())
+    if moment not in known:
+        locale, zone = g.desk_moment_setting
+        known[moment] = babel_dates.format_datetime(moment, "short", locale=locale, tzinfo=zone)
+    return known[moment]
 
 
 # --- Scope ----------------------------------------------------------------------------------------

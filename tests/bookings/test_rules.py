@@ -7,8 +7,9 @@ from datetime import time, timedelta
 import pytest
 from flask_babel import force_locale
 
+from app.bookings.availability import free_resources_and_reads
 from app.bookings.errors import Code
-from app.bookings.rules import check_booking
+from app.bookings.rules import check_booking, check_bookings
 from app.bookings.service import Refusal, request_booking
 from app.extensions import db
 from app.models import (
@@ -332,3 +333,26 @@ def test_dates_in_reasons_have_no_seconds(world, app):
         with app.test_request_context(), force_locale(locale):
             messages = [str(reason.message) for reason in lapsing.reasons + too_far.reasons]
         assert not [m for m in messages if re.search(r"\d{1,2}:\d{2}:\d{2}", m)], messages
+
+
+def test_the_checks_of_a_search_s_results_say_what_each_one_says_alone(world):
+    """The results of a search are checked with what the search read (calendars, holds, and the
+    person's qualifications read once for all its machines): the same reasons and prices as one by one."""
+    other_laser = make_resource(
+        world.other_venue,
+        "laser-b",
+        "Laser de la Briqueterie",
+        kind=ResourceKind.MACHINE,
+        machine_type="decoupe-laser",
+        requires_training=True,
+    )
+    _qualify(world.member, world.laser, expires_at=paris(2027, 3, 2, 11), recognised_consortium_wide=True)
+    _holding(world.kit, world.other_member, TUESDAY_10, TUESDAY_12, quantity=2)
+    free, reads = free_resources_and_reads(None, TUESDAY_10, TUESDAY_12)
+    assert reads is not None and {world.laser, other_laser, world.kit} <= {found.resource for found in free}
+    asked = [(found.resource, 1) for found in free]
+    together = check_bookings(asked, world.member, TUESDAY_10, TUESDAY_12, reads=reads)
+    alone = [check_booking(resource, world.member, TUESDAY_10, TUESDAY_12) for resource, _ in asked]
+    assert [check.codes for check in together] == [check.codes for check in alone]
+    assert [check.quote for check in together] == [check.quote for check in alone]
+    assert Code.QUALIFICATION_EXPIRED in together[asked.index((other_laser, 1))].codes  # recognised, lapsing
