@@ -300,15 +300,22 @@ def _add_back(session: orm.Session, _context) -> None:
         if isinstance(obj, Booking) and obj.id not in handled and (obj in session.deleted or _changed(obj)):
             months |= _booking_months(obj, changed_only=False) or set()  # seen too late: rebuilt
     alive = sorted(handled - {obj.id for obj in session.deleted if isinstance(obj, Booking)})
+    moving = bool(pending["users"] or pending["resources"]) or any(
+        isinstance(obj, VenueMembership | Resource) for obj in [*session.new, *session.dirty, *session.deleted]
+    )
     if alive:
         created = [obj for obj in session.new if isinstance(obj, Booking)]
         if set(alive) <= {obj.id for obj in created}:
             # Bookings this flush made: their times are known here, and they have no hand-over
             # yet unless this flush writes it (then their communes need a statement).
             handed_over = any(isinstance(obj, KitCheck) for obj in session.new)
-            bounds = (min(_utc(obj.starts_at) for obj in created), max(_utc(obj.ends_at) for obj in created))
-            tables = SUMS if handed_over else tuple(t for t in SUMS if t is not communes_table)
-            apply(connection, [Booking.id.in_(alive)], 1, tables=tables, bounds=bounds)
+            homes = None if handed_over or moving else _known_homes(created)
+            if homes is not None:  # everything a sum needs is in memory: summed here, one statement a table
+                add_created(connection, created, homes)
+            else:
+                bounds = (min(_utc(obj.starts_at) for obj in created), max(_utc(obj.ends_at) for obj in created))
+                tables = SUMS if handed_over else tuple(t for t in SUMS if t is not communes_table)
+                apply(connection, [Booking.id.in_(alive)], 1, tables=tables, bounds=bounds)
         else:
             apply(connection, [Booking.id.in_(alive)], 1)
     if pending["resources"]:
@@ -323,6 +330,133 @@ def _add_back(session: orm.Session, _context) -> None:
             apply(connection, where, 1, tables=(home_table,), but=handled, homes=after)
     if months:
         note_stale(connection, months)
+
+
+def _known_homes(created: list[Booking]) -> dict[int, int | None] | None:
+    """The home venue of each new booking's requester (``figures._home_venues``: the venue of their
+    first membership), when the session holds all it takes: each booking's resource and requester
+    loaded, with the requester's memberships (a user is loaded with them, for every page's menu).
+    None when something would have to be read: the sums are then computed by the database."""
+    homes: dict[int, int | None] = {}
+    for booking in created:
+        state = sa.inspect(booking)
+        if "resource" not in state.dict or "requester" not in state.dict or booking.resource is None:
+            return None
+        if booking.requester is None or booking.resource.kind is None or booking.resource.venue_id is None:
+            return None
+        if "memberships" not in sa.inspect(booking.requester).dict:
+            return None
+        memberships = booking.requester.memberships
+        if any(m.id is None or m.venue_id is None for m in memberships):
+            return None
+        first = min(memberships, key=lambda m: m.id, default=None)
+        homes[booking.requester.id] = first.venue_id if first is not None else None
+    return homes
+
+
+def _epoch(moment: datetime) -> int:
+    return int(_utc(moment).timestamp())
+
+
+def sums_in_memory(created: Iterable[Booking], homes: dict[int, int | None]) -> dict[date, dict[sa.Table, dict]]:
+    """The sums of these bookings per Paris month, computed here exactly as ``_sums_of`` has the
+    database compute them: a booking counts in the month it starts; its seconds are cut at the Paris
+    midnights that bound each month; the heat cuts them at every hour (UTC hours are Paris hours),
+    each piece at the Paris weekday and hour of its start. {month: {table: {key: values}}}."""
+    from app.reports import figures
+
+    found: dict[date, dict[sa.Table, dict]] = {}
+    for booking in created:
+        if booking.status in figures.LEFT_OUT:
+            continue
+        s, e = _epoch(booking.starts_at), _epoch(booking.ends_at)
+        resource = booking.resource
+        for month in sorted(months_of(booking.starts_at, booking.ends_at)):
+            _starts, _ends, lower, upper = _bounds(month)
+            t, end = max(s, lower), min(e, upper)
+            if t >= end:
+                continue
+            seconds, n = end - t, 1 if s >= lower else 0
+            sums = found.setdefault(month, {usage_table: {}, home_table: {}, heat_table: {}})
+            measures = (n, seconds, seconds * booking.quantity)
+            for table, key in (
+                (usage_table, (resource.id, booking.organisation_id or 0)),
+                (home_table, (resource.id, homes.get(booking.requester_id))),
+            ):
+                if key[1] is None:
+                    continue  # no home venue: the rebuild's join leaves the booking out
+                before = sums[table].get(key, (0, 0, 0))
+                sums[table][key] = tuple(a + b for a, b in zip(before, measures, strict=True))
+            if resource.kind not in (ResourceKind.SPACE, ResourceKind.MACHINE):
+                continue
+            kind = _kind_value(resource.kind)
+            while t < end:
+                following = min((t // 3600 + 1) * 3600, end)
+                local = datetime.fromtimestamp(t, PARIS)
+                key = (resource.venue_id, kind, local.weekday(), local.hour)
+                sums[heat_table][key] = sums[heat_table].get(key, 0) + following - t
+                t = following
+    return found
+
+
+def add_created(connection: sa.Connection, created: list[Booking], homes: dict[int, int | None]) -> None:
+    """Add the sums of bookings a flush created (``sums_in_memory``) to the months built and their
+    years when built: one guarded upsert a table (``INSERT … SELECT … WHERE`` the month is built
+    ``… ON CONFLICT DO UPDATE``), so nothing is read first. On PostgreSQL each statement takes its
+    table's ROW EXCLUSIVE lock before it reads the months built, which a rebuild's EXCLUSIVE lock
+    (``_hold_the_sums``) waits for, and waits for: a rebuild that comes first has committed the months
+    this statement then sees as built; one that comes after waits for this commit, then reads this
+    booking."""
+    found = sums_in_memory(created, homes)
+    rows: dict[sa.Table, list[dict]] = {usage_table: [], home_table: [], heat_table: []}
+    for month, sums in sorted(found.items()):
+        for table, groups in sums.items():
+            keys = [c.name for c in table.c if c.primary_key and c.name not in ("span", "month")]
+            values = [c.name for c in table.c if not c.primary_key]
+            for key, measures in groups.items():
+                measures = measures if isinstance(measures, tuple) else (measures,)
+                if not any(measures):
+                    continue  # a group at zero is not written, as ``apply`` would remove it
+                for span, begun in ((MONTH, month), (YEAR, month.replace(month=1))):
+                    row = {"span": span, "month": begun, "of": month}
+                    row |= dict(zip(keys, key, strict=True)) | dict(zip(values, measures, strict=True))
+                    rows[table].append(row)
+    for table, chosen in rows.items():
+        if chosen:
+            _add_where_built(connection, table, chosen)
+
+
+def _add_where_built(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    """Each row's values added to its group's in its span (``span``, ``month``), the group made when
+    missing, if its month (``of``) is built and so is the span."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    names = [c.name for c in table.c]
+    keys = [c.name for c in table.c if c.primary_key]
+    values = [c.name for c in table.c if not c.primary_key]
+    # in the order of their keys, so that two transactions adding to the same groups take their
+    # locks in the same order (PostgreSQL), and neither waits for the other in turn
+    rows = sorted(rows, key=lambda row: tuple(str(row[name]) for name in keys))
+    given = sa.union_all(
+        *[
+            sa.select(
+                sa.cast(sa.literal(row["of"]), sa.Date).label("of"),
+                *[sa.cast(sa.literal(row[name]), table.c[name].type).label(name) for name in names],
+            )
+            for row in rows
+        ]
+    ).subquery("given")
+    month_built = sa.exists().where(built_table.c.span == MONTH, built_table.c.month == given.c.of)
+    span_built = sa.exists().where(built_table.c.span == given.c.span, built_table.c.month == given.c.month)
+    chosen = sa.select(*[given.c[name] for name in names]).where(month_built, span_built)
+    chosen = chosen.order_by(*[given.c[name] for name in keys])
+    statement = insert(table).from_select(names, chosen)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={name: table.c[name] + statement.excluded[name] for name in values}
+    )
+    connection.execute(statement)
 
 
 def _homes(connection: sa.Connection, users: set[int]) -> dict[int, int | None]:
