@@ -15,8 +15,14 @@ bounds (a booking counts in the month it starts; its seconds in each month they 
 code path makes it (the engine, the desk, the events, the API, the demo): before each flush
 (``_take_away``) the sums of the bookings it changes, moves, re-times, re-statuses or deletes are
 taken away from the months built (and their years) as the database still holds them; after it
-(``_add_back``) the sums of the bookings created or changed are added as they are now, by the same
-grouped queries as a month's build restricted to those bookings (``apply``). A membership that
+(``_add_back``) the sums of the bookings changed are added as they are now, by the same grouped
+queries as a month's build restricted to those bookings (``apply``). The bookings a flush creates,
+when the session holds all their sums need (resource, requester and memberships), are summed in
+memory (``sums_in_memory``, cut exactly as the queries cut them) and written as one pending row
+(``report_rollup_pending``, ``add_created``): nothing is read. A report adds the pending sums to the
+months built before it reads (``apply_pending``, from ``refresh``); those of a month not built are
+dropped (its build counts the bookings). Sums are additive: a change taken away before the creation's
+sums are added leaves the same total once they are, and a rebuild adds what is pending first. A membership that
 changes a member's home venue moves the home sums of that member's bookings; a resource moved to
 another venue or kind moves its heat. No report rebuilds a month for an ordinary change.
 
@@ -27,11 +33,14 @@ is being rebuilt leaves its own note, which the rebuild does not remove (it remo
 it read), so the month is rebuilt again.
 
 **A rebuild and a change at once** (``_hold_the_sums``). SQLite: every transaction holds the write
-lock from its ``BEGIN IMMEDIATE``, so they queue. PostgreSQL: a rebuild first locks the sums in
-``EXCLUSIVE`` mode, the list of months built first. A change reads that list ``FOR SHARE`` before
-it writes any sum: the rebuild waits for the changes that read it to commit (it then reads their
-bookings), and a change that comes after waits for the rebuild's commit, then adds its own sums to
-the rebuilt ones. None is lost nor counted twice, and the two never wait for each other in turn.
+lock from its ``BEGIN IMMEDIATE``, so they queue. PostgreSQL: a rebuild first locks the pending
+sums, the list of months built and the sums in ``EXCLUSIVE`` mode, in that order. A creation's
+pending row takes the pending table's lock (``ROW EXCLUSIVE``) when it is written, right after the
+booking; a change takes it too (``_lock_pending``), then reads the list ``FOR SHARE`` before it
+writes any sum; a report adding the pending sums deletes them first. So the rebuild waits for the
+transactions in flight to commit (it then reads their bookings and adds their pending sums before
+it builds), and one that comes after waits for the rebuild's commit, then adds its own sums to the
+rebuilt ones. None is lost nor counted twice, and no two wait for each other in turn.
 
 A period that is not whole months (the "dates" periods) reads its whole months here and the dates
 at its edges from the bookings (``split``); ``flask reports rebuild`` builds every month from scratch.
@@ -39,6 +48,7 @@ at its edges from the bookings (``split``); ``flask reports rebuild`` builds eve
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
@@ -104,6 +114,14 @@ stale_table = sa.Table(
     db.metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("month", sa.Date, nullable=True),  # None: every month
+)
+
+pending_table = sa.Table(
+    "report_rollup_pending",
+    db.metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    # {month: {table: [[key…, value…], …]}}: the sums of bookings created, to add (``apply_pending``)
+    sa.Column("sums", sa.Text, nullable=False),
 )
 
 SUMS = (usage_table, home_table, heat_table, communes_table)
@@ -400,63 +418,73 @@ def sums_in_memory(created: Iterable[Booking], homes: dict[int, int | None]) -> 
 
 
 def add_created(connection: sa.Connection, created: list[Booking], homes: dict[int, int | None]) -> None:
-    """Add the sums of bookings a flush created (``sums_in_memory``) to the months built and their
-    years when built: one guarded upsert a table (``INSERT … SELECT … WHERE`` the month is built
-    ``… ON CONFLICT DO UPDATE``), so nothing is read first. On PostgreSQL each statement takes its
-    table's ROW EXCLUSIVE lock before it reads the months built, which a rebuild's EXCLUSIVE lock
-    (``_hold_the_sums``) waits for, and waits for: a rebuild that comes first has committed the months
-    this statement then sees as built; one that comes after waits for this commit, then reads this
-    booking."""
+    """The sums of bookings a flush created (``sums_in_memory``), written as pending (one row, one
+    statement, nothing read first); a report adds them to the months built before it reads
+    (``apply_pending``). On PostgreSQL the row's insert takes the pending table's lock, which a
+    rebuild takes first (``_hold_the_sums``): a rebuild that comes first has committed before this
+    booking can be written; one that comes after waits for this commit, then reads this booking and
+    the pending sums together."""
     found = sums_in_memory(created, homes)
-    rows: dict[sa.Table, list[dict]] = {usage_table: [], home_table: [], heat_table: []}
-    for month, sums in sorted(found.items()):
+    sums = {
+        month.isoformat(): {
+            name: [
+                [*key, *(measures if isinstance(measures, tuple) else (measures,))] for key, measures in groups.items()
+            ]
+            for name, groups in ((t.name, found[month][t]) for t in found[month])
+        }
+        for month in sorted(found)
+    }
+    if sums:
+        connection.execute(sa.insert(pending_table), [{"sums": json.dumps(sums, sort_keys=True)}])
+
+
+def apply_pending(connection: sa.Connection) -> bool:
+    """Add the pending sums of the bookings created (``add_created``) to the months built and their
+    years when built, and remove them (those of a month not built are dropped: its build counts the
+    bookings). Every writer of the sums takes the pending table first (PostgreSQL), then the list
+    of months built, then the sums: no two wait for each other in turn. True when some were pending."""
+    taken = connection.execute(pending_table.delete().returning(pending_table.c.id, pending_table.c.sums)).all()
+    if not taken:
+        return False
+    built = {(span, begun) for span, begun in connection.execute(sa.select(built_table.c.span, built_table.c.month))}
+    tables = {table.name: table for table in (usage_table, home_table, heat_table)}
+    by_month: dict[date, dict[sa.Table, dict[tuple, list[int]]]] = {}
+    for _id, text in sorted(taken):
+        for month_text, sums in json.loads(text).items():
+            month = date.fromisoformat(month_text)
+            if (MONTH, month) not in built:
+                continue  # built from the bookings when first read
+            for name, rows in sums.items():
+                table = tables[name]
+                width = len([c for c in table.c if c.primary_key]) - 2
+                groups = by_month.setdefault(month, {}).setdefault(table, {})
+                for row in rows:
+                    key, measures = tuple(row[:width]), row[width:]
+                    groups[key] = [a + b for a, b in zip(groups.get(key, [0] * len(measures)), measures, strict=True)]
+    for month, sums in sorted(by_month.items()):
+        chosen = [(MONTH, month)]
+        if (YEAR, month.replace(month=1)) in built:
+            chosen.append((YEAR, month.replace(month=1)))
         for table, groups in sums.items():
             keys = [c.name for c in table.c if c.primary_key and c.name not in ("span", "month")]
-            values = [c.name for c in table.c if not c.primary_key]
-            for key, measures in groups.items():
-                measures = measures if isinstance(measures, tuple) else (measures,)
-                if not any(measures):
-                    continue  # a group at zero is not written, as ``apply`` would remove it
-                for span, begun in ((MONTH, month), (YEAR, month.replace(month=1))):
-                    row = {"span": span, "month": begun, "of": month}
-                    row |= dict(zip(keys, key, strict=True)) | dict(zip(values, measures, strict=True))
-                    rows[table].append(row)
-    for table, chosen in rows.items():
-        if chosen:
-            _add_where_built(connection, table, chosen)
+            values = [c for c in table.c if not c.primary_key]
+            rows = [
+                dict(zip(keys, key, strict=True)) | dict(zip([c.name for c in values], measures, strict=True))
+                for key, measures in groups.items()
+            ]
+            if rows:
+                _add(connection, table, rows, 1, chosen)
+                # sums taken away meanwhile (a booking cancelled before its creation's sums were
+                # added) may come back to zero here: such a group goes, as a rebuild would not write it
+                connection.execute(table.delete().where(within(table, chosen), *[c == 0 for c in values]))
+    return True
 
 
-def _add_where_built(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    """Each row's values added to its group's in its span (``span``, ``month``), the group made when
-    missing, if its month (``of``) is built and so is the span."""
+def _lock_pending(connection: sa.Connection) -> None:
+    """PostgreSQL: the pending table's lock, taken before the months built and the sums by whoever
+    writes them (``apply``), as a rebuild takes it (``_hold_the_sums``)."""
     if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    names = [c.name for c in table.c]
-    keys = [c.name for c in table.c if c.primary_key]
-    values = [c.name for c in table.c if not c.primary_key]
-    # in the order of their keys, so that two transactions adding to the same groups take their
-    # locks in the same order (PostgreSQL), and neither waits for the other in turn
-    rows = sorted(rows, key=lambda row: tuple(str(row[name]) for name in keys))
-    given = sa.union_all(
-        *[
-            sa.select(
-                sa.cast(sa.literal(row["of"]), sa.Date).label("of"),
-                *[sa.cast(sa.literal(row[name]), table.c[name].type).label(name) for name in names],
-            )
-            for row in rows
-        ]
-    ).subquery("given")
-    month_built = sa.exists().where(built_table.c.span == MONTH, built_table.c.month == given.c.of)
-    span_built = sa.exists().where(built_table.c.span == given.c.span, built_table.c.month == given.c.month)
-    chosen = sa.select(*[given.c[name] for name in names]).where(month_built, span_built)
-    chosen = chosen.order_by(*[given.c[name] for name in keys])
-    statement = insert(table).from_select(names, chosen)
-    statement = statement.on_conflict_do_update(
-        index_elements=keys, set_={name: table.c[name] + statement.excluded[name] for name in values}
-    )
-    connection.execute(statement)
+        connection.execute(sa.text(f"LOCK TABLE {pending_table.name} IN ROW EXCLUSIVE MODE"))
 
 
 def _homes(connection: sa.Connection, users: set[int]) -> dict[int, int | None]:
@@ -610,6 +638,7 @@ def apply(
     )
     if first is None:
         return
+    _lock_pending(connection)
     # FOR SHARE on PostgreSQL: a rebuild (``_hold_the_sums``) waits for this transaction's commit
     built_now = sa.select(built_table.c.span, built_table.c.month).with_for_update(read=True)
     built = {(span, begun) for span, begun in connection.execute(built_now)}
@@ -722,7 +751,8 @@ def _hold_the_sums() -> None:
     once the changes that wrote to them have committed (SQLite's ``BEGIN IMMEDIATE`` already
     serialises every transaction)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        names = ", ".join(table.name for table in (built_table, *SUMS))  # in the order changes take them
+        # in the order changes take them: the pending sums, the months built, the sums
+        names = ", ".join(table.name for table in (pending_table, built_table, *SUMS))
         db.session.execute(sa.text(f"LOCK TABLE {names} IN EXCLUSIVE MODE"))
 
 
@@ -733,6 +763,8 @@ def refresh(chosen: Iterable[Span]) -> None:
     chosen = sorted(set(chosen))
     if not chosen:
         return
+    if apply_pending(db.session.connection()):
+        db.session.commit()  # at once: a rebuild below waits for creations in flight holding nothing
     wanted = sorted(
         {
             m
@@ -758,6 +790,7 @@ def refresh(chosen: Iterable[Span]) -> None:
     if not todo and not notes and not years:
         return
     _hold_the_sums()
+    apply_pending(db.session.connection())  # those committed before the lock, before the months are built
     for month in todo:
         build_month(month)
     for year in years:
@@ -770,7 +803,7 @@ def refresh(chosen: Iterable[Span]) -> None:
 def rebuild_all() -> int:
     """Every month from the first booking's to the last one's, from scratch (``flask reports rebuild``)."""
     _hold_the_sums()
-    for table in (*SUMS, built_table, stale_table):
+    for table in (*SUMS, built_table, stale_table, pending_table):
         db.session.execute(table.delete())
     first, last = db.session.execute(sa.select(sa.func.min(Booking.starts_at), sa.func.max(Booking.ends_at))).one()
     months = months_between(_paris_date(first), _paris_date(last)) if first is not None else []
