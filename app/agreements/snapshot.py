@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from app.agreements.models import AgreementKind
@@ -40,7 +41,18 @@ def _venue(venue: Venue) -> dict:
 
 
 def _lead() -> dict | None:
-    lead = db.session.scalars(select(Venue).where(Venue.is_lead.is_(True)).order_by(Venue.id)).first()
+    """The consortium's lead venue (one at most: ``uq_venues_one_lead``): from the venues this
+    session already holds when it is one of them (the venue of a resource booked at the lead), else read."""
+    lead = next(
+        (
+            venue
+            for venue in db.session.identity_map.values()
+            if isinstance(venue, Venue) and "is_lead" in sa.inspect(venue).dict and venue.is_lead
+        ),
+        None,
+    )
+    if lead is None:
+        lead = db.session.scalars(select(Venue).where(Venue.is_lead.is_(True)).order_by(Venue.id)).first()
     return {"name": lead.name, "address": lead.address} if lead else None
 
 

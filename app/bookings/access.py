@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
+from app.bookings import queries
 from app.extensions import db
 from app.models import (
     OPEN_WAITLIST_STATUSES,
@@ -55,8 +56,15 @@ def bookable_resource(resource_id: int) -> Resource | None:
     resource = db.session.get(
         Resource,
         resource_id,
-        # With what its form's checks read of it: its venue, its opening hours and its venue's.
-        options=[joinedload(Resource.venue).joinedload(Venue.opening_hours), joinedload(Resource.opening_hours)],
+        # With what its form's checks and its booking read of it: its venue, its opening hours and its
+        # venue's, its tariffs (the price), and whether anyone waits for it (a booking leaves the
+        # requester's waiting list only then: ``waitlist.fulfil``).
+        options=[
+            joinedload(Resource.venue).joinedload(Venue.opening_hours),
+            joinedload(Resource.opening_hours),
+            joinedload(Resource.tariffs),
+            with_expression(Resource.has_waiters, queries.has_waiters()),
+        ],
     )
     if resource is None or not resource.is_active or not resource.venue.is_active:
         return None

@@ -11,15 +11,20 @@
 | ``waitlist_offered`` | the member on the waiting list | a slot is free |
 
 The receivers run inside the engine's transaction and only note what happened in the session;
-just before the commit (``before_commit``), the notes become outbox rows, grouped so that nobody
-gets one email per occurrence of a series: one message per recipient, kind and series (or
-booking). An edit note stands for the status notes that follow it about the same booking (the
-edit email says where the booking stands). A rollback drops the notes: nothing is written.
+just before the commit (``before_commit``), the notes become one outbox *intent*
+(``intent:bookings``, ``app.notifications.intents``): to whom in general (the requester, "the
+venue's managers"), which booking, why, what an edit changed. Nothing is looked up or rendered in
+the request. The outbox's sender expands it (``_expand``), in one transaction with the intent
+marked sent: the venue's managers as they are then, each recipient's language and digest choice,
+the emails grouped so that nobody gets one email per occurrence of a series: one message per
+recipient, kind and series (or booking). An edit note stands for the status notes that follow it
+about the same booking and recipient (the edit email says where the booking stands). A rollback
+drops the notes: nothing is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -29,32 +34,50 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.bookings import signals
 from app.core.clock import paris_to_utc, to_paris
 from app.extensions import db
-from app.models import Booking, BookingKind, BookingStatus, Resource, ResourceKind, User
-from app.notifications.compose import Recipient, notify, venue_staff
+from app.models import Booking, BookingKind, BookingStatus, Resource, ResourceKind, User, Venue
+from app.notifications import compose, intents
+from app.notifications.compose import Recipient, covered_addresses, notify
 from app.notifications.links import absolute_url, booking_url
 from app.notifications.reminders import record_once, reminder
 
 _NOTES = "bookings.notes"
+NOTICES = "bookings"  # the intents' kind: ``intent:bookings``
 EMAILS = "bookings/email/"
 # Notes an edit note stands for, about the same booking and recipient.
 ABSORBED_BY_EDIT = {"booking_requested", "booking_approved", "booking_confirmed"}
 
 
+@dataclass(frozen=True)
+class Staff:
+    """The managers of a venue (but the one acting), as the sender finds them when it expands the notes."""
+
+    venue_id: int
+    besides_id: int | None = None
+
+
 @dataclass
 class Note:
     kind: str  # the template, under bookings/email/
-    recipient: User | Recipient
+    recipient: User | Recipient | Staff
     booking: Booking
     reason: str = ""
     changes: dict = field(default_factory=dict)
     digest: bool = False
+    context: dict = field(default_factory=dict)  # what an edit email shows (``_changes_context``)
 
     @property
     def who(self) -> object:
+        if isinstance(self.recipient, Staff):
+            return ("staff", self.recipient.venue_id, self.recipient.besides_id)
         return self.recipient.id if isinstance(self.recipient, User) else self.recipient.email
 
 
-def _note(kind: str, recipients: list[User | Recipient], booking: Booking, **details) -> None:
+def venue_staff(venue, besides: User | None = None) -> list[Staff]:
+    """The venue's managers, found when the notes are expanded (``compose.venue_staff``)."""
+    return [Staff(venue.id, besides.id if besides is not None else None)]
+
+
+def _note(kind: str, recipients: Sequence[User | Recipient | Staff], booking: Booking, **details) -> None:
     if booking.is_event:  # the venue's own event: its registrants hear from app.events instead
         return
     notes = db.session.info.setdefault(_NOTES, [])
@@ -120,16 +143,20 @@ def _offered(entry, booking: Booking | None = None, **_) -> None:
     )
 
 
-def _kept(notes: list[Note]) -> list[Note]:
-    """The notes still worth an email: not those an edit note stands for, nor a request to review
-    that was decided in the same transaction (a newcomer's sessions approved on acceptance)."""
-    edited = {(note.who, note.booking.id) for note in notes if note.kind.startswith("booking_edited")}
+def _still_asked(notes: list[Note]) -> list[Note]:
+    """Not a request to review that was decided in the same transaction (a newcomer's sessions
+    approved on acceptance): judged at the commit, on the booking as it is then."""
     return [
         note
         for note in notes
-        if not (note.kind in ABSORBED_BY_EDIT and (note.who, note.booking.id) in edited)
-        and not (note.kind == "booking_requested" and note.booking.status != BookingStatus.REQUESTED)
+        if not (note.kind == "booking_requested" and note.booking.status != BookingStatus.REQUESTED)
     ]
+
+
+def _kept(notes: list[Note]) -> list[Note]:
+    """The notes still worth an email (their recipients known): not those an edit note stands for."""
+    edited = {(note.who, note.booking.id) for note in notes if note.kind.startswith("booking_edited")}
+    return [note for note in notes if not (note.kind in ABSORBED_BY_EDIT and (note.who, note.booking.id) in edited)]
 
 
 def _changes_context(note: Note) -> dict:
@@ -144,27 +171,104 @@ def _changes_context(note: Note) -> dict:
     }
 
 
-def write_notes(notes: list[Note]) -> None:
-    """One email per recipient, kind and series (or single booking), in the order things happened."""
+def _to(recipient: User | Recipient | Staff) -> dict:
+    if isinstance(recipient, Staff):
+        return {"staff": recipient.venue_id, "besides": recipient.besides_id}
+    if isinstance(recipient, User):
+        return {"user": recipient.id}
+    return {"email": recipient.email, "locale": recipient.locale, "name": recipient.name}
+
+
+def write_intent(notes: list[Note]) -> None:
+    """The transaction's notes as one outbox intent (``app.notifications.intents``): who in general,
+    which booking, why, what changed; the sender expands it (``_expand``). Nothing is looked up or
+    rendered in the request."""
+    kept = _still_asked(notes)
+    if not kept:
+        return
+    if any(note.booking.id is None for note in kept):
+        db.session.flush()
+    written = []
+    for note in kept:
+        context = _changes_context(note) if note.kind.startswith("booking_edited") else {}
+        for name in ("before_start", "before_end"):
+            if context.get(name) is not None:
+                context[name] = context[name].isoformat()
+        written.append(
+            {
+                "kind": note.kind,
+                "to": _to(note.recipient),
+                "booking": note.booking.id,
+                "reason": note.reason,
+                "digest": note.digest,
+                "context": context,
+            }
+        )
+    summary = ", ".join(sorted({note.kind for note in kept}))
+    intents.write(NOTICES, {"notes": written, "covered": sorted(covered_addresses())}, summary)
+
+
+@intents.expander(NOTICES)
+def _expand(session: Session, intent: dict) -> list:
+    """The emails of an intent, as of now: the venue's managers and the recipients' languages and
+    digest choices read now, the bookings as they are now; grouped as ``write_notes`` does."""
+    ids = sorted({note["booking"] for note in intent["notes"]})
+    bookings = {b.id: b for b in session.scalars(select(Booking).where(Booking.id.in_(ids)))}
+    notes: list[Note] = []
+    for written in intent["notes"]:
+        booking = bookings.get(written["booking"])
+        if booking is None:  # deleted since (an erasure): nothing to say about it
+            continue
+        to = written["to"]
+        if "staff" in to:
+            venue = session.get(Venue, to["staff"])
+            besides = session.get(User, to["besides"]) if to["besides"] is not None else None
+            recipients = compose.venue_staff(venue, besides, session) if venue is not None else []
+        elif "user" in to:
+            recipients = [user] if (user := session.get(User, to["user"])) is not None else []
+        else:
+            recipients = [Recipient(to["email"], to["locale"], to["name"])]
+        context = dict(written["context"])
+        for name in ("before_start", "before_end"):
+            if context.get(name) is not None:
+                context[name] = datetime.fromisoformat(context[name])
+        notes.extend(
+            Note(written["kind"], recipient, booking, written["reason"], digest=written["digest"], context=context)
+            for recipient in recipients
+        )
+    return write_notes(notes, expanding=True, covered=frozenset(intent["covered"]))
+
+
+def write_notes(notes: list[Note], *, expanding: bool = False, covered: frozenset[str] = frozenset()) -> list:
+    """One email per recipient, kind and series (or single booking), in the order things happened
+    (``expanding``: by a sender, the rows returned for it to write)."""
     groups: dict[tuple, list[Note]] = {}
-    for note in _kept(notes):
+    for note in _kept(_still_asked(notes) if not expanding else notes):
         group = ("series", note.booking.series_id) if note.booking.series_id else ("booking", note.booking.id)
         groups.setdefault((note.kind, note.who, group, note.reason), []).append(note)
+    made = []
     for same in groups.values():
         first = same[0]
+        assert not isinstance(first.recipient, Staff)  # expanded by the sender (``_expand``)
         bookings = sorted({note.booking.id: note.booking for note in same}.values(), key=lambda b: b.starts_at)
-        notify(
+        context = first.context or (_changes_context(first) if first.kind.startswith("booking_edited") else {})
+        row = notify(
             first.recipient,
             EMAILS + first.kind,
             digest=first.digest,
+            expanding=expanding,
+            covered=covered,
             booking=bookings[0],
             bookings=bookings,
             reason=first.reason,
             link=booking_url(bookings[0]),
             ics_link=absolute_url("calendars.booking_ics", booking_id=bookings[0].id),
             resource_link=absolute_url("catalogue.resource", resource_id=bookings[0].resource_id),
-            **(_changes_context(first) if first.kind.startswith("booking_edited") else {}),
+            **context,
         )
+        if row is not None:
+            made.append(row)
+    return made
 
 
 @event.listens_for(Session, "before_commit")
@@ -173,7 +277,7 @@ def _write_before_commit(session: Session) -> None:
         return
     notes = session.info.pop(_NOTES, None)
     if notes:
-        write_notes(notes)
+        write_intent(notes)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -250,7 +354,7 @@ def kits_overdue(now: datetime) -> int:
     by_person = _new_only("kit_overdue", late, now)
     for bookings in by_person.values():
         for booking in bookings:
-            for staff in venue_staff(booking.resource.venue):
+            for staff in compose.venue_staff(booking.resource.venue):
                 notify(
                     staff,
                     EMAILS + "reminder_kit_overdue_for_venue",

@@ -186,6 +186,17 @@ def opening_hours() -> Select:
     )
 
 
+def has_waiters() -> sa.ColumnElement[bool]:
+    """Whether a resource (of the statement that loads it) has open waitlist entries."""
+    w = WaitlistEntry.__table__.c
+    return (
+        select(w.id)
+        .where(w.resource_id == Resource.__table__.c.id, w.status.in_(OPEN_WAITING))
+        .exists()
+        .correlate(Resource.__table__)
+    )
+
+
 @cache
 def waiting_ids() -> Select:
     """Ids of ``:user_id``'s open waitlist entries on ``:resource_id`` crossing ``[:starts_at, :ends_at)``."""

@@ -125,7 +125,10 @@ def offer_freed_slot(
 
 
 def fulfil(booking: Booking, now: datetime) -> None:
-    """The requester booked over their waiting period: their entries for it leave the list."""
+    """The requester booked over their waiting period: their entries for it leave the list (nothing
+    to read when the resource was loaded saying nobody waits for it)."""
+    if booking.resource is not None and booking.resource.has_waiters is False:
+        return
     ids = db.session.scalars(
         queries.waiting_ids(),
         {

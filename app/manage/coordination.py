@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.core import colours
@@ -108,6 +108,9 @@ def save_venue(venue: Venue | None, data: VenueData, actor: User) -> Venue:
         used = [colours.effective_colour(colour, venue_id) for colour, venue_id in others]
         venue = Venue(name=data.name, slug=data.slug, colour=colours.first_free(used))
         db.session.add(venue)
+    if data.is_lead:  # one lead venue at most: the mark moves here
+        db.session.flush()
+        db.session.execute(update(Venue).where(Venue.is_lead.is_(True), Venue.id != venue.id).values(is_lead=False))
     values = {name: getattr(data, name) for name in VenueData.TEXT_FIELDS} | {
         "is_lead": data.is_lead,
         "is_active": data.is_active,

@@ -48,6 +48,17 @@ class Venue(db.Model):
     """A tiers-lieu of the consortium."""
 
     __tablename__ = "venues"
+    __table_args__ = (
+        # One lead venue at most (``app.manage.coordination`` moves the mark): an agreement's
+        # snapshot may take it from the venues already loaded (``app.agreements.snapshot``).
+        sa.Index(
+            "uq_venues_one_lead",
+            "is_lead",
+            unique=True,
+            sqlite_where=sa.text("is_lead"),
+            postgresql_where=sa.text("is_lead"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(60), unique=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.extensions import db
 from app.models.types import (
@@ -81,6 +81,10 @@ class Resource(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    # Loaded only where asked (``app.bookings.access.bookable_resource``): whether any member waits
+    # for a slot of it (an open waitlist entry); None when not loaded.
+    has_waiters: Mapped[bool | None] = query_expression()
 
     venue: Mapped[Venue] = relationship(back_populates="resources")
     tariffs: Mapped[list[Tariff]] = relationship(

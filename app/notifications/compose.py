@@ -80,10 +80,11 @@ def recipient_of(who: User | Recipient | str) -> Recipient | None:
     return who
 
 
-def venue_staff(venue: Venue, besides: User | None = None) -> list[User | Recipient]:
-    """Who answers for a venue: its active managers (not the one acting), else the venue's address."""
+def venue_staff(venue: Venue, besides: User | None = None, session: Session | None = None) -> list[User | Recipient]:
+    """Who answers for a venue: its active managers (not the one acting), else the venue's address
+    (read in ``session``: a sender's, expanding an intent; ``db.session`` by default)."""
     managers = list(
-        db.session.scalars(
+        (session or db.session).scalars(
             select(User)
             .join(VenueMembership, VenueMembership.user_id == User.id)
             .where(
@@ -157,6 +158,11 @@ def html_version(subject: str, text: str) -> str:
 _COVERED = "notifications.covered"
 
 
+def covered_addresses() -> frozenset[str]:
+    """The addresses covered so far in the current transaction (written into an intent)."""
+    return frozenset(db.session.info.get(_COVERED, ()))
+
+
 def covered_for_this_transaction(email: str) -> None:
     """The rest of the current transaction's emails to ``email`` are not written: the caller
     wrote the one message that says it all (a newcomer's acceptance, with their sessions)."""
@@ -169,8 +175,20 @@ def _uncover(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(_COVERED, None)
 
 
-def notify(who: User | Recipient | str, template_name: str, *, digest: bool = False, **context) -> OutboxMessage | None:
+def notify(
+    who: User | Recipient | str,
+    template_name: str,
+    *,
+    digest: bool = False,
+    expanding: bool = False,
+    covered: frozenset[str] | set[str] = frozenset(),
+    **context,
+) -> OutboxMessage | None:
     """Write one email to ``who`` in their language and queue it with the current transaction.
+
+    ``expanding``: written by a sender expanding an intent (``app.notifications.intents``): the row
+    is returned for the sender to write, and ``covered`` gives the addresses covered in the
+    transaction that wrote the intent.
 
     ``digest=True`` marks a message about a manager's venues: they may receive it in their daily
     digest instead (when they chose it: ``User.daily_digest``), or not at all
@@ -178,7 +196,8 @@ def notify(who: User | Recipient | str, template_name: str, *, digest: bool = Fa
     nobody to write to (a closed account, or an address covered for this transaction).
     """
     recipient = recipient_of(who)
-    if recipient is None or recipient.email.lower() in db.session.info.get(_COVERED, ()):
+    covered = covered if expanding else db.session.info.get(_COVERED, ())
+    if recipient is None or recipient.email.lower() in covered:
         return None
     if digest and recipient.venue_messages_off:  # a manager who follows the desk instead
         return None
@@ -194,4 +213,5 @@ def notify(who: User | Recipient | str, template_name: str, *, digest: bool = Fa
         kind=template_name,
         recipient_id=recipient.user_id,
         held=held,
+        expanding=expanding,
     )

@@ -105,8 +105,11 @@ def queue(
     kind: str = "",
     recipient_id: int | None = None,
     held: bool = False,
+    expanding: bool = False,
 ) -> OutboxMessage:
-    """Add one email to the outbox in the current transaction (see the module docstring)."""
+    """Add one email to the outbox in the current transaction (see the module docstring);
+    ``expanding``: made by a sender expanding an intent (``app.notifications.intents``), which
+    writes it in its own transaction, so the row is only returned."""
     now = utcnow()
     row = OutboxMessage(
         # The service's own host name; the id part from the OS's randomness, not the ``random`` module's
@@ -123,6 +126,8 @@ def queue(
         created_at=now,
         next_attempt_at=now,
     )
+    if expanding:
+        return row
     if db.session.info.get(_COMMITTED):
         # Called from an after-commit hook: the change is committed, the email needs a transaction of its own.
         with Session(db.engine, expire_on_commit=False) as own:

@@ -12,6 +12,12 @@ Each message is sent at most once in the normal course of things, however many s
    failure, "pending" again with a growing delay (doubled each time, capped), or "dead" with the
    error after ``OUTBOX_MAX_ATTEMPTS`` tries or a permanent refusal (5xx for every recipient).
 
+An *intent* (``intent:…``, ``app.notifications.intents``: notices written by a change as what to
+tell, not yet to whom) is claimed the same way; instead of 2 and 3, one transaction writes the
+messages it stands for and marks it sent (``_expand``), and the pass sends those messages too. A
+crash before that commit leaves the intent to be expanded again; a failed expansion is retried and
+buried like a message.
+
 A sender that dies between 1 and 3 leaves the message "sending": once its lease expires, another
 sender claims it again. That is the one case where a message may go out twice (the mail server
 took it, and we crashed before writing it down); it keeps its Message-ID, so mail software can
@@ -34,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models.types import utcnow
+from app.notifications import intents
 from app.notifications.mail import QUEUED, Transport, deliver_after_commit, message_of
 from app.notifications.models import MessageStatus, OutboxMessage
 from app.notifications.settings import setting
@@ -65,6 +72,7 @@ class Report:
     sent: int = 0
     retried: int = 0  # failed, will be tried again
     dead: int = 0  # failed for good
+    expanded: int = 0  # intents made into their messages (``app.notifications.intents``), not messages sent
 
     @property
     def handled(self) -> int:
@@ -168,6 +176,7 @@ def send_due(
     report = Report()
     transport = Transport()
     started = clock()
+    only = None if only is None else set(only)  # grows with the messages of the intents expanded
     with Session(db.engine, expire_on_commit=False, autobegin=False) as session:
         try:
             while limit is None or report.handled < limit:
@@ -176,6 +185,16 @@ def send_due(
                     break
                 token = row.claim_token
                 error: Exception | None = None
+                if intents.is_intent(row.kind):
+                    try:
+                        outcome = _expand(session, row, token, clock(), only)
+                    except Exception as exc:  # noqa: BLE001 - written on the intent, tried again later
+                        log.warning("outbox: intent %s could not be expanded: %s", row.id, exc)
+                        session.rollback()
+                        outcome = _record(session, row, token, clock(), exc)
+                    if outcome != "lost":
+                        setattr(report, outcome, getattr(report, outcome) + 1)
+                    continue
                 try:
                     if row.kind == WEBHOOK_KIND:
                         _call(row, clock())
@@ -191,6 +210,26 @@ def send_due(
         finally:
             transport.close()
     return report
+
+
+def _expand(session: Session, row: OutboxMessage, token: str, now: datetime, only: set[str] | None) -> str:
+    """An intent claimed (``app.notifications.intents``): the rows it stands for written, and the
+    intent marked sent, in one transaction, unless another sender took it over meanwhile. Its
+    messages are due from the intent's time: this pass sends them too."""
+    with session.begin():
+        current = session.get(OutboxMessage, row.id, with_for_update=True, populate_existing=True)
+        if current is None or current.claim_token != token:
+            return "lost"
+        made = intents.expand(session, current)
+        session.add_all(made)
+        current.status = MessageStatus.SENT
+        current.sent_at = now
+        current.lease_until = None
+        current.claim_token = None
+        current.last_error = ""
+    if only is not None:
+        only.update(message.message_id for message in made if message.status == MessageStatus.PENDING)
+    return "expanded"
 
 
 def _call(row: OutboxMessage, now: datetime) -> None:

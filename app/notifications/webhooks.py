@@ -1,7 +1,8 @@
 """Webhooks: partners' HTTP endpoints told of events, through the outbox's machinery. No request here.
 
-A call is an outbox row of kind ``webhook``, written in the transaction of the change (like an
-email), then claimed, sent, retried with a growing delay and buried after too many failures by
+A call is an outbox row of kind ``webhook``. The change writes, in its transaction, the event as an
+intent (``intent:webhooks``, ``app.notifications.intents``); the sender that expands it writes one
+call per endpoint then active and subscribed to the event, each then claimed, sent, retried with a growing delay and buried after too many failures by
 ``app.notifications.outbox``, which hands such rows to :func:`post` instead of the mail transport.
 
 Each call is a ``POST`` of a JSON body with these headers::
@@ -29,14 +30,16 @@ import urllib.request
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models.types import utcnow
-from app.notifications.mail import deliver_after_commit
+from app.notifications import intents
 from app.notifications.models import MessageStatus, OutboxMessage, WebhookEndpoint
 from app.notifications.settings import site_domain
 
 WEBHOOK_KIND = "webhook"
+WEBHOOKS = "webhooks"  # the intents' kind: ``intent:webhooks``
 TIMEOUT_SECONDS = 10
 USER_AGENT = "FNT-Partage-Webhooks/1"
 
@@ -56,35 +59,42 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def subscribers(event: str) -> list[WebhookEndpoint]:
-    rows = db.session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.is_active.is_(True)))
+def subscribers(event: str, session: Session | None = None) -> list[WebhookEndpoint]:
+    rows = (session or db.session).scalars(select(WebhookEndpoint).where(WebhookEndpoint.is_active.is_(True)))
     return [endpoint for endpoint in rows if event in endpoint.event_names]
 
 
-def queue_event(event: str, data: dict, now: datetime | None = None) -> list[OutboxMessage]:
-    """One call per active endpoint subscribed to ``event``, in the current transaction (the caller commits)."""
+def queue_event(event: str, data: dict, now: datetime | None = None) -> OutboxMessage:
+    """The event for the partners subscribed to it, in the current transaction (the caller commits):
+    an intent (``app.notifications.intents``), so the change reads no endpoint; the sender that
+    expands it writes one call per active endpoint subscribed then."""
     now = now or utcnow()
-    queued = []
-    for endpoint in subscribers(event):
+    payload = {"event": event, "occurred_at": now.isoformat(), "data": data}
+    return intents.write(WEBHOOKS, payload, event, now, at_commit=True)
+
+
+@intents.expander(WEBHOOKS)
+def _calls(session: Session, intent: dict) -> list[OutboxMessage]:
+    """One call per active endpoint subscribed to the intent's event."""
+    made = []
+    for endpoint in subscribers(intent["event"], session):
         delivery = f"<{secrets.token_hex(16)}@{site_domain()}>"
-        body = {"id": delivery.strip("<>"), "event": event, "occurred_at": now.isoformat(), "data": data}
-        row = OutboxMessage(
-            message_id=delivery,
-            kind=WEBHOOK_KIND,
-            webhook_id=endpoint.id,
-            to_address=endpoint.url,
-            locale="fr",
-            subject=event,
-            text_body=json.dumps(body, ensure_ascii=False, sort_keys=True),
-            html_body=None,
-            status=MessageStatus.PENDING,
-            created_at=now,
-            next_attempt_at=now,
+        body = {"id": delivery.strip("<>"), "event": intent["event"], "occurred_at": intent["occurred_at"]}
+        body["data"] = intent["data"]
+        made.append(
+            OutboxMessage(
+                message_id=delivery,
+                kind=WEBHOOK_KIND,
+                webhook_id=endpoint.id,
+                to_address=endpoint.url,
+                locale="fr",
+                subject=intent["event"],
+                text_body=json.dumps(body, ensure_ascii=False, sort_keys=True),
+                html_body=None,
+                status=MessageStatus.PENDING,
+            )
         )
-        db.session.add(row)
-        deliver_after_commit(delivery)
-        queued.append(row)
-    return queued
+    return made
 
 
 def post(row: OutboxMessage, secret: str, now: datetime | None = None) -> None:

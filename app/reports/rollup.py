@@ -15,8 +15,14 @@ bounds (a booking counts in the month it starts; its seconds in each month they 
 code path makes it (the engine, the desk, the events, the API, the demo): before each flush
 (``_take_away``) the sums of the bookings it changes, moves, re-times, re-statuses or deletes are
 taken away from the months built (and their years) as the database still holds them; after it
-(``_add_back``) the sums of the bookings created or changed are added as they are now, by the same
-grouped queries as a month's build restricted to those bookings (``apply``). A membership that
+(``_add_back``) the sums of the bookings changed are added as they are now, by the same grouped
+queries as a month's build restricted to those bookings (``apply``). The bookings a flush creates,
+when the session holds all their sums need (resource, requester and memberships), are summed in
+memory (``sums_in_memory``, cut exactly as the queries cut them) and written as one pending row
+(``report_rollup_pending``, ``add_created``): nothing is read. A report adds the pending sums to the
+months built before it reads (``apply_pending``, from ``refresh``); those of a month not built are
+dropped (its build counts the bookings). Sums are additive: a change taken away before the creation's
+sums are added leaves the same total once they are, and a rebuild adds what is pending first. A membership that
 changes a member's home venue moves the home sums of that member's bookings; a resource moved to
 another venue or kind moves its heat. No report rebuilds a month for an ordinary change.
 
@@ -27,11 +33,14 @@ is being rebuilt leaves its own note, which the rebuild does not remove (it remo
 it read), so the month is rebuilt again.
 
 **A rebuild and a change at once** (``_hold_the_sums``). SQLite: every transaction holds the write
-lock from its ``BEGIN IMMEDIATE``, so they queue. PostgreSQL: a rebuild first locks the sums in
-``EXCLUSIVE`` mode, the list of months built first. A change reads that list ``FOR SHARE`` before
-it writes any sum: the rebuild waits for the changes that read it to commit (it then reads their
-bookings), and a change that comes after waits for the rebuild's commit, then adds its own sums to
-the rebuilt ones. None is lost nor counted twice, and the two never wait for each other in turn.
+lock from its ``BEGIN IMMEDIATE``, so they queue. PostgreSQL: a rebuild first locks the pending
+sums, the list of months built and the sums in ``EXCLUSIVE`` mode, in that order. A creation's
+pending row takes the pending table's lock (``ROW EXCLUSIVE``) when it is written, right after the
+booking; a change takes it too (``_lock_pending``), then reads the list ``FOR SHARE`` before it
+writes any sum; a report adding the pending sums deletes them first. So the rebuild waits for the
+transactions in flight to commit (it then reads their bookings and adds their pending sums before
+it builds), and one that comes after waits for the rebuild's commit, then adds its own sums to the
+rebuilt ones. None is lost nor counted twice, and no two wait for each other in turn.
 
 A period that is not whole months (the "dates" periods) reads its whole months here and the dates
 at its edges from the bookings (``split``); ``flask reports rebuild`` builds every month from scratch.
@@ -39,6 +48,7 @@ at its edges from the bookings (``split``); ``flask reports rebuild`` builds eve
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
@@ -104,6 +114,14 @@ stale_table = sa.Table(
     db.metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("month", sa.Date, nullable=True),  # None: every month
+)
+
+pending_table = sa.Table(
+    "report_rollup_pending",
+    db.metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    # {month: {table: [[key…, value…], …]}}: the sums of bookings created, to add (``apply_pending``)
+    sa.Column("sums", sa.Text, nullable=False),
 )
 
 SUMS = (usage_table, home_table, heat_table, communes_table)
@@ -300,15 +318,22 @@ def _add_back(session: orm.Session, _context) -> None:
         if isinstance(obj, Booking) and obj.id not in handled and (obj in session.deleted or _changed(obj)):
             months |= _booking_months(obj, changed_only=False) or set()  # seen too late: rebuilt
     alive = sorted(handled - {obj.id for obj in session.deleted if isinstance(obj, Booking)})
+    moving = bool(pending["users"] or pending["resources"]) or any(
+        isinstance(obj, VenueMembership | Resource) for obj in [*session.new, *session.dirty, *session.deleted]
+    )
     if alive:
         created = [obj for obj in session.new if isinstance(obj, Booking)]
         if set(alive) <= {obj.id for obj in created}:
             # Bookings this flush made: their times are known here, and they have no hand-over
             # yet unless this flush writes it (then their communes need a statement).
             handed_over = any(isinstance(obj, KitCheck) for obj in session.new)
-            bounds = (min(_utc(obj.starts_at) for obj in created), max(_utc(obj.ends_at) for obj in created))
-            tables = SUMS if handed_over else tuple(t for t in SUMS if t is not communes_table)
-            apply(connection, [Booking.id.in_(alive)], 1, tables=tables, bounds=bounds)
+            homes = None if handed_over or moving else _known_homes(created)
+            if homes is not None:  # everything a sum needs is in memory: summed here, one statement a table
+                add_created(connection, created, homes)
+            else:
+                bounds = (min(_utc(obj.starts_at) for obj in created), max(_utc(obj.ends_at) for obj in created))
+                tables = SUMS if handed_over else tuple(t for t in SUMS if t is not communes_table)
+                apply(connection, [Booking.id.in_(alive)], 1, tables=tables, bounds=bounds)
         else:
             apply(connection, [Booking.id.in_(alive)], 1)
     if pending["resources"]:
@@ -323,6 +348,143 @@ def _add_back(session: orm.Session, _context) -> None:
             apply(connection, where, 1, tables=(home_table,), but=handled, homes=after)
     if months:
         note_stale(connection, months)
+
+
+def _known_homes(created: list[Booking]) -> dict[int, int | None] | None:
+    """The home venue of each new booking's requester (``figures._home_venues``: the venue of their
+    first membership), when the session holds all it takes: each booking's resource and requester
+    loaded, with the requester's memberships (a user is loaded with them, for every page's menu).
+    None when something would have to be read: the sums are then computed by the database."""
+    homes: dict[int, int | None] = {}
+    for booking in created:
+        state = sa.inspect(booking)
+        if "resource" not in state.dict or "requester" not in state.dict or booking.resource is None:
+            return None
+        if booking.requester is None or booking.resource.kind is None or booking.resource.venue_id is None:
+            return None
+        if "memberships" not in sa.inspect(booking.requester).dict:
+            return None
+        memberships = booking.requester.memberships
+        if any(m.id is None or m.venue_id is None for m in memberships):
+            return None
+        first = min(memberships, key=lambda m: m.id, default=None)
+        homes[booking.requester.id] = first.venue_id if first is not None else None
+    return homes
+
+
+def _epoch(moment: datetime) -> int:
+    return int(_utc(moment).timestamp())
+
+
+def sums_in_memory(created: Iterable[Booking], homes: dict[int, int | None]) -> dict[date, dict[sa.Table, dict]]:
+    """The sums of these bookings per Paris month, computed here exactly as ``_sums_of`` has the
+    database compute them: a booking counts in the month it starts; its seconds are cut at the Paris
+    midnights that bound each month; the heat cuts them at every hour (UTC hours are Paris hours),
+    each piece at the Paris weekday and hour of its start. {month: {table: {key: values}}}."""
+    from app.reports import figures
+
+    found: dict[date, dict[sa.Table, dict]] = {}
+    for booking in created:
+        if booking.status in figures.LEFT_OUT:
+            continue
+        s, e = _epoch(booking.starts_at), _epoch(booking.ends_at)
+        resource = booking.resource
+        for month in sorted(months_of(booking.starts_at, booking.ends_at)):
+            _starts, _ends, lower, upper = _bounds(month)
+            t, end = max(s, lower), min(e, upper)
+            if t >= end:
+                continue
+            seconds, n = end - t, 1 if s >= lower else 0
+            sums = found.setdefault(month, {usage_table: {}, home_table: {}, heat_table: {}})
+            measures = (n, seconds, seconds * booking.quantity)
+            for table, key in (
+                (usage_table, (resource.id, booking.organisation_id or 0)),
+                (home_table, (resource.id, homes.get(booking.requester_id))),
+            ):
+                if key[1] is None:
+                    continue  # no home venue: the rebuild's join leaves the booking out
+                before = sums[table].get(key, (0, 0, 0))
+                sums[table][key] = tuple(a + b for a, b in zip(before, measures, strict=True))
+            if resource.kind not in (ResourceKind.SPACE, ResourceKind.MACHINE):
+                continue
+            kind = _kind_value(resource.kind)
+            while t < end:
+                following = min((t // 3600 + 1) * 3600, end)
+                local = datetime.fromtimestamp(t, PARIS)
+                key = (resource.venue_id, kind, local.weekday(), local.hour)
+                sums[heat_table][key] = sums[heat_table].get(key, 0) + following - t
+                t = following
+    return found
+
+
+def add_created(connection: sa.Connection, created: list[Booking], homes: dict[int, int | None]) -> None:
+    """The sums of bookings a flush created (``sums_in_memory``), written as pending (one row, one
+    statement, nothing read first); a report adds them to the months built before it reads
+    (``apply_pending``). On PostgreSQL the row's insert takes the pending table's lock, which a
+    rebuild takes first (``_hold_the_sums``): a rebuild that comes first has committed before this
+    booking can be written; one that comes after waits for this commit, then reads this booking and
+    the pending sums together."""
+    found = sums_in_memory(created, homes)
+    sums = {
+        month.isoformat(): {
+            name: [
+                [*key, *(measures if isinstance(measures, tuple) else (measures,))] for key, measures in groups.items()
+            ]
+            for name, groups in ((t.name, found[month][t]) for t in found[month])
+        }
+        for month in sorted(found)
+    }
+    if sums:
+        connection.execute(sa.insert(pending_table), [{"sums": json.dumps(sums, sort_keys=True)}])
+
+
+def apply_pending(connection: sa.Connection) -> bool:
+    """Add the pending sums of the bookings created (``add_created``) to the months built and their
+    years when built, and remove them (those of a month not built are dropped: its build counts the
+    bookings). Every writer of the sums takes the pending table first (PostgreSQL), then the list
+    of months built, then the sums: no two wait for each other in turn. True when some were pending."""
+    taken = connection.execute(pending_table.delete().returning(pending_table.c.id, pending_table.c.sums)).all()
+    if not taken:
+        return False
+    built = {(span, begun) for span, begun in connection.execute(sa.select(built_table.c.span, built_table.c.month))}
+    tables = {table.name: table for table in (usage_table, home_table, heat_table)}
+    by_month: dict[date, dict[sa.Table, dict[tuple, list[int]]]] = {}
+    for _id, text in sorted(taken):
+        for month_text, sums in json.loads(text).items():
+            month = date.fromisoformat(month_text)
+            if (MONTH, month) not in built:
+                continue  # built from the bookings when first read
+            for name, rows in sums.items():
+                table = tables[name]
+                width = len([c for c in table.c if c.primary_key]) - 2
+                groups = by_month.setdefault(month, {}).setdefault(table, {})
+                for row in rows:
+                    key, measures = tuple(row[:width]), row[width:]
+                    groups[key] = [a + b for a, b in zip(groups.get(key, [0] * len(measures)), measures, strict=True)]
+    for month, sums in sorted(by_month.items()):
+        chosen = [(MONTH, month)]
+        if (YEAR, month.replace(month=1)) in built:
+            chosen.append((YEAR, month.replace(month=1)))
+        for table, groups in sums.items():
+            keys = [c.name for c in table.c if c.primary_key and c.name not in ("span", "month")]
+            values = [c for c in table.c if not c.primary_key]
+            rows = [
+                dict(zip(keys, key, strict=True)) | dict(zip([c.name for c in values], measures, strict=True))
+                for key, measures in groups.items()
+            ]
+            if rows:
+                _add(connection, table, rows, 1, chosen)
+                # sums taken away meanwhile (a booking cancelled before its creation's sums were
+                # added) may come back to zero here: such a group goes, as a rebuild would not write it
+                connection.execute(table.delete().where(within(table, chosen), *[c == 0 for c in values]))
+    return True
+
+
+def _lock_pending(connection: sa.Connection) -> None:
+    """PostgreSQL: the pending table's lock, taken before the months built and the sums by whoever
+    writes them (``apply``), as a rebuild takes it (``_hold_the_sums``)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text(f"LOCK TABLE {pending_table.name} IN ROW EXCLUSIVE MODE"))
 
 
 def _homes(connection: sa.Connection, users: set[int]) -> dict[int, int | None]:
@@ -476,6 +638,7 @@ def apply(
     )
     if first is None:
         return
+    _lock_pending(connection)
     # FOR SHARE on PostgreSQL: a rebuild (``_hold_the_sums``) waits for this transaction's commit
     built_now = sa.select(built_table.c.span, built_table.c.month).with_for_update(read=True)
     built = {(span, begun) for span, begun in connection.execute(built_now)}
@@ -588,7 +751,8 @@ def _hold_the_sums() -> None:
     once the changes that wrote to them have committed (SQLite's ``BEGIN IMMEDIATE`` already
     serialises every transaction)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        names = ", ".join(table.name for table in (built_table, *SUMS))  # in the order changes take them
+        # in the order changes take them: the pending sums, the months built, the sums
+        names = ", ".join(table.name for table in (pending_table, built_table, *SUMS))
         db.session.execute(sa.text(f"LOCK TABLE {names} IN EXCLUSIVE MODE"))
 
 
@@ -599,6 +763,8 @@ def refresh(chosen: Iterable[Span]) -> None:
     chosen = sorted(set(chosen))
     if not chosen:
         return
+    if apply_pending(db.session.connection()):
+        db.session.commit()  # at once: a rebuild below waits for creations in flight holding nothing
     wanted = sorted(
         {
             m
@@ -624,6 +790,7 @@ def refresh(chosen: Iterable[Span]) -> None:
     if not todo and not notes and not years:
         return
     _hold_the_sums()
+    apply_pending(db.session.connection())  # those committed before the lock, before the months are built
     for month in todo:
         build_month(month)
     for year in years:
@@ -636,7 +803,7 @@ def refresh(chosen: Iterable[Span]) -> None:
 def rebuild_all() -> int:
     """Every month from the first booking's to the last one's, from scratch (``flask reports rebuild``)."""
     _hold_the_sums()
-    for table in (*SUMS, built_table, stale_table):
+    for table in (*SUMS, built_table, stale_table, pending_table):
         db.session.execute(table.delete())
     first, last = db.session.execute(sa.select(sa.func.min(Booking.starts_at), sa.func.max(Booking.ends_at))).one()
     months = months_between(_paris_date(first), _paris_date(last)) if first is not None else []

@@ -435,3 +435,30 @@ def test_our_own_reasons_for_a_failed_message_are_shown_in_the_readers_language(
             assert error_text("550 5.1.1 mailbox unavailable") == "550 5.1.1 mailbox unavailable"  # the server's words
         with speaking("fr"):
             assert error_text(LEASE_EXPIRED) == "Interrompu pendant l'envoi (délai dépassé)."
+
+
+def test_a_request_writes_one_intent_that_a_sender_expands_once_even_after_dying(smtp):
+    """The change writes what to tell (an intent), not the emails; a sender that claimed it and died
+    before expanding it leaves it to another once its lease is over, and its emails go out once."""
+    world = build_world()
+    db.session.commit()
+    manager = world.manager.email
+    smtp.start()
+    request_booking(world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12), now=NOW)
+    db.session.commit()
+    (intent,) = [row for row in _rows() if row.kind.startswith("intent:")]
+    assert intent.to_address == "" and not [row for row in _rows() if row.to_address == manager]
+
+    with Session(db.engine, expire_on_commit=False, autobegin=False) as dying:
+        assert _claim(dying, utcnow(), utcnow(), None).id == intent.id  # … and the sender dies here
+    assert send_due().handled == 0  # leased: nobody else expands it meanwhile
+
+    def later():
+        return utcnow() + timedelta(days=1)
+
+    assert send_due(clock=later).sent == 1
+    assert send_due(clock=later).handled == 0
+    (request_mail,) = smtp.to(manager)
+    assert "Demande de réservation à examiner" in request_mail["Subject"]
+    statuses = {row.kind: row.status for row in _rows()}
+    assert statuses[intent.kind] == MessageStatus.SENT.value

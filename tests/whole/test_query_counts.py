@@ -26,33 +26,28 @@ from app.reports import rollup
 from tests.helpers import csrf_token_from
 
 # What each page may take at most: today's counts (lower them when a page gets cheaper). A page's
-# count does not depend on how many bookings, results or requests it shows. Creating an approved
-# booking writes the booking, its audit trail, its agreement and its emails (in the outbox).
-# Issue 13: the search reads the outages of machines and kits (out of service) once per kind and once
-# for the results' checks (three more); the desk reads the changes asked for approved bookings (one)
-# and lists the members' requests for a training (one). Issue 21: the resource page reads its guides
-# and the projects made with it (two). Issue 22: the desk shows each request's resource photo, read
-# with the resources of each of its two lists of bookings (two). Issue 20: an approved booking looks
-# up the partners' webhooks subscribed to approvals, to queue their calls with it (one). Issue 19: a
-# booking written adds its sums to the reports' roll-up, in its transaction.
-# Issue 16: a create reads the person with their organisation and venues, the resource with its
-# venue and their opening hours, the pending requests with the bookings that hold the slot; its
-# audit trail and its emails are each one INSERT; nothing is read again after the commit. Measured
-# with the reports' roll-up built, as in production once a report has been read: the new booking
-# adds its sums to the months built (the months read FOR SHARE, then its usage, home and heat sums,
-# each read and added: seven). The search with a period reads every kind's calendars and holds at
-# once, and the ids of the matching resources only for a theme or words (ten fewer); the desk reads
-# a manager's venues from the memberships already read, and its page's total is the menu's counter
-# (two fewer); a user is loaded with her memberships, which every page's menu asks about (one fewer
-# on each page). The resource's page reads the hours that rule it in one query (its own, else its
-# venue's) with its venue joined; its week alone leaves the tariffs and photos (three fewer, five).
-# The search's checks of its results take the calendars and holds the search read
-# (four fewer), the page's tariffs and photos are read without reading its resources again (one
-# fewer), and the member's qualifications on its machines in one query (one fewer per machine
-# needing a training, past the first). The desk reads each list of bookings with their resources,
-# requesters and organisations joined (their venues are the desk's, read already), then their
-# photos (eight fewer).
-MOST = {"resource": 10, "week": 6, "catalogue": 10, "search": 12, "desk": 9, "create": 23}
+# count does not depend on how many bookings, results or requests it shows. What each one reads now:
+# - every page: the person, loaded with her memberships (which the menu asks about);
+# - the resource's page: the resource with its venue joined, its tariffs and photos, the hours that
+#   rule it in one query (its own, else its venue's), the week's closures and bookings (and for a
+#   machine or kit its outages), its guides and the projects made with it; the week alone (htmx)
+#   leaves the tariffs, photos, guides and projects;
+# - the search with a period: every kind's calendars and holds at once, which the checks of its
+#   results take again; the results' tariffs and photos without reading them again; the member's
+#   qualifications on its machines in one query; the ids of the matching resources only for a theme
+#   or words;
+# - the desk: a manager's venues from the memberships already read; each list of bookings with their
+#   resources, requesters and organisations joined, then their photos; the changes asked for
+#   approved bookings; the members' requests for a training; its total is the menu's counter.
+# Creating an approved booking through the form (issue 16): BEGIN, the person, the resource with its
+# tariffs and whether anyone waits for it (no waitlist read when nobody waits), the opening hours and
+# closures, the bookings holding the slot, the booking, its roll-up sums computed in memory as one
+# pending row (a report adds them to the months built before it reads), the agreement's number, the
+# agreement (its lead venue the resource's, already loaded) and its bookings, the audit trail, the
+# outbox (its notices and its partners' webhook events as intents, which the sender expands: no
+# managers, no endpoints read, no email rendered in the request): twelve. Nothing is read again after
+# the commit.
+MOST = {"resource": 10, "week": 6, "catalogue": 10, "search": 12, "desk": 9, "create": 12}
 
 
 @contextmanager
