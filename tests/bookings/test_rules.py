@@ -200,8 +200,9 @@ def test_a_machine_that_needs_a_training_needs_a_valid_qualification(world):
     assert codes(laser, world.other_member, TUESDAY_10, TUESDAY_12) == []
 
 
-def test_a_qualification_is_recognised_across_the_consortium_when_the_manager_says_so(world):
-    other_laser = make_resource(
+def _other_laser(world):
+    """A laser cutter at the other venue, which needs a training as the first one does."""
+    return make_resource(
         world.other_venue,
         "laser-b",
         "Laser de la Briqueterie",
@@ -209,6 +210,10 @@ def test_a_qualification_is_recognised_across_the_consortium_when_the_manager_sa
         machine_type="decoupe-laser",
         requires_training=True,
     )
+
+
+def test_a_qualification_is_recognised_across_the_consortium_when_the_manager_says_so(world):
+    other_laser = _other_laser(world)
     other_printer = make_resource(
         world.other_venue,
         "imprimante",
@@ -338,14 +343,7 @@ def test_dates_in_reasons_have_no_seconds(world, app):
 def test_the_checks_of_a_search_s_results_say_what_each_one_says_alone(world):
     """The results of a search are checked with what the search read (calendars, holds, and the
     person's qualifications read once for all its machines): the same reasons and prices as one by one."""
-    other_laser = make_resource(
-        world.other_venue,
-        "laser-b",
-        "Laser de la Briqueterie",
-        kind=ResourceKind.MACHINE,
-        machine_type="decoupe-laser",
-        requires_training=True,
-    )
+    other_laser = _other_laser(world)
     _qualify(world.member, world.laser, expires_at=paris(2027, 3, 2, 11), recognised_consortium_wide=True)
     _holding(world.kit, world.other_member, TUESDAY_10, TUESDAY_12, quantity=2)
     free, reads = free_resources_and_reads(None, TUESDAY_10, TUESDAY_12)
