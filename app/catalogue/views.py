@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -27,7 +27,7 @@ from app.catalogue.forms import SearchForm
 from app.catalogue.links import booking_url
 from app.catalogue.week_words import WeekWords, put_cells
 from app.core.clock import PARIS, paris_today
-from app.core.i18n import request_translations
+from app.core.i18n import request_translations, written_in_french
 from app.core.web import is_htmx_fragment_request
 from app.extensions import db
 from app.models import Resource, ResourceKind, Venue, utcnow
@@ -146,9 +146,11 @@ def _calendar_context(resource: Resource, viewer: calendar.Viewer, hours: list |
     monday = calendar.parse_week(request.args.get("semaine")) or calendar.monday_of(today)
     times, columns, grid = calendar.load_week(resource, calendar.week_days(monday), now, viewer, hours)
     translations = request_translations()
-    french = current_app.jinja_env.filters["french"]
     put_cells(
-        grid, resource, viewer, WeekWords(translations.ugettext, translations.ungettext, day_label, clock, french)
+        grid,
+        resource,
+        viewer,
+        WeekWords(translations.ugettext, translations.ungettext, day_label, clock, written_in_french),
     )
     return {
         "view": "week",

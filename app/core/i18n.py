@@ -19,6 +19,7 @@ from flask_babel import (
     to_user_timezone,
 )
 from flask_login import current_user
+from markupsafe import Markup
 
 PARIS = "Europe/Paris"
 
@@ -119,6 +120,17 @@ def _date_words(value: date, pattern: str, locale: str) -> str:
     """A day's words depend on nothing else: kept for the worker's life (a calendar says each day
     of its week, a list each day of its rows, on every request)."""
     return babel_format_date(value, pattern, locale=Locale.parse(locale))
+
+
+def written_in_french(text: str | None) -> Markup | str:
+    """Content written in French (names, descriptions, purposes) marked ``lang="fr"`` on a page in
+    another language (WCAG 3.1.2); the templates' ``french`` filter. For element content only, never
+    inside an attribute."""
+    if not text:
+        return ""
+    if current_language() == "fr":
+        return text
+    return Markup('<span lang="fr">{}</span>').format(text)
 
 
 def format_moment(value: datetime, style: str = "medium") -> str:

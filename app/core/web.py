@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 from flask import Flask, abort, current_app
 from flask_babel import format_time, get_locale
 from htmx_flask import request  # flask.request, typed with its ``htmx`` attribute
-from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from app.core.forms import MAX_INTEGER, has_required, is_required
-from app.core.i18n import current_language, format_day, format_moment, html_language
+from app.core.i18n import current_language, format_day, format_moment, html_language, written_in_french
 from app.core.money import format_cents
 
 CONTENT_SECURITY_POLICY = (
@@ -117,15 +116,7 @@ def register_web_hooks(app: Flask) -> None:
             moment = moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
-    @app.template_filter("french")
-    def _french(text: str | None) -> Markup | str:
-        """Content written in French (names, descriptions, purposes) marked ``lang="fr"`` on a page
-        in another language (WCAG 3.1.2). For element content only, never inside an attribute."""
-        if not text:
-            return ""
-        if current_language() == "fr":
-            return text
-        return Markup('<span lang="fr">{}</span>').format(text)
+    app.add_template_filter(written_in_french, "french")
 
     @app.template_filter("money")
     def _format_money(cents: int | None) -> str:
