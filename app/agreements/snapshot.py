@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.agreements.models import AgreementKind
 from app.core.clock import paris_today
 from app.extensions import db
-from app.models import Booking, Organisation, Resource, User, Venue
+from app.models import Booking, Organisation, Resource, User, Venue, VenueMembership, VenueRole
 
 SCHEMA = 1
 # Cancellation terms stated in every agreement.
@@ -27,9 +27,17 @@ LATE_CANCELLATION_SHARE = 50  # per cent of the price due for a later cancellati
 def _venue(venue: Venue) -> dict:
     representative = venue.representative_name
     role = venue.representative_role
-    if not representative:
-        managers = sorted(venue.managers, key=lambda user: user.id)
-        representative = managers[0].name if managers else ""
+    if not representative:  # the venue's first manager, in one statement (not its every membership)
+        representative = (
+            db.session.scalar(
+                select(User.name)
+                .join(VenueMembership, VenueMembership.user_id == User.id)
+                .where(VenueMembership.venue_id == venue.id, VenueMembership.role == VenueRole.MANAGER)
+                .order_by(User.id)
+                .limit(1)
+            )
+            or ""
+        )
     return {
         "name": venue.name,
         "address": venue.address,

@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.agreements.models import Agreement, agreement_bookings
 from app.bookings.service import (
     approve,
     cancel,
@@ -462,3 +463,41 @@ def test_a_request_writes_one_intent_that_a_sender_expands_once_even_after_dying
     assert "Demande de réservation à examiner" in request_mail["Subject"]
     statuses = {row.kind: row.status for row in _rows()}
     assert statuses[intent.kind] == MessageStatus.SENT.value
+
+
+def _agreement_number(booking) -> str:
+    number = db.session.scalar(
+        select(Agreement.number)
+        .join(agreement_bookings, agreement_bookings.c.agreement_id == Agreement.id)
+        .where(agreement_bookings.c.booking_id == booking.id)
+    )
+    db.session.commit()  # (on SQLite, a transaction left open holds the write lock a sender needs)
+    return number
+
+
+def test_an_agreement_email_is_an_intent_the_sender_writes_as_the_agreement_stands_then(smtp):
+    """Approving writes what to tell about the agreement, not the email; the sender writes it, unless
+    the agreement has been voided since: then only what is true when it sends goes out."""
+    world = build_world()
+    db.session.commit()
+    member = world.member.email
+    smtp.start()
+    first = request_booking(world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12), now=NOW)
+    approve(first, world.manager, now=NOW)
+    db.session.commit()
+    kinds = [row.kind for row in _rows()]
+    assert "intent:agreement" in kinds and not [kind for kind in kinds if kind.startswith("agreements/")]
+    send_due()
+    (ready,) = [message for message in smtp.to(member) if "à accepter" in message["Subject"]]
+    assert _agreement_number(first) in ready["Subject"] + _text(ready)
+
+    second = request_booking(world.room, world.member, paris(2027, 3, 30, 10), paris(2027, 3, 30, 12), now=NOW)
+    approve(second, world.manager, now=NOW)
+    db.session.commit()
+    cancel(second, world.member, now=NOW)  # before any sender ran: its agreement is voided
+    db.session.commit()
+    number = _agreement_number(second)
+    assert number != _agreement_number(first)
+    send_due()
+    about_second = [message["Subject"] for message in smtp.to(member) if number in message["Subject"] + _text(message)]
+    assert len(about_second) == 1 and "annulée" in about_second[0], about_second
