@@ -484,3 +484,36 @@ def test_inline_decisions_update_the_headings_count_and_say_it_once(client, worl
     html = fragment(response)
     assert response.status_code == 200 and html.count("2 demandes validées.") == 1
     assert "1 demande en attente" in html and counter(html) == "1"
+
+
+def _recent_section(page: str) -> str:
+    return page.split('id="recent-title"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_decisions_of_the_past_week_newest_first_with_who_decided(client, world, day):
+    approved = request(world.room, world.member, moment(day, 10), moment(day, 12))
+    rejected = request(world.studio, world.other_member, moment(day, 14), moment(day, 15))
+    elsewhere = request(world.other_room, world.other_member, moment(day, 10), moment(day, 11))
+    old = request(
+        world.room, world.other_member, moment(day + timedelta(days=1), 10), moment(day + timedelta(days=1), 11)
+    )
+    service.approve(approved, world.manager)
+    service.reject(rejected, world.manager, "Studio en travaux")
+    service.approve(elsewhere, world.other_manager)
+    service.approve(old, world.manager)
+    db.session.commit()
+    old.decided_at -= timedelta(days=8)  # decided before the past week
+    db.session.commit()
+    log_in(client, world.manager)
+    recent = unescape(_recent_section(client.get(DESK).get_data(as_text=True)))
+    items = re.findall(r'<li id="decided-(\d+)">(.*?)</li>', recent, re.S)
+    assert [int(found) for found, _ in items] == [rejected.id, approved.id]  # newest first, this venue's only
+    text = {int(found): " ".join(re.sub(r"<[^>]+>", "", body).split()) for found, body in items}
+    assert re.fullmatch(
+        rf"Salle de réunion, \S+ 10:00 – \S+ 12:00, {world.member.name} \({world.member.organisation.name}\) :"
+        rf" validée \(par {world.manager.name}\)",
+        text[approved.id],
+    ), text[approved.id]
+    assert text[rejected.id].startswith("Studio son,") and f", {world.other_member.name}" in text[rejected.id]
+    assert text[rejected.id].endswith(f": refusée (par {world.manager.name})")
+    assert f'href="/reservations/{approved.id}"' in recent
