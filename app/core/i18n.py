@@ -5,16 +5,18 @@ from __future__ import annotations
 import functools
 import re
 from contextlib import AbstractContextManager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
 from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import (
     force_locale,
     format_datetime,
     format_time,
     get_locale,
+    get_timezone,
     get_translations,
     to_user_timezone,
 )
@@ -137,11 +139,38 @@ def format_moment(value: datetime, style: str = "medium") -> str:
     """A moment in Paris time and the reader's language, never with its seconds: the date in
     ``style`` ("short", "medium", "long", "full") and the time as hours and minutes, joined as
     the language joins them ("27 oct. 2026, 21:22")."""
+    locale = get_locale()
+    if locale is None:  # outside any request or forced language: Flask-Babel's defaults
+        return _format_moment_by_babel(value, style)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    wall_clock = value.astimezone(get_timezone()).replace(tzinfo=None, second=0, microsecond=0)
+    return _moment_words(wall_clock, style, str(locale))
+
+
+def _format_moment_by_babel(value: datetime, style: str) -> str:
     if style == "short":
         return format_datetime(value, "short")
     locale = get_locale()
     pattern = str(locale.datetime_formats[style]) if locale else "{1}, {0}"
     return pattern.replace("'", "").replace("{0}", format_time(value, "short")).replace("{1}", format_day(value, style))
+
+
+@functools.lru_cache(maxsize=8192)
+def _moment_words(wall_clock: datetime, style: str, locale_name: str) -> str:
+    """A moment's words depend only on its wall-clock minute (in the reader's time zone), the style
+    and the language: kept for the worker's life (a page writes dozens, often the same ones), as
+    Babel writes them (its date and time formats joined by its pattern)."""
+    locale = Locale.parse(locale_name)
+    day = wall_clock.date()
+    if style == "short":  # as Babel's format_datetime(…, "short"): its short date, without « 1er »
+        date_text = babel_format_date(day, "short", locale=locale)
+    else:
+        pattern = first_of_month(locale.date_formats[style].pattern, locale.language, day.day)
+        date_text = babel_format_date(day, pattern, locale=locale)
+    time_text = babel_format_time(wall_clock.time(), "short", locale=locale)
+    pattern = str(locale.datetime_formats[style])
+    return pattern.replace("'", "").replace("{0}", time_text).replace("{1}", date_text)
 
 
 def request_translations():

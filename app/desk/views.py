@@ -13,10 +13,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from babel import dates as babel_dates
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale, get_timezone, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -28,7 +27,7 @@ from app.catalogue.display import clock, day_label
 from app.catalogue.links import booking_url
 from app.core.access import is_staff, staff_only
 from app.core.clock import PARIS, within_reach
-from app.core.i18n import format_day
+from app.core.i18n import format_day, format_moment
 from app.core.money import format_cents
 from app.core.navigation import safe_next_url
 from app.core.web import is_htmx_fragment_request
@@ -72,7 +71,7 @@ def _labels():
         "ResourceKind": ResourceKind,
         "BookingStatus": BookingStatus,
         "row_words": _row_words,
-        "short_moment": _short_moment,
+        "short_moment": _moments_writer(),
     }
 
 
@@ -105,17 +104,19 @@ def _row_words() -> dict[str, Markup]:
     return words
 
 
-def _short_moment(moment) -> str:
-    """``moment|datetime("short")``, once a request for each moment (a row shows its start twice),
-    formatted by Babel as Flask-Babel does it, with the request's locale and time zone looked up once."""
-    known = g.get("desk_short_moments")
-    if known is None:
-        known = g.desk_short_moments = {}
-        g.desk_moment_setting = (get_locale(), get_timezone())
-    if moment not in known:
-        locale, zone = g.desk_moment_setting
-        known[moment] = babel_dates.format_datetime(moment, "short", locale=locale, tzinfo=zone)
-    return known[moment]
+def _moments_writer():
+    """``moment|datetime("short")`` for one page: each moment written once (a row shows its start
+    twice, a collision is listed under each request it crosses), from a plain dictionary rather than
+    the request's globals, at every one of a desk's hundreds of moments."""
+    known: dict = {}
+
+    def short_moment(moment) -> str:
+        text = known.get(moment)
+        if text is None:
+            text = known[moment] = format_moment(moment, "short")
+        return text
+
+    return short_moment
 
 
 # --- Scope ----------------------------------------------------------------------------------------

@@ -227,7 +227,8 @@ def test_the_week_with_its_blocks_at_exact_minutes_is_valid_html(client, tmp_pat
     vnu_command()  # skips when the checker cannot run
     venue = make_venue(days=range(7))
     room = make_resource(venue, slot_minutes=30, notice_minutes=0, buffer_minutes=15)
-    day = paris_today() + timedelta(days=9)
+    today = paris_today()
+    day = today + timedelta(days=15 - today.weekday())  # a Tuesday: the day after it is in the same week
     other = make_user(name="Autre Membre")
     _book(room, other, day, time(10, 30), time(12))
     _book(room, other, day, time(14), time(15, 30), status=BookingStatus.REQUESTED)
