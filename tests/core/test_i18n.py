@@ -137,3 +137,29 @@ def test_english_is_written_the_british_way_and_french_says_1er(app):
     # Documents are written in their own language, whoever renders them.
     assert format_day(date(2027, 3, 1), "full", language="fr") == "lundi 1er mars 2027"
     assert format_day(date(2027, 3, 1), "full", language="en") == "Monday, 1 March 2027"
+
+
+def test_moments_kept_by_the_minute_read_as_babel_writes_them_across_the_clock_changes(app):
+    """The words of a moment are kept per wall-clock minute: around the clock changes of 2027 (the
+    lost hour, the hour twice), in both languages and every style, they are Babel's own."""
+    from datetime import UTC, datetime, timedelta
+
+    from babel.dates import format_datetime as babel_datetime
+
+    from app.core.clock import PARIS
+    from app.core.i18n import _format_moment_by_babel, format_moment, speaking
+
+    nights = [datetime(2027, 3, 28, 0, 0, tzinfo=UTC), datetime(2027, 10, 31, 0, 0, tzinfo=UTC)]
+    moments = [night + timedelta(minutes=15 * k, seconds=k) for night in nights for k in range(12)]
+    with app.test_request_context():
+        for language in ("fr", "en"):
+            with speaking(language):
+                for moment in moments:
+                    for style in ("short", "medium", "long", "full"):
+                        assert format_moment(moment, style) == _format_moment_by_babel(moment, style)
+        with speaking("fr"):
+            # 00:30 UTC on 31 October is the first 2:30 in Paris (summer time), 01:30 UTC the second
+            first, second = datetime(2027, 10, 31, 0, 30, tzinfo=UTC), datetime(2027, 10, 31, 1, 30, tzinfo=UTC)
+            assert format_moment(first, "short") == format_moment(second, "short") == "31/10/2027 02:30"
+            assert format_moment(datetime(2027, 3, 28, 1, 0, tzinfo=UTC), "short") == "28/03/2027 03:00"
+            assert format_moment(first, "short") == babel_datetime(first, "short", tzinfo=PARIS, locale="fr")
