@@ -140,7 +140,7 @@ def format_moment(value: datetime, style: str = "medium") -> str:
     ``style`` ("short", "medium", "long", "full") and the time as hours and minutes, joined as
     the language joins them ("27 oct. 2026, 21:22")."""
     locale = get_locale()
-    if locale is None:  # outside any request or forced language: Flask-Babel's defaults
+    if locale is None:  # no request and no language forced: as Flask-Babel writes it then
         return _format_moment_by_babel(value, style)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
