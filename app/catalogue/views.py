@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cache
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.bookings.errors import Minutes
@@ -172,21 +171,16 @@ def _calendar_context(resource: Resource, viewer: calendar.Viewer, hours: list |
 CALENDAR_NAV_IDS = ("cal-prev", "cal-today", "cal-next", "cal-switch")
 
 
-@cache
-def _resource_query(calendar_alone: bool) -> Select:
-    """The resource with its venue (and for the page its tariffs and photos): a statement built once
-    (the hours that rule it, its own else its venue's, are read in one more query, for the calendar and the page)."""
-    page_only = () if calendar_alone else (selectinload(Resource.tariffs), selectinload(Resource.photos))
-    return (
-        select(Resource).where(Resource.id == bindparam("resource_id")).options(joinedload(Resource.venue), *page_only)
-    )
-
-
 @bp.get("/ressources/<int:resource_id>")
 def resource(resource_id: int):
     """A resource's page; an htmx request aimed at the calendar gets the calendar alone."""
     calendar_alone = is_htmx_fragment_request("calendrier")
-    resource = db.session.scalar(_resource_query(calendar_alone), {"resource_id": resource_id})
+    # The resource with its venue (and for the page its tariffs and photos); the hours that rule it
+    # (its own, else its venue's) in one query, for the calendar and the page.
+    page_only = () if calendar_alone else (selectinload(Resource.tariffs), selectinload(Resource.photos))
+    resource = db.session.scalar(
+        select(Resource).where(Resource.id == resource_id).options(joinedload(Resource.venue), *page_only)
+    )
     if resource is None:
         abort(404)
     viewer = _viewer(resource)

@@ -190,7 +190,7 @@ class Decision:
 
 @cache
 def _recent_query(limit: int) -> Select:
-    decider, organisation = aliased(User), aliased(Organisation)
+    decider = aliased(User)  # the requester is a user too
     return (
         select(
             Booking.id,
@@ -199,12 +199,12 @@ def _recent_query(limit: int) -> Select:
             Booking.ends_at,
             Booking.status,
             User.name,
-            organisation.name,
+            Organisation.name,
             decider.name,
         )
         .join(Resource, Booking.resource_id == Resource.id)
         .join(User, Booking.requester_id == User.id)
-        .outerjoin(organisation, Booking.organisation_id == organisation.id)
+        .outerjoin(Organisation, Booking.organisation_id == Organisation.id)
         .outerjoin(decider, Booking.decided_by_id == decider.id)
         .where(
             Resource.venue_id.in_(bindparam("venue_ids", expanding=True)),
