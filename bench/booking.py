@@ -13,8 +13,9 @@ For each size it builds a consortium of 6 venues and 100 resources (40 spaces,
 through the real engine (``app.bookings.service``), each operation in a fresh
 session like a web request:
 
-- ``create``: load the resource and the member, check every rule, create the
-  booking approved at once (half the resources approve members' requests at once)
+- ``create``: load the resource and the member as the booking form's request does
+  (the resource with its venue, hours and tariffs; the member with their organisation
+  and venues, as the login loads them), check every rule, create the booking approved at once (half the resources approve members' requests at once)
   and commit; ``request``: the same for a request left to a manager; ``refused``:
   the same when the slot is taken (about half of the random slots are);
 - ``kit_week``: a kit's free units over a week;
@@ -297,13 +298,16 @@ class Bench:
     def create(self, repeat: int) -> dict[str, list[float]]:
         """Times of the requests, by outcome: "approved" at once, "requested" (waits for a manager),
         "refused" (the slot was taken)."""
+        from app.auth.session import load_person
+        from app.bookings.access import bookable_resource
         from app.bookings.service import Refusal, request_booking
         from app.extensions import db
-        from app.models import Resource, User
 
         def attempt():
-            resource = db.session.get(Resource, self.rng.randint(1, len(self.resources)))
-            member = db.session.get(User, self.rng.randint(1, 200))
+            # As the booking form's request loads them: the resource with its venue, hours and
+            # tariffs (``access.bookable_resource``), the member with their organisation and venues (the login).
+            resource = bookable_resource(self.rng.randint(1, len(self.resources)))
+            member = load_person(self.rng.randint(1, 200))
             start, end = self._random_slot()
             try:
                 status = str(request_booking(resource, member, start, end, now=self.now).status)

@@ -9,18 +9,38 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
+from functools import cache
 from typing import Any
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.bookings.errors import Minutes
 from app.bookings.pricing import project_holder, tariff_audience
 from app.core.i18n import current_language, format_day
 from app.core.memo import per_request
 from app.core.money import format_cents
+from app.extensions import db
 from app.models import Audience, OpeningHours, Resource, ResourceKind, Tariff, TariffAudience
 from app.models.labels import AUDIENCE_LABELS, OPEN_TO_LABELS, WEEKDAY_LABELS
+
+
+@cache
+def _shown_resource(whole_page: bool) -> Select:
+    page_only = (selectinload(Resource.tariffs), selectinload(Resource.photos)) if whole_page else ()
+    return (
+        select(Resource)
+        .where(Resource.id == bindparam("id", type_=Resource.__table__.c.id.type))
+        .options(joinedload(Resource.venue), *page_only)
+    )
+
+
+def shown_resource(resource_id: int, whole_page: bool = True) -> Resource | None:
+    """The resource of its page with its venue (and for the whole page its tariffs and photos), in
+    a statement built once (it costs more to build than to run); the calendar alone needs no more."""
+    return db.session.scalar(_shown_resource(whole_page), {"id": resource_id})
 
 
 def booking_terms(resource: Resource) -> list[str]:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.bookings.errors import Minutes
 from app.bookings.hours import hours_for
@@ -22,6 +22,7 @@ from app.catalogue.display import (
     period_words,
     resource_card,
     short_day_label,
+    shown_resource,
 )
 from app.catalogue.forms import SearchForm
 from app.catalogue.links import booking_url
@@ -177,10 +178,7 @@ def resource(resource_id: int):
     calendar_alone = is_htmx_fragment_request("calendrier")
     # The resource with its venue (and for the page its tariffs and photos); the hours that rule it
     # (its own, else its venue's) in one query, for the calendar and the page.
-    page_only = () if calendar_alone else (selectinload(Resource.tariffs), selectinload(Resource.photos))
-    resource = db.session.scalar(
-        select(Resource).where(Resource.id == resource_id).options(joinedload(Resource.venue), *page_only)
-    )
+    resource = shown_resource(resource_id, whole_page=not calendar_alone)
     if resource is None:
         abort(404)
     viewer = _viewer(resource)

@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import event
 
+from app.bookings.hours import closures_over, hours_for, within_hours
 from app.catalogue import calendar
 from app.catalogue.calendar import CellState, Viewer
 from app.extensions import db
-from app.models import Booking, BookingStatus, Closure, ClosureStatus, ResourceKind
+from app.models import Booking, BookingStatus, Closure, ClosureStatus, OpeningHours, ResourceKind
 from tests.factories import make_resource, make_user, make_venue
 from tests.factories.bookings import NOW, paris
 
@@ -213,6 +214,35 @@ def test_the_week_of_the_autumn_change_2027_10_31(all_day_room):
     assert saturday[time(10)].starts_at == datetime(2027, 10, 30, 8, 0, tzinfo=UTC)  # UTC+2
     assert [at.hour for at, cell in sunday.items() if cell.state == CellState.BUSY] == [10]
     assert [at.hour for at, cell in saturday.items() if cell.state == CellState.BUSY] == [10]
+
+
+def test_open_cells_are_the_ones_the_engine_s_opening_hours_accept_around_the_clock_changes(app):
+    # Hours at night, in the morning and up to midnight, on half-hour rows: the calendar reads a
+    # row's wall-clock time on ordinary days, the engine converts each moment; they agree on the
+    # weeks around 2027's two clock changes, on public holidays (1 and 8 May, Christmas) and between.
+    venue = make_venue(hours=((0, 30), (2, 30)), days=range(7))
+    for weekday in range(7):
+        db.session.add(OpeningHours(venue=venue, weekday=weekday, opens=time(9, 30), closes=time(12)))
+        db.session.add(OpeningHours(venue=venue, weekday=weekday, opens=time(22), closes=time(23, 59)))
+    room = make_resource(venue, slot_minutes=30, min_duration_minutes=30, notice_minutes=0, horizon_days=800)
+    firsts = (date(2027, 3, 22), date(2027, 4, 28), date(2027, 10, 25), date(2027, 12, 20))
+    days = [first + timedelta(days=n) for first in firsts for n in range(14)]
+    rows = hours_for([room])[room.id]
+    closed = closures_over([venue.id], paris(2027, 1, 1, 0), paris(2028, 1, 5, 0))
+
+    _, columns = calendar.load_calendar(room, days, NOW, Viewer())
+
+    opened = 0
+    for column in columns:
+        for cell in column.cells:
+            expected = (
+                cell.ends_at > cell.starts_at
+                and within_hours(rows, cell.starts_at, cell.ends_at)
+                and not any(c.starts_at < cell.ends_at and c.ends_at > cell.starts_at for c in closed)
+            )
+            assert (cell.state != CellState.CLOSED) == expected, (column.day, cell.at)
+            opened += expected
+    assert opened > len(days) * 10  # (most days: 4 + 5 + 4 half-hour rows open)
 
 
 def test_a_week_reads_its_bookings_in_one_query(room):
