@@ -11,7 +11,9 @@ unique constraint on (number, version) is the last line of defence.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.agreements.models import AgreementCounter
@@ -30,18 +32,28 @@ def year_of(moment: datetime) -> int:
     return moment.astimezone(PARIS).year
 
 
+@cache
+def _take_number(dialect: str):
+    """The year ``:year``'s counter created at 1 or added 1 to, returning it (built once a dialect)."""
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    if insert is None:  # pragma: no cover - only PostgreSQL and SQLite are supported
+        raise RuntimeError(f"unsupported database: {dialect}")
+    year = bindparam("year", type_=AgreementCounter.__table__.c.year.type)
+    statement = insert(AgreementCounter).values(year=year, last_number=1)
+    return (
+        statement.on_conflict_do_update(
+            index_elements=[AgreementCounter.year], set_={"last_number": AgreementCounter.last_number + 1}
+        )
+        .returning(AgreementCounter.last_number)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def allocate(moment: datetime) -> tuple[int, int, str]:
     """Take the next number of the year of ``moment``: (year, sequence, number), in one statement
     that creates the year's counter at 1 or adds 1 to it (two first approvals of a year may race:
     the second one waits for the first's row and adds to it)."""
     year = year_of(moment)
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if insert is None:  # pragma: no cover - only PostgreSQL and SQLite are supported
-        raise RuntimeError(f"unsupported database: {dialect}")
-    statement = insert(AgreementCounter).values(year=year, last_number=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=[AgreementCounter.year], set_={"last_number": AgreementCounter.last_number + 1}
-    ).returning(AgreementCounter.last_number)
-    sequence = db.session.execute(statement.execution_options(synchronize_session=False)).scalar_one()
+    statement = _take_number(db.session.get_bind().dialect.name)
+    sequence = db.session.execute(statement, {"year": year}).scalar_one()
     return year, sequence, format_number(year, sequence)

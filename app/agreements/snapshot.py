@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from app.agreements.models import AgreementKind
 from app.core.clock import paris_today
@@ -24,20 +25,31 @@ FREE_CANCELLATION_HOURS = 48
 LATE_CANCELLATION_SHARE = 50  # per cent of the price due for a later cancellation
 
 
+@cache
+def _first_manager() -> Select:
+    """The name of the venue ``:venue_id``'s first manager (built once)."""
+    return (
+        select(User.name)
+        .join(VenueMembership, VenueMembership.user_id == User.id)
+        .where(
+            VenueMembership.venue_id == bindparam("venue_id", type_=VenueMembership.__table__.c.venue_id.type),
+            VenueMembership.role == VenueRole.MANAGER,
+        )
+        .order_by(User.id)
+        .limit(1)
+    )
+
+
+@cache
+def _lead_venue() -> Select:
+    return select(Venue).where(Venue.is_lead.is_(True)).order_by(Venue.id).limit(1)
+
+
 def _venue(venue: Venue) -> dict:
     representative = venue.representative_name
     role = venue.representative_role
     if not representative:  # the venue's first manager, in one statement (not its every membership)
-        representative = (
-            db.session.scalar(
-                select(User.name)
-                .join(VenueMembership, VenueMembership.user_id == User.id)
-                .where(VenueMembership.venue_id == venue.id, VenueMembership.role == VenueRole.MANAGER)
-                .order_by(User.id)
-                .limit(1)
-            )
-            or ""
-        )
+        representative = db.session.scalar(_first_manager(), {"venue_id": venue.id}) or ""
     return {
         "name": venue.name,
         "address": venue.address,
@@ -60,7 +72,7 @@ def _lead() -> dict | None:
         None,
     )
     if lead is None:
-        lead = db.session.scalars(select(Venue).where(Venue.is_lead.is_(True)).order_by(Venue.id)).first()
+        lead = db.session.scalar(_lead_venue())
     return {"name": lead.name, "address": lead.address} if lead else None
 
 
