@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,13 @@ from app.notifications.settings import setting
 
 EMAILS = "agreements/email/"
 NOTICES = "agreement"
+# What each notice tells, as the coordinators' outbox page names an intent not yet written.
+TEMPLATE_LABELS = {
+    "issued": _l("convention émise"),
+    "accepted": _l("convention acceptée"),
+    "signed": _l("convention signée"),
+    "voided": _l("convention annulée"),
+}
 
 
 def agreement_link(agreement: Agreement) -> str:
@@ -54,6 +63,7 @@ def _at_commit(agreement: Agreement, template: str, *, borrower: bool = False, v
             return
         payload = {
             "agreement": agreement.id,
+            "label": agreement.label,  # (for the coordinators' outbox page)
             "template": template,
             "borrower": borrower,
             "venue": venue,
@@ -62,6 +72,14 @@ def _at_commit(agreement: Agreement, template: str, *, borrower: bool = False, v
         intents.write(NOTICES, payload, f"{template} {agreement.label}")
 
     txn.before_commit(write)
+
+
+@intents.describer(NOTICES)
+def _describe(intent: dict) -> str:
+    """« Avis sur la convention FNT-2027-0007 : convention émise »."""
+    said = TEMPLATE_LABELS.get(intent["template"], intent["template"])
+    label = intent.get("label") or f"n° {intent['agreement']}"
+    return gettext("Avis sur la convention %(label)s : %(said)s", label=label, said=said)
 
 
 @intents.expander(NOTICES)

@@ -28,6 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -45,6 +47,18 @@ NOTICES = "bookings"  # the intents' kind: ``intent:bookings``
 EMAILS = "bookings/email/"
 # Notes an edit note stands for, about the same booking and recipient.
 ABSORBED_BY_EDIT = {"booking_requested", "booking_approved", "booking_confirmed"}
+# What each note tells, as the coordinators' outbox page names an intent not yet written.
+NOTE_LABELS = {
+    "booking_requested": _l("demande à valider, aux gestionnaires"),
+    "booking_approved": _l("réservation validée, au demandeur"),
+    "booking_confirmed": _l("réservation confirmée, aux gestionnaires"),
+    "booking_rejected": _l("demande refusée, au demandeur"),
+    "booking_cancelled": _l("réservation annulée, au demandeur"),
+    "booking_cancelled_for_venue": _l("réservation annulée, aux gestionnaires"),
+    "booking_edited": _l("réservation modifiée, au demandeur"),
+    "booking_edited_for_venue": _l("réservation modifiée, aux gestionnaires"),
+    "booking_returned": _l("kit rendu, au demandeur"),
+}
 
 
 @dataclass(frozen=True)
@@ -206,6 +220,21 @@ def write_intent(notes: list[Note]) -> None:
         )
     summary = ", ".join(sorted({note.kind for note in kept}))
     intents.write(NOTICES, {"notes": written, "covered": sorted(covered_addresses())}, summary)
+
+
+@intents.describer(NOTICES)
+def _describe(intent: dict) -> str:
+    """« Avis sur la réservation n° 12 : réservation validée, au demandeur ; … »."""
+    notes = intent["notes"]
+    bookings = sorted({note["booking"] for note in notes})
+    said = "; ".join(dict.fromkeys(str(NOTE_LABELS.get(note["kind"], note["kind"])) for note in notes))
+    return ngettext(
+        "Avis sur la réservation n° %(ids)s : %(said)s",
+        "Avis sur les réservations n° %(ids)s : %(said)s",
+        len(bookings),
+        ids=", ".join(str(booking) for booking in bookings),
+        said=said,
+    )
 
 
 @intents.expander(NOTICES)

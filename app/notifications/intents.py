@@ -33,6 +33,8 @@ from app.notifications.settings import site_domain
 PREFIX = "intent:"
 Expander = Callable[[Session, dict], list[OutboxMessage]]
 _EXPANDERS: dict[str, Expander] = {}
+Describer = Callable[[dict], str]
+_DESCRIBERS: dict[str, Describer] = {}
 
 
 def expander(name: str) -> Callable[[Expander], Expander]:
@@ -44,6 +46,29 @@ def expander(name: str) -> Callable[[Expander], Expander]:
         return function
 
     return register
+
+
+def describer(name: str) -> Callable[[Describer], Describer]:
+    """Register how an intent of kind ``intent:<name>`` is named to the coordinators (their outbox
+    page): a function of its JSON returning words in the reader's language."""
+
+    def register(function: Describer) -> Describer:
+        _DESCRIBERS[name] = function
+        return function
+
+    return register
+
+
+def describe(row: OutboxMessage) -> str:
+    """What an outbox row is about, in the reader's language for an intent whose feature says it
+    (its subject otherwise: an email's own subject, or an intent's summary)."""
+    function = _DESCRIBERS.get(row.kind.removeprefix(PREFIX)) if is_intent(row.kind) else None
+    if function is None:
+        return row.subject
+    try:
+        return function(json.loads(row.text_body))
+    except (ValueError, KeyError, TypeError):  # a row written by an older version: its summary
+        return row.subject
 
 
 def is_intent(kind: str) -> bool:

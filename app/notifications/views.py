@@ -14,7 +14,7 @@ from app.core.access import coordinator_required
 from app.core.forms import EmptyForm
 from app.extensions import csrf, db
 from app.models import User
-from app.notifications import outbox
+from app.notifications import intents, outbox
 from app.notifications import unsubscribe as unsubscription
 from app.notifications.forms import DAILY, IMMEDIATE, NONE, DeliveryForm
 from app.notifications.models import OutboxMessage
@@ -51,6 +51,7 @@ def dead_letters():
         messages=outbox.dead_letters(),
         counts=outbox.counts(),
         error_text=outbox.error_text,
+        describe=intents.describe,
     )
 
 

@@ -29,6 +29,7 @@ import urllib.error
 import urllib.request
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -71,6 +72,11 @@ def queue_event(event: str, data: dict, now: datetime | None = None) -> OutboxMe
     now = now or utcnow()
     payload = {"event": event, "occurred_at": now.isoformat(), "data": data}
     return intents.write(WEBHOOKS, payload, event, now, at_commit=True)
+
+
+@intents.describer(WEBHOOKS)
+def _describe(intent: dict) -> str:
+    return gettext("Appels des partenaires abonnés à « %(event)s »", event=intent["event"])
 
 
 @intents.expander(WEBHOOKS)

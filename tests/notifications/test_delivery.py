@@ -8,7 +8,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -501,3 +501,39 @@ def test_an_agreement_email_is_an_intent_the_sender_writes_as_the_agreement_stan
     send_due()
     about_second = [message["Subject"] for message in smtp.to(member) if number in message["Subject"] + _text(message)]
     assert len(about_second) == 1 and "annulée" in about_second[0], about_second
+
+
+def test_the_outbox_page_names_an_intent_that_failed_by_what_it_tells_in_the_reader_s_language(mail_app):
+    """An intent (what to tell, its emails not yet written) that could not be expanded is named on the
+    coordinators' page by what it tells and about which booking or agreement, in their language."""
+    from tests.factories import PASSWORD
+    from tests.helpers import BrowserLikeClient
+
+    world = build_world()
+    db.session.commit()
+    booking = request_booking(world.room, world.member, paris(2027, 3, 29, 10), paris(2027, 3, 29, 12), now=NOW)
+    db.session.commit()
+    approve(booking, world.manager, now=NOW)
+    db.session.commit()
+    number = _agreement_number(booking)
+    db.session.execute(  # (as the sender leaves an intent whose expansion failed four times)
+        update(OutboxMessage)
+        .where(OutboxMessage.kind.startswith("intent:"))
+        .values(status=MessageStatus.DEAD, attempts=4, last_error="expansion impossible")
+    )
+    db.session.commit()
+
+    mail_app.test_client_class = BrowserLikeClient
+    client = mail_app.test_client()
+    client.login(world.coordinator.email, PASSWORD)
+    page = client.get("/gestion/coordination/courriels").get_data(as_text=True)
+    assert f"Avis sur la réservation n° {booking.id} : demande à valider, aux gestionnaires" in page
+    assert f"Avis sur la réservation n° {booking.id} : réservation validée, au demandeur" in page
+    assert f"Avis sur la convention {number} v1 : convention émise" in page
+    assert "booking_requested" not in page and "intent:" not in page
+
+    world.coordinator.locale = "en"
+    db.session.commit()
+    page = client.get("/gestion/coordination/courriels").get_data(as_text=True)
+    assert f"Notice about booking no. {booking.id}: request to review, to the managers" in page
+    assert f"Notice about agreement {number} v1: agreement issued" in page
