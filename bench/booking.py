@@ -15,9 +15,10 @@ session like a web request:
 
 - ``create``: load the resource and the member as the booking form's request does
   (the resource with its venue, hours and tariffs; the member with their organisation
-  and venues, as the login loads them), check every rule, create the booking approved at once (half the resources approve members' requests at once)
-  and commit; ``request``: the same for a request left to a manager; ``refused``:
-  the same when the slot is taken (about half of the random slots are);
+  and venues, as the login loads them), check every rule, create the booking approved
+  at once (half the resources approve members' requests at once) and commit;
+  ``request``: the same for a request left to a manager; ``refused``: the same when
+  the slot is taken (about half of the random slots are);
 - ``kit_week``: a kit's free units over a week;
 - ``free_search``: which resources of a kind are free over 1 h 30 across all venues;
 - ``ten_year_check``: the live check of a kit lent for ten years (no maximum duration set):

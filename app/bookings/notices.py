@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -227,7 +227,9 @@ def _describe(intent: dict) -> str:
     """« Avis sur la réservation n° 12 : réservation validée, au demandeur ; … »."""
     notes = intent["notes"]
     bookings = sorted({note["booking"] for note in notes})
-    said = "; ".join(dict.fromkeys(str(NOTE_LABELS.get(note["kind"], note["kind"])) for note in notes))
+    said = pgettext("séparateur d'une liste de propositions", " ; ").join(
+        dict.fromkeys(str(NOTE_LABELS.get(note["kind"], note["kind"])) for note in notes)
+    )
     return ngettext(
         "Avis sur la réservation n° %(ids)s : %(said)s",
         "Avis sur les réservations n° %(ids)s : %(said)s",

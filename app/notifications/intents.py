@@ -67,7 +67,7 @@ def describe(row: OutboxMessage) -> str:
         return row.subject
     try:
         return function(json.loads(row.text_body))
-    except (ValueError, KeyError, TypeError):  # a row written by an older version: its summary
+    except (ValueError, KeyError):  # JSON written by an older version, without what it names: its summary
         return row.subject
 
 

@@ -217,9 +217,9 @@ def test_the_week_of_the_autumn_change_2027_10_31(all_day_room):
 
 
 def test_open_cells_are_the_ones_the_engine_s_opening_hours_accept_around_the_clock_changes(app):
-    # Hours at night, in the morning and up to midnight, on half-hour rows: the calendar reads a
-    # row's wall-clock time on ordinary days, the engine converts each moment; they agree on the
-    # weeks around 2027's two clock changes, on public holidays (1 and 8 May, Christmas) and between.
+    # Hours at night, in the morning and up to midnight, on half-hour rows: a cell is open exactly
+    # when the engine's rule accepts its period (within the hours, on no closure), on the weeks
+    # around 2027's two clock changes, on public holidays (1 and 8 May, Christmas) and between.
     venue = make_venue(hours=((0, 30), (2, 30)), days=range(7))
     for weekday in range(7):
         db.session.add(OpeningHours(venue=venue, weekday=weekday, opens=time(9, 30), closes=time(12)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import threading
 from datetime import timedelta
@@ -537,3 +538,29 @@ def test_the_outbox_page_names_an_intent_that_failed_by_what_it_tells_in_the_rea
     page = client.get("/gestion/coordination/courriels").get_data(as_text=True)
     assert f"Notice about booking no. {booking.id}: request to review, to the managers" in page
     assert f"Notice about agreement {number} v1: agreement issued" in page
+
+
+def test_an_intent_of_several_notes_names_each_once_with_the_language_s_separator(mail_app):
+    from flask_babel import force_locale
+
+    from app.bookings.notices import NOTICES
+    from app.notifications import intents
+
+    notes = [
+        {"kind": "booking_approved", "booking": 7},
+        {"kind": "booking_confirmed", "booking": 7},
+        {"kind": "booking_approved", "booking": 8},
+    ]
+    row = OutboxMessage(kind=intents.PREFIX + NOTICES, subject="booking_approved, booking_confirmed")
+    row.text_body = json.dumps({"notes": notes, "covered": []})
+    with mail_app.test_request_context():
+        assert intents.describe(row) == (
+            "Avis sur les réservations n° 7, 8 : réservation validée, au demandeur ; "
+            "réservation confirmée, aux gestionnaires"
+        )
+        with force_locale("en"):
+            assert intents.describe(row) == (
+                "Notice about bookings no. 7, 8: booking approved, to the requester; booking confirmed, to the managers"
+            )
+        row.text_body = json.dumps({"covered": []})  # written without its notes: its summary
+        assert intents.describe(row) == "booking_approved, booking_confirmed"
