@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 
@@ -139,13 +140,24 @@ def format_moment(value: datetime, style: str = "medium") -> str:
     """A moment in Paris time and the reader's language, never with its seconds: the date in
     ``style`` ("short", "medium", "long", "full") and the time as hours and minutes, joined as
     the language joins them ("27 oct. 2026, 21:22")."""
+    return moment_writer(style)(value)
+
+
+def moment_writer(style: str = "medium") -> Callable[[datetime], str]:
+    """:func:`format_moment` in ``style`` for the many moments of one page: the reader's language
+    and time zone looked up once, not at every moment."""
     locale = get_locale()
     if locale is None:  # no request and no language forced: as Flask-Babel writes it then
-        return _format_moment_by_babel(value, style)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    wall_clock = value.astimezone(get_timezone()).replace(tzinfo=None, second=0, microsecond=0)
-    return _moment_words(wall_clock, style, str(locale))
+        return functools.partial(_format_moment_by_babel, style=style)
+    zone, locale_name = get_timezone(), str(locale)
+
+    def write(value: datetime) -> str:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        wall_clock = value.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
+        return _moment_words(wall_clock, style, locale_name)
+
+    return write
 
 
 def _format_moment_by_babel(value: datetime, style: str) -> str:

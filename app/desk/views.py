@@ -27,7 +27,7 @@ from app.catalogue.display import clock, day_label
 from app.catalogue.links import booking_url
 from app.core.access import is_staff, staff_only
 from app.core.clock import PARIS, within_reach
-from app.core.i18n import format_day, format_moment
+from app.core.i18n import format_day, moment_writer
 from app.core.money import format_cents
 from app.core.navigation import safe_next_url
 from app.core.web import is_htmx_fragment_request
@@ -107,13 +107,18 @@ def _row_words() -> dict[str, Markup]:
 def _moments_writer():
     """``moment|datetime("short")`` for one page: each moment written once (a row shows its start
     twice, a collision is listed under each request it crosses), from a plain dictionary rather than
-    the request's globals, at every one of a desk's hundreds of moments."""
+    the request's globals, at every one of a desk's hundreds of moments; the reader's language and
+    time zone looked up at the first."""
     known: dict = {}
+    write = None
 
     def short_moment(moment) -> str:
+        nonlocal write
         text = known.get(moment)
         if text is None:
-            text = known[moment] = format_moment(moment, "short")
+            if write is None:
+                write = moment_writer("short")
+            text = known[moment] = write(moment)
         return text
 
     return short_moment
