@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.agreements.verification import normalise_number, normalise_sha256
 from app.core.forms import Form
+from app.core.i18n import lazy_gettext as _l
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from app.agreements.models import AgreementKind, AgreementStatus
 from app.agreements.verification import Verdict
+from app.core.i18n import lazy_gettext as _l
 
 STATUS_LABELS = {
     AgreementStatus.ISSUED: _l("À accepter par l'emprunteur"),

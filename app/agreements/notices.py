@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.agreements import txn
 from app.agreements.models import Agreement, AgreementStatus
+from app.core.i18n import gettext
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.notifications import intents, notify
 from app.notifications.compose import covered_addresses, venue_staff

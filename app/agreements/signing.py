@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
-
 from app.agreements import issuing, notices
 from app.agreements.models import Agreement, AgreementStatus
+from app.core.i18n import gettext as _
 from app.core.refusals import Refusal
 from app.models import User, utcnow
 

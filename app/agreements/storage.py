@@ -18,11 +18,11 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.agreements import rendering, sealing
 from app.agreements.models import Agreement
+from app.core.i18n import gettext as _
 from app.core.i18n import speaking
 from app.extensions import db
 from app.models import utcnow

@@ -11,7 +11,6 @@ import io
 import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
@@ -27,6 +26,7 @@ from app.agreements.models import Agreement, AgreementStatus
 from app.agreements.rendering import Formats, PdfToolchainMissing, verification_url
 from app.bookings.views import register_agreement_finder
 from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from app.extensions import db, limiter
 from app.models import VenueMembership, VenueRole
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import current_app, g, request
-from flask_babel import gettext as _
 
 from app.api import tokens
 from app.api.problems import problem
+from app.core.i18n import gettext as _
 from app.extensions import db
 from app.models import User
 

@@ -41,7 +41,7 @@ def _pdf(make: Callable[[], bytes], name: str):
 
 
 def _not_ready():
-    from flask_babel import gettext as _
+    from app.core.i18n import gettext as _
 
     db.session.rollback()
     return problem(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.core.forms import Form
+from app.core.i18n import lazy_gettext as _l
 
 
 class TokenForm(Form):

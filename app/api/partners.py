@@ -10,8 +10,6 @@ the period; a venue's own event is not a booking for partners), ``event.publishe
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
@@ -22,6 +20,8 @@ from app.bookings import signals
 from app.core.access import coordinator_required
 from app.core.clock import PARIS
 from app.core.forms import EmptyForm, Form
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.events import signals as event_signals
 from app.events.models import Event
 from app.extensions import db

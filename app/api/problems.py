@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Response, current_app, json
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.core.i18n import current_language
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 
 PROBLEM_TYPE = "application/problem+json"

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -30,6 +29,7 @@ from app.api.web import link_header, not_found, page_links, paginated
 from app.bookings.hours import closures_over, hours_for
 from app.catalogue import calendar, search
 from app.core.clock import paris_today, within_reach
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import Resource, ResourceKind, Venue, utcnow
 

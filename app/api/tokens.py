@@ -11,11 +11,11 @@ import hashlib
 import secrets
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.api.models import ApiToken
 from app.core.clock import paris_to_utc, paris_today
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.extensions import db
 from app.models import User, utcnow

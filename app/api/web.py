@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, g, request, url_for
-from flask_babel import gettext as _
 from flask_smorest import Api
 from flask_smorest.spec import prepare_response
 from werkzeug.exceptions import HTTPException
@@ -22,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from app.api.problems import PROBLEM_TYPE, invalid_parameters, problem
 from app.api.schemas import ProblemSchema
 from app.core.errors import render_errors_under
+from app.core.i18n import gettext as _
 from app.extensions import csrf
 
 PREFIX = "/api/v1"

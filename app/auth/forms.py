@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from app.auth.passwords import MIN_PASSWORD_LENGTH, weakness
 from app.core.forms import Form
+from app.core.i18n import lazy_gettext as _l
 from app.models import OrganisationKind
 
 ORGANISATION_KINDS = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.auth import accounts
 from app.auth.forms import ChangePasswordForm, ProfileForm
 from app.auth.passwords import verify_password
+from app.core.i18n import gettext as _
 from app.extensions import db
 from app.models import Qualification, Resource, utcnow
 

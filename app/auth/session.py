@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import cache
 
 from flask import Flask, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_time
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -18,6 +16,8 @@ from app.auth.tokens import (
     user_from_reset_token,
 )
 from app.core.forms import EmptyForm
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.core.i18n import speaking
 from app.core.navigation import safe_next_url
 from app.core.responses import form_page

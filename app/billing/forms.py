@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.billing.models import EXEMPTION_WORDING
 from app.bookings.forms import PeriodFields
 from app.core.forms import Form
+from app.core.i18n import lazy_gettext as _l
 
 
 class IdentityForm(Form):

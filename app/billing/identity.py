@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.eu import vat as stdnum_vat
 from stdnum.fr import siret as stdnum_siret
 
 from app.billing.models import EXEMPTION_WORDING, BillingIdentity, InvoicingSchedule
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Reason, Refusal
 from app.extensions import db
 from app.manage.audit import changes, record

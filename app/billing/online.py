@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -38,6 +37,7 @@ from app.billing.models import (
 )
 from app.billing.providers import Intent, PaymentProvider, ProviderError, WebhookEvent
 from app.core.clock import paris_today, utcnow
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage.audit import record

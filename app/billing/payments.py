@@ -12,12 +12,12 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.billing import sources
 from app.billing.models import DocumentKind, Invoice, Payment, PaymentMethod
 from app.core.clock import paris_today
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage.audit import record

@@ -8,7 +8,6 @@ import io
 import logging
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.billing import quotes
@@ -18,6 +17,7 @@ from app.billing.views import bp
 from app.bookings.forms import paris_input
 from app.core.access import staff_required
 from app.core.clock import paris_today
+from app.core.i18n import gettext as _
 from app.core.refusals import Refusal
 from app.core.responses import add_errors, form_page, page
 from app.extensions import db

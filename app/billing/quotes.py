@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +21,7 @@ from app.billing.issuing import buyer_of, identity_of, seller_of, vat_of
 from app.billing.models import Quote
 from app.bookings import pricing, queries
 from app.core.clock import PARIS, paris_today, utcnow
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage.audit import record

@@ -12,8 +12,6 @@ import io
 import logging
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -37,6 +35,8 @@ from app.billing.models import (
 )
 from app.core.access import staff_required
 from app.core.i18n import format_day
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.core.money import format_cents
 from app.core.responses import add_errors, form_page, list_page, page
 from app.extensions import csrf, db

@@ -23,7 +23,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.bookings import signals, waitlist
@@ -32,6 +31,7 @@ from app.bookings.errors import Code, Reason, Refusal, not_allowed, reason_requi
 from app.bookings.queries import on_sqlite
 from app.bookings.rules import check_booking
 from app.bookings.transitions import STAFF, holding_guard, roles_of
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import (
     HOLDING_STATUSES,

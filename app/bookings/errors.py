@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import force_locale, get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.core.i18n import format_moment
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.core.money import format_cents
 from app.core.refusals import Reason, Refusal, refuse
 

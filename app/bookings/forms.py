@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,6 +23,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from app.bookings.series import Frequency, Repetition
 from app.core.clock import paris_to_utc, to_paris
 from app.core.forms import Form
+from app.core.i18n import lazy_gettext as _l
 
 FORMAT = "%Y-%m-%dT%H:%M"
 NO_REPEAT = "none"

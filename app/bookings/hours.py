@@ -19,11 +19,11 @@ from functools import cache
 from typing import Any, NamedTuple
 
 import holidays
-from flask_babel import lazy_gettext as _l
 
 from app.bookings import queries
 from app.bookings.errors import Code, Moment, Reason
 from app.core.clock import paris_to_utc, to_paris
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import Resource
 

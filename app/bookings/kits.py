@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from app.bookings import signals, waitlist
 from app.bookings.errors import Code, Moment, Money, Reason, Refusal
 from app.bookings.transitions import Action, begin_change, record
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import Booking, BookingStatus, KitCheck, KitCheckKind, User, utcnow
 

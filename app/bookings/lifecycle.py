@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.bookings import changes as booking_changes
@@ -22,6 +21,7 @@ from app.bookings.errors import Code, Reason, Refusal, as_text
 from app.bookings.pricing import Quote
 from app.bookings.rules import check_booking
 from app.bookings.transitions import Action, begin_change, holding_guard, record
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import Booking, BookingChange, BookingKind, BookingStatus, Resource, Series, User, utcnow
 

@@ -28,13 +28,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext, pgettext
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.bookings import signals
 from app.core.clock import paris_to_utc, to_paris
+from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import ngettext, pgettext
 from app.extensions import db
 from app.models import Booking, BookingKind, BookingStatus, Resource, ResourceKind, User, Venue
 from app.notifications import compose, intents

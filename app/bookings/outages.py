@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
 from app.bookings import queries
 from app.bookings.errors import Code, Moment, Reason
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import Resource, ResourceKind, ResourceOutage
 

@@ -24,12 +24,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from app.bookings.errors import Code, Minutes, Reason
 from app.core.clock import paris_to_utc, to_paris
 from app.core.i18n import format_day
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import QUOTA_COLUMNS, Booking, BookingStatus, QuotaPeriod, QuotaScope, Resource, User
 

@@ -18,8 +18,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
-
 from app.bookings import queries
 from app.bookings.availability import (
     PeriodReads,
@@ -34,6 +32,7 @@ from app.bookings.outages import outage_reasons, outages_over
 from app.bookings.pricing import Quote, quote
 from app.bookings.quotas import counted_bookings, quota_reasons, quotas_of
 from app.core.clock import to_paris
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import ApprovalPolicy, Audience, Qualification, Resource, ResourceKind, User, utcnow
 from app.models.labels import OPEN_TO_PHRASES

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from dateutil import rrule
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.bookings.availability import availability_reason, lock_resource
@@ -28,6 +27,7 @@ from app.bookings.pricing import Quote
 from app.bookings.rules import check_booking, require_aware
 from app.bookings.transitions import Action, authorise
 from app.core.clock import paris_to_utc, to_paris
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import Booking, BookingKind, BookingStatus, Resource, Series, User, utcnow
 

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.bookings.availability import lock_resource
 from app.bookings.errors import Code, Reason, Refusal, already_booked, not_allowed, reason_required
 from app.bookings.queries import on_sqlite
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import AuditEntry, Booking, BookingStatus, ResourceKind, User
 

@@ -16,9 +16,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.bookings import access, service
@@ -32,6 +29,9 @@ from app.bookings.forms import (
 )
 from app.bookings.service import Action, Code, Refusal
 from app.core.clock import within_reach
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
+from app.core.i18n import ngettext
 from app.core.navigation import safe_next_url
 from app.core.responses import add_errors
 from app.core.web import is_htmx_fragment_request

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.bookings import queries, signals
 from app.bookings.availability import availability_reason, held_until
 from app.bookings.errors import Code, Reason, Refusal, not_allowed
 from app.bookings.rules import amount_reasons, party_reasons, require_aware
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import (
     OPEN_WAITLIST_STATUSES,

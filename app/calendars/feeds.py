@@ -22,14 +22,14 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.bookings.transitions import STATUS_LABELS
 from app.core.clock import PARIS
+from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
 from app.extensions import db
 from app.models import AuditEntry, Booking, BookingStatus, Resource, ResourceKind, utcnow
 from app.notifications.links import booking_url, site_domain

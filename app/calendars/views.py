@@ -6,13 +6,13 @@ Register with ``app.register_blueprint(bp)``.
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.calendars import access, feeds
 from app.calendars.feeds import Detail
 from app.core.forms import EmptyForm
+from app.core.i18n import gettext as _
 from app.core.i18n import speaking
 from app.extensions import db, limiter
 from app.models import Booking, Resource, Venue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from wtforms.validators import Length, Optional
 from app.catalogue import search
 from app.core.forms import Form, InputLength
 from app.core.i18n import current_language
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import ResourceKind, Theme, Venue
 from app.models.labels import RESOURCE_KIND_LABELS

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, inspect, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -25,6 +24,7 @@ from app.bookings import service
 from app.catalogue.display import TariffLine, tariff_lines
 from app.core.clock import PARIS, paris_to_utc, within_reach
 from app.core.forms import out_of_reach_message
+from app.core.i18n import lazy_gettext as _l
 from app.core.search import contains
 from app.extensions import db
 from app.models import Resource, ResourceKind, ResourcePhoto, Tariff, Theme, User, Venue, venue_themes

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
+from app.core.i18n import gettext as _
 from app.core.web import NulByteRefused
 from app.extensions import db
 

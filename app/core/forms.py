@@ -17,7 +17,6 @@ import re
 from datetime import date, datetime
 
 import wtforms
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -26,6 +25,7 @@ from wtforms.widgets import TextArea
 
 from app.core.clock import EARLIEST_DAY, latest_day, within_reach
 from app.core.i18n import format_day
+from app.core.i18n import lazy_gettext as _l
 
 MAX_INTEGER = 2**31 - 1  # PostgreSQL's INTEGER
 LINE_MAX_LENGTH = 500

@@ -13,6 +13,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import (
+    LazyString,
     force_locale,
     format_datetime,
     format_time,
@@ -40,7 +41,7 @@ def locale_for(language: str) -> str:
 def current_language() -> str:
     """The language being written in ("fr", "en"): the forced one, the request's, else the default."""
     try:
-        locale = get_locale()
+        locale = _babel_locale(g._get_current_object()) or get_locale()
     except RuntimeError:  # outside any app: the default
         locale = None
     if locale is None:
@@ -185,15 +186,63 @@ def _moment_words(wall_clock: datetime, style: str, locale_name: str) -> str:
     return pattern.replace("'", "").replace("{0}", time_text).replace("{1}", date_text)
 
 
+def _babel_locale(request_globals) -> Locale | None:
+    """The locale Flask-Babel has settled on for this request (selected, or forced by
+    :func:`speaking`), read from its state on ``g`` without a lookup of its own; None when it has
+    not settled on one yet (then ask ``get_locale()``)."""
+    return getattr(getattr(request_globals, "_flask_babel", None), "babel_locale", None)
+
+
 def request_translations():
-    """The reader's catalogue, looked up once a request instead of at every message of a page
-    (a calendar shows hundreds); Flask-Babel keeps the language for the request all the same."""
+    """The reader's catalogue, looked up once a request (and once again for each language a part of
+    it is written in: an email in its recipient's) instead of at every message of a page (a
+    calendar shows hundreds): kept on ``g`` with the locale it is for."""
     if not has_request_context():
         return get_translations()
-    translations = g.get("_translations")
-    if translations is None:
-        translations = g._translations = get_translations()
+    request_globals = g._get_current_object()
+    locale = _babel_locale(request_globals)
+    known = getattr(request_globals, "_translations", None)
+    if locale is not None and known is not None and known[0] is locale:
+        return known[1]
+    translations = get_translations()
+    request_globals._translations = (get_locale(), translations)
     return translations
+
+
+# The app's gettext functions: Flask-Babel's, through the request's catalogue (Flask-Babel's own
+# look up the request's state three times and the locale's catalogue again at every message).
+
+
+def gettext(string: str, **variables) -> str:
+    text = request_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return request_translations().ungettext(singular, plural, num) % variables
+
+
+def pgettext(context: str, string: str, **variables) -> str:
+    text = request_translations().upgettext(context, string)
+    return text % variables if variables else text
+
+
+def npgettext(context: str, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return request_translations().unpgettext(context, singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    return LazyString(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyString:
+    return LazyString(ngettext, singular, plural, num, **variables)
+
+
+def lazy_pgettext(context: str, string: str, **variables) -> LazyString:
+    return LazyString(pgettext, context, string, **variables)
 
 
 def install_template_translations(app: Flask) -> None:

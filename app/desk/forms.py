@@ -6,11 +6,11 @@ The checklist of a kit is read from the request as the list of items ticked pres
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.core.forms import Form
+from app.core.i18n import lazy_gettext as _l
 from app.manage.forms import EurosField
 
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.bookings.hours import closures_over, hours_for, hours_text, intervals_on
 from app.bookings.outages import outages_over
 from app.core.clock import paris_to_utc, paris_today, utcnow
+from app.core.i18n import lazy_gettext as _l
 from app.desk import grid
 from app.extensions import db
 from app.manage.parsing import paris_moment

@@ -365,15 +365,16 @@ class ChangeRow:
     reasons: list[Reason] = field(default_factory=list)
 
 
-def pending_changes_in(venue_ids: list[int]) -> list[ChangeRow]:
-    """The changes of these venues' approved bookings waiting for a decision, oldest first."""
-    if not venue_ids:
-        return []
-    query = (
+@cache
+def _pending_changes_query() -> Select:
+    return (
         select(BookingChange)
         .join(Booking, BookingChange.booking_id == Booking.id)
         .join(Resource, Booking.resource_id == Resource.id)
-        .where(BookingChange.status == ChangeStatus.PENDING, Resource.venue_id.in_(venue_ids))
+        .where(
+            BookingChange.status == ChangeStatus.PENDING,
+            Resource.venue_id.in_(bindparam("venue_ids", expanding=True)),
+        )
         .order_by(BookingChange.requested_at, BookingChange.id)
         .options(
             selectinload(BookingChange.booking).selectinload(Booking.resource).selectinload(Resource.venue),
@@ -381,7 +382,14 @@ def pending_changes_in(venue_ids: list[int]) -> list[ChangeRow]:
             selectinload(BookingChange.booking).selectinload(Booking.organisation),
         )
     )
-    changes = list(db.session.scalars(query))
+
+
+def pending_changes_in(venue_ids: list[int]) -> list[ChangeRow]:
+    """The changes of these venues' approved bookings waiting for a decision, oldest first (a
+    statement built once: the desk asks at every visit, most often for none)."""
+    if not venue_ids:
+        return []
+    changes = list(db.session.scalars(_pending_changes_query(), {"venue_ids": venue_ids}))
     collisions = service.collisions_for(changes)  # one query for them all
     return [ChangeRow(change, *collisions[change.id]) for change in changes]
 

@@ -14,8 +14,6 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -27,7 +25,8 @@ from app.catalogue.display import clock, day_label
 from app.catalogue.links import booking_url
 from app.core.access import is_staff, staff_only
 from app.core.clock import PARIS, within_reach
-from app.core.i18n import format_day, moment_writer
+from app.core.i18n import format_day, moment_writer, ngettext
+from app.core.i18n import gettext as _
 from app.core.money import format_cents
 from app.core.navigation import safe_next_url
 from app.core.web import is_htmx_fragment_request

@@ -16,8 +16,8 @@ from typing import BinaryIO
 
 import filetype
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.documentation.models import DocumentFile
 from app.extensions import db

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import RadioField, SearchField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.forms import Form
+from app.core.i18n import lazy_gettext as _l
 from app.documentation.labels import AUDIENCE_LABELS, LANGUAGE_LABELS, VISIBILITY_LABELS, licence_label
 from app.documentation.models import Language, Licence, ToolAudience, Visibility
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.clock import utcnow
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.documentation import notices, search
 from app.documentation.access import can_moderate, is_member

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from app.core.i18n import lazy_gettext as _l
 from app.documentation.models import Language, Licence, ProjectStatus, ToolAudience, Visibility
 
 LANGUAGE_LABELS = {Language.FR: _l("Français"), Language.EN: _l("Anglais")}

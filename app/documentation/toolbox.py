@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.documentation import search
 from app.documentation.access import is_member, sharing_venues

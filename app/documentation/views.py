@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from app.core.refusals import Refusal
 from app.core.responses import add_errors, form_page, list_page, page
 from app.documentation import access, files, gallery, guides, search, toolbox

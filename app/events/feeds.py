@@ -13,13 +13,13 @@ from urllib.parse import quote_plus
 from xml.etree import ElementTree as ET
 
 from flask import render_template
-from flask_babel import gettext as _
 from icalendar import Calendar, vUri
 from icalendar import Event as IcalEvent
 from sqlalchemy import select
 
 from app.calendars.feeds import PRODID, paris_timezone
 from app.core.clock import PARIS, paris_to_utc
+from app.core.i18n import gettext as _
 from app.events.models import Event, EventStatus
 from app.extensions import db
 from app.models import Venue, utcnow

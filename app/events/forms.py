@@ -3,7 +3,6 @@ organisers' message, cancelling, the coordinators' note. Times are Paris wall-cl
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -19,6 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.bookings.forms import PeriodFields
 from app.core.forms import Form
+from app.core.i18n import lazy_gettext as _l
 from app.manage.forms import EurosField
 
 

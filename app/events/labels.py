@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from app.core.i18n import lazy_gettext as _l
 from app.events.models import EventAudience, ProgrammeStatus, RegistrationStatus
 
 AUDIENCE_LABELS = {

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.bookings import queries
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Reason
 from app.events import tickets
 from app.events.models import Event, EventAudience, EventStatus, Registration, RegistrationStatus

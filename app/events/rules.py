@@ -18,12 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.bookings import service
 from app.bookings.service import Refusal
 from app.core.access import is_coordinator
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Reason
 from app.events import signals
 from app.events.models import (

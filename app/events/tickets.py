@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,6 +31,7 @@ from app.agreements.snapshot import FREE_CANCELLATION_HOURS, LATE_CANCELLATION_S
 from app.billing import issuing, payments, sources
 from app.billing.models import Invoice, InvoiceLine
 from app.core.clock import PARIS, utcnow
+from app.core.i18n import lazy_gettext as _l
 from app.events.models import Event, Registration, RegistrationStatus
 from app.events.signals import event_changed
 from app.extensions import db

@@ -16,7 +16,6 @@ from datetime import date, time, timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, send_from_directory, url_for
 from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -24,6 +23,7 @@ from app.bookings.service import Frequency, Refusal, Repetition
 from app.core.access import coordinator_required, staff_required
 from app.core.clock import paris_to_utc, paris_today, to_paris
 from app.core.forms import EmptyForm
+from app.core.i18n import gettext as _
 from app.core.responses import add_errors, form_page, list_page, page
 from app.events import (
     feeds,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.bookings.forms import PeriodFields
 from app.core.forms import Form
+from app.core.i18n import lazy_gettext as _l
 
 
 def _id_or_none_chosen(value) -> int:

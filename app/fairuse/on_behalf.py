@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.bookings import service
 from app.bookings.errors import as_text
 from app.bookings.service import Code, Reason, Refusal
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.manage import permissions
 from app.models import Booking, BookingStatus, Organisation, Resource, User, Venue

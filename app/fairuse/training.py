@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import selectinload
 
 from app.bookings.service import Code, Reason, Refusal
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.fairuse.models import TrainingRequest
 from app.manage import permissions
@@ -86,19 +87,26 @@ def ask_for_training(user: User, resource: Resource, message: str = "", now: dat
     return request
 
 
+@cache
+def _open_requests_query() -> Select:
+    return (
+        select(TrainingRequest)
+        .join(Resource, TrainingRequest.resource_id == Resource.id)
+        .where(
+            Resource.venue_id.in_(bindparam("venue_ids", expanding=True)),
+            TrainingRequest.handled_at.is_(None),
+        )
+        .options(selectinload(TrainingRequest.user), selectinload(TrainingRequest.resource))
+        .order_by(TrainingRequest.created_at, TrainingRequest.id)
+    )
+
+
 def open_requests(venue_ids: list[int]) -> list[TrainingRequest]:
-    """The training requests of these venues' machines that wait for a manager, oldest first."""
+    """The training requests of these venues' machines that wait for a manager, oldest first (a
+    statement built once: the desk asks at every visit)."""
     if not venue_ids:
         return []
-    return list(
-        db.session.scalars(
-            select(TrainingRequest)
-            .join(Resource, TrainingRequest.resource_id == Resource.id)
-            .where(Resource.venue_id.in_(venue_ids), TrainingRequest.handled_at.is_(None))
-            .options(selectinload(TrainingRequest.user), selectinload(TrainingRequest.resource))
-            .order_by(TrainingRequest.created_at, TrainingRequest.id)
-        )
-    )
+    return list(db.session.scalars(_open_requests_query(), {"venue_ids": venue_ids}))
 
 
 def mark_handled(request: TrainingRequest, manager: User, now: datetime | None = None) -> None:

@@ -9,12 +9,12 @@ the reasons next to their fields (422).
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.bookings import access
 from app.bookings.service import Refusal
 from app.core.access import staff_required
+from app.core.i18n import gettext as _
 from app.core.navigation import safe_next_url
 from app.core.responses import add_errors, form_page
 from app.core.web import is_htmx_fragment_request

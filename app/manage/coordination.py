@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.core import colours
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.core.search import Page, contains, page_of
 from app.extensions import db

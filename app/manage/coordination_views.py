@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.accounts import find_user_by_email
 from app.core.access import coordinator_required
-from app.core.i18n import current_language
+from app.core.i18n import current_language, ngettext
+from app.core.i18n import gettext as _
 from app.core.responses import action_done, action_refused, add_errors, back_to, form_page, list_page, page
 from app.extensions import db
 from app.manage import bp, coordination

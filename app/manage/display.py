@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.access import is_coordinator
 from app.core.clock import to_paris
 from app.core.i18n import format_day
+from app.core.i18n import gettext as _
 from app.manage import bp
 from app.models.labels import AUDIENCE_LABELS, RESOURCE_KIND_LABELS, TARIFF_LABELS, WEEKDAY_LABELS
 

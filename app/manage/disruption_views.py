@@ -10,12 +10,12 @@ machine or a kit out of service (rules: ``app.manage.disruptions``).
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from app.bookings.service import STATUS_LABELS
 from app.bookings.service import Refusal as EngineRefusal
+from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
 from app.core.responses import add_errors, back_to, form_page
 from app.extensions import db
 from app.manage import bp, permissions

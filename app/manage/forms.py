@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -28,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.core.clock import paris_end_of_day
 from app.core.forms import Form, Subform
 from app.core.i18n import current_language
+from app.core.i18n import lazy_gettext as _l
 from app.manage.parsing import (
     SLUG_PATTERN,
     ParseError,

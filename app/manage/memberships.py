@@ -5,10 +5,10 @@ No request here.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage import audit

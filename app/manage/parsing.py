@@ -10,9 +10,8 @@ import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
-
 from app.core.clock import paris_to_utc
+from app.core.i18n import lazy_gettext as _l
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_EUROS_DIGITS = 7  # up to 9 999 999,99 €

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage import audit

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.clock import paris_end_of_day, paris_today
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.extensions import db
 from app.manage import audit

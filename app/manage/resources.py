@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import time
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.core.search import contains
 from app.extensions import db

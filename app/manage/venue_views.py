@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.accounts import find_user_by_email
 from app.core.clock import paris_today
 from app.core.i18n import format_day
+from app.core.i18n import gettext as _
 from app.core.responses import action_done, action_refused, add_errors, back_to, form_page, list_page, page
 from app.core.web import is_htmx_fragment_request
 from app.extensions import db

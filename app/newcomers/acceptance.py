@@ -23,7 +23,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from app.agreements.snapshot import register_project_finder
@@ -32,6 +31,7 @@ from app.auth.passwords import hash_password
 from app.bookings import service
 from app.calendars import access as calendar_access
 from app.core.clock import paris_to_utc
+from app.core.i18n import gettext as _
 from app.extensions import db
 from app.models import (
     Audience,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +24,7 @@ from app.auth.forms import ORGANISATION_KINDS, _email_field, _password_field
 from app.bookings.service import Frequency
 from app.core.clock import paris_today
 from app.core.forms import Form
+from app.core.i18n import lazy_gettext as _l
 from app.newcomers.models import SpaceKind, SupportKind
 
 MAX_PERIOD_DAYS = 366

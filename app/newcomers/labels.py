@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from app.core.i18n import lazy_gettext as _l
 from app.newcomers.forms import SPACE_LABELS, SUPPORT_LABELS
 from app.newcomers.models import RequestStatus
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core.i18n import gettext as _
 from app.core.refusals import Refusal
 from app.extensions import db
 from app.models import Theme, Venue

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,6 +16,7 @@ from app.bookings.service import Frequency
 from app.core.access import coordinator_required, staff_required
 from app.core.forms import EmptyForm
 from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from app.core.responses import form_status
 from app.extensions import db, limiter
 from app.models import OrganisationKind, Resource, Theme, Venue, utcnow

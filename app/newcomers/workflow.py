@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 
+from app.core.i18n import gettext as _
 from app.core.refusals import Refusal
 from app.extensions import db
 from app.models import AuditEntry, Theme, User, Venue, utcnow

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
 
 from app.core.forms import Form
+from app.core.i18n import lazy_gettext as _l
 
 IMMEDIATE, DAILY, NONE = "immediate", "daily", "none"
 CHOOSE = _l("Choisissez une des trois options.")

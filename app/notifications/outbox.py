@@ -62,7 +62,7 @@ OWN_ERRORS = frozenset({LEASE_EXPIRED})
 
 def error_text(last_error: str) -> str:
     """Why a message failed, in the reader's language when the reason is ours."""
-    from flask_babel import gettext
+    from app.core.i18n import gettext
 
     return gettext(last_error) if last_error in OWN_ERRORS else last_error
 

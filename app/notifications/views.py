@@ -7,11 +7,11 @@ Register with ``app.register_blueprint(bp)``.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.access import coordinator_required
 from app.core.forms import EmptyForm
+from app.core.i18n import gettext as _
 from app.extensions import csrf, db
 from app.models import User
 from app.notifications import intents, outbox

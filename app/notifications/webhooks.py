@@ -29,10 +29,10 @@ import urllib.error
 import urllib.request
 from datetime import datetime
 
-from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.i18n import gettext
 from app.extensions import db
 from app.models.types import utcnow
 from app.notifications import intents

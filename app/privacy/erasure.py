@@ -19,10 +19,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
 
 from app.agreements.models import Agreement
+from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Refusal
 from app.core.search import like_literal
 from app.extensions import db

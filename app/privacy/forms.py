@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired
 
 from app.core.forms import Form
+from app.core.i18n import lazy_gettext as _l
 
 
 class ErasureRequestForm(Form):

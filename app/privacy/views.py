@@ -9,7 +9,6 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -19,6 +18,7 @@ from app.auth.passwords import verify_password
 from app.core.access import coordinator_required
 from app.core.forms import EmptyForm
 from app.core.i18n import current_language
+from app.core.i18n import gettext as _
 from app.extensions import db
 from app.models import User
 from app.notifications import notify

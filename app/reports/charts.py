@@ -13,10 +13,10 @@ import sys
 from functools import lru_cache
 
 import pygal
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from pygal.style import Style
 
+from app.core.i18n import lazy_gettext as _l
 from app.reports.tables import Table
 
 # pygal puts on ``sys.meta_path`` a finder for its map plugins (``pygal.maps.*``, not used here) that

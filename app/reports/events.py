@@ -8,8 +8,8 @@ event whose attendance was not marked, who held a confirmed seat. One aggregate 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
+from app.core.i18n import lazy_gettext as _l
 from app.events.models import Event, EventCategory, EventStatus, Registration, RegistrationStatus, event_themes
 from app.extensions import db
 from app.reports.figures import Report

@@ -23,10 +23,10 @@ from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from app.bookings import hours as opening
 from app.core.clock import PARIS, paris_to_utc
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.models import (
     Audience,

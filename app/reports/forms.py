@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.core.forms import InputLength
+from app.core.i18n import lazy_gettext as _l
 from app.reports.figures import KIND_LABELS
 from app.reports.periods import KINDS
 

@@ -15,8 +15,7 @@ another venue's spaces, machines and kits, in hours, kit-days and value at the c
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from app.core.i18n import lazy_gettext as _l
 from app.models import ResourceKind
 from app.reports.figures import Report, Use
 from app.reports.tables import Column, Table, days, hours

@@ -12,9 +12,9 @@ received alike.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from app.billing.models import DocumentKind, Invoice, Payment
+from app.core.i18n import lazy_gettext as _l
 from app.extensions import db
 from app.reports.figures import Report
 from app.reports.tables import Column, Table

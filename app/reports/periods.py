@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 
 from app.core.clock import paris_end_of_day, paris_to_utc, paris_today, within_reach
+from app.core.i18n import lazy_gettext as _l
 
 Kind = Literal["month", "quarter", "year", "dates"]
 KINDS: dict[str, object] = {

@@ -19,8 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
+from app.core.i18n import lazy_gettext as _l
 from app.reports import events, figures, ledger, money
 from app.reports.figures import Filters, Report
 from app.reports.tables import Table

@@ -12,12 +12,12 @@ from functools import partial
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.core.access import coordinator_required, staff_only
 from app.core.clock import paris_today
+from app.core.i18n import gettext as _
 from app.core.web import is_htmx_fragment_request
 from app.extensions import db
 from app.manage import permissions

@@ -163,3 +163,63 @@ def test_moments_kept_by_the_minute_read_as_babel_writes_them_across_the_clock_c
             assert format_moment(first, "short") == format_moment(second, "short") == "31/10/2027 02:30"
             assert format_moment(datetime(2027, 3, 28, 1, 0, tzinfo=UTC), "short") == "28/03/2027 03:00"
             assert format_moment(first, "short") == babel_datetime(first, "short", tzinfo=PARIS, locale="fr")
+
+
+def test_a_message_written_in_another_language_within_a_request_is_in_that_language(app):
+    """An email in its recipient's language (``speaking``) within a request whose page is in
+    another one: each in its own language, whichever is written first, in templates as in code."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from app.core.i18n import gettext, lazy_gettext, ngettext, pgettext, speaking
+
+    def words() -> tuple[str, ...]:
+        return (
+            render_template_string("{{ _('Quand') }}"),
+            gettext("Quand"),
+            str(lazy_gettext("Quand")),
+            ngettext("%(num)d jour", "%(num)d jours", 3),
+            pgettext("séparateur d'une liste de propositions", " ; "),
+        )
+
+    french, english = ("Quand", "Quand", "Quand", "3 jours", " ; "), ("When", "When", "When", "3 days", "; ")
+    with app.test_request_context():  # the page first, then the email
+        assert words() == french
+        with speaking("en"):
+            assert words() == english
+            with speaking("fr"):
+                assert words() == french
+            assert words() == english
+        assert words() == french
+    with app.test_request_context():  # the email first
+        with speaking("en"):
+            assert words() == english
+        assert words() == french
+        with force_locale("en_GB"):  # Flask-Babel's own switch too
+            assert words() == english
+        assert words() == french
+    with app.app_context():  # a worker, a command: no request
+        assert words() == french
+        with speaking("en"):
+            assert words() == english
+
+
+def test_the_apps_gettext_says_what_flask_babels_says(app, client):
+    """``app.core.i18n``'s gettext functions are Flask-Babel's through the request's catalogue:
+    the same words, variables and plurals, in both languages."""
+    import flask_babel
+
+    from app.core import i18n
+
+    cases = [
+        ("gettext", ("Quand",), {}),
+        ("gettext", ("Caution : %(amount)s.",), {"amount": "12,00 €"}),
+        ("ngettext", ("%(num)d jour", "%(num)d jours", 1), {}),
+        ("ngettext", ("%(num)d jour", "%(num)d jours", 2), {}),
+        ("pgettext", ("séparateur d'une liste de propositions", " ; "), {}),
+        ("npgettext", ("nothing", "%(num)d chose", "%(num)d choses", 2), {}),
+    ]
+    for language in ("fr", "en"):
+        with app.test_request_context(), i18n.speaking(language):
+            for name, args, variables in cases:
+                assert getattr(i18n, name)(*args, **variables) == getattr(flask_babel, name)(*args, **variables)

@@ -28,7 +28,7 @@ from tests.helpers import csrf_token_from
 # What each page may take at most: today's counts (lower them when a page gets cheaper). A page's
 # count does not depend on how many bookings, results or requests it shows. What each one reads now:
 # - every page: the person, loaded with her memberships (which the menu asks about);
-# - the resource's page: the resource with its venue joined, its tariffs and photos, the hours that
+# - the resource's page: the resource with its venue, its tariffs and photos joined, the hours that
 #   rule it in one query (its own, else its venue's), the week's closures and bookings (and for a
 #   machine or kit its outages), its guides and the projects made with it; the week alone (htmx)
 #   leaves the tariffs, photos, guides and projects;
@@ -47,7 +47,7 @@ from tests.helpers import csrf_token_from
 # outbox (its notices and its partners' webhook events as intents, which the sender expands: no
 # managers, no endpoints read, no email rendered in the request): twelve. Nothing is read again after
 # the commit.
-MOST = {"resource": 10, "week": 6, "catalogue": 10, "search": 12, "desk": 9, "create": 12}
+MOST = {"resource": 8, "week": 6, "catalogue": 10, "search": 12, "desk": 8, "create": 12}
 
 
 @contextmanager
