@@ -17,6 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from app.bookings import queries
+from app.core.clock import paris_today
 from app.core.i18n import lazy_gettext as _l
 from app.core.refusals import Reason
 from app.events import tickets
@@ -263,7 +264,7 @@ def mark_attendance(
                     resource=machine,
                     expires_on=expires_on,
                     recognised_consortium_wide=consortium_wide,
-                    note=str(_l("Formation du %(date)s", date=event.starts_at.date().isoformat())),
+                    note=str(_l("Formation du %(date)s", date=paris_today(event.starts_at).isoformat())),
                     actor=actor,
                     now=now,
                 )

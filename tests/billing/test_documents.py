@@ -123,7 +123,7 @@ def test_partial_offline_payments_settle_the_invoice_and_the_csv_lists_it(client
     assert header == "numero;date;client;net;tva;total;paye;moyen;date_paiement"
     assert (
         row
-        == f"{invoice.number};{invoice.issued_at.date().isoformat()};Les Jardins Partagés;50,00;0,00;50,00;50,00;Virement;{today}"
+        == f"{invoice.number};{paris_today(invoice.issued_at).isoformat()};Les Jardins Partagés;50,00;0,00;50,00;50,00;Virement;{today}"
     )
 
     log_in(client, world.borrower)

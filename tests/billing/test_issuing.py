@@ -47,7 +47,7 @@ def test_an_approved_paid_booking_is_invoiced_in_its_transaction_and_a_free_one_
     assert invoice.seller["name"] == "Association La Briqueterie"
     assert invoice.seller["exemption_wording"] == "TVA non applicable, art. 293 B du CGI"
     assert invoice.buyer["name"] == "Les Jardins Partagés"
-    assert invoice.due_on == invoice.issued_at.date() + timedelta(days=30)
+    assert invoice.due_on == paris_today(invoice.issued_at) + timedelta(days=30)  # the day in Paris
     assert invoice.transfer_reference.startswith("RF")
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.subject_type == "invoice")).action == "issued"
     assert any("Facture F-" in message["Subject"] for message in outbox.messages())

@@ -119,5 +119,6 @@ def test_attendance_at_a_training_grants_a_qualification_the_engine_accepts(worl
     db.session.commit()
     assert result.attended == 1 and len(result.qualified) == 1
     assert result.qualified[0].recognised_consortium_wide and result.qualified[0].machine_type == "decoupe-laser"
+    assert result.qualified[0].note == f"Formation du {to_paris(start).date().isoformat()}"  # its day in Paris
     assert (registration.attended, absent.attended) == (True, False)
     assert service.check_booking(world.laser, world.member, later, later + timedelta(hours=1)).ok
