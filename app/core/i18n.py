@@ -228,21 +228,8 @@ def pgettext(context: str, string: str, **variables) -> str:
     return text % variables if variables else text
 
 
-def npgettext(context: str, singular: str, plural: str, num: int, **variables) -> str:
-    variables.setdefault("num", num)
-    return request_translations().unpgettext(context, singular, plural, num) % variables
-
-
 def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
-
-
-def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyString:
-    return LazyString(ngettext, singular, plural, num, **variables)
-
-
-def lazy_pgettext(context: str, string: str, **variables) -> LazyString:
-    return LazyString(pgettext, context, string, **variables)
 
 
 def install_template_translations(app: Flask) -> None:
