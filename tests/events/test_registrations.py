@@ -122,3 +122,40 @@ def test_attendance_at_a_training_grants_a_qualification_the_engine_accepts(worl
     assert result.qualified[0].note == f"Formation du {to_paris(start).date().isoformat()}"  # its day in Paris
     assert (registration.attended, absent.attended) == (True, False)
     assert service.check_booking(world.laser, world.member, later, later + timedelta(hours=1)).ok
+
+
+def test_a_night_trainings_qualification_says_its_day_in_paris(world, clock):
+    """A training from 0:30 in Paris (still the day before in UTC): the qualification it grants
+    says the day the attendees were there, Paris's."""
+    from app.core.clock import paris_today
+    from app.models import OpeningHours
+
+    atelier = next(r for r in world.other_venue.resources if r.slug == "atelier")
+    for weekday in range(7):  # the workshop open day and night (its own hours)
+        db.session.add(
+            OpeningHours(
+                venue_id=atelier.venue_id, resource_id=atelier.id, weekday=weekday, opens=time(0), closes=time(23, 59)
+            )
+        )
+    day = paris_today() + timedelta(days=5)
+    start = paris_to_utc(day, time(0, 30))
+    assert start.date() != day  # the day before, in UTC
+    [training] = rules.create_event(
+        draft(
+            world,
+            start,
+            start + timedelta(hours=1),
+            title="Formation découpe laser de nuit",
+            category=world.categories["formation"],
+            resource=atelier,
+            capacity=6,
+            machine_type="decoupe-laser",
+        ),
+        world.other_manager,
+    )
+    registration = registrations.register(training, user=world.member)
+    db.session.commit()
+    clock.move_to(start + timedelta(hours=1, minutes=5))
+    result = registrations.mark_attendance(training, world.other_manager, {registration.id})
+    db.session.commit()
+    assert [q.note for q in result.qualified] == [f"Formation du {day.isoformat()}"]
